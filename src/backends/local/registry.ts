@@ -1,0 +1,168 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { fail, ok, type Result } from '../../result.js';
+import type { Store } from '../../store/types.js';
+import {
+  ApiKey,
+  Resources,
+  type Actor,
+  type Backend,
+  type Member,
+  type QuotaValues,
+  type Role,
+  type Service,
+} from '../port.js';
+
+export const DEFAULT_KEY_DAYS = 90;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What the registry keeps of a key: a SHA-256 of the secret and a short prefix, never the secret. */
+const StoredKey = ApiKey.extend({ secretHash: z.string() });
+type StoredKey = z.infer<typeof StoredKey>;
+
+const StoredMember = z.object({ id: z.string(), username: z.string(), createdAt: z.string() });
+
+/** Defaults for a new member and for the project, per service. memory in MB. */
+const MEMBER_DEFAULT: QuotaValues = { cpu: 8, gpu: 1, memory: 32 * 1024 };
+const PROJECT_DEFAULT: QuotaValues = { cpu: 256, gpu: 32, memory: 1024 * 1024 };
+
+const toResources = (q: QuotaValues, usage: QuotaValues = {}): Resources => ({
+  cpu: { usage: usage.cpu ?? 0, quota: q.cpu ?? 0 },
+  gpu: { usage: usage.gpu ?? 0, quota: q.gpu ?? 0 },
+  memory: { usage: usage.memory ?? 0, quota: q.memory ?? 0 },
+});
+
+/**
+ * The embedded registry: a real key and quota registry persisted in the store, so the bot is useful
+ * without TWCC. Key secrets come from crypto.randomBytes and are shown once.
+ */
+export class LocalRegistry implements Backend {
+  readonly name = 'local' as const;
+  readonly capabilities = { login: false, adminLinks: true, quotaWrite: true };
+
+  constructor(
+    private readonly store: Store,
+    private readonly project = 'LOCAL',
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async login(): Promise<Result<never>> {
+    return fail('login_unsupported');
+  }
+  async logout(): Promise<void> {}
+  async refreshRole(): Promise<Result<Role | undefined>> {
+    return ok(undefined);
+  }
+
+  private keys = () => this.store.ns<StoredKey>('keys');
+
+  private publicKey({ secretHash: _hash, ...key }: StoredKey): ApiKey {
+    return key;
+  }
+
+  private async storedKey(keyId: string): Promise<StoredKey | undefined> {
+    const raw = await this.keys().get(keyId);
+    return raw ? StoredKey.parse(raw) : undefined;
+  }
+
+  private mayManage(actor: Actor, owner: string): boolean {
+    return actor.role === 'admin' || actor.memberId === owner;
+  }
+
+  async listKeys(actor: Actor, memberId: string): Promise<Result<ApiKey[]>> {
+    if (!this.mayManage(actor, memberId)) return fail('forbidden');
+    const all = (await this.store.values<StoredKey>('keys')).map((k) => StoredKey.parse(k));
+    return ok(all.filter((k) => k.owner === memberId).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((k) => this.publicKey(k)));
+  }
+
+  async getKey(actor: Actor, keyId: string): Promise<Result<ApiKey>> {
+    const key = await this.storedKey(keyId);
+    if (!key) return fail('key_not_found');
+    if (!this.mayManage(actor, key.owner)) return fail('not_owner');
+    return ok(this.publicKey(key));
+  }
+
+  async createKey(actor: Actor): Promise<Result<{ key: ApiKey; secret: string }>> {
+    const secret = `twcc_${randomBytes(24).toString('base64url')}`;
+    const created = this.now();
+    let id: string;
+    do id = `k-${randomBytes(3).toString('hex')}`;
+    while (await this.keys().has(id));
+    const key: StoredKey = {
+      id,
+      owner: actor.memberId,
+      masked: `${secret.slice(0, 9)}…`,
+      project: this.project,
+      createdAt: new Date(created).toISOString(),
+      expiresAt: new Date(created + DEFAULT_KEY_DAYS * DAY_MS).toISOString(),
+      status: 'active',
+      secretHash: createHash('sha256').update(secret).digest('hex'),
+    };
+    await this.keys().set(id, key);
+    return ok({ key: this.publicKey(key), secret });
+  }
+
+  async extendKey(actor: Actor, keyId: string, days: number): Promise<Result<ApiKey>> {
+    const key = await this.storedKey(keyId);
+    if (!key) return fail('key_not_found');
+    if (!this.mayManage(actor, key.owner)) return fail('not_owner');
+    // Like TWCC's reset_expired_days: counted from the later of now and the current expiry.
+    const from = Math.max(this.now(), key.expiresAt ? Date.parse(key.expiresAt) : this.now());
+    const next: StoredKey = { ...key, expiresAt: new Date(from + days * DAY_MS).toISOString() };
+    await this.keys().set(keyId, next);
+    return ok(this.publicKey(next));
+  }
+
+  async deleteKey(actor: Actor, keyId: string): Promise<Result<void>> {
+    const key = await this.storedKey(keyId);
+    if (!key) return fail('key_not_found');
+    if (!this.mayManage(actor, key.owner)) return fail('not_owner');
+    await this.keys().delete(keyId);
+    return ok(undefined);
+  }
+
+  async ensureMember(memberId: string): Promise<Result<Member>> {
+    const members = this.store.ns('members');
+    const existing = StoredMember.safeParse(await members.get(memberId));
+    if (existing.success) return ok({ id: existing.data.id, username: existing.data.username });
+    const m = { id: memberId, username: memberId, createdAt: new Date(this.now()).toISOString() };
+    await members.set(memberId, m);
+    return ok({ id: m.id, username: m.username });
+  }
+
+  async listMembers(): Promise<Result<Member[]>> {
+    const all = (await this.store.values('members')).map((m) => StoredMember.parse(m));
+    return ok(all.map((m) => ({ id: m.id, username: m.username })).sort((a, b) => a.id.localeCompare(b.id)));
+  }
+
+  private async memberQuota(service: Service, memberId: string): Promise<QuotaValues> {
+    const q = await this.store.ns<QuotaValues>('quotas').get(`${service}:member:${memberId}`);
+    return { ...MEMBER_DEFAULT, ...q };
+  }
+
+  async getQuotas(actor: Actor, service: Service, memberId?: string) {
+    if (memberId && !this.mayManage(actor, memberId)) return fail('forbidden');
+    const membersResult = await this.listMembers();
+    const members = membersResult.ok ? membersResult.value : [];
+    const visible = members.filter((m) => (memberId ? m.id === memberId : actor.role === 'admin' || m.id === actor.memberId));
+    if (memberId && visible.length === 0) return fail('member_not_found');
+    const rows = await Promise.all(visible.map(async (m) => ({ member: m, resources: toResources(await this.memberQuota(service, m.id)) })));
+    const project = { ...PROJECT_DEFAULT, ...(await this.store.ns<QuotaValues>('quotas').get(`${service}:project`)) };
+    // The registry runs nothing, so usage is zero; quotas are what admins have set.
+    return ok({ service, project: toResources(project), members: rows });
+  }
+
+  async setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<Resources>> {
+    if (actor.role !== 'admin') return fail('forbidden');
+    const exists = await this.store.ns('members').has(memberId);
+    if (!exists) return fail('member_not_found');
+    const next = { ...(await this.memberQuota(service, memberId)), ...values };
+    for (const r of ['cpu', 'gpu', 'memory'] as const) {
+      if ((next[r] ?? 0) > (PROJECT_DEFAULT[r] ?? 0)) return fail('quota_exceeds_project', `${r}`);
+    }
+    await this.store.ns<QuotaValues>('quotas').set(`${service}:member:${memberId}`, next);
+    return ok(toResources(next));
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,15 @@
+import type { ChatUser } from '../invocation.js';
+import type { MentionRef } from '../parser.js';
+import type { Services } from '../services.js';
+
+/** A mention names a chat user on the caller's platform; it counts only once linked to a member. */
+export async function memberOfMention(
+  services: Services,
+  caller: ChatUser,
+  mention: MentionRef,
+): Promise<{ ok: true; memberId: string; label: string } | { ok: false; message: string }> {
+  const link = await services.identity.linkOf(caller.platform, mention.userId);
+  const label = `@${mention.name ?? link?.name ?? mention.userId}`;
+  if (!link) return { ok: false, message: `${label} is not linked to a tenant member; nothing was changed.` };
+  return { ok: true, memberId: link.memberId, label };
+}

@@ -1,0 +1,37 @@
+import type { ErrorCode } from '../result.js';
+
+/** Every failure a user can meet, keyed by its stable code. Adapters never word their own errors. */
+export const errorText: Record<ErrorCode, string> = {
+  key_not_found: 'No API key with that id. `/apikey list` shows your keys.',
+  member_not_found: 'No tenant member by that name.',
+  not_owner: 'That key belongs to another member; only its owner or an admin may change it.',
+  forbidden: 'Only a tenant admin may do that.',
+  main_key: 'That is the main key of the account; TWCC does not let it be deleted.',
+  credential_invalid: 'Your TWCC key is no longer valid, run `/tenant login`.',
+  not_logged_in: 'You have no TWCC key on file, run `/tenant login`.',
+  login_unsupported: 'This bot runs on the embedded registry: there is nothing to log in to. Ask an admin to run `/tenant link @you <member>`.',
+  link_unsupported: 'On TWCC, members link themselves with `/tenant login` and roles come from TWCC; `/tenant link` is for the embedded registry.',
+  quota_write_unsupported: 'This bot cannot change quotas on TWCC; apply it on the portal’s Quota page.',
+  quota_exceeds_project: 'That is more than the whole project has.',
+  backend_unavailable: 'TWCC did not answer in time or is unavailable; nothing was changed. Try again in a minute.',
+  backend_bad_response: 'TWCC answered in a way the bot does not understand; nothing was changed.',
+  backend_error: 'TWCC refused the request.',
+};
+
+export function describeError(code: ErrorCode, detail?: string): string {
+  const base = errorText[code];
+  return detail ? `${base} (${detail})` : base;
+}
+
+export const texts = {
+  unlinkedLocal: (cmd: string) =>
+    `You are not linked to a tenant member yet, so \`${cmd}\` cannot run. Ask a tenant admin to run \`/tenant link @you <member>\`, then try again.`,
+  unlinkedTwcc: (cmd: string) =>
+    `You are not linked to a tenant member yet, so \`${cmd}\` cannot run. Run \`/tenant login\` with your own TWCC API key first.`,
+  adminOnly: (cmd: string) => `Only a tenant admin may run \`${cmd}\`. \`/tenant whoami\` shows your role.`,
+  internal: (ref: string) => `Something went wrong on our side; nothing was changed. (ref ${ref})`,
+  confirmOnlyRequester: (who: string) => `Only ${who}, who asked for this, can confirm or cancel it.`,
+  expired: 'This request has expired; nothing was changed. Run the command again.',
+  alreadyDecided: 'This has already been handled.',
+  unknownAction: 'That button no longer does anything; nothing was changed.',
+};

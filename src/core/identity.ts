@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { Role, type Actor, type Backend } from '../backends/port.js';
+import type { Store } from '../store/types.js';
+import { chatKey, Platform, type ChatUser } from './invocation.js';
+
+export const Link = z.object({
+  chatKey: z.string(),
+  platform: Platform,
+  userId: z.string(),
+  name: z.string().optional(),
+  memberId: z.string(),
+  /** Backend username (TWCC `username`), when it differs from the member id. */
+  username: z.string().optional(),
+  role: Role,
+  linkedAt: z.string(),
+  linkedBy: z.string(),
+  /** When the backend last confirmed the role (twcc). */
+  roleCheckedAt: z.number().optional(),
+});
+/** A chat user mapped to a tenant member and role. */
+export type Link = z.infer<typeof Link>;
+
+const ROLE_REFRESH_MS = 10 * 60 * 1000;
+
+/** Chat identity → tenant member → role. */
+export class Identity {
+  constructor(
+    private readonly store: Store,
+    private readonly backend: Backend,
+    private readonly admins: ReadonlySet<string>,
+    private readonly now: () => number,
+  ) {}
+
+  async linkOf(platform: ChatUser['platform'], userId: string): Promise<Link | undefined> {
+    const raw = await this.store.ns<Link>('links').get(chatKey({ platform, userId }));
+    return raw ? Link.parse(raw) : undefined;
+  }
+
+  /**
+   * The actor behind a chat user, or undefined when unlinked. ADMINS entries are linked as admins
+   * on first sight (member named after the chat user); twcc roles are refreshed every 10 minutes.
+   */
+  async resolve(user: ChatUser): Promise<Actor | undefined> {
+    let link = await this.linkOf(user.platform, user.userId);
+    const key = chatKey(user);
+    if (!link && this.admins.has(key) && this.backend.capabilities.adminLinks) {
+      const memberId = user.userId.replace(/[^A-Za-z0-9._@-]/g, '').toLowerCase() || 'admin';
+      await this.backend.ensureMember(memberId);
+      link = await this.save(user, memberId, 'admin', 'ADMINS');
+    }
+    if (!link) return undefined;
+    if (this.admins.has(key) && link.role !== 'admin' && this.backend.capabilities.adminLinks) {
+      link = { ...link, role: 'admin' };
+      await this.store.ns<Link>('links').set(key, link);
+    }
+    const actor: Actor = { chatKey: key, memberId: link.memberId, role: link.role };
+    if (!this.backend.capabilities.adminLinks && this.now() - (link.roleCheckedAt ?? 0) > ROLE_REFRESH_MS) {
+      const fresh = await this.backend.refreshRole(actor);
+      if (fresh.ok && fresh.value) {
+        actor.role = fresh.value;
+        await this.store.ns<Link>('links').set(key, { ...link, role: fresh.value, roleCheckedAt: this.now() });
+      }
+    }
+    return actor;
+  }
+
+  async save(
+    user: Pick<ChatUser, 'platform' | 'userId' | 'name'>,
+    memberId: string,
+    role: Role,
+    linkedBy: string,
+    extra: { username?: string; roleCheckedAt?: number } = {},
+  ): Promise<Link> {
+    const link: Link = {
+      chatKey: chatKey(user),
+      platform: user.platform,
+      userId: user.userId,
+      ...(user.name ? { name: user.name } : {}),
+      memberId,
+      role,
+      linkedAt: new Date(this.now()).toISOString(),
+      linkedBy,
+      ...extra,
+    };
+    await this.store.ns<Link>('links').set(link.chatKey, link);
+    return link;
+  }
+
+  async remove(platform: ChatUser['platform'], userId: string): Promise<boolean> {
+    return this.store.ns('links').delete(chatKey({ platform, userId }));
+  }
+
+  async all(): Promise<Link[]> {
+    return (await this.store.values<Link>('links')).map((l) => Link.parse(l));
+  }
+
+  /** Chat users linked to a member, to reach them privately (the approval requester). */
+  async linksOfMember(memberId: string): Promise<Link[]> {
+    return (await this.all()).filter((l) => l.memberId === memberId);
+  }
+}

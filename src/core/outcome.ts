@@ -1,0 +1,20 @@
+import type { ChatUser, Platform, Where } from './invocation.js';
+import type { Reply } from './reply.js';
+
+/** What the core answers an invocation with. */
+export type Outcome =
+  | { kind: 'reply'; reply: Reply }
+  /** `/tenant login` on a backend with credentials: the adapter opens a modal (or prompts) for the key. */
+  | { kind: 'login-modal'; title: string; label: string; placeholder: string };
+
+/** Where the core posts outside the conversation in hand. */
+export type PostTarget =
+  /** The approvals channel of `platform` (APPROVALS_CHANNEL…), or `origin` when none is set. */
+  | { kind: 'approvals'; platform: Platform; origin: Where }
+  /** A private message to one chat user (the requester hears the decision so). */
+  | { kind: 'dm'; user: ChatUser };
+
+/** An adapter registers one per platform; the core posts approval requests and notices through it. */
+export interface Messenger {
+  post(target: PostTarget, reply: Reply): Promise<void>;
+}

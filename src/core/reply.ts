@@ -1,0 +1,75 @@
+/**
+ * The platform-neutral reply model. Adapters render it (Block Kit, Discord components, terminal
+ * text) with one switch over `Block['type']` that ends in assertNever.
+ */
+export type Visibility = 'ephemeral' | 'channel' | 'dm';
+
+export interface ConfirmDialog {
+  title: string;
+  text: string;
+  confirm: string;
+  deny: string;
+}
+
+export interface Button {
+  /** Short action id, always under 100 characters: `c:<pendingId>:ok`, `a:<approvalId>:approve`. */
+  id: string;
+  label: string;
+  style: 'danger' | 'primary' | 'default';
+  /** Asked by the platform before the click is sent (Slack `confirm`); irreversible actions have one. */
+  confirm?: ConfirmDialog;
+}
+
+export type Block =
+  | { type: 'text'; text: string }
+  | { type: 'table'; columns: string[]; rows: string[][] }
+  | { type: 'fields'; fields: { label: string; value: string }[] }
+  | { type: 'buttons'; buttons: Button[] };
+
+export interface Reply {
+  blocks: Block[];
+  visibility: Visibility;
+  /** Holds a secret: may only be shown ephemerally or in a DM, never logged. */
+  secret?: boolean;
+  /** Replaces the message whose button was clicked (edit in place), buttons gone. */
+  replaceOriginal?: boolean;
+}
+
+export const text = (t: string): Block => ({ type: 'text', text: t });
+
+export function reply(blocks: Block[] | string, visibility: Visibility = 'ephemeral', extra: Partial<Reply> = {}): Reply {
+  return { blocks: typeof blocks === 'string' ? [text(blocks)] : blocks, visibility, ...extra };
+}
+
+/** Plain-text rendering shared by the shell adapter, logs of non-secret replies and tests. */
+export function replyToPlainText(r: Reply): string {
+  const out: string[] = [];
+  for (const b of r.blocks) {
+    switch (b.type) {
+      case 'text':
+        out.push(b.text);
+        break;
+      case 'fields':
+        out.push(b.fields.map((f) => `${f.label}: ${f.value}`).join('\n'));
+        break;
+      case 'table':
+        out.push(formatTable(b.columns, b.rows));
+        break;
+      case 'buttons':
+        out.push(b.buttons.map((btn, i) => `[${i + 1}] ${btn.label}`).join('  '));
+        break;
+      default: {
+        const never: never = b;
+        throw new Error(`unknown block ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  return out.join('\n');
+}
+
+/** A monospace table; Slack and Discord put it in a code block. */
+export function formatTable(columns: string[], rows: string[][]): string {
+  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

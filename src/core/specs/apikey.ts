@@ -1,0 +1,42 @@
+import type { CommandSpec } from './types.js';
+
+export const apikeySpec: CommandSpec = {
+  name: 'apikey',
+  description: 'Manage your TWCC API keys',
+  usageHint: 'list [@member] | create | extend <key-id> <days> | delete <key-id>... | help',
+  subcommands: [
+    {
+      name: 'list',
+      summary: 'List API keys (yours; an admin may name a member)',
+      args: [{ name: 'member', kind: 'mention', optional: true, description: 'Whose keys (admins only)' }],
+      who: 'member',
+      examples: ['/apikey list', '/apikey list @alice'],
+    },
+    {
+      name: 'create',
+      summary: 'Create a new API key; the secret is shown once, only to you',
+      args: [],
+      who: 'member',
+      examples: ['/apikey create'],
+    },
+    {
+      name: 'extend',
+      summary: 'Move a key’s expiry by a number of days',
+      args: [
+        { name: 'key-id', kind: 'keyId', description: 'The key id, as /apikey list shows it' },
+        { name: 'days', kind: 'days', description: 'Days to add (1 to 365)' },
+      ],
+      who: 'member',
+      examples: ['/apikey extend k-3f9a2c 30'],
+    },
+    {
+      name: 'delete',
+      summary: 'Delete keys, after you confirm with a button',
+      args: [{ name: 'key-id', kind: 'keyIds', description: 'Key ids, separated by spaces or commas' }],
+      who: 'member',
+      flow: 'confirm',
+      examples: ['/apikey delete k-3f9a2c', '/apikey delete k-3f9a2c k-77b01e'],
+    },
+    { name: 'help', summary: 'Show what you can do with /apikey', args: [], who: 'anyone', examples: ['/apikey help'] },
+  ],
+};

@@ -1,0 +1,45 @@
+import type { CommandSpec } from './types.js';
+
+export const quotaSpec: CommandSpec = {
+  name: 'quota',
+  description: 'Show and change resource quotas',
+  usageHint: 'show [ccs|vcs] [@member] | set @member <ccs|vcs> cpu=N gpu=N memory=64G | request <ccs|vcs> cpu=N … [reason] | help',
+  subcommands: [
+    {
+      name: 'show',
+      summary: 'Usage and quota per resource (admins see every member)',
+      args: [
+        { name: 'service', kind: 'service', optional: true, description: 'ccs or vcs (default: both)' },
+        { name: 'member', kind: 'mention', optional: true, description: 'One member (admins only)' },
+      ],
+      who: 'member',
+      examples: ['/quota show', '/quota show vcs', '/quota show vcs @alice'],
+    },
+    {
+      name: 'set',
+      summary: 'Change a member’s quota; another admin approves',
+      args: [
+        { name: 'member', kind: 'mention', description: 'The member' },
+        { name: 'service', kind: 'service', description: 'ccs or vcs' },
+        { name: 'quota', kind: 'quota', description: 'cpu=N gpu=N memory=64G (at least one)' },
+        { name: 'reason', kind: 'reason', optional: true, description: 'Why' },
+      ],
+      who: 'admin',
+      flow: 'approval',
+      examples: ['/quota set @alice vcs cpu=16 gpu=2 memory=64G'],
+    },
+    {
+      name: 'request',
+      summary: 'Ask for more quota for yourself; an admin approves',
+      args: [
+        { name: 'service', kind: 'service', description: 'ccs or vcs' },
+        { name: 'quota', kind: 'quota', description: 'cpu=N gpu=N memory=64G (at least one)' },
+        { name: 'reason', kind: 'reason', optional: true, description: 'Why you need it' },
+      ],
+      who: 'member',
+      flow: 'approval',
+      examples: ['/quota request vcs gpu=4 training the new model'],
+    },
+    { name: 'help', summary: 'Show what you can do with /quota', args: [], who: 'anyone', examples: ['/quota help'] },
+  ],
+};

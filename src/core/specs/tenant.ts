@@ -1,0 +1,39 @@
+import type { CommandSpec } from './types.js';
+
+export const tenantSpec: CommandSpec = {
+  name: 'tenant',
+  description: 'Link chat users to tenant members',
+  usageHint: 'login | logout | link @user <member> [admin|user] | unlink @user | members | whoami | audit [n] | help',
+  subcommands: [
+    { name: 'login', summary: 'Link yourself with your own TWCC API key', args: [], who: 'anyone', examples: ['/tenant login'] },
+    { name: 'logout', summary: 'Forget your link and stored credential', args: [], who: 'anyone', examples: ['/tenant logout'] },
+    {
+      name: 'link',
+      summary: 'Map a chat user to a tenant member and role',
+      args: [
+        { name: 'user', kind: 'mention', description: 'The chat user' },
+        { name: 'member', kind: 'memberName', description: 'Tenant member name' },
+        { name: 'role', kind: 'role', optional: true, description: 'admin or user (default user)' },
+      ],
+      who: 'admin',
+      examples: ['/tenant link @alice alice', '/tenant link @bob bob admin'],
+    },
+    {
+      name: 'unlink',
+      summary: 'Remove a chat user’s link',
+      args: [{ name: 'user', kind: 'mention', description: 'The chat user' }],
+      who: 'admin',
+      examples: ['/tenant unlink @alice'],
+    },
+    { name: 'members', summary: 'List tenant members and their chat links', args: [], who: 'admin', examples: ['/tenant members'] },
+    { name: 'whoami', summary: 'Who you are to the bot', args: [], who: 'anyone', examples: ['/tenant whoami'] },
+    {
+      name: 'audit',
+      summary: 'The latest changes (default 20)',
+      args: [{ name: 'count', kind: 'count', optional: true, description: 'How many entries (1 to 200)' }],
+      who: 'admin',
+      examples: ['/tenant audit', '/tenant audit 50'],
+    },
+    { name: 'help', summary: 'Show what you can do with /tenant', args: [], who: 'anyone', examples: ['/tenant help'] },
+  ],
+};

@@ -1,0 +1,20 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per process, served at GET /metrics. */
+export const metrics = new Registry();
+collectDefaultMetrics({ register: metrics });
+
+export const invocationsTotal = new Counter({
+  name: 'chatops_invocations_total',
+  help: 'Invocations handled by the core, by platform, kind and outcome',
+  labelNames: ['platform', 'kind', 'outcome'] as const,
+  registers: [metrics],
+});
+
+export const invocationSeconds = new Histogram({
+  name: 'chatops_invocation_seconds',
+  help: 'Time the core took to answer an invocation',
+  labelNames: ['platform', 'kind'] as const,
+  buckets: [0.005, 0.02, 0.1, 0.5, 1, 3, 10],
+  registers: [metrics],
+});

@@ -1,0 +1,26 @@
+/** Errors are values at the boundaries: a backend or a flow answers ok or a stable code. */
+export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; detail?: string };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T = never>(code: ErrorCode, detail?: string): Result<T> => ({ ok: false, code, detail });
+
+/** Every failure a user can meet; the wording lives in src/core/i18n.ts. */
+export type ErrorCode =
+  | 'key_not_found'
+  | 'member_not_found'
+  | 'not_owner'
+  | 'forbidden'
+  | 'main_key'
+  | 'credential_invalid'
+  | 'not_logged_in'
+  | 'login_unsupported'
+  | 'link_unsupported'
+  | 'quota_write_unsupported'
+  | 'quota_exceeds_project'
+  | 'backend_unavailable'
+  | 'backend_bad_response'
+  | 'backend_error';
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Backend } from '../../src/backends/port.js';
+import { LocalRegistry } from '../../src/backends/local/registry.js';
+import { Core } from '../../src/core/core.js';
+import type { ChatUser, CommandName } from '../../src/core/invocation.js';
+import type { Outcome, PostTarget } from '../../src/core/outcome.js';
+import { replyToPlainText, type Button, type Reply } from '../../src/core/reply.js';
+import { openStore, type Store } from '../../src/store/index.js';
+
+/** One line of the conversation as a person would see it. */
+export interface Said {
+  to: string;
+  where: 'reply' | 'approvals' | 'dm' | 'modal';
+  reply?: Reply;
+  text: string;
+}
+
+export interface TestBotOptions {
+  admins?: string[];
+  /** Reuse a store file (restart tests); a fresh temp file otherwise. */
+  file?: string;
+  backend?: (store: Store) => Backend;
+  now?: () => number;
+}
+
+export const asUser = (name: string): ChatUser => ({ platform: 'local', workspace: 'local', userId: name, name });
+
+/**
+ * Drives the core as a chat user would: `say` a command, `click` a button by its label, read the
+ * transcript. Runs on a real SQLite file and the embedded registry unless told otherwise.
+ */
+export class TestBot {
+  readonly transcript: Said[] = [];
+  private constructor(
+    readonly core: Core,
+    readonly store: Store,
+    readonly file: string,
+    private readonly dir: string | undefined,
+  ) {
+    core.registerMessenger('local', {
+      post: async (target: PostTarget, reply: Reply) => {
+        const to = target.kind === 'dm' ? target.user.userId : '#approvals';
+        this.transcript.push({ to, where: target.kind, reply, text: replyToPlainText(reply) });
+      },
+    });
+  }
+
+  static async start(opts: TestBotOptions = {}): Promise<TestBot> {
+    const dir = opts.file ? undefined : mkdtempSync(join(tmpdir(), 'chatops-test-'));
+    const file = opts.file ?? join(dir!, 'bot.sqlite');
+    const store = await openStore(`sqlite://${file}`);
+    const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
+    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}) });
+    return new TestBot(core, store, file, dir);
+  }
+
+  private record(user: string, outcome: Outcome): Said {
+    const said: Said =
+      outcome.kind === 'reply'
+        ? { to: user, where: 'reply', reply: outcome.reply, text: replyToPlainText(outcome.reply) }
+        : { to: user, where: 'modal', text: `[modal] ${outcome.title}: ${outcome.label}` };
+    this.transcript.push(said);
+    return said;
+  }
+
+  /** `/apikey create` typed by `user`; answers what the bot replied. */
+  async say(user: string, line: string): Promise<Said> {
+    const m = /^\/(\w+)\s*(.*)$/s.exec(line.trim());
+    if (!m) throw new Error(`not a command: ${line}`);
+    const outcome = await this.core.handle({
+      kind: 'command',
+      user: asUser(user),
+      where: { workspace: 'local', channelId: 'general' },
+      command: m[1] as CommandName,
+      text: m[2] ?? '',
+    });
+    return this.record(user, outcome);
+  }
+
+  async login(user: string, apiKey: string): Promise<Said> {
+    const outcome = await this.core.handle({ kind: 'login', user: asUser(user), where: { workspace: 'local', channelId: 'general' }, apiKey });
+    return this.record(user, outcome);
+  }
+
+  /** The latest button with this label anywhere in the transcript. */
+  button(label: string): Button {
+    for (let i = this.transcript.length - 1; i >= 0; i--) {
+      for (const b of this.transcript[i]!.reply?.blocks ?? []) {
+        if (b.type === 'buttons') {
+          const found = b.buttons.find((x) => x.label === label);
+          if (found) return found;
+        }
+      }
+    }
+    throw new Error(`no button "${label}" in the transcript`);
+  }
+
+  async click(label: string, user: string): Promise<Said> {
+    return this.clickId(this.button(label).id, user);
+  }
+
+  async clickId(actionId: string, user: string): Promise<Said> {
+    const outcome = await this.core.handle({ kind: 'click', user: asUser(user), where: { workspace: 'local', channelId: 'general' }, actionId });
+    return this.record(user, outcome);
+  }
+
+  /** Everything said to the approvals channel or privately to `user`. */
+  posts(where: 'approvals' | 'dm', to?: string): Said[] {
+    return this.transcript.filter((s) => s.where === where && (to === undefined || s.to === to));
+  }
+
+  /** Closes the store; removes the temp folder unless keep (restart tests reopen the file). */
+  async stop(keep = false): Promise<void> {
+    await this.store.close();
+    if (this.dir && !keep) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
