@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: keep parallel files modest so timing-sensitive integration tests stay calm.
     maxWorkers: 2,
+    // The JSON report feeds .ci/summary.mjs, which prints the closing line CI reads.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-report.json' },
   },
 });

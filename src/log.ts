@@ -24,3 +24,6 @@ export const REDACTED_PATHS = [
 export function createLogger(level: string, destination: NodeJS.WritableStream = process.stderr): Logger {
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination as never);
 }
+
+/** For cores built without a logger (tests, tools). */
+export const silentLogger = (): Logger => pino({ level: 'silent' });

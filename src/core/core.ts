@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
 import type { Backend } from '../backends/port.js';
-import type { Logger } from '../log.js';
+import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/types.js';
 import { Approvals } from './approvals.js';
 import { AuditLog } from './audit.js';
@@ -41,7 +40,7 @@ export class Core {
 
   constructor(opts: CoreOptions) {
     const now = opts.now ?? Date.now;
-    const logger = opts.logger ?? pino({ level: 'silent' });
+    const logger = opts.logger ?? silentLogger();
     this.services = {
       store: opts.store,
       backend: opts.backend,
@@ -92,7 +91,7 @@ export class Core {
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       this.services.logger.error({ err, ref, kind: inv.kind }, 'invocation failed');
-      return { kind: 'reply', reply: reply(texts.internal(ref), 'ephemeral', inv.kind === 'click' ? {} : {}) };
+      return { kind: 'reply', reply: reply(texts.internal(ref)) };
     }
   }
 

@@ -17,7 +17,12 @@ export function sqlitePath(url: string): string | undefined {
  * or `postgres://…`. One keyv per namespace, each with throwOnErrors so that a failing store is an
  * error the caller sees instead of a silent undefined.
  */
-export async function openStore(url: string): Promise<Store> {
+export interface StoreOptions {
+  /** Prefixes every namespace and claim, so tests (or deployments) can share one Redis or database. */
+  prefix?: string;
+}
+
+export async function openStore(url: string, { prefix = '' }: StoreOptions = {}): Promise<Store> {
   const kind = url.startsWith('sqlite://')
     ? 'sqlite'
     : url.startsWith('redis://') || url.startsWith('rediss://')
@@ -51,7 +56,7 @@ export async function openStore(url: string): Promise<Store> {
   // One adapter per namespace: keyv sets the namespace on its adapter, so they cannot be shared.
   const spaces = new Map<Namespace, Keyv>();
   for (const name of NAMESPACES) {
-    spaces.set(name, new Keyv({ store: await makeAdapter(), namespace: name, throwOnErrors: true }));
+    spaces.set(name, new Keyv({ store: await makeAdapter(), namespace: `${prefix}${name}`, throwOnErrors: true }));
   }
   const ns = <T>(name: Namespace): Keyv<T> => spaces.get(name) as Keyv<T>;
 
@@ -67,10 +72,11 @@ export async function openStore(url: string): Promise<Store> {
       }
       return out;
     },
-    claim: (key, ttlMs) => claimer.claim(key, ttlMs),
+    claim: (key, ttlMs) => claimer.claim(`${prefix}${key}`, ttlMs),
     async close() {
+      // @keyv/postgres shares one module-wide pool, so only the first disconnect does anything there.
       for (const k of spaces.values()) await k.disconnect().catch(() => undefined);
-      await claimer.close();
+      await claimer.close().catch(() => undefined);
     },
   };
 }

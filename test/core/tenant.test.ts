@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Core } from '../../src/core/core.js';
+import { replyToPlainText } from '../../src/core/reply.js';
+import { TestBot } from '../helpers/test-bot.js';
+
+let bot: TestBot;
+beforeEach(async () => {
+  bot = await TestBot.start();
+});
+afterEach(() => bot.stop());
+
+describe('/tenant', () => {
+  it('links, lists, shows whoami, unlinks, and audits each change', async () => {
+    expect((await bot.say('admin', '/tenant link @alice alice')).text).toBe('Linked @alice to member `alice` as user.');
+    expect((await bot.say('admin', '/tenant link @bob bob admin')).text).toBe('Linked @bob to member `bob` as admin.');
+    const members = (await bot.say('admin', '/tenant members')).text;
+    expect(members).toContain('3 members:');
+    expect(members).toMatch(/alice\s+user\s+local:alice/);
+    expect(members).toMatch(/bob\s+admin\s+local:bob/);
+    expect((await bot.say('alice', '/tenant whoami')).text).toBe('Chat user: local:alice\nMember: alice\nRole: user\nBackend: embedded registry');
+    expect((await bot.say('admin', '/tenant unlink @alice')).text).toBe('Unlinked @alice (was member `alice`).');
+    expect((await bot.say('alice', '/tenant whoami')).text).toBe(
+      'You (local:alice) are not linked to a tenant member. Ask a tenant admin to run `/tenant link @you <member>`.',
+    );
+    const audit = (await bot.say('admin', '/tenant audit 3')).text;
+    expect(audit).toContain('Latest 3 changes:');
+    expect(audit.split('\n')[3]).toMatch(/local:admin\s+link\.removed\s+local:alice\s+ok\s+alice/);
+    expect(audit).toMatch(/link\.created\s+local:bob\s+ok\s+bob as admin/);
+  });
+
+  it('login explains that the embedded registry links through an admin', async () => {
+    expect((await bot.say('alice', '/tenant login')).text).toContain('Ask an admin to run `/tenant link @you <member>`');
+  });
+
+  it('logout forgets the caller’s link', async () => {
+    await bot.say('admin', '/tenant link @alice alice');
+    expect((await bot.say('alice', '/tenant logout')).text).toBe('You are logged out: your link and stored credential are gone.');
+    expect((await bot.say('alice', '/apikey list')).text).toContain('You are not linked to a tenant member yet');
+  });
+
+  it('one person may be linked from Slack and Discord at once', async () => {
+    const slackAdmin = { platform: 'slack' as const, workspace: 'T1', userId: 'UADMIN', name: 'root' };
+    const where = { workspace: 'T1', channelId: 'C1' };
+    const slack = new Core({ store: bot.store, backend: bot.core.services.backend, admins: ['slack:UADMIN', 'discord:999'] });
+    const say = async (c: Core, user: typeof slackAdmin, text: string) => {
+      const o = await c.handle({ kind: 'command', user, where, command: text.split(' ')[0] as 'tenant', text: text.split(' ').slice(1).join(' ') });
+      return o.kind === 'reply' ? replyToPlainText(o.reply) : o.kind;
+    };
+    expect(await say(slack, slackAdmin, 'tenant link <@U42|alice> alice')).toBe('Linked @alice to member `alice` as user.');
+    const discordAdmin = { platform: 'discord' as const, workspace: 'G1', userId: '999', name: 'root' };
+    expect(await say(slack, discordAdmin, 'tenant link <@4242> alice')).toBe('Linked @4242 to member `alice` as user.');
+    const fromSlack = await say(slack, { platform: 'slack', workspace: 'T1', userId: 'U42', name: 'alice' }, 'apikey create');
+    const keyId = /`(k-[0-9a-f]+)`/.exec(fromSlack)![1]!;
+    const fromDiscord = await say(slack, { platform: 'discord', workspace: 'G1', userId: '4242', name: 'alice' }, 'apikey list');
+    expect(fromDiscord).toContain(keyId);
+  });
+});
