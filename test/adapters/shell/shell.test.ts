@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'chatops-shell-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `printf '…' | npm start`, exactly as a person would script it. */
+function npmStart(input: string, storeFile: string): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, STORE_URL: `sqlite://${storeFile}` };
+    for (const k of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'LOG_LEVEL']) delete env[k];
+    const child = spawn('npm', ['start', '--silent'], { cwd: process.cwd(), env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+    child.stdin.end(input);
+  });
+}
+
+describe('the shell adapter through a pipe', () => {
+  it('creates a key for the first-start admin', async () => {
+    const { code, out } = await npmStart('/apikey create\n', join(dir, 'a.sqlite'));
+    expect(code).toBe(0);
+    expect(out).toContain('You are local:admin, a tenant admin.');
+    expect(out).toMatch(/New API key `k-[0-9a-f]{6}` created\. Copy the secret now/);
+    expect(out).toMatch(/`twcc_[A-Za-z0-9_-]{32}`/);
+  });
+
+  it('runs the whole story: link, create, list, extend, delete after the click, quota set approved by a second admin', async () => {
+    const script = [
+      '/tenant link @alice alice',
+      '/tenant link @bob bob admin',
+      '/as alice',
+      '/apikey create',
+      '/apikey list',
+      '/apikey extend KEY 30',
+      '/apikey delete KEY',
+      '1',
+      '/apikey list',
+      '/as admin',
+      '/quota set @alice vcs gpu=2 memory=64G',
+      '1',
+      '/as bob',
+      '1',
+      '/quota show vcs @alice',
+    ];
+    // Key ids are random: run the first half, read the id, then run the rest on the same store.
+    const store = join(dir, 'story.sqlite');
+    const first = await npmStart(script.slice(0, 5).join('\n') + '\n', store);
+    const keyId = /New API key `(k-[0-9a-f]{6})`/.exec(first.out)![1]!;
+    expect(first.out).toContain('Linked @alice to member `alice` as user.');
+    expect(first.out).toContain(`${keyId}  twcc_`);
+    const second = await npmStart(['/as alice', ...script.slice(5)].join('\n').replaceAll('KEY', keyId) + '\n', store);
+    expect(second.code).toBe(0);
+    const out = second.out;
+    expect(out).toContain('twcc-chatops shell: you are local:admin.');
+    expect(out).toMatch(new RegExp(`Key \`${keyId}\` now expires .*\\(in 120 days\\)`));
+    expect(out).toContain(`Delete 1 API key: \`${keyId}\``);
+    expect(out).toContain('[1] Delete  [2] Cancel');
+    expect(out).toContain(`Deleted \`${keyId}\`.`);
+    expect(out).toContain('You have no API keys.');
+    expect(out).toContain('#approvals:\n  @admin asks to set @alice’s VCS quota: gpu 1 → 2, memory 32G → 64G.');
+    expect(out).toContain('You asked for this change: another tenant admin has to approve or reject it.');
+    expect(out).toContain('Approved by @bob and applied.');
+    expect(out).toMatch(/alice\s+0 \/ 8\s+0 \/ 2\s+0M \/ 64G/);
+  });
+});

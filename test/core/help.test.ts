@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandHandlers } from '../../src/core/commands/index.js';
+import { commandSpecs } from '../../src/core/specs/index.js';
+import { TestBot } from '../helpers/test-bot.js';
+
+let bot: TestBot;
+beforeAll(async () => {
+  bot = await TestBot.start();
+  await bot.say('admin', '/tenant link @alice alice');
+});
+afterAll(() => bot.stop());
+
+describe('help', () => {
+  it('shows a user only what a user may run', async () => {
+    const help = (await bot.say('alice', '/tenant help')).text;
+    expect(help).toBe(
+      [
+        '*/tenant*: Link chat users to tenant members',
+        '`/tenant login` — Link yourself with your own TWCC API key',
+        '`/tenant logout` — Forget your link and stored credential',
+        '`/tenant whoami` — Who you are to the bot',
+        '`/tenant help` — Show what you can do with /tenant',
+      ].join('\n'),
+    );
+  });
+
+  it('shows an admin everything', async () => {
+    const help = (await bot.say('admin', '/tenant')).text;
+    for (const sub of ['login', 'logout', 'link', 'unlink', 'members', 'whoami', 'audit', 'help']) expect(help).toContain(`/tenant ${sub}`);
+    expect((await bot.say('admin', '/quota help')).text).toContain('`/quota set @member ccs|vcs cpu=N gpu=N memory=64G [reason…]` — Change a member’s quota; another admin approves');
+  });
+
+  it('tells an unlinked user how to link', async () => {
+    const help = (await bot.say('eve', '/apikey help')).text;
+    expect(help).toContain('`/apikey create`');
+    expect(help).toContain('You are not linked to a tenant member yet');
+  });
+
+  it('every subcommand in the specs has a handler', () => {
+    for (const spec of commandSpecs)
+      for (const sub of spec.subcommands) if (sub.name !== 'help') expect(commandHandlers[spec.name][sub.name], `/${spec.name} ${sub.name}`).toBeTypeOf('function');
+  });
+});
