@@ -71,3 +71,19 @@ describe('the shell adapter through a pipe', () => {
     expect(out).toMatch(/alice\s+0 \/ 8\s+0 \/ 2\s+0M \/ 64G/);
   });
 });
+
+describe('process', () => {
+  it('SIGTERM ends the whole process promptly', async () => {
+    const env = { ...process.env, STORE_URL: `sqlite://${join(dir, 'term.sqlite')}` };
+    for (const k of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID']) delete env[k];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    // Wait until the shell greets, with stdin still open: it is idle at its prompt.
+    await new Promise<void>((resolve) => child.stdout.on('data', () => out.includes('/help') && resolve()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    child.kill('SIGTERM');
+    // Exit code 0 means our handler ran (a default SIGTERM death has code null and a signal).
+    expect(await exited).toEqual({ code: 0, signal: null });
+  });
+});
