@@ -3,7 +3,7 @@ import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, wri
 import { join } from 'node:path';
 
 const KEY_BYTES = 32;
-export const ENCRYPTION_KEY_FILE = 'encryption.key';
+const ENCRYPTION_KEY_FILE = 'encryption.key';
 
 /** 32 bytes from standard base64 (or base64url); undefined if the text is anything else. */
 function decodeKey(text: string): Buffer | undefined {

@@ -4,7 +4,7 @@
  * names what was received (schemas.ts does that), and this is the one file to fix when TWCC differs.
  */
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** One call: method, a path that ends with `/`, the query, and the `x-api-host` it must carry. */
 export interface Endpoint {

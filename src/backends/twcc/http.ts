@@ -6,15 +6,19 @@ import { fail, ok, type ErrorCode, type Result } from '../../result.js';
 import type { Endpoint } from './assumptions.js';
 import { ErrorBody, labelOf } from './schemas.js';
 
-export const USER_AGENT = `twcc-chatops/${pkg.version} (+undici)`;
+const USER_AGENT = `twcc-chatops/${pkg.version} (+undici)`;
 
-/** Milliseconds: TCP/TLS connect, until the response headers, and between body chunks. */
+/**
+ * Milliseconds: TCP/TLS connect, until the response headers, between body chunks (undici checks
+ * these two about once a second), and a precise deadline for one whole attempt.
+ */
 export interface Timeouts {
   connectMs: number;
   headersMs: number;
   bodyMs: number;
+  attemptMs: number;
 }
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 5_000, headersMs: 15_000, bodyMs: 15_000 };
+const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 5_000, headersMs: 15_000, bodyMs: 15_000, attemptMs: 20_000 };
 
 /** Attempts in all (1 = no retry) and the backoff between them, for GET and DELETE only. */
 export interface RetryPolicy {
@@ -22,10 +26,10 @@ export interface RetryPolicy {
   baseDelayMs: number;
   maxDelayMs: number;
 }
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 2_000 };
+const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 2_000 };
 
 /** A 2xx answer; `body` is the parsed JSON, or undefined when empty. */
-export interface HttpAnswer {
+interface HttpAnswer {
   status: number;
   body: unknown;
 }
@@ -38,7 +42,7 @@ export interface TwccCall {
   statusCodes?: Partial<Record<number, ErrorCode>>;
 }
 
-export interface TwccHttpOptions {
+interface TwccHttpOptions {
   apiUrl: string;
   logger: Logger;
   /** A shared undici dispatcher (an Agent in tests); else the client opens its own Pool. */
@@ -51,8 +55,15 @@ export interface TwccHttpOptions {
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 const MAX_MESSAGE_CHARS = 200;
 
-/** One attempt's outcome: final, or transient (worth another try when the method allows it). */
-type Attempt = { final: true; result: Result<HttpAnswer> } | { final: false; result: Result<HttpAnswer>; retryAfterMs?: number };
+/**
+ * One attempt's outcome: final, or transient (worth another try when the method allows it);
+ * `maybeApplied`: the request may have reached TWCC even though no answer came back.
+ */
+type Attempt =
+  | { final: true; result: Result<HttpAnswer> }
+  | { final: false; result: Result<HttpAnswer>; retryAfterMs?: number; maybeApplied: boolean };
+
+const MAYBE_APPLIED_NOTE = '; it may have been applied all the same, so check before repeating it';
 
 /**
  * The TWCC transport: one keep-alive Pool to the gateway, the headers every call carries, timeouts,
@@ -98,6 +109,9 @@ export class TwccHttp {
     const attempts = method === 'GET' || method === 'DELETE' ? Math.max(1, this.retry.attempts) : 1;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(call, attempt);
+      if (!outcome.final && outcome.maybeApplied && attempts === 1 && !outcome.result.ok) {
+        return fail(outcome.result.code, `${outcome.result.detail}${MAYBE_APPLIED_NOTE}`);
+      }
       if (outcome.final || attempt >= attempts || this.closed) return outcome.result;
       const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
       const wait = Math.min(this.retry.maxDelayMs, Math.max(outcome.retryAfterMs ?? 0, backoff * (0.5 + Math.random() / 2)));
@@ -131,6 +145,7 @@ export class TwccHttp {
         body: call.body === undefined ? null : JSON.stringify(call.body),
         headersTimeout: this.timeouts.headersMs,
         bodyTimeout: this.timeouts.bodyMs,
+        signal: AbortSignal.timeout(this.timeouts.attemptMs),
       });
       status = res.statusCode;
       headers = res.headers;
@@ -147,7 +162,7 @@ export class TwccHttp {
       if (err instanceof errors.ResponseExceededMaxSizeError) {
         return { final: true, result: fail('backend_bad_response', `${label}: the answer is larger than ${MAX_RESPONSE_BYTES} bytes`) };
       }
-      return { final: false, result: fail('backend_unavailable', `${label}: ${why}`) };
+      return { final: false, result: fail('backend_unavailable', `${label}: ${why}`), maybeApplied: !neverSent(err) };
     }
     const ms = Math.round(performance.now() - started);
     this.log.debug({ endpoint: label, status, ms, attempt }, 'twcc call');
@@ -177,7 +192,9 @@ export class TwccHttp {
     if (status === 401) return { final: true, result: fail('credential_invalid', detail) };
     if (status === 403) return { final: true, result: fail('forbidden', detail) };
     if (status === 408 || status === 429 || status >= 500) {
-      return { final: false, result: fail('backend_unavailable', detail), retryAfterMs: retryAfter(headers['retry-after']) };
+      // 500, 502 and 504 can come after the back end did the work; 408, 429 and 503 mean it did not.
+      const maybeApplied = status === 500 || status === 502 || status === 504;
+      return { final: false, result: fail('backend_unavailable', detail), retryAfterMs: retryAfter(headers['retry-after']), maybeApplied };
     }
     return { final: true, result: fail('backend_error', detail) };
   }
@@ -226,10 +243,24 @@ function retryAfter(value: string | string[] | undefined): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
+/** Failures before the request could leave: nothing reached TWCC. */
+function neverSent(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return (
+    err instanceof errors.ConnectTimeoutError ||
+    err instanceof errors.ClientDestroyedError ||
+    err instanceof errors.ClientClosedError ||
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN'
+  );
+}
+
 /** A short reason for a failed exchange: the error code, never a stack. */
 function networkFailure(err: unknown): string {
   if (err instanceof errors.ConnectTimeoutError) return 'connecting timed out';
   if (err instanceof errors.HeadersTimeoutError) return 'no answer in time';
+  if (err instanceof DOMException && err.name === 'TimeoutError') return 'no answer in time';
   if (err instanceof errors.BodyTimeoutError) return 'the answer stalled';
   if (err instanceof errors.ClientDestroyedError || err instanceof errors.ClientClosedError) return 'the client is shutting down';
   const code = (err as { code?: unknown }).code;

@@ -90,7 +90,7 @@ const pick = (o: Record<string, unknown>, names: readonly string[]) => names.map
 /** One API key as listed or created; field spellings from assumptions.ts. */
 export const ApiKeyItem = z
   .record(z.string(), z.unknown())
-  .transform((raw) => ({
+  .transform((raw): unknown => ({
     id: raw['id'],
     key: raw['key'],
     project: raw['project'],
