@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'key_not_found'
   | 'member_not_found'
   | 'not_owner'
+  | 'others_keys_unsupported'
   | 'forbidden'
   | 'main_key'
   | 'credential_invalid'

@@ -6,6 +6,7 @@ export const errorText: Record<ErrorCode, string> = {
   member_not_found: 'No tenant member by that name.',
   not_owner: 'That key belongs to another member; only its owner or an admin may change it.',
   forbidden: 'Only a tenant admin may do that.',
+  others_keys_unsupported: 'On TWCC a key sees only its own user’s keys: ask that member to run `/apikey list`.',
   main_key: 'That is the main key of the account; TWCC does not let it be deleted.',
   credential_invalid: 'Your TWCC key is no longer valid, run `/tenant login`.',
   not_logged_in: 'You have no TWCC key on file, run `/tenant login`.',
@@ -13,7 +14,7 @@ export const errorText: Record<ErrorCode, string> = {
   link_unsupported: 'On TWCC, members link themselves with `/tenant login` and roles come from TWCC; `/tenant link` is for the embedded registry.',
   quota_write_unsupported: 'This bot cannot change quotas on TWCC; apply it on the portal’s Quota page.',
   quota_exceeds_project: 'That is more than the whole project has.',
-  backend_unavailable: 'TWCC did not answer in time or is unavailable; nothing was changed. Try again in a minute.',
+  backend_unavailable: 'TWCC did not answer in time or is unavailable. Try again in a minute.',
   backend_bad_response: 'TWCC answered in a way the bot does not understand; nothing was changed.',
   backend_error: 'TWCC refused the request.',
 };

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Core } from '../../src/core/core.js';
+import type { ChatUser } from '../../src/core/invocation.js';
 import { replyToPlainText } from '../../src/core/reply.js';
 import { TestBot } from '../helpers/test-bot.js';
 
@@ -39,15 +40,15 @@ describe('/tenant', () => {
   });
 
   it('one person may be linked from Slack and Discord at once', async () => {
-    const slackAdmin = { platform: 'slack' as const, workspace: 'T1', userId: 'UADMIN', name: 'root' };
+    const slackAdmin: ChatUser = { platform: 'slack', workspace: 'T1', userId: 'UADMIN', name: 'root' };
     const where = { workspace: 'T1', channelId: 'C1' };
     const slack = new Core({ store: bot.store, backend: bot.core.services.backend, admins: ['slack:UADMIN', 'discord:999'] });
-    const say = async (c: Core, user: typeof slackAdmin, text: string) => {
+    const say = async (c: Core, user: ChatUser, text: string) => {
       const o = await c.handle({ kind: 'command', user, where, command: text.split(' ')[0] as 'tenant', text: text.split(' ').slice(1).join(' ') });
       return o.kind === 'reply' ? replyToPlainText(o.reply) : o.kind;
     };
     expect(await say(slack, slackAdmin, 'tenant link <@U42|alice> alice')).toBe('Linked @alice to member `alice` as user.');
-    const discordAdmin = { platform: 'discord' as const, workspace: 'G1', userId: '999', name: 'root' };
+    const discordAdmin: ChatUser = { platform: 'discord', workspace: 'G1', userId: '999', name: 'root' };
     expect(await say(slack, discordAdmin, 'tenant link <@4242> alice')).toBe('Linked @4242 to member `alice` as user.');
     const fromSlack = await say(slack, { platform: 'slack', workspace: 'T1', userId: 'U42', name: 'alice' }, 'apikey create');
     const keyId = /`(k-[0-9a-f]+)`/.exec(fromSlack)![1]!;

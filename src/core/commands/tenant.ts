@@ -20,7 +20,10 @@ export async function completeLogin(services: Services, inv: Extract<Invocation,
   const base = auditBase(inv.user, inv.where, undefined);
   if (!who.ok) {
     await services.audit.append({ ...base, action: 'link.login', target: `${inv.user.platform}:${inv.user.userId}`, outcome: 'failed', detail: who.code });
-    const why = who.code === 'credential_invalid' ? 'TWCC did not accept that key.' : describeError(who.code, who.detail);
+    const why =
+      who.code === 'credential_invalid'
+        ? `TWCC did not accept that key${who.detail?.toLowerCase().includes('expired') ? ' (it has expired)' : ''}.`
+        : describeError(who.code, who.detail);
     return answer(`Login failed: ${why} Nothing was saved.`);
   }
   const { memberId, username, role } = who.value;

@@ -10,7 +10,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** `printf '…' | npm start`, exactly as a person would script it. */
 function npmStart(input: string, storeFile: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, STORE_URL: `sqlite://${storeFile}` };
+    const env: NodeJS.ProcessEnv = { ...process.env, STORE_URL: `sqlite://${storeFile}` };
     for (const k of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'LOG_LEVEL']) delete env[k];
     const child = spawn('npm', ['start', '--silent'], { cwd: process.cwd(), env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -74,7 +74,7 @@ describe('the shell adapter through a pipe', () => {
 
 describe('process', () => {
   it('SIGTERM ends the whole process promptly', async () => {
-    const env = { ...process.env, STORE_URL: `sqlite://${join(dir, 'term.sqlite')}` };
+    const env: NodeJS.ProcessEnv = { ...process.env, STORE_URL: `sqlite://${join(dir, 'term.sqlite')}` };
     for (const k of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID']) delete env[k];
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
