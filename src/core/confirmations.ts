@@ -58,8 +58,4 @@ export class Confirmations {
   claim(p: PendingConfirmation): Promise<boolean> {
     return this.store.claim(`confirm:${p.id}`, CONFIRMATION_TTL_MS * 12);
   }
-
-  async remove(id: string): Promise<void> {
-    await this.store.ns('pending').delete(id);
-  }
 }

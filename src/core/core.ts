@@ -58,17 +58,19 @@ export class Core {
     this.messengers.set(platform, messenger);
   }
 
-  private async post(target: PostTarget, r: Reply): Promise<void> {
+  private async post(target: PostTarget, r: Reply): Promise<boolean> {
     const platform = target.kind === 'approvals' ? target.platform : target.user.platform;
     const messenger = this.messengers.get(platform);
     if (!messenger) {
       this.services.logger.warn({ platform, target: target.kind }, 'no messenger for platform; post dropped');
-      return;
+      return false;
     }
     try {
       await messenger.post(target, r);
+      return true;
     } catch (err) {
       this.services.logger.error({ err, platform, target: target.kind }, 'post failed');
+      return false;
     }
   }
 

@@ -35,4 +35,6 @@ export const texts = {
   expired: 'This request has expired; nothing was changed. Run the command again.',
   alreadyDecided: 'This has already been handled.',
   unknownAction: 'That button no longer does anything; nothing was changed.',
+  approvalNotPosted: (id: string) =>
+    `Request \`${id}\` is saved, but the bot could not post it to the approvals channel (is the bot invited there?). Ask an admin to check.`,
 };

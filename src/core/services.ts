@@ -20,8 +20,8 @@ export interface Services {
   approvals: Approvals;
   logger: Logger;
   now: () => number;
-  /** Posts through the messenger of the target's platform; a failure is logged, not thrown. */
-  post(target: PostTarget, reply: Reply): Promise<void>;
+  /** Posts through the messenger of the target's platform; false (and logged) when it could not. */
+  post(target: PostTarget, reply: Reply): Promise<boolean>;
 }
 
 export interface CommandContext {

@@ -88,4 +88,14 @@ describe('/quota set goes through a second admin', () => {
     expect((await bot.say('alice', '/quota request vcs gpu=999')).text).toBe('That is more than the whole project has. (gpu) Nothing was requested.');
     expect(bot.posts('approvals')).toHaveLength(0);
   });
+
+  it('says so when the approvals channel cannot be reached', async () => {
+    bot.core.registerMessenger('local', {
+      post: async () => {
+        throw new Error('not_in_channel');
+      },
+    });
+    const said = await bot.say('alice', '/quota request vcs gpu=2');
+    expect(said.text).toMatch(/^Request `[\w-]+` is saved, but the bot could not post it to the approvals channel \(is the bot invited there\?\)\./);
+  });
 });

@@ -27,7 +27,7 @@ describe('restart', () => {
     // A third instance sees both decided: nothing runs twice.
     await second.stop(true);
     const third = await TestBot.start({ file });
-    expect((await third.clickId(deleteId, 'alice')).text).toBe('This request has expired; nothing was changed. Run the command again.');
+    expect((await third.clickId(deleteId, 'alice')).text).toBe('This has already been handled.');
     expect((await third.clickId(approveId, 'admin')).text).toBe('This has already been handled.');
     await third.stop(true);
   });

@@ -35,7 +35,12 @@ export function approvalCard(r: ApprovalRequest): Reply {
         type: 'buttons',
         buttons: [
           { id: `a:${r.id}:approve`, label: 'Approve', style: 'primary' },
-          { id: `a:${r.id}:reject`, label: 'Reject', style: 'danger' },
+          {
+            id: `a:${r.id}:reject`,
+            label: 'Reject',
+            style: 'danger',
+            confirm: { title: 'Reject this request?', text: 'The requester will be told it was rejected.', confirm: 'Reject', deny: 'Back' },
+          },
         ],
       },
     ],

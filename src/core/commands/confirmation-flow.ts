@@ -43,7 +43,6 @@ export async function handleConfirmationClick(services: Services, inv: ClickInvo
   const isRequester = pending.requester.platform === inv.user.platform && pending.requester.userId === inv.user.userId;
   if (!isRequester) return notice(texts.confirmOnlyRequester(pending.requester.name ? `@${pending.requester.name}` : 'the person'));
   if (!(await services.confirmations.claim(pending))) return notice(texts.alreadyDecided);
-  await services.confirmations.remove(pending.id);
   if (services.confirmations.isExpired(pending)) return edited(texts.expired);
   if (choice !== 'ok') return edited('Cancelled; nothing was deleted.');
 

@@ -1,5 +1,5 @@
 import { Service, type QuotaValues, type Resources } from '../../backends/port.js';
-import { describeError } from '../i18n.js';
+import { describeError, texts } from '../i18n.js';
 import { formatResources } from '../format.js';
 import type { Outcome } from '../outcome.js';
 import { mayManageMember } from '../policy.js';
@@ -76,7 +76,8 @@ async function askApproval(ctx: CommandContext, kind: 'set' | 'request', target:
     outcome: 'ok',
     detail: JSON.stringify(requested),
   });
-  await services.post({ kind: 'approvals', platform: user.platform, origin: where }, approvalCard(request));
+  const posted = await services.post({ kind: 'approvals', platform: user.platform, origin: where }, approvalCard(request));
+  if (!posted) return answer(texts.approvalNotPosted(request.id));
   return answer(`Asked the tenant admins to approve ${service.toUpperCase()} quota for ${targetLabel} (request \`${request.id}\`). You will hear the decision privately.`);
 }
 
