@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type webApi } from '@slack/bolt';
+import type { Config } from '../../src/config.js';
+import type { Core } from '../../src/core/core.js';
+import { texts } from '../../src/core/i18n.js';
+import type { Invocation } from '../../src/core/invocation.js';
+import type { Outcome } from '../../src/core/outcome.js';
+import type { Reply } from '../../src/core/reply.js';
+import type { Logger } from '../../src/log.js';
+import { invocationSeconds, invocationsTotal, metrics } from '../../src/metrics.js';
+import { assertNever } from '../../src/result.js';
+import { boltLogger } from './bolt-logger.js';
+import { SlackMessenger } from './messenger.js';
+import { LOGIN_MODAL, parseSlackPayload, type ClickedMessage, type SlackInbound } from './parse.js';
+import { renderLoginModal, renderReply, type SlackMessage } from './render.js';
+
+export type SlackConfig = Pick<
+  Config,
+  'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT' | 'APPROVALS_CHANNEL'
+>;
+
+export interface SlackOptions {
+  core: Core;
+  config: SlackConfig;
+  logger: Logger;
+  /** Web API retries; tests pass 0 so that a failing fake answers at once. Default: the WebClient's. */
+  webApiRetries?: number;
+}
+
+export interface SlackHandle {
+  /** The port `/slack/events`, `/healthz` and `/metrics` listen on (the real one when PORT is 0). */
+  port: number;
+  /** Stops taking requests, then waits (up to 8 s) for acknowledged work to finish. */
+  stop(): Promise<void>;
+}
+
+/** A retried delivery (same trigger_id) within this window is acknowledged and not run again. */
+const DELIVERY_TTL_MS = 60 * 60 * 1000;
+const STOP_GRACE_MS = 8_000;
+
+type ErrorLog = { type: string; message: string; code?: unknown };
+const errorLog = (err: unknown): ErrorLog =>
+  err instanceof Error ? { type: err.name, message: err.message, ...('code' in err ? { code: err.code } : {}) } : { type: typeof err, message: String(err) };
+
+/** POSTs to a response_url, as Bolt's respond() does; the URL came in a signed request from Slack. */
+async function postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw Object.assign(new Error(`response_url answered ${res.status}`), { code: 'slack_response_url_failed' });
+}
+
+/**
+ * The Slack adapter: a Bolt app over HTTP (`/slack/events` on PORT, with `/healthz` and `/metrics`)
+ * or Socket Mode (when SLACK_APP_TOKEN is set; `/healthz` and `/metrics` still on PORT). Every slash
+ * command, click and modal submission is acknowledged at once; the core's answer follows through
+ * response_url, so a slow backend never meets Slack's 3-second deadline.
+ */
+export async function startSlack({ core, config, logger, webApiRetries }: SlackOptions): Promise<SlackHandle> {
+  const token = config.SLACK_BOT_TOKEN;
+  const signingSecret = config.SLACK_SIGNING_SECRET;
+  if (!token || !signingSecret) throw new Error('the Slack adapter needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+  const log = logger.child({ adapter: 'slack' });
+  const boltLog = boltLogger(log);
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: config.SLACK_API_URL,
+    logger: boltLog,
+    ...(webApiRetries !== undefined ? { retryConfig: { retries: webApiRetries } } : {}),
+  };
+
+  let ready = false;
+  const routes: CustomRoute[] = [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' });
+        res.end(ready ? 'ok\n' : 'starting\n');
+      },
+    },
+    { path: '/metrics', method: ['GET'], handler: (_req, res) => void serveMetrics(res) },
+  ];
+  async function serveMetrics(res: ServerResponse): Promise<void> {
+    try {
+      const body = await metrics.metrics();
+      res.writeHead(200, { 'content-type': metrics.contentType });
+      res.end(body);
+    } catch (err) {
+      log.error({ err: errorLog(err) }, 'metrics failed');
+      res.writeHead(500);
+      res.end();
+    }
+  }
+
+  const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  const receiver = socketMode
+    ? // The Socket Mode client mutates the options it gets (retryConfig), hence the copy.
+      new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger: boltLog, installerOptions: { clientOptions: { ...clientOptions } } })
+    : new HTTPReceiver({ signingSecret, endpoints: '/slack/events', customRoutes: routes, logger: boltLog, processBeforeResponse: false });
+  const app = new App({ token, receiver, logger: boltLog, clientOptions, convoStore: false, deferInitialization: true });
+  // auth.test: a wrong token or an unreachable SLACK_API_URL fails the start, not the first command.
+  await app.init();
+
+  const client = app.client;
+  const messenger = new SlackMessenger(client, config.APPROVALS_CHANNEL, log);
+  core.registerMessenger('slack', messenger);
+
+  async function runCore(inv: Invocation): Promise<Outcome> {
+    const end = invocationSeconds.startTimer({ platform: 'slack', kind: inv.kind });
+    const outcome = await core.handle(inv);
+    end();
+    invocationsTotal.inc({ platform: 'slack', kind: inv.kind, outcome: outcome.kind });
+    return outcome;
+  }
+
+  /**
+   * Where a reply goes: a DM; in place of the clicked message (response_url for an ephemeral one,
+   * chat.update for one in a channel; never a secret over a shared message); else a new message
+   * through response_url, in the channel only when the core says so and it holds no secret.
+   */
+  async function deliver(r: Reply, to: { userId: string; responseUrl: string | undefined; clicked?: ClickedMessage }): Promise<void> {
+    const message: SlackMessage = renderReply(r);
+    if (r.visibility === 'dm') return messenger.dm(to.userId, message);
+    if (r.replaceOriginal && to.clicked) {
+      if (to.clicked.ephemeral && to.responseUrl) return postToResponseUrl(to.responseUrl, { replace_original: true, ...message });
+      if (!to.clicked.ephemeral && !r.secret) {
+        await client.chat.update({ channel: to.clicked.channelId, ts: to.clicked.ts, ...message });
+        return;
+      }
+    }
+    if (!to.responseUrl) return messenger.dm(to.userId, message);
+    const inChannel = r.visibility === 'channel' && !r.secret;
+    await postToResponseUrl(to.responseUrl, { response_type: inChannel ? 'in_channel' : 'ephemeral', replace_original: false, ...message });
+  }
+
+  async function work(inbound: Exclude<SlackInbound, { kind: 'unsupported' }>): Promise<void> {
+    const userId = inbound.invocation.user.userId;
+    switch (inbound.kind) {
+      case 'command': {
+        const outcome = await runCore(inbound.invocation);
+        if (outcome.kind === 'login-modal') {
+          const context = { channelId: inbound.invocation.where.channelId, responseUrl: inbound.responseUrl };
+          await client.views.open({ trigger_id: inbound.triggerId, view: renderLoginModal(outcome, context) });
+          return;
+        }
+        return deliver(outcome.reply, { userId, responseUrl: inbound.responseUrl });
+      }
+      case 'click': {
+        const outcome = await runCore(inbound.invocation);
+        if (outcome.kind !== 'reply') throw new Error(`a click answered ${outcome.kind}`);
+        return deliver(outcome.reply, { userId, responseUrl: inbound.responseUrl, ...(inbound.message ? { clicked: inbound.message } : {}) });
+      }
+      case 'login': {
+        const outcome = await runCore(inbound.invocation);
+        if (outcome.kind !== 'reply') throw new Error(`a login answered ${outcome.kind}`);
+        return deliver(outcome.reply, { userId, responseUrl: inbound.modal.responseUrl });
+      }
+      default:
+        assertNever(inbound);
+    }
+  }
+
+  /** Runs after the ack; never throws: a failure is logged by code and the user told in words. */
+  async function handle(body: unknown): Promise<void> {
+    const inbound = parseSlackPayload(body);
+    if (inbound.kind === 'unsupported') {
+      log.warn({ reason: inbound.reason }, 'Slack payload ignored');
+      return;
+    }
+    try {
+      // Slack may deliver the same request twice (X-Slack-Retry-Num, two replicas): run it once.
+      if (!(await core.services.store.claim(`slack:${inbound.deliveryKey}`, DELIVERY_TTL_MS))) {
+        log.info({ kind: inbound.kind }, 'Slack delivery already handled; not run again');
+        return;
+      }
+      await work(inbound);
+    } catch (err) {
+      const ref = randomBytes(4).toString('hex');
+      log.error({ err: errorLog(err), ref, kind: inbound.kind }, 'Slack handling failed');
+      const responseUrl = inbound.kind === 'login' ? inbound.modal.responseUrl : inbound.responseUrl;
+      if (responseUrl) {
+        await postToResponseUrl(responseUrl, { response_type: 'ephemeral', replace_original: false, text: texts.internal(ref) }).catch(
+          (e: unknown) => log.warn({ err: errorLog(e), ref }, 'could not tell the user about the failure'),
+        );
+      }
+    }
+  }
+
+  // Work is tracked from the moment a listener runs, so stop() never misses a request it acknowledged.
+  const inflight = new Set<Promise<void>>();
+  function acknowledgeThenHandle(ack: () => Promise<void>, body: unknown): Promise<void> {
+    const p = (async () => {
+      await ack();
+      await handle(body);
+    })();
+    inflight.add(p);
+    const done = () => void inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  // Every command is ours to acknowledge, even one the manifest no longer lists (it is then ignored).
+  app.command(/.*/, ({ ack, body }) => acknowledgeThenHandle(ack, body));
+  app.action({ type: 'block_actions' }, ({ ack, body }) => acknowledgeThenHandle(ack, body));
+  // An empty ack closes the modal; the outcome is answered where `/tenant login` was typed.
+  app.view(LOGIN_MODAL.callbackId, ({ ack, body }) => acknowledgeThenHandle(ack, body));
+  app.error(async (err) => {
+    log.error({ err: errorLog(err) }, 'Bolt error');
+  });
+
+  let server: Server;
+  let ownServer: Server | undefined;
+  if (receiver instanceof HTTPReceiver) {
+    server = await receiver.start(config.PORT);
+  } else {
+    await app.start();
+    ownServer = await listen(config.PORT, routes);
+    server = ownServer;
+  }
+  ready = true;
+  const { port } = server.address() as AddressInfo;
+  log.info({ port, mode: socketMode ? 'socket' : 'http' }, 'Slack adapter ready');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        await app.stop().catch((err: unknown) => log.warn({ err: errorLog(err) }, 'Slack receiver stop failed'));
+        if (ownServer) await closeServer(ownServer);
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, STOP_GRACE_MS);
+        });
+        await Promise.race([Promise.allSettled([...inflight]), grace]);
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Socket Mode has no HTTP endpoint of its own: `/healthz` and `/metrics` get a small server on PORT. */
+function listen(port: number, routes: CustomRoute[]): Promise<Server> {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = routes.find((r) => r.path === path && [r.method].flat().includes(req.method ?? ''));
+    if (!route) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    route.handler(Object.assign(req, { params: {} }), res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve(server));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

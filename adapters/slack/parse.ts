@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { CommandName, type ChatUser, type Invocation } from '../../src/core/invocation.js';
+
+/** The `/tenant login` modal: its callback id and the one input Slack hands back on submission. */
+export const LOGIN_MODAL = { callbackId: 'tenant-login', blockId: 'api-key', actionId: 'api-key' } as const;
+
+/** What the login modal remembers of the `/tenant login` it came from, in `private_metadata`. */
+export const LoginModalContext = z.object({
+  channelId: z.string().min(1),
+  /** The slash command's response_url (valid 30 minutes): the login outcome is answered there. */
+  responseUrl: z.string().url(),
+});
+export type LoginModalContext = z.infer<typeof LoginModalContext>;
+
+/** The message a clicked button sits on: ephemeral ones are edited through response_url, others by chat.update. */
+export interface ClickedMessage {
+  channelId: string;
+  ts: string;
+  ephemeral: boolean;
+}
+
+type Of<K extends Invocation['kind']> = Extract<Invocation, { kind: K }>;
+
+/**
+ * An inbound Slack payload, closed on `kind`. `deliveryKey` names one delivery (a retry of it carries
+ * the same trigger_id), so handling claims it once.
+ */
+export type SlackInbound =
+  | { kind: 'command'; invocation: Of<'command'>; deliveryKey: string; triggerId: string; responseUrl: string }
+  | { kind: 'click'; invocation: Of<'click'>; deliveryKey: string; responseUrl: string | undefined; message: ClickedMessage | undefined }
+  | { kind: 'login'; invocation: Of<'login'>; deliveryKey: string; modal: LoginModalContext }
+  /** Parsed but not for us, or malformed; `reason` names the part (never a value: it may be a key). */
+  | { kind: 'unsupported'; reason: string };
+
+const id = z.string().min(1);
+
+const SlashCommand = z.object({
+  command: z.string(),
+  text: z.string().default(''),
+  team_id: id,
+  channel_id: id,
+  user_id: id,
+  user_name: z.string().optional(),
+  response_url: z.string().url(),
+  trigger_id: id,
+});
+
+const SlackUser = z.object({ id, username: z.string().optional(), name: z.string().optional(), team_id: z.string().optional() });
+
+const BlockActions = z.object({
+  type: z.literal('block_actions'),
+  trigger_id: id,
+  user: SlackUser,
+  team: z.object({ id }).nullish(),
+  channel: z.object({ id }).nullish(),
+  container: z
+    .object({ type: z.string(), channel_id: z.string().optional(), message_ts: z.string().optional(), is_ephemeral: z.boolean().optional() })
+    .optional(),
+  response_url: z.string().url().optional(),
+  actions: z.array(z.object({ action_id: z.string(), action_ts: z.string().optional() })).min(1),
+});
+
+const ViewSubmission = z.object({
+  type: z.literal('view_submission'),
+  trigger_id: id,
+  user: SlackUser,
+  team: z.object({ id }).nullish(),
+  view: z.object({
+    callback_id: z.string(),
+    private_metadata: z.string().default(''),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
+  }),
+});
+
+const where = (issues: z.ZodError['issues']) => issues.map((i) => i.path.join('.') || '(root)').join(', ');
+
+function chatUser(u: z.infer<typeof SlackUser>, teamId: string): ChatUser {
+  const name = u.username ?? u.name;
+  return { platform: 'slack', workspace: teamId, userId: u.id, ...(name ? { name } : {}) };
+}
+
+function parseSlashCommand(body: unknown): SlackInbound {
+  const parsed = SlashCommand.safeParse(body);
+  if (!parsed.success) return { kind: 'unsupported', reason: `slash command: bad ${where(parsed.error.issues)}` };
+  const c = parsed.data;
+  const command = CommandName.safeParse(c.command.replace(/^\//, ''));
+  if (!command.success) return { kind: 'unsupported', reason: 'slash command: not one of ours' };
+  return {
+    kind: 'command',
+    invocation: {
+      kind: 'command',
+      user: { platform: 'slack', workspace: c.team_id, userId: c.user_id, ...(c.user_name ? { name: c.user_name } : {}) },
+      where: { workspace: c.team_id, channelId: c.channel_id },
+      command: command.data,
+      text: c.text,
+    },
+    deliveryKey: `command:${c.trigger_id}`,
+    triggerId: c.trigger_id,
+    responseUrl: c.response_url,
+  };
+}
+
+function parseBlockActions(body: unknown): SlackInbound {
+  const parsed = BlockActions.safeParse(body);
+  if (!parsed.success) return { kind: 'unsupported', reason: `block_actions: bad ${where(parsed.error.issues)}` };
+  const a = parsed.data;
+  const teamId = a.team?.id ?? a.user.team_id;
+  const channelId = a.channel?.id ?? a.container?.channel_id;
+  if (!teamId || !channelId) return { kind: 'unsupported', reason: 'block_actions: no team or channel' };
+  const action = a.actions[0]!;
+  if (action.action_id.length > 100) return { kind: 'unsupported', reason: 'block_actions: action_id too long' };
+  const c = a.container;
+  const message = c?.type === 'message' && c.message_ts ? { channelId: c.channel_id ?? channelId, ts: c.message_ts, ephemeral: c.is_ephemeral === true } : undefined;
+  return {
+    kind: 'click',
+    invocation: { kind: 'click', user: chatUser(a.user, teamId), where: { workspace: teamId, channelId }, actionId: action.action_id },
+    deliveryKey: `click:${a.trigger_id}`,
+    responseUrl: a.response_url,
+    message,
+  };
+}
+
+function parseViewSubmission(body: unknown): SlackInbound {
+  const parsed = ViewSubmission.safeParse(body);
+  if (!parsed.success) return { kind: 'unsupported', reason: `view_submission: bad ${where(parsed.error.issues)}` };
+  const v = parsed.data;
+  if (v.view.callback_id !== LOGIN_MODAL.callbackId) return { kind: 'unsupported', reason: 'view_submission: not our modal' };
+  const teamId = v.team?.id ?? v.user.team_id;
+  if (!teamId) return { kind: 'unsupported', reason: 'view_submission: no team' };
+  let meta: unknown;
+  try {
+    meta = JSON.parse(v.view.private_metadata);
+  } catch {
+    meta = undefined;
+  }
+  const modal = LoginModalContext.safeParse(meta);
+  if (!modal.success) return { kind: 'unsupported', reason: 'view_submission: bad private_metadata' };
+  const apiKey = v.view.state.values[LOGIN_MODAL.blockId]?.[LOGIN_MODAL.actionId]?.value ?? '';
+  return {
+    kind: 'login',
+    invocation: { kind: 'login', user: chatUser(v.user, teamId), where: { workspace: teamId, channelId: modal.data.channelId }, apiKey: apiKey.trim() },
+    deliveryKey: `login:${v.trigger_id}`,
+    modal: modal.data,
+  };
+}
+
+/** Any payload Bolt hands a listener (slash command, block_actions, view_submission) → a SlackInbound. */
+export function parseSlackPayload(body: unknown): SlackInbound {
+  if (typeof body !== 'object' || body === null) return { kind: 'unsupported', reason: 'not an object' };
+  if ('command' in body) return parseSlashCommand(body);
+  const type = 'type' in body ? body.type : undefined;
+  if (type === 'block_actions') return parseBlockActions(body);
+  if (type === 'view_submission') return parseViewSubmission(body);
+  return { kind: 'unsupported', reason: `payload type ${typeof type === 'string' ? type.slice(0, 40) : 'unknown'}` };
+}

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LocalRegistry } from '../../../src/backends/local/registry.js';
+import type { Actor } from '../../../src/backends/port.js';
+import { World } from './harness.js';
+
+let world: World | undefined;
+
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const SLOW_MS = 4_000;
+
+/** The embedded registry behind a slow network: creating a key takes 4 s (or as told). */
+class SlowRegistry extends LocalRegistry {
+  finishedAt: number | undefined;
+  delayMs = SLOW_MS;
+  override async createKey(actor: Actor) {
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    const created = await super.createKey(actor);
+    this.finishedAt = Date.now();
+    return created;
+  }
+}
+
+describe('the Slack HTTP endpoint', () => {
+  it('listens on the real port when PORT is 0, and serves /healthz and /metrics beside /slack/events', async () => {
+    world = await World.start();
+    expect(world.slack.port).toBeGreaterThan(0);
+
+    const health = await fetch(`${world.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.text()).toBe('ok\n');
+
+    await (await world.person('UADMIN1', 'admin1').types('/tenant whoami')).answer();
+    const metrics = await fetch(`${world.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await metrics.text()).toMatch(/^chatops_invocations_total\{platform="slack",kind="command",outcome="reply"\} [1-9]/m);
+  });
+
+  it('answers 401 to a bad signature and runs nothing', async () => {
+    world = await World.start();
+    const handle = vi.spyOn(world.core, 'handle');
+    const sent = await world.person('UADMIN1', 'admin1').types('/apikey create', { secret: 'not-the-signing-secret' });
+    expect(sent.status).toBe(401);
+    expect(handle).not.toHaveBeenCalled();
+    expect(world.fake.responses).toEqual([]);
+  });
+
+  it('answers 401 to a request signed more than 5 minutes ago and runs nothing', async () => {
+    world = await World.start();
+    const handle = vi.spyOn(world.core, 'handle');
+    const sent = await world.person('UADMIN1', 'admin1').types('/apikey create', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect(sent.status).toBe(401);
+    expect(handle).not.toHaveBeenCalled();
+    expect(world.fake.responses).toEqual([]);
+  });
+
+  it('acknowledges a Slack retry (X-Slack-Retry-Num) of a handled command without running it again', async () => {
+    world = await World.start();
+    const admin = world.person('UADMIN1', 'admin1');
+    const handle = vi.spyOn(world.core, 'handle');
+    const first = await admin.types('/apikey create', { triggerId: 'trigger-1' });
+    await first.answer();
+
+    const retry = await admin.types('/apikey create', { triggerId: 'trigger-1', responseUrl: first.responseUrl, headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    expect(retry.status).toBe(200);
+    expect(await world.logged('Slack delivery already handled; not run again')).toContain('"kind":"command"');
+    expect(handle).toHaveBeenCalledTimes(1);
+    expect(first.answers()).toHaveLength(1);
+    expect(await world.store.values('keys')).toHaveLength(1);
+  });
+
+  it('acknowledges at once while the backend takes 4 s, and answers through response_url when it is done', async () => {
+    let slow: SlowRegistry | undefined;
+    world = await World.start({ backend: (store) => (slow = new SlowRegistry(store)) });
+    const admin = world.person('UADMIN1', 'admin1');
+
+    const sent = await admin.types('/apikey create');
+    // Slack has its 200 while the backend is still working.
+    expect(sent.status).toBe(200);
+    expect(slow!.finishedAt).toBeUndefined();
+    expect(sent.answers()).toEqual([]);
+
+    const answer = await sent.answer();
+    expect(slow!.finishedAt).toBeDefined();
+    expect(answer.readable).toMatch(/^New API key `k-[0-9a-f]+` created\./);
+  });
+
+  it('acknowledges a command that is not ours at once, and ignores it', async () => {
+    world = await World.start();
+    const handle = vi.spyOn(world.core, 'handle');
+    const sent = await world.person('UADMIN1', 'admin1').types('/deploy prod');
+    expect(sent).toMatchObject({ status: 200, body: '' });
+    expect(await world.logged('Slack payload ignored')).toContain('slash command: not one of ours');
+    expect(handle).not.toHaveBeenCalled();
+  });
+
+  it('on stop, finishes work it has acknowledged before stopping', async () => {
+    let slow: SlowRegistry | undefined;
+    world = await World.start({ backend: (store) => (slow = new SlowRegistry(store)) });
+    slow!.delayMs = 500;
+    const sent = await world.person('UADMIN1', 'admin1').types('/apikey create');
+    expect(sent.status).toBe(200);
+
+    await world.slack.stop();
+    expect(slow!.finishedAt).toBeDefined();
+    expect(sent.answers()).toHaveLength(1);
+  });
+
+  it('stops: /slack/events refuses connections afterwards', async () => {
+    world = await World.start();
+    const url = world.url;
+    await world.slack.stop();
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});

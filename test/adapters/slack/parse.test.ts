@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { parseSlackPayload } from '../../../adapters/slack/parse.js';
+
+const slash = {
+  token: 'legacy',
+  team_id: 'T1',
+  channel_id: 'C1',
+  user_id: 'U1',
+  user_name: 'alice',
+  command: '/apikey',
+  text: 'delete k-1',
+  response_url: 'https://hooks.slack.com/commands/T1/1/x',
+  trigger_id: '1.2.3',
+};
+
+const click = {
+  type: 'block_actions',
+  trigger_id: '4.5.6',
+  user: { id: 'U1', username: 'alice', team_id: 'T1' },
+  team: { id: 'T1' },
+  channel: { id: 'C1' },
+  container: { type: 'message', message_ts: '111.222', channel_id: 'C1', is_ephemeral: true },
+  response_url: 'https://hooks.slack.com/actions/T1/1/y',
+  actions: [{ action_id: 'c:p1:ok', action_ts: '333.444' }],
+};
+
+const submission = (privateMetadata: string, key: string | null) => ({
+  type: 'view_submission',
+  trigger_id: '7.8.9',
+  user: { id: 'U1', username: 'alice', team_id: 'T1' },
+  team: { id: 'T1' },
+  view: { callback_id: 'tenant-login', private_metadata: privateMetadata, state: { values: { 'api-key': { 'api-key': { type: 'plain_text_input', value: key } } } } },
+});
+
+describe('parseSlackPayload', () => {
+  it('turns a slash command into a command invocation', () => {
+    expect(parseSlackPayload(slash)).toEqual({
+      kind: 'command',
+      invocation: { kind: 'command', user: { platform: 'slack', workspace: 'T1', userId: 'U1', name: 'alice' }, where: { workspace: 'T1', channelId: 'C1' }, command: 'apikey', text: 'delete k-1' },
+      deliveryKey: 'command:1.2.3',
+      triggerId: '1.2.3',
+      responseUrl: 'https://hooks.slack.com/commands/T1/1/x',
+    });
+  });
+
+  it('turns a button click into a click invocation and remembers the message it sits on', () => {
+    expect(parseSlackPayload(click)).toEqual({
+      kind: 'click',
+      invocation: { kind: 'click', user: { platform: 'slack', workspace: 'T1', userId: 'U1', name: 'alice' }, where: { workspace: 'T1', channelId: 'C1' }, actionId: 'c:p1:ok' },
+      deliveryKey: 'click:4.5.6',
+      responseUrl: 'https://hooks.slack.com/actions/T1/1/y',
+      message: { channelId: 'C1', ts: '111.222', ephemeral: true },
+    });
+  });
+
+  it('turns the login modal’s submission into a login invocation in the channel it was opened from', () => {
+    const meta = JSON.stringify({ channelId: 'C9', responseUrl: 'https://hooks.slack.com/commands/T1/2/z' });
+    expect(parseSlackPayload(submission(meta, '  key-123456  '))).toMatchObject({
+      kind: 'login',
+      invocation: { kind: 'login', where: { workspace: 'T1', channelId: 'C9' }, apiKey: 'key-123456' },
+      modal: { channelId: 'C9', responseUrl: 'https://hooks.slack.com/commands/T1/2/z' },
+    });
+  });
+
+  it('names what it does not take, never the values', () => {
+    expect(parseSlackPayload({ ...slash, command: '/deploy' })).toEqual({ kind: 'unsupported', reason: 'slash command: not one of ours' });
+    expect(parseSlackPayload({ ...slash, response_url: 'not a url' })).toEqual({ kind: 'unsupported', reason: 'slash command: bad response_url' });
+    expect(parseSlackPayload({ ...click, actions: [] })).toEqual({ kind: 'unsupported', reason: 'block_actions: bad actions' });
+    expect(parseSlackPayload({ ...click, actions: [{ action_id: 'x'.repeat(101) }] })).toEqual({ kind: 'unsupported', reason: 'block_actions: action_id too long' });
+    expect(parseSlackPayload({ type: 'shortcut' })).toEqual({ kind: 'unsupported', reason: 'payload type shortcut' });
+    expect(parseSlackPayload('text')).toEqual({ kind: 'unsupported', reason: 'not an object' });
+    const badMeta = parseSlackPayload(submission('{"channelId":""}', 'secret-key-value'));
+    expect(badMeta).toEqual({ kind: 'unsupported', reason: 'view_submission: bad private_metadata' });
+    expect(JSON.stringify(badMeta)).not.toContain('secret-key-value');
+  });
+
+  it('takes a submission with an empty input as an empty key (the core answers it)', () => {
+    const meta = JSON.stringify({ channelId: 'C9', responseUrl: 'https://hooks.slack.com/commands/T1/2/z' });
+    expect(parseSlackPayload(submission(meta, null))).toMatchObject({ kind: 'login', invocation: { apiKey: '' } });
+  });
+});

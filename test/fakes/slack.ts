@@ -1,0 +1,257 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/** A Web API call as the fake received it; JSON-valued form fields (`blocks`, `view`) are parsed. */
+export interface WebApiCall {
+  method: string;
+  args: Record<string, unknown>;
+  /** The bearer token the call carried. */
+  token: string | undefined;
+}
+
+/** A POST to a response_url, as Slack would show it to the user. */
+export interface ResponseUrlPost {
+  /** The id in `/respond/<id>`: one per slash command or click. */
+  id: string;
+  body: Record<string, unknown>;
+}
+
+/** A message the bot posted with chat.postMessage, kept up to date by chat.update. */
+export interface ChannelMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+}
+
+const BOT = { team_id: 'T0001', team: 'Test Workspace', user_id: 'UBOT', user: 'twcc-chatops', bot_id: 'BBOT' };
+
+/**
+ * A fake Slack: the Web API methods the bot calls (under `/api/`) and response_url endpoints
+ * (`/respond/<id>`), on 127.0.0.1 with an ephemeral port. Everything is recorded; `waitFor` resolves
+ * when a recorded state satisfies a probe, so tests wait for arrivals instead of sleeping.
+ */
+export class FakeSlack {
+  readonly calls: WebApiCall[] = [];
+  readonly responses: ResponseUrlPost[] = [];
+  readonly messages = new Map<string, ChannelMessage>();
+  /** What the bot sent back over the Socket Mode WebSocket (envelope acks). */
+  readonly socketAcks: { envelope_id: string; payload?: unknown }[] = [];
+  private readonly failures = new Map<string, string>();
+  private sockets: WebSocketServer | undefined;
+  private socket: WebSocket | undefined;
+  // Any number of tests may wait at once.
+  private readonly changed = new EventEmitter().setMaxListeners(0);
+  private server: Server | undefined;
+  private base = '';
+  private seq = 0;
+  private clock = 1_700_000_000;
+
+  /** `http://127.0.0.1:<port>` */
+  get url(): string {
+    return this.base;
+  }
+
+  /** The SLACK_API_URL to give the bot. */
+  get apiUrl(): string {
+    return `${this.base}/api/`;
+  }
+
+  /** A fresh response_url, as Slack attaches to every slash command and click. */
+  newResponseUrl(): string {
+    return `${this.base}/respond/${++this.seq}`;
+  }
+
+  /** Makes every later call of `method` answer `{ ok: false, error }`. */
+  failWith(method: string, error: string): void {
+    this.failures.set(method, error);
+  }
+
+  callsTo(method: string): WebApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  responsesTo(responseUrl: string): ResponseUrlPost[] {
+    const id = responseUrl.split('/').pop();
+    return this.responses.filter((r) => r.id === id);
+  }
+
+  /** Resolves with the probe's first defined answer; rejects after `timeoutMs` naming what it waited for. */
+  waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+    const now = probe();
+    if (now !== undefined) return Promise.resolve(now);
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const value = probe();
+        if (value === undefined) return;
+        cleanup();
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        const seen = [...this.calls.map((c) => c.method), ...this.responses.map((r) => `respond/${r.id}`)].join(', ');
+        reject(new Error(`timed out waiting for ${what}; fake Slack saw: ${seen || 'nothing'}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.changed.off('change', check);
+      };
+      this.changed.on('change', check);
+    });
+  }
+
+  /**
+   * Delivers a Socket Mode envelope (`slash_commands`, `interactive`) to the connected app and
+   * resolves with its ack, as Slack waits for one.
+   */
+  async sendEnvelope(type: string, payload: Record<string, unknown>): Promise<{ envelope_id: string; payload?: unknown }> {
+    const socket = await this.waitFor('a Socket Mode connection', () => this.socket);
+    const envelopeId = `env-${++this.seq}`;
+    socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api' }));
+    return this.waitFor(`the ack of ${envelopeId}`, () => this.socketAcks.find((a) => a.envelope_id === envelopeId));
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((err: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(err));
+      });
+    });
+    // Socket Mode: apps.connections.open hands out ws://…/link; Slack greets with `hello`.
+    this.sockets = new WebSocketServer({ server: this.server, path: '/link' });
+    this.sockets.on('connection', (socket) => {
+      this.socket = socket;
+      socket.on('message', (data) => {
+        this.socketAcks.push(JSON.parse(String(data)) as { envelope_id: string });
+        this.changed.emit('change');
+      });
+      socket.on('close', () => {
+        if (this.socket === socket) this.socket = undefined;
+      });
+      socket.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0001' } }));
+      this.changed.emit('change');
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.base = `http://127.0.0.1:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const client of this.sockets?.clients ?? []) client.terminate();
+    this.sockets?.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.base);
+    const raw = await readBody(req);
+    const respondMatch = /^\/respond\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'POST' && respondMatch) {
+      this.responses.push({ id: respondMatch[1]!, body: JSON.parse(raw) as Record<string, unknown> });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      this.changed.emit('change');
+      return;
+    }
+    const apiMatch = /^\/api\/([A-Za-z.]+)$/.exec(url.pathname);
+    if (req.method === 'POST' && apiMatch) {
+      const method = apiMatch[1]!;
+      const args = parseArgs(raw, req.headers['content-type']);
+      const auth = req.headers.authorization;
+      const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : undefined;
+      this.calls.push({ method, args, token });
+      const answer = token ? this.answer(method, args, token) : { ok: false, error: 'not_authed' };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer));
+      this.changed.emit('change');
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  }
+
+  private nextTs(): string {
+    return `${++this.clock}.000100`;
+  }
+
+  private answer(method: string, args: Record<string, unknown>, token: string): Record<string, unknown> {
+    const failure = this.failures.get(method);
+    if (failure) return { ok: false, error: failure };
+    // An app-level token opens sockets and nothing else; a bot token does everything else.
+    const appToken = token.startsWith('xapp-');
+    if (appToken !== (method === 'apps.connections.open')) return { ok: false, error: 'not_allowed_token_type' };
+    const str = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : '');
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://test.slack.com/', ...BOT };
+      case 'apps.connections.open':
+        return { ok: true, url: `${this.base.replace(/^http/, 'ws')}/link` };
+      case 'chat.postMessage': {
+        if (!str('channel')) return { ok: false, error: 'channel_not_found' };
+        const message: ChannelMessage = { channel: str('channel'), ts: this.nextTs(), text: str('text'), blocks: (args.blocks as unknown[]) ?? [] };
+        this.messages.set(`${message.channel}/${message.ts}`, message);
+        return { ok: true, channel: message.channel, ts: message.ts, message: { type: 'message', text: message.text, blocks: message.blocks, ts: message.ts } };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.nextTs() };
+      case 'chat.update': {
+        const key = `${str('channel')}/${str('ts')}`;
+        const existing = this.messages.get(key);
+        if (!existing) return { ok: false, error: 'message_not_found' };
+        this.messages.set(key, { ...existing, text: str('text'), blocks: (args.blocks as unknown[]) ?? [] });
+        return { ok: true, channel: existing.channel, ts: existing.ts, text: str('text') };
+      }
+      case 'conversations.open': {
+        const users = str('users');
+        if (!users) return { ok: false, error: 'users_list_not_supplied' };
+        return { ok: true, channel: { id: `D${users.replace(/^U/, '')}` } };
+      }
+      case 'views.open': {
+        if (!str('trigger_id')) return { ok: false, error: 'invalid_trigger_id' };
+        return { ok: true, view: { id: `V${++this.seq}`, ...(args.view as Record<string, unknown>) } };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const fake = new FakeSlack();
+  await fake.start();
+  return fake;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The WebClient sends form fields, with objects and arrays JSON-encoded; JSON bodies are accepted too. */
+function parseArgs(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (contentType?.startsWith('application/json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    out[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return out;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
