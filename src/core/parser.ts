@@ -209,20 +209,30 @@ export function parseArgs(command: CommandName, sub: SubcommandSpec, rest: strin
 
 /**
  * Discord's typed options → the text a Slack user would type, so one parser serves both.
- * User options arrive as ids and become mentions; `cpu`, `gpu`, `memory` become `cpu=N …`.
+ * User options arrive as ids and become mentions (`<@id|name>` when `userNames` knows the name);
+ * `cpu`, `gpu`, `memory` become `cpu=N …`. A value stays one word unless its argument takes the
+ * rest of the line: spaces become `␣`, so `member: "bob admin"` is refused instead of read as a role.
  */
-export function textFromOptions(command: CommandName, subcommand: string, options: Record<string, string | number | boolean | undefined>): string {
+export function textFromOptions(
+  command: CommandName,
+  subcommand: string,
+  options: Record<string, string | number | boolean | undefined>,
+  userNames: Record<string, string> = {},
+): string {
+  const word = (v: string | number | boolean) => String(v).trim().replace(/\s+/g, '␣');
   const sub = specFor(command).subcommands.find((s) => s.name === subcommand);
   if (!sub) return subcommand;
   const parts = [subcommand];
   for (const arg of sub.args) {
     if (arg.kind === 'quota') {
-      for (const r of ['cpu', 'gpu', 'memory'] as const) if (options[r] !== undefined && options[r] !== '') parts.push(`${r}=${options[r]}`);
+      for (const r of ['cpu', 'gpu', 'memory'] as const) if (options[r] !== undefined && options[r] !== '') parts.push(`${r}=${word(options[r])}`);
       continue;
     }
     const v = options[arg.name];
     if (v === undefined || v === '') continue;
-    parts.push(arg.kind === 'mention' ? `<@${v}>` : String(v));
+    const name = userNames[String(v)]?.replace(/[<>|\s]/g, '');
+    if (arg.kind === 'mention') parts.push(name ? `<@${v}|${name}>` : `<@${v}>`);
+    else parts.push(arg.kind === 'reason' || arg.kind === 'keyIds' ? String(v) : word(v));
   }
   return parts.join(' ');
 }

@@ -7,6 +7,7 @@ import {
   Resources,
   type Actor,
   type Backend,
+  type LoginIdentity,
   type Member,
   type QuotaValues,
   type Role,
@@ -46,7 +47,7 @@ export class LocalRegistry implements Backend {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async login(): Promise<Result<never>> {
+  async login(_chatKey: string, _apiKey: string): Promise<Result<LoginIdentity>> {
     return fail('login_unsupported');
   }
   async logout(): Promise<void> {}

@@ -1,0 +1,125 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Events, RESTEvents, type Interaction } from 'discord.js';
+import type { Config } from '../../src/config.js';
+import type { Core } from '../../src/core/core.js';
+import type { Invocation } from '../../src/core/invocation.js';
+import type { Outcome } from '../../src/core/outcome.js';
+import type { Logger } from '../../src/log.js';
+import { invocationSeconds, invocationsTotal } from '../../src/metrics.js';
+import { assertNever } from '../../src/result.js';
+import { DiscordMessenger } from './messenger.js';
+import { parseInteraction } from './parse.js';
+import { answerClick, answerCommand, DEFAULT_ACK_WITHIN_MS } from './respond.js';
+import { summarizeDiscordError } from './safe-error.js';
+
+export interface StartDiscordOptions {
+  core: Core;
+  config: Config;
+  logger: Logger;
+  /** How long to wait for the core before deferring; 1 s by default (see respond.ts). */
+  ackWithinMs?: number;
+}
+
+export interface RunningDiscord {
+  stop(): Promise<void>;
+}
+
+/** On stop, answers in flight get this long to finish before the connection closes. */
+const DRAIN_MS = 5_000;
+const READY_TIMEOUT_MS = 60_000;
+
+/**
+ * The Discord adapter: a discord.js gateway client that turns slash commands, button clicks and
+ * the login modal into core invocations and answers within Discord's 3 s, plus the Messenger that
+ * posts approval requests and DMs. The REST base is DISCORD_API_URL; the gateway URL comes from its
+ * `GET /gateway/bot`.
+ */
+export async function startDiscord({ core, config, logger: parentLogger, ackWithinMs = DEFAULT_ACK_WITHIN_MS }: StartDiscordOptions): Promise<RunningDiscord> {
+  const token = config.DISCORD_TOKEN;
+  if (!token) throw new Error('startDiscord needs DISCORD_TOKEN');
+  const logger = parentLogger.child({ adapter: 'discord' });
+
+  // No gateway intents: interactions arrive regardless, and nothing else is needed.
+  // discord.js debug events (which can print request bodies) are never subscribed to.
+  const client = new Client({
+    intents: [],
+    rest: { api: config.DISCORD_API_URL.replace(/\/+$/, '') },
+    allowedMentions: { parse: [] },
+  });
+  client.on(Events.Error, (err) => logger.error({ discord: summarizeDiscordError(err) }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+  client.on(Events.ShardError, (err, shardId) => logger.warn({ shardId, discord: summarizeDiscordError(err) }, 'discord gateway error'));
+  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'discord gateway closed for good'));
+  client.rest.on(RESTEvents.RateLimited, (info) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit'));
+
+  const messenger = new DiscordMessenger({ rest: client.rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
+  core.registerMessenger('discord', messenger);
+
+  const runCore = async (inv: Invocation): Promise<Outcome> => {
+    const end = invocationSeconds.startTimer({ platform: 'discord', kind: inv.kind });
+    const outcome = await core.handle(inv);
+    end();
+    invocationsTotal.inc({ platform: 'discord', kind: inv.kind, outcome: outcome.kind });
+    return outcome;
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+
+  const handle = async (interaction: Interaction): Promise<void> => {
+    const parsed = parseInteraction(interaction);
+    try {
+      switch (parsed.kind) {
+        case 'command':
+        case 'login':
+          await answerCommand(parsed.raw, runCore(parsed.invocation), ackWithinMs);
+          return;
+        case 'click':
+          await answerClick(parsed.raw, runCore(parsed.invocation), ackWithinMs);
+          return;
+        case 'unsupported':
+          logger.debug({ what: parsed.what }, 'interaction ignored');
+          return;
+        default:
+          assertNever(parsed);
+      }
+    } catch (err) {
+      logger.error({ kind: parsed.kind, discord: summarizeDiscordError(err) }, 'could not answer a discord interaction');
+    }
+  };
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (stopping) return;
+    const job = handle(interaction).finally(() => inFlight.delete(job));
+    inFlight.add(job);
+  });
+
+  // Ready means READY and its guilds seen; a gateway that never gets there fails the start.
+  const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(READY_TIMEOUT_MS) });
+  const login = client.login(token);
+  // Both are awaited below; these keep a rejection that comes first from counting as unhandled.
+  ready.catch(() => undefined);
+  login.catch(() => undefined);
+  try {
+    await Promise.race([login, ready]);
+    await ready;
+  } catch (err) {
+    await client.destroy();
+    throw new Error(`discord login failed: ${summarizeDiscordError(err).message}`);
+  }
+  if (config.DISCORD_APPLICATION_ID && client.application?.id !== config.DISCORD_APPLICATION_ID) {
+    logger.warn({ configured: config.DISCORD_APPLICATION_ID, actual: client.application?.id }, 'DISCORD_APPLICATION_ID does not match the token’s application');
+  }
+  logger.info({ user: client.user?.username, guilds: client.guilds.cache.size }, 'discord connected');
+
+  return {
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await Promise.race([Promise.allSettled([...inFlight]), sleep(DRAIN_MS, undefined, { ref: false })]);
+      messenger.close();
+      await client.destroy();
+    },
+  };
+}

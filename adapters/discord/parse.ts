@@ -1,0 +1,59 @@
+import {
+  ApplicationCommandOptionType,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type ModalSubmitInteraction,
+} from 'discord.js';
+import { CommandName, type ChatUser, type Invocation, type Where } from '../../src/core/invocation.js';
+import { textFromOptions } from '../../src/core/parser.js';
+import { API_KEY_FIELD, LOGIN_MODAL_ID } from './render.js';
+
+/**
+ * What an interaction means to the core, with the interaction it came from (`raw`) to answer it;
+ * anything else is `unsupported`, with the reason, and is ignored.
+ */
+export type ParsedInteraction =
+  | { kind: 'command'; raw: ChatInputCommandInteraction; invocation: Extract<Invocation, { kind: 'command' }> }
+  | { kind: 'click'; raw: ButtonInteraction; invocation: Extract<Invocation, { kind: 'click' }> }
+  | { kind: 'login'; raw: ModalSubmitInteraction; invocation: Extract<Invocation, { kind: 'login' }> }
+  | { kind: 'unsupported'; what: string };
+
+/** A DM with the bot has no guild: its "workspace" is `dm`. */
+const workspaceOf = (i: Interaction): string => i.guildId ?? 'dm';
+
+function chatUserOf(i: Interaction): ChatUser {
+  return { platform: 'discord', workspace: workspaceOf(i), userId: i.user.id, name: i.user.username };
+}
+
+function whereOf(i: Interaction): Where {
+  return { workspace: workspaceOf(i), channelId: i.channelId ?? 'dm' };
+}
+
+/** Turns a discord.js interaction into a core Invocation. Never throws. */
+export function parseInteraction(i: Interaction): ParsedInteraction {
+  const user = chatUserOf(i);
+  const where = whereOf(i);
+  if (i.isChatInputCommand()) {
+    const command = CommandName.safeParse(i.commandName);
+    if (!command.success) return { kind: 'unsupported', what: `command /${i.commandName}` };
+    const sub = i.options.data.find((o) => o.type === ApplicationCommandOptionType.Subcommand);
+    const options: Record<string, string | number | boolean | undefined> = {};
+    // A user option's value is the user id; textFromOptions makes it a mention with the name.
+    const names: Record<string, string> = {};
+    for (const o of sub?.options ?? []) {
+      options[o.name] = o.value;
+      if (o.user) names[o.user.id] = o.user.username;
+    }
+    const text = sub ? textFromOptions(command.data, sub.name, options, names) : '';
+    return { kind: 'command', raw: i, invocation: { kind: 'command', user, where, command: command.data, text } };
+  }
+  if (i.isButton()) return { kind: 'click', raw: i, invocation: { kind: 'click', user, where, actionId: i.customId } };
+  if (i.isModalSubmit() && i.customId === LOGIN_MODAL_ID) {
+    const field = i.fields.fields.get(API_KEY_FIELD);
+    const apiKey = field && 'value' in field && typeof field.value === 'string' ? field.value.trim() : undefined;
+    if (apiKey === undefined) return { kind: 'unsupported', what: 'login modal without the key field' };
+    return { kind: 'login', raw: i, invocation: { kind: 'login', user, where, apiKey } };
+  }
+  return { kind: 'unsupported', what: `interaction type ${i.type}` };
+}

@@ -1,0 +1,87 @@
+import {
+  MessageFlags,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type InteractionReplyOptions,
+  type ModalSubmitInteraction,
+} from 'discord.js';
+import type { Outcome } from '../../src/core/outcome.js';
+import { reply as textReply, type Reply } from '../../src/core/reply.js';
+import { assertNever } from '../../src/result.js';
+import { isPrivate, renderLoginModal, renderReply } from './render.js';
+
+/**
+ * Discord drops an interaction not answered within 3 s. We wait this long for the core, answer
+ * directly if it is done (right visibility, or a modal), and otherwise defer and edit later. The
+ * margin covers gateway delivery and the callback's own round trip.
+ */
+export const DEFAULT_ACK_WITHIN_MS = 1_000;
+
+/** The outcome if the core settles within `ms`, else undefined (the promise keeps running). */
+async function settledWithin<T>(pending: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+  });
+  try {
+    return await Promise.race([pending, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A modal can only open as the first answer to a command; past that, the user is asked to run it again. */
+function replyOf(outcome: Outcome): Reply {
+  switch (outcome.kind) {
+    case 'reply':
+      return outcome.reply;
+    case 'login-modal':
+      return textReply(`${outcome.title}: run \`/tenant login\` again to enter your key.`);
+    default:
+      return assertNever(outcome);
+  }
+}
+
+const privately = (r: Reply): Pick<InteractionReplyOptions, 'flags'> => (isPrivate(r) ? { flags: MessageFlags.Ephemeral } : {});
+
+/**
+ * A slash command or the login modal's submit. Fast: one reply (ephemeral unless the core says
+ * `channel`; a secret always ephemeral) or the login modal. Slow: an ephemeral defer, then
+ * `editReply`. Discord fixes visibility at the defer, so a late `channel` reply stays private: that
+ * errs on the side of secrecy, and no command's own answer is `channel` today.
+ */
+export async function answerCommand(i: ChatInputCommandInteraction | ModalSubmitInteraction, pending: Promise<Outcome>, ackWithinMs: number): Promise<void> {
+  const early = await settledWithin(pending, ackWithinMs);
+  if (early) {
+    if (early.kind === 'login-modal' && i.isChatInputCommand()) {
+      await i.showModal(renderLoginModal(early));
+      return;
+    }
+    const r = replyOf(early);
+    await i.reply({ ...renderReply(r), ...privately(r) });
+    return;
+  }
+  await i.deferReply({ flags: MessageFlags.Ephemeral });
+  await i.editReply(renderReply(replyOf(await pending)));
+}
+
+/** A secret may replace only a message that is itself private. */
+const mayReplace = (r: Reply, i: ButtonInteraction): boolean =>
+  r.replaceOriginal === true && (!r.secret || i.message.flags.has(MessageFlags.Ephemeral));
+
+/**
+ * A button click. An outcome that replaces the card is an in-place `update` (its buttons removed);
+ * otherwise, or when the core is slow, `deferUpdate` and then `editReply` (the clicked message) for
+ * a replacement or an ephemeral `followUp` for a notice, leaving the card as it was.
+ */
+export async function answerClick(i: ButtonInteraction, pending: Promise<Outcome>, ackWithinMs: number): Promise<void> {
+  const early = await settledWithin(pending, ackWithinMs);
+  if (early?.kind === 'reply' && mayReplace(early.reply, i)) {
+    await i.update(renderReply(early.reply));
+    return;
+  }
+  await i.deferUpdate();
+  const r = replyOf(early ?? (await pending));
+  if (mayReplace(r, i)) await i.editReply(renderReply(r));
+  else await i.followUp({ ...renderReply(r), ...privately(r) });
+}

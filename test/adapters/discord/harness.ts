@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { startDiscord, type RunningDiscord } from '../../../adapters/discord/index.js';
+import { LocalRegistry } from '../../../src/backends/local/registry.js';
+import type { Backend } from '../../../src/backends/port.js';
+import { loadConfig } from '../../../src/config.js';
+import { Core } from '../../../src/core/core.js';
+import { createLogger } from '../../../src/log.js';
+import { openStore, type Store } from '../../../src/store/index.js';
+import { startFakeDiscord, type FakeDiscord, type FakeUser, type OptionValue, type SentInteraction } from '../../fakes/discord.js';
+
+export const TOKEN = 'fake-bot-token.abc.def';
+export const APP_ID = '900000000000000001';
+export const GUILD_ID = '800000000000000001';
+export const APPROVALS = '700000000000000001';
+export const GENERAL = '700000000000000002';
+
+/** alice is an admin through ADMINS; the tests link bob (user) and carol (second admin); dave stays unlinked. */
+export const alice: FakeUser = { id: '1001', username: 'alice' };
+export const bob: FakeUser = { id: '1002', username: 'bob' };
+export const carol: FakeUser = { id: '1003', username: 'carol' };
+export const dave: FakeUser = { id: '1004', username: 'dave' };
+
+export interface HarnessOptions {
+  backend?: (store: Store) => Backend;
+  approvalsChannel?: string;
+  /** Chat identities that are admins from the start; alice (`discord:1001`) by default. */
+  admins?: string[];
+}
+
+/** A real discord.js client logged in to the fake Discord, on a temp SQLite store. */
+export class Harness {
+  private constructor(
+    readonly fake: FakeDiscord,
+    readonly core: Core,
+    readonly store: Store,
+    readonly backend: Backend,
+    readonly bot: RunningDiscord,
+    readonly logs: string[],
+    private readonly dir: string,
+  ) {}
+
+  static async start(opts: HarnessOptions = {}): Promise<Harness> {
+    const fake = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID, guildId: GUILD_ID });
+    const dir = mkdtempSync(join(tmpdir(), 'discord-test-'));
+    const store = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`);
+    const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store);
+    const logs: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger('trace', sink);
+    const core = new Core({ store, backend, admins: opts.admins ?? ['discord:1001'], logger });
+    const config = loadConfig({
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_APPLICATION_ID: APP_ID,
+      DISCORD_API_URL: fake.apiUrl,
+      ...(opts.approvalsChannel ? { DISCORD_APPROVALS_CHANNEL: opts.approvalsChannel } : {}),
+    });
+    const bot = await startDiscord({ core, config, logger });
+    return new Harness(fake, core, store, backend, bot, logs, dir);
+  }
+
+  /** `user` runs `/command subcommand options…` in #general and the bot answers. */
+  async run(user: FakeUser, command: string, subcommand: string, options: Record<string, OptionValue> = {}): Promise<SentInteraction> {
+    return this.fake.answered(this.fake.command(user, command, subcommand, options, GENERAL));
+  }
+
+  /** The text the user was shown in answer to an interaction (the reply or, for a notice, the follow-up). */
+  shown(sent: SentInteraction): string {
+    const followups = this.fake.followups(sent);
+    return followups.length ? followups.map((m) => m.content).join('\n') : this.fake.original(sent).content;
+  }
+
+  /** Every REST call whose JSON mentions `needle`. */
+  callsMentioning(needle: string) {
+    return this.fake.calls.filter((c) => JSON.stringify(c.body ?? '').includes(needle));
+  }
+
+  async close(): Promise<void> {
+    await this.bot.stop();
+    await this.fake.close();
+    await this.backend.close();
+    await this.store.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** bob as a user, carol as a second admin: what the approval and confirmation tests start from. */
+export async function linkTeam(h: Harness): Promise<void> {
+  await h.run(alice, 'tenant', 'link', { user: bob, member: 'bob' });
+  await h.run(alice, 'tenant', 'link', { user: carol, member: 'carol', role: 'admin' });
+}

@@ -1,0 +1,65 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Writable } from 'node:stream';
+import { afterEach, expect, test } from 'vitest';
+import { startDiscord } from '../../../adapters/discord/index.js';
+import { LocalRegistry } from '../../../src/backends/local/registry.js';
+import type { Actor, ApiKey } from '../../../src/backends/port.js';
+import { loadConfig } from '../../../src/config.js';
+import { Core } from '../../../src/core/core.js';
+import { createLogger } from '../../../src/log.js';
+import { openStore } from '../../../src/store/index.js';
+import type { Result } from '../../../src/result.js';
+import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord.js';
+import { APP_ID, GUILD_ID, Harness, TOKEN, bob, linkTeam } from './harness.js';
+
+let h: Harness | undefined;
+let fake: FakeDiscord | undefined;
+afterEach(async () => {
+  await h?.close();
+  await fake?.close();
+  h = fake = undefined;
+});
+
+class SlowRegistry extends LocalRegistry {
+  override async listKeys(actor: Actor, memberId: string): Promise<Result<ApiKey[]>> {
+    await sleep(2_000);
+    return super.listKeys(actor, memberId);
+  }
+}
+
+test('logs in through GET /gateway/bot and one IDENTIFY, with no intents, and keeps heartbeating', async () => {
+  h = await Harness.start();
+
+  expect(h.fake.calls[0]).toMatchObject({ method: 'GET', path: '/gateway/bot', auth: true });
+  expect(h.fake.identifies).toEqual([expect.objectContaining({ intents: 0 })]);
+  await h.fake.until(() => h!.fake.heartbeats > 0, 5_000, 'no heartbeat');
+  expect(h.fake.identifies).toHaveLength(1);
+});
+
+test('a wrong token fails startDiscord with a plain message', async () => {
+  fake = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID, guildId: GUILD_ID });
+  const store = await openStore('sqlite://:memory:');
+  const logs: string[] = [];
+  const logger = createLogger('trace', new Writable({ write: (c, _e, done) => (logs.push(String(c)), done()) }));
+  const core = new Core({ store, backend: new LocalRegistry(store), logger });
+  const config = loadConfig({ DISCORD_TOKEN: 'wrong-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl });
+
+  await expect(startDiscord({ core, config, logger })).rejects.toThrow('discord login failed: An invalid token was provided.');
+  expect(logs.join('')).not.toContain('wrong-token');
+  await store.close();
+});
+
+test('stop lets an answer in flight finish, then closes the gateway and answers nothing more', async () => {
+  h = await Harness.start({ backend: (store) => new SlowRegistry(store) });
+  await linkTeam(h);
+  const slow = h.fake.command(bob, 'apikey', 'list');
+  await h.fake.until(() => slow.callback !== undefined, 3_000, 'no defer');
+
+  await h.bot.stop();
+
+  expect(h.fake.isAnswered(slow)).toBe(true);
+  expect(h.fake.original(slow).content).toBe('You have no API keys. `/apikey create` makes one.');
+  const late = h.fake.command(bob, 'tenant', 'whoami');
+  await sleep(300);
+  expect(late.callback).toBeUndefined();
+});
