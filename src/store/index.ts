@@ -38,7 +38,8 @@ export async function openStore(url: string, { prefix = '' }: StoreOptions = {})
     const path = sqlitePath(url)!;
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
     const { KeyvSqlite } = await import('@keyv/sqlite');
-    makeAdapter = async () => new KeyvSqlite({ uri: url, busyTimeout: 10_000 }) as unknown as KeyvStoreAdapter;
+    // iterationLimit: rows per page when listing a namespace (keyv's default of 10 recurses per page).
+    makeAdapter = async () => new KeyvSqlite({ uri: url, busyTimeout: 10_000, iterationLimit: 1000 }) as unknown as KeyvStoreAdapter;
     const claimStore = new KeyvSqlite({ uri: url, busyTimeout: 10_000, table: 'claims_kv' });
     claimer = await sqliteClaimer(claimStore.query, () => claimStore.disconnect());
   } else if (kind === 'redis') {
@@ -48,7 +49,7 @@ export async function openStore(url: string, { prefix = '' }: StoreOptions = {})
     claimer = redisClaimer(claimStore);
   } else {
     const { KeyvPostgres } = await import('@keyv/postgres');
-    makeAdapter = async () => new KeyvPostgres({ uri: url }) as unknown as KeyvStoreAdapter;
+    makeAdapter = async () => new KeyvPostgres({ uri: url, iterationLimit: 1000 }) as unknown as KeyvStoreAdapter;
     const claimStore = new KeyvPostgres({ uri: url, table: 'claims_kv' });
     claimer = await postgresClaimer(claimStore.query, () => claimStore.disconnect());
   }

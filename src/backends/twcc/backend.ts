@@ -233,19 +233,26 @@ export class TwccBackend implements Backend {
     this.membersReadAt = this.now();
   }
 
-  async getQuotas(actor: Actor, service: Service, memberId?: string): Promise<Result<QuotaReport>> {
+  /** The acting member's key, the service's site, and the project's id on that site. */
+  private async onSite(actor: Actor, service: Service): Promise<Result<{ apiKey: string; site: string; projectId: string }>> {
     const cred = await this.credentialOf(actor);
     if (!cred.ok) return cred;
-    const { apiKey } = cred.value;
     const site = this.sites[service];
-    const projectId = await this.projectIdOn(apiKey, site);
+    const projectId = await this.projectIdOn(cred.value.apiKey, site);
     if (!projectId.ok) return projectId;
+    return ok({ apiKey: cred.value.apiKey, site, projectId: projectId.value });
+  }
+
+  async getQuotas(actor: Actor, service: Service, memberId?: string): Promise<Result<QuotaReport>> {
+    const context = await this.onSite(actor, service);
+    if (!context.ok) return context;
+    const { apiKey, site, projectId } = context.value;
 
     const one = (id: string) =>
-      this.client.memberQuota(apiKey, site, projectId.value, id).then((r): Result<MemberQuota[]> => (r.ok ? ok([{ member: toMember(r.value.user), resources: resourcesOf(r.value) }]) : r));
+      this.client.memberQuota(apiKey, site, projectId, id).then((r): Result<MemberQuota[]> => (r.ok ? ok([{ member: toMember(r.value.user), resources: resourcesOf(r.value) }]) : r));
     const [project, members] = await Promise.all([
-      this.client.projectQuotas(apiKey, site, projectId.value),
-      memberId !== undefined ? one(memberId) : actor.role === 'admin' ? this.allMemberQuotas(apiKey, site, projectId.value) : one(actor.memberId),
+      this.client.projectQuotas(apiKey, site, projectId),
+      memberId !== undefined ? one(memberId) : actor.role === 'admin' ? this.allMemberQuotas(apiKey, site, projectId) : one(actor.memberId),
     ]);
     if (!project.ok) {
       // A stale id answers "Project {id} not found": look it up again next time.
@@ -302,16 +309,13 @@ export class TwccBackend implements Backend {
   async setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<Resources>> {
     if (!this.capabilities.quotaWrite) return fail('quota_write_unsupported');
     if (actor.role !== 'admin') return fail('forbidden');
-    const cred = await this.credentialOf(actor);
-    if (!cred.ok) return cred;
-    const { apiKey } = cred.value;
-    const site = this.sites[service];
-    const projectId = await this.projectIdOn(apiKey, site);
-    if (!projectId.ok) return projectId;
+    const context = await this.onSite(actor, service);
+    if (!context.ok) return context;
+    const { apiKey, site, projectId } = context.value;
 
     const [current, project] = await Promise.all([
-      this.client.memberQuota(apiKey, site, projectId.value, memberId),
-      this.client.projectQuotas(apiKey, site, projectId.value),
+      this.client.memberQuota(apiKey, site, projectId, memberId),
+      this.client.projectQuotas(apiKey, site, projectId),
     ]);
     if (!current.ok) return current;
     if (!project.ok) return project;
@@ -325,7 +329,7 @@ export class TwccBackend implements Backend {
       if (limit !== -1 && target[r] > limit) return fail('quota_exceeds_project', `${r}: ${target[r]} > ${limit}`);
     }
 
-    const patched = await this.client.setMemberQuota(apiKey, site, projectId.value, memberId, target);
+    const patched = await this.client.setMemberQuota(apiKey, site, projectId, memberId, target);
     if (!patched.ok) return patched;
     this.log.info({ memberId, service, values: target, by: actor.memberId }, 'twcc quota set');
     if (patched.value) return ok(resourcesOf(patched.value));
