@@ -69,6 +69,8 @@ describe('the shell adapter through a pipe', () => {
     expect(out).toContain('You asked for this change: another tenant admin has to approve or reject it.');
     expect(out).toContain('Approved by @bob and applied.');
     expect(out).toMatch(/alice\s+0 \/ 8\s+0 \/ 2\s+0M \/ 64G/);
+    // Slack's *bold* marks are dropped in a terminal.
+    expect(out).toContain('\nVCS project: cpu 0 / 256');
   });
 });
 
