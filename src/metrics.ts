@@ -1,4 +1,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Core } from './core/core.js';
+import type { Invocation } from './core/invocation.js';
+import type { Outcome } from './core/outcome.js';
 
 /** One registry per process, served at GET /metrics. */
 export const metrics = new Registry();
@@ -18,3 +21,13 @@ export const invocationSeconds = new Histogram({
   buckets: [0.005, 0.02, 0.1, 0.5, 1, 3, 10],
   registers: [metrics],
 });
+
+/** `core.handle`, timed and counted by platform and kind: what the chat adapters call. */
+export async function handleMeasured(core: Pick<Core, 'handle'>, inv: Invocation): Promise<Outcome> {
+  const labels = { platform: inv.user.platform, kind: inv.kind };
+  const end = invocationSeconds.startTimer(labels);
+  const outcome = await core.handle(inv);
+  end();
+  invocationsTotal.inc({ ...labels, outcome: outcome.kind });
+  return outcome;
+}

@@ -6,7 +6,7 @@ import type { Core } from '../../src/core/core.js';
 import type { Invocation } from '../../src/core/invocation.js';
 import type { Outcome } from '../../src/core/outcome.js';
 import type { Logger } from '../../src/log.js';
-import { invocationSeconds, invocationsTotal } from '../../src/metrics.js';
+import { handleMeasured } from '../../src/metrics.js';
 import { assertNever } from '../../src/result.js';
 import { DiscordMessenger } from './messenger.js';
 import { parseInteraction } from './parse.js';
@@ -56,13 +56,7 @@ export async function startDiscord({ core, config, logger: parentLogger, ackWith
   const messenger = new DiscordMessenger({ rest: client.rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
   core.registerMessenger('discord', messenger);
 
-  const runCore = async (inv: Invocation): Promise<Outcome> => {
-    const end = invocationSeconds.startTimer({ platform: 'discord', kind: inv.kind });
-    const outcome = await core.handle(inv);
-    end();
-    invocationsTotal.inc({ platform: 'discord', kind: inv.kind, outcome: outcome.kind });
-    return outcome;
-  };
+  const runCore = (inv: Invocation): Promise<Outcome> => handleMeasured(core, inv);
 
   const inFlight = new Set<Promise<void>>();
   let stopping = false;

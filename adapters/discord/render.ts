@@ -8,7 +8,7 @@ import {
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
 import type { Outcome } from '../../src/core/outcome.js';
-import { formatTable, type Button, type Reply } from '../../src/core/reply.js';
+import { formatTable, rewriteBold, type Button, type Reply } from '../../src/core/reply.js';
 import { assertNever } from '../../src/result.js';
 
 /** Discord's limits (https://discord.com/developers/docs/resources/message#create-message). */
@@ -63,13 +63,8 @@ function tablePieces(columns: string[], rows: string[][]): string[] {
   return pieces;
 }
 
-/** The core writes Slack's `*bold*`; Discord reads single stars as italics. Code spans are left alone. */
-export function slackBoldToDiscord(text: string): string {
-  return text
-    .split(/(`[^`]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s.,:;)!?])/g, '$1**$2**')))
-    .join('');
-}
+/** Discord reads Slack's single-star bold as italics. */
+export const slackBoldToDiscord = (text: string): string => rewriteBold(text, (word) => `**${word}**`);
 
 /** Text split at line ends into pieces of at most PIECE_MAX. */
 function textPieces(text: string): string[] {

@@ -9,7 +9,7 @@ import type { Invocation } from '../../src/core/invocation.js';
 import type { Outcome } from '../../src/core/outcome.js';
 import type { Reply } from '../../src/core/reply.js';
 import type { Logger } from '../../src/log.js';
-import { invocationSeconds, invocationsTotal, metrics } from '../../src/metrics.js';
+import { handleMeasured, metrics } from '../../src/metrics.js';
 import { assertNever } from '../../src/result.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackMessenger } from './messenger.js';
@@ -105,13 +105,7 @@ export async function startSlack({ core, config, logger, webApiRetries }: SlackO
   const messenger = new SlackMessenger(client, config.APPROVALS_CHANNEL, log);
   core.registerMessenger('slack', messenger);
 
-  async function runCore(inv: Invocation): Promise<Outcome> {
-    const end = invocationSeconds.startTimer({ platform: 'slack', kind: inv.kind });
-    const outcome = await core.handle(inv);
-    end();
-    invocationsTotal.inc({ platform: 'slack', kind: inv.kind, outcome: outcome.kind });
-    return outcome;
-  }
+  const runCore = (inv: Invocation): Promise<Outcome> => handleMeasured(core, inv);
 
   /**
    * Where a reply goes: a DM; in place of the clicked message (response_url for an ephemeral one,

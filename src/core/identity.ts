@@ -93,9 +93,4 @@ export class Identity {
   async all(): Promise<Link[]> {
     return (await this.store.values<Link>('links')).map((l) => Link.parse(l));
   }
-
-  /** Chat users linked to a member, to reach them privately (the approval requester). */
-  async linksOfMember(memberId: string): Promise<Link[]> {
-    return (await this.all()).filter((l) => l.memberId === memberId);
-  }
 }

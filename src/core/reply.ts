@@ -67,6 +67,17 @@ export function replyToPlainText(r: Reply): string {
   return out.join('\n');
 }
 
+/**
+ * The core writes Slack's `*bold*`; other renderers rewrite each bold word with `to` (Discord:
+ * `**word**`, the terminal: the word alone). Code spans keep their stars.
+ */
+export function rewriteBold(text: string, to: (word: string) => string): string {
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s.,:;)!?])/g, (_m, before: string, word: string) => `${before}${to(word)}`)))
+    .join('');
+}
+
 /** A monospace table; Slack and Discord put it in a code block. */
 export function formatTable(columns: string[], rows: string[][]): string {
   const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));

@@ -13,7 +13,7 @@ const answer = (message: string): Outcome => ({ kind: 'reply', reply: reply(mess
 const current = (r: Resources): QuotaValues => ({ cpu: r.cpu.quota, gpu: r.gpu.quota, memory: r.memory.quota });
 
 const show: CommandHandler = async ({ services, user, actor, args }) => {
-  const services_ = args.optional('service', 'service');
+  const onlyService = args.optional('service', 'service');
   const mention = args.optional('member', 'mention');
   let memberId: string | undefined;
   if (mention) {
@@ -25,7 +25,7 @@ const show: CommandHandler = async ({ services, user, actor, args }) => {
     memberId = actor!.memberId;
   }
   const blocks: Block[] = [];
-  for (const service of services_ ? [services_] : Service.options) {
+  for (const service of onlyService ? [onlyService] : Service.options) {
     const report = await services.backend.getQuotas(actor!, service, memberId);
     if (!report.ok) {
       blocks.push(text(`*${service.toUpperCase()}*: ${describeError(report.code, report.detail)}`));
