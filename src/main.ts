@@ -3,12 +3,11 @@ import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
 import { discordEnabled, loadConfig, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
+import type { ShellAdapter } from '../adapters/shell/index.js';
+import type { Adapter } from './core/outcome.js';
 import { createLogger, type Logger } from './log.js';
+import { measureInvocations } from './metrics.js';
 import { openStore, sqlitePath, type Store } from './store/index.js';
-
-interface Running {
-  stop(): Promise<void>;
-}
 
 /** Where generated files (the encryption key) live: beside the SQLite file, else ./data. */
 export function dataDir(config: Config): string {
@@ -22,6 +21,14 @@ async function openBackend(config: Config, store: Store, logger: Logger): Promis
   return createTwccBackend({ config, store, logger, dataDir: dataDir(config) });
 }
 
+/** True the first time the shell runs on this store (for its longer greeting). */
+async function firstShellStart(store: Store): Promise<boolean> {
+  const meta = store.collection<boolean>('meta');
+  if (await meta.get('shell.started')) return false;
+  await meta.put('shell.started', true);
+  return true;
+}
+
 /** config → store → backend → core → adapters; SIGTERM ends it all within 10 s. */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -31,15 +38,32 @@ async function main(): Promise<void> {
   const store = await openStore(config.STORE_URL);
   const backend = await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
-  const core = new Core({ store, backend, admins, logger });
-  const running: Running[] = [];
+  const core = new Core({ store, backend, admins, logger, middleware: [measureInvocations] });
+
+  const adapters: Adapter[] = [];
+  if (slackEnabled(config)) {
+    const { createSlackAdapter } = await import('../adapters/slack/index.js');
+    adapters.push(createSlackAdapter({ core, config, logger }));
+  }
+  if (discordEnabled(config)) {
+    const { createDiscordAdapter } = await import('../adapters/discord/index.js');
+    adapters.push(createDiscordAdapter({ core, config, logger }));
+  }
+  let shell: ShellAdapter | undefined;
+  if (useShell) {
+    const { createShellAdapter } = await import('../adapters/shell/index.js');
+    const interactive = Boolean(process.stdin.isTTY);
+    shell = createShellAdapter({ core, firstStart: await firstShellStart(store), input: process.stdin, output: process.stdout, interactive });
+    adapters.push(shell);
+  }
 
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(code || 1), 10_000).unref();
-    for (const r of running.reverse()) await r.stop().catch((err) => logger.error({ err }, 'adapter stop failed'));
+    for (const a of [...adapters].reverse()) await a.stop().catch((err: unknown) => logger.error({ err, adapter: a.name }, 'adapter stop failed'));
+    await core.stop();
     await backend.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     process.exit(code);
@@ -47,17 +71,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
 
-  if (slackEnabled(config)) {
-    const { startSlack } = await import('../adapters/slack/index.js');
-    running.push(await startSlack({ core, config, logger }));
+  for (const adapter of adapters) {
+    core.registerAdapter(adapter);
+    await adapter.start();
   }
-  if (discordEnabled(config)) {
-    const { startDiscord } = await import('../adapters/discord/index.js');
-    running.push(await startDiscord({ core, config, logger }));
-  }
-  if (useShell) {
-    const { runShell } = await import('../adapters/shell/index.js');
-    await runShell({ core, store, input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
+  if (shell) {
+    await shell.closed;
     await shutdown(0);
   } else {
     logger.info({ slack: slackEnabled(config), discord: discordEnabled(config), backend: backend.name, store: store.kind }, 'twcc-chatops ready');

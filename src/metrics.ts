@@ -1,7 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Core } from './core/core.js';
-import type { Invocation } from './core/invocation.js';
-import type { Outcome } from './core/outcome.js';
+import type { Middleware } from './core/middleware.js';
 
 /** One registry per process, served at GET /metrics. */
 export const metrics = new Registry();
@@ -22,12 +20,12 @@ export const invocationSeconds = new Histogram({
   registers: [metrics],
 });
 
-/** `core.handle`, timed and counted by platform and kind: what the chat adapters call. */
-export async function handleMeasured(core: Pick<Core, 'handle'>, inv: Invocation): Promise<Outcome> {
+/** Counts and times every invocation in the core, whichever adapter (the shell too) it came from. */
+export const measureInvocations: Middleware = async (inv, next) => {
   const labels = { platform: inv.user.platform, kind: inv.kind };
   const end = invocationSeconds.startTimer(labels);
-  const outcome = await core.handle(inv);
+  const outcome = await next();
   end();
   invocationsTotal.inc({ ...labels, outcome: outcome.kind });
   return outcome;
-}
+};

@@ -3,10 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Events, RESTEvents, type Interaction } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
-import type { Invocation } from '../../src/core/invocation.js';
-import type { Outcome } from '../../src/core/outcome.js';
+import type { Adapter } from '../../src/core/outcome.js';
 import type { Logger } from '../../src/log.js';
-import { handleMeasured } from '../../src/metrics.js';
 import { assertNever } from '../../src/result.js';
 import { DiscordMessenger } from './messenger.js';
 import { parseInteraction } from './parse.js';
@@ -35,7 +33,14 @@ const READY_TIMEOUT_MS = 60_000;
  * posts approval requests and DMs. The REST base is DISCORD_API_URL; the gateway URL comes from its
  * `GET /gateway/bot`.
  */
-export async function startDiscord({ core, config, logger: parentLogger, ackWithinMs = DEFAULT_ACK_WITHIN_MS }: StartDiscordOptions): Promise<RunningDiscord> {
+export async function startDiscord(opts: StartDiscordOptions): Promise<RunningDiscord> {
+  const adapter = createDiscordAdapter(opts);
+  opts.core.registerAdapter(adapter);
+  await adapter.start();
+  return adapter;
+}
+
+export function createDiscordAdapter({ core, config, logger: parentLogger, ackWithinMs = DEFAULT_ACK_WITHIN_MS }: StartDiscordOptions): Adapter {
   const token = config.DISCORD_TOKEN;
   if (!token) throw new Error('startDiscord needs DISCORD_TOKEN');
   const logger = parentLogger.child({ adapter: 'discord' });
@@ -54,9 +59,6 @@ export async function startDiscord({ core, config, logger: parentLogger, ackWith
   client.rest.on(RESTEvents.RateLimited, (info) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit'));
 
   const messenger = new DiscordMessenger({ rest: client.rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
-  core.registerMessenger('discord', messenger);
-
-  const runCore = (inv: Invocation): Promise<Outcome> => handleMeasured(core, inv);
 
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
@@ -67,10 +69,10 @@ export async function startDiscord({ core, config, logger: parentLogger, ackWith
       switch (parsed.kind) {
         case 'command':
         case 'login':
-          await answerCommand(parsed.raw, runCore(parsed.invocation), ackWithinMs);
+          await answerCommand(parsed.raw, core.handle(parsed.invocation), ackWithinMs);
           return;
         case 'click':
-          await answerClick(parsed.raw, runCore(parsed.invocation), ackWithinMs);
+          await answerClick(parsed.raw, core.handle(parsed.invocation), ackWithinMs);
           return;
         case 'unsupported':
           logger.debug({ what: parsed.what }, 'interaction ignored');
@@ -89,25 +91,28 @@ export async function startDiscord({ core, config, logger: parentLogger, ackWith
     inFlight.add(job);
   });
 
-  // Ready means READY and its guilds seen; a gateway that never gets there fails the start.
-  const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(READY_TIMEOUT_MS) });
-  const login = client.login(token);
-  // Both are awaited below; these keep a rejection that comes first from counting as unhandled.
-  ready.catch(() => undefined);
-  login.catch(() => undefined);
-  try {
-    await Promise.race([login, ready]);
-    await ready;
-  } catch (err) {
-    await client.destroy();
-    throw new Error(`discord login failed: ${summarizeDiscordError(err).message}`);
-  }
-  if (config.DISCORD_APPLICATION_ID && client.application?.id !== config.DISCORD_APPLICATION_ID) {
-    logger.warn({ configured: config.DISCORD_APPLICATION_ID, actual: client.application?.id }, 'DISCORD_APPLICATION_ID does not match the token’s application');
-  }
-  logger.info({ user: client.user?.username, guilds: client.guilds.cache.size }, 'discord connected');
-
   return {
+    name: 'discord',
+    messenger,
+    async start() {
+      // Ready means READY and its guilds seen; a gateway that never gets there fails the start.
+      const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(READY_TIMEOUT_MS) });
+      const login = client.login(token);
+      // Both are awaited below; these keep a rejection that comes first from counting as unhandled.
+      ready.catch(() => undefined);
+      login.catch(() => undefined);
+      try {
+        await Promise.race([login, ready]);
+        await ready;
+      } catch (err) {
+        await client.destroy();
+        throw new Error(`discord login failed: ${summarizeDiscordError(err).message}`);
+      }
+      if (config.DISCORD_APPLICATION_ID && client.application?.id !== config.DISCORD_APPLICATION_ID) {
+        logger.warn({ configured: config.DISCORD_APPLICATION_ID, actual: client.application?.id }, 'DISCORD_APPLICATION_ID does not match the token’s application');
+      }
+      logger.info({ user: client.user?.username, guilds: client.guilds.cache.size }, 'discord connected');
+    },
     async stop() {
       if (stopping) return;
       stopping = true;

@@ -35,11 +35,6 @@ export class DiscordMessenger implements Messenger {
     }
     switch (target.kind) {
       case 'approvals': {
-        if (reply.secret) {
-          // A secret is only ever shown privately; the core never asks this, so it is a bug if it does.
-          this.opts.logger.error({ target: target.kind }, 'refused to post a secret to a channel');
-          return;
-        }
         await this.send(this.opts.approvalsChannel ?? target.origin.channelId, reply);
         return;
       }

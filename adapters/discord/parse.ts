@@ -1,12 +1,12 @@
 import {
   ApplicationCommandOptionType,
+  MessageFlags,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { CommandName, type ChatUser, type Invocation, type Where } from '../../src/core/invocation.js';
-import { textFromOptions } from '../../src/core/parser.js';
+import { CommandName, type ChatUser, type Invocation, type OptionValue, type Where } from '../../src/core/invocation.js';
 import { API_KEY_FIELD, LOGIN_MODAL_ID } from './render.js';
 
 /**
@@ -38,17 +38,18 @@ export function parseInteraction(i: Interaction): ParsedInteraction {
     const command = CommandName.safeParse(i.commandName);
     if (!command.success) return { kind: 'unsupported', what: `command /${i.commandName}` };
     const sub = i.options.data.find((o) => o.type === ApplicationCommandOptionType.Subcommand);
-    const options: Record<string, string | number | boolean | undefined> = {};
-    // A user option's value is the user id; textFromOptions makes it a mention with the name.
-    const names: Record<string, string> = {};
+    // Typed options go to the core as they are: a user option becomes the user it names.
+    const options: Record<string, OptionValue> = {};
     for (const o of sub?.options ?? []) {
-      options[o.name] = o.value;
-      if (o.user) names[o.user.id] = o.user.username;
+      if (o.user) options[o.name] = { userId: o.user.id, name: o.user.username };
+      else if (o.value !== undefined) options[o.name] = o.value;
     }
-    const text = sub ? textFromOptions(command.data, sub.name, options, names) : '';
-    return { kind: 'command', raw: i, invocation: { kind: 'command', user, where, command: command.data, text } };
+    return { kind: 'command', raw: i, invocation: { kind: 'command', user, where, command: command.data, text: sub?.name ?? '', options } };
   }
-  if (i.isButton()) return { kind: 'click', raw: i, invocation: { kind: 'click', user, where, actionId: i.customId } };
+  if (i.isButton()) {
+    const messageIsPrivate = i.message.flags.has(MessageFlags.Ephemeral);
+    return { kind: 'click', raw: i, invocation: { kind: 'click', user, where, actionId: i.customId, messageIsPrivate } };
+  }
   if (i.isModalSubmit() && i.customId === LOGIN_MODAL_ID) {
     const field = i.fields.fields.get(API_KEY_FIELD);
     const apiKey = field && 'value' in field && typeof field.value === 'string' ? field.value.trim() : undefined;

@@ -8,7 +8,8 @@ import {
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
 import type { Outcome } from '../../src/core/outcome.js';
-import { formatTable, rewriteBold, type Button, type Reply } from '../../src/core/reply.js';
+import { renderInline } from '../../src/core/inline.js';
+import { formatTable, type Button, type Reply } from '../../src/core/reply.js';
 import { assertNever } from '../../src/result.js';
 
 /** Discord's limits (https://discord.com/developers/docs/resources/message#create-message). */
@@ -63,8 +64,14 @@ function tablePieces(columns: string[], rows: string[][]): string[] {
   return pieces;
 }
 
-/** Discord reads Slack's single-star bold as italics. */
-export const slackBoldToDiscord = (text: string): string => rewriteBold(text, (word) => `**${word}**`);
+/** The core's neutral inline marks are Discord's own markdown: bold, code and links pass as written. */
+export const toDiscordMarkdown = (text: string): string =>
+  renderInline(text, {
+    plain: (s) => s.text,
+    bold: (s) => `**${s.text}**`,
+    code: (s) => `\`${s.text}\``,
+    link: (s) => `[${s.text}](${s.url})`,
+  });
 
 /** Text split at line ends into pieces of at most PIECE_MAX. */
 function textPieces(text: string): string[] {
@@ -133,7 +140,7 @@ export function renderReply(reply: Reply): DiscordMessage {
   for (const block of reply.blocks) {
     switch (block.type) {
       case 'text':
-        pieces.push(...textPieces(slackBoldToDiscord(block.text)));
+        pieces.push(...textPieces(toDiscordMarkdown(block.text)));
         break;
       case 'fields':
         pieces.push(...textPieces(block.fields.map((f) => `**${f.label}:** ${f.value}`).join('\n')));
@@ -152,9 +159,9 @@ export function renderReply(reply: Reply): DiscordMessage {
   return { ...pack(pieces), components: buttonRows(buttons) };
 }
 
-/** Private unless the core said `channel`; a secret is only ever private. */
+/** Private unless the core said `channel` (the core's secret rule already made every secret private). */
 export function isPrivate(reply: Reply): boolean {
-  return reply.secret === true || reply.visibility !== 'channel';
+  return reply.visibility !== 'channel';
 }
 
 /** The `/tenant login` modal: one short text input for the member's TWCC API key. */

@@ -37,6 +37,8 @@ function replyOf(outcome: Outcome): Reply {
       return outcome.reply;
     case 'login-modal':
       return textReply(`${outcome.title}: run \`/tenant login\` again to enter your key.`);
+    case 'duplicate':
+      throw new Error('a duplicate delivery has no reply');
     default:
       return assertNever(outcome);
   }
@@ -65,9 +67,8 @@ export async function answerCommand(i: ChatInputCommandInteraction | ModalSubmit
   await i.editReply(renderReply(replyOf(await pending)));
 }
 
-/** A secret may replace only a message that is itself private. */
-const mayReplace = (r: Reply, i: ButtonInteraction): boolean =>
-  r.replaceOriginal === true && (!r.secret || i.message.flags.has(MessageFlags.Ephemeral));
+/** The core decides (its secret rule has already refused to let a secret replace a public message). */
+const mayReplace = (r: Reply): boolean => r.replaceOriginal === true;
 
 /**
  * A button click. An outcome that replaces the card is an in-place `update` (its buttons removed);
@@ -76,12 +77,12 @@ const mayReplace = (r: Reply, i: ButtonInteraction): boolean =>
  */
 export async function answerClick(i: ButtonInteraction, pending: Promise<Outcome>, ackWithinMs: number): Promise<void> {
   const early = await settledWithin(pending, ackWithinMs);
-  if (early?.kind === 'reply' && mayReplace(early.reply, i)) {
+  if (early?.kind === 'reply' && mayReplace(early.reply)) {
     await i.update(renderReply(early.reply));
     return;
   }
   await i.deferUpdate();
   const r = replyOf(early ?? (await pending));
-  if (mayReplace(r, i)) await i.editReply(renderReply(r));
+  if (mayReplace(r)) await i.editReply(renderReply(r));
   else await i.followUp({ ...renderReply(r), ...privately(r) });
 }

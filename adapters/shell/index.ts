@@ -1,14 +1,14 @@
 import { createInterface } from 'node:readline';
 import type { Core } from '../../src/core/core.js';
 import type { ChatUser, CommandName } from '../../src/core/invocation.js';
-import type { Outcome, PostTarget } from '../../src/core/outcome.js';
+import type { Adapter, Messenger, Outcome, PostTarget } from '../../src/core/outcome.js';
 import type { Button, Reply } from '../../src/core/reply.js';
-import type { Store } from '../../src/store/types.js';
 import { renderForTerminal } from './render.js';
 
 export interface ShellOptions {
   core: Core;
-  store: Store;
+  /** The first start ever on this store: the longer greeting (main knows, from the store). */
+  firstStart: boolean;
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   /** Prompts are shown only to a person at a terminal, not to a pipe. */
@@ -28,7 +28,38 @@ const COMMAND = /^\/(apikey|quota|tenant)(?:\s+(.*))?$/s;
  * The terminal adapter: commands typed as in Slack, buttons clicked by number, `/as <name>` to act
  * as someone else. Works the same with a pipe, so it can be scripted.
  */
-export async function runShell({ core, store, input, output, interactive }: ShellOptions): Promise<void> {
+export async function runShell(opts: ShellOptions): Promise<void> {
+  const shell = createShellAdapter(opts);
+  opts.core.registerAdapter(shell);
+  await shell.start();
+  await shell.closed;
+}
+
+/** The shell as an Adapter; `closed` resolves when the input ends or the user types `exit`. */
+export interface ShellAdapter extends Adapter {
+  readonly closed: Promise<void>;
+}
+
+export function createShellAdapter(opts: ShellOptions): ShellAdapter {
+  let closed: Promise<void> | undefined;
+  let stop: (() => void) | undefined;
+  const { messenger, loop } = shellLoop(opts, (s) => (stop = s));
+  return {
+    name: 'local',
+    messenger,
+    async start() {
+      closed = loop();
+    },
+    get closed() {
+      return closed ?? Promise.resolve();
+    },
+    async stop() {
+      stop?.();
+    },
+  };
+}
+
+function shellLoop({ core, firstStart, input, output, interactive }: ShellOptions, onStop: (stop: () => void) => void): { messenger: Messenger; loop: () => Promise<void> } {
   let acting = 'admin';
   let buttons: Button[] = [];
   const write = (s: string) => output.write(`${s}\n`);
@@ -40,61 +71,61 @@ export async function runShell({ core, store, input, output, interactive }: Shel
     if (rendered.buttons.length > 0) buttons = rendered.buttons;
   };
 
-  core.registerMessenger('local', {
+  const messenger: Messenger = {
     async post(target: PostTarget, reply: Reply) {
       show(reply, target.kind === 'approvals' ? '#approvals:' : `(private to ${target.user.userId})`);
     },
-  });
-
-  const meta = store.ns<boolean>('meta');
-  if (!(await meta.get('shell.started'))) {
-    FIRST_START_HINT.forEach((l) => write(l));
-    await meta.set('shell.started', true);
-  } else {
-    write(`twcc-chatops shell: you are local:${acting}. \`/help\` lists the commands.`);
-  }
-
-  const rl = createInterface({ input, terminal: false });
-  const prompt = () => interactive && output.write(`${acting}> `);
-  let awaitingLoginKey = false;
-  prompt();
-
-  const showOutcome = (outcome: Outcome) => {
-    if (outcome.kind === 'reply') return show(outcome.reply);
-    write(`${outcome.title}. ${outcome.label} (the next line you type is taken as the key):`);
-    awaitingLoginKey = true;
   };
 
-  for await (const raw of rl) {
-    const line = raw.trim();
-    if (awaitingLoginKey) {
-      awaitingLoginKey = false;
-      showOutcome(await core.handle({ kind: 'login', user: user(), where: WHERE, apiKey: line }));
-    } else if (line === '' || line.startsWith('#')) {
-      // blank lines and comments let scripts breathe
-    } else if (line === 'exit' || line === 'quit') {
-      break;
-    } else if (/^\/as(\s|$)/.test(line)) {
-      const name = line.slice(3).trim().replace(/^@/, '').replace(/^local:/, '');
-      if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
-        acting = name;
-        write(`You are now local:${acting}.`);
-      } else write('Usage: /as <name>, e.g. /as alice');
-    } else if (line === '/help' || line === 'help') {
-      for (const c of ['apikey', 'quota', 'tenant'] as const) {
-        showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: c, text: 'help' }));
-      }
-      write('Shell only: `/as <name>` acts as another chat user; a number clicks a button; `exit` leaves.');
-    } else if (/^\d+$/.test(line)) {
-      const button = buttons[Number(line) - 1];
-      if (!button) write(buttons.length ? `No button [${line}]; choose 1 to ${buttons.length}.` : 'There is no button to click.');
-      else showOutcome(await core.handle({ kind: 'click', user: user(), where: WHERE, actionId: button.id }));
-    } else {
-      const m = COMMAND.exec(line);
-      if (!m) write(`\`${line.split(/\s/)[0]}\` is not a command. Commands: /apikey, /quota, /tenant, /as, /help, exit.`);
-      else showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: m[1] as CommandName, text: m[2] ?? '' }));
-    }
+  const loop = async () => {
+    if (firstStart) FIRST_START_HINT.forEach((l) => write(l));
+    else write(`twcc-chatops shell: you are local:${acting}. \`/help\` lists the commands.`);
+
+    const rl = createInterface({ input, terminal: false });
+    onStop(() => rl.close());
+    const prompt = () => interactive && output.write(`${acting}> `);
+    let awaitingLoginKey = false;
     prompt();
-  }
-  rl.close();
+
+    const showOutcome = (outcome: Outcome) => {
+      if (outcome.kind === 'reply') return show(outcome.reply);
+      if (outcome.kind === 'duplicate') return;
+      write(`${outcome.title}. ${outcome.label} (the next line you type is taken as the key):`);
+      awaitingLoginKey = true;
+    };
+
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (awaitingLoginKey) {
+        awaitingLoginKey = false;
+        showOutcome(await core.handle({ kind: 'login', user: user(), where: WHERE, apiKey: line }));
+      } else if (line === '' || line.startsWith('#')) {
+        // blank lines and comments let scripts breathe
+      } else if (line === 'exit' || line === 'quit') {
+        break;
+      } else if (/^\/as(\s|$)/.test(line)) {
+        const name = line.slice(3).trim().replace(/^@/, '').replace(/^local:/, '');
+        if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+          acting = name;
+          write(`You are now local:${acting}.`);
+        } else write('Usage: /as <name>, e.g. /as alice');
+      } else if (line === '/help' || line === 'help') {
+        for (const c of ['apikey', 'quota', 'tenant'] as const) {
+          showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: c, text: 'help' }));
+        }
+        write('Shell only: `/as <name>` acts as another chat user; a number clicks a button; `exit` leaves.');
+      } else if (/^\d+$/.test(line)) {
+        const button = buttons[Number(line) - 1];
+        if (!button) write(buttons.length ? `No button [${line}]; choose 1 to ${buttons.length}.` : 'There is no button to click.');
+        else showOutcome(await core.handle({ kind: 'click', user: user(), where: WHERE, actionId: button.id, messageIsPrivate: true }));
+      } else {
+        const m = COMMAND.exec(line);
+        if (!m) write(`\`${line.split(/\s/)[0]}\` is not a command. Commands: /apikey, /quota, /tenant, /as, /help, exit.`);
+        else showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: m[1] as CommandName, text: m[2] ?? '' }));
+      }
+      prompt();
+    }
+    rl.close();
+  };
+  return { messenger, loop };
 }

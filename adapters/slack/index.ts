@@ -5,11 +5,10 @@ import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type webApi } 
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import { texts } from '../../src/core/i18n.js';
-import type { Invocation } from '../../src/core/invocation.js';
-import type { Outcome } from '../../src/core/outcome.js';
+import type { Adapter } from '../../src/core/outcome.js';
 import type { Reply } from '../../src/core/reply.js';
 import type { Logger } from '../../src/log.js';
-import { handleMeasured, metrics } from '../../src/metrics.js';
+import { metrics } from '../../src/metrics.js';
 import { assertNever } from '../../src/result.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackMessenger } from './messenger.js';
@@ -36,8 +35,11 @@ export interface SlackHandle {
   stop(): Promise<void>;
 }
 
-/** A retried delivery (same trigger_id) within this window is acknowledged and not run again. */
-const DELIVERY_TTL_MS = 60 * 60 * 1000;
+/** The Slack adapter as the process sees it; `port` is known once started. */
+export interface SlackAdapter extends Adapter {
+  readonly port: number;
+}
+
 const STOP_GRACE_MS = 8_000;
 
 type ErrorLog = { type: string; message: string; code?: unknown };
@@ -56,10 +58,18 @@ async function postToResponseUrl(url: string, body: Record<string, unknown>): Pr
  * command, click and modal submission is acknowledged at once; the core's answer follows through
  * response_url, so a slow backend never meets Slack's 3-second deadline.
  */
-export async function startSlack({ core, config, logger, webApiRetries }: SlackOptions): Promise<SlackHandle> {
+export async function startSlack(opts: SlackOptions): Promise<SlackHandle> {
+  const adapter = createSlackAdapter(opts);
+  opts.core.registerAdapter(adapter);
+  await adapter.start();
+  return { port: adapter.port, stop: () => adapter.stop() };
+}
+
+export function createSlackAdapter({ core, config, logger, webApiRetries }: SlackOptions): SlackAdapter {
   const token = config.SLACK_BOT_TOKEN;
   const signingSecret = config.SLACK_SIGNING_SECRET;
   if (!token || !signingSecret) throw new Error('the Slack adapter needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+  const appToken = config.SLACK_APP_TOKEN;
   const log = logger.child({ adapter: 'slack' });
   const boltLog = boltLogger(log);
   const clientOptions: webApi.WebClientOptions = {
@@ -92,38 +102,33 @@ export async function startSlack({ core, config, logger, webApiRetries }: SlackO
     }
   }
 
-  const socketMode = Boolean(config.SLACK_APP_TOKEN);
-  const receiver = socketMode
+  const socketMode = Boolean(appToken);
+  const receiver = appToken
     ? // The Socket Mode client mutates the options it gets (retryConfig), hence the copy.
-      new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger: boltLog, installerOptions: { clientOptions: { ...clientOptions } } })
+      new SocketModeReceiver({ appToken, logger: boltLog, installerOptions: { clientOptions: { ...clientOptions } } })
     : new HTTPReceiver({ signingSecret, endpoints: '/slack/events', customRoutes: routes, logger: boltLog, processBeforeResponse: false });
   const app = new App({ token, receiver, logger: boltLog, clientOptions, convoStore: false, deferInitialization: true });
-  // auth.test: a wrong token or an unreachable SLACK_API_URL fails the start, not the first command.
-  await app.init();
 
   const client = app.client;
-  const messenger = new SlackMessenger(client, config.APPROVALS_CHANNEL, log);
-  core.registerMessenger('slack', messenger);
-
-  const runCore = (inv: Invocation): Promise<Outcome> => handleMeasured(core, inv);
+  const messenger = new SlackMessenger(client, config.APPROVALS_CHANNEL);
 
   /**
-   * Where a reply goes: a DM; in place of the clicked message (response_url for an ephemeral one,
-   * chat.update for one in a channel; never a secret over a shared message); else a new message
-   * through response_url, in the channel only when the core says so and it holds no secret.
+   * Where a reply goes, as the core decided it (the core's secret rule has already made a secret
+   * private): a DM; in place of the clicked message (response_url for an ephemeral one, chat.update
+   * for one in a channel); else a new message through response_url.
    */
   async function deliver(r: Reply, to: { userId: string; responseUrl: string | undefined; clicked?: ClickedMessage }): Promise<void> {
     const message: SlackMessage = renderReply(r);
     if (r.visibility === 'dm') return messenger.dm(to.userId, message);
     if (r.replaceOriginal && to.clicked) {
       if (to.clicked.ephemeral && to.responseUrl) return postToResponseUrl(to.responseUrl, { replace_original: true, ...message });
-      if (!to.clicked.ephemeral && !r.secret) {
+      if (!to.clicked.ephemeral) {
         await client.chat.update({ channel: to.clicked.channelId, ts: to.clicked.ts, ...message });
         return;
       }
     }
     if (!to.responseUrl) return messenger.dm(to.userId, message);
-    const inChannel = r.visibility === 'channel' && !r.secret;
+    const inChannel = r.visibility === 'channel';
     await postToResponseUrl(to.responseUrl, { response_type: inChannel ? 'in_channel' : 'ephemeral', replace_original: false, ...message });
   }
 
@@ -131,7 +136,8 @@ export async function startSlack({ core, config, logger, webApiRetries }: SlackO
     const userId = inbound.invocation.user.userId;
     switch (inbound.kind) {
       case 'command': {
-        const outcome = await runCore(inbound.invocation);
+        const outcome = await core.handle(inbound.invocation);
+        if (outcome.kind === 'duplicate') return;
         if (outcome.kind === 'login-modal') {
           const context = { channelId: inbound.invocation.where.channelId, responseUrl: inbound.responseUrl };
           await client.views.open({ trigger_id: inbound.triggerId, view: renderLoginModal(outcome, context) });
@@ -140,12 +146,14 @@ export async function startSlack({ core, config, logger, webApiRetries }: SlackO
         return deliver(outcome.reply, { userId, responseUrl: inbound.responseUrl });
       }
       case 'click': {
-        const outcome = await runCore(inbound.invocation);
+        const outcome = await core.handle(inbound.invocation);
+        if (outcome.kind === 'duplicate') return;
         if (outcome.kind !== 'reply') throw new Error(`a click answered ${outcome.kind}`);
         return deliver(outcome.reply, { userId, responseUrl: inbound.responseUrl, ...(inbound.message ? { clicked: inbound.message } : {}) });
       }
       case 'login': {
-        const outcome = await runCore(inbound.invocation);
+        const outcome = await core.handle(inbound.invocation);
+        if (outcome.kind === 'duplicate') return;
         if (outcome.kind !== 'reply') throw new Error(`a login answered ${outcome.kind}`);
         return deliver(outcome.reply, { userId, responseUrl: inbound.modal.responseUrl });
       }
@@ -162,11 +170,6 @@ export async function startSlack({ core, config, logger, webApiRetries }: SlackO
       return;
     }
     try {
-      // Slack may deliver the same request twice (X-Slack-Retry-Num, two replicas): run it once.
-      if (!(await core.services.store.claim(`slack:${inbound.deliveryKey}`, DELIVERY_TTL_MS))) {
-        log.info({ kind: inbound.kind }, 'Slack delivery already handled; not run again');
-        return;
-      }
       await work(inbound);
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
@@ -202,22 +205,29 @@ export async function startSlack({ core, config, logger, webApiRetries }: SlackO
     log.error({ err: errorLog(err) }, 'Bolt error');
   });
 
-  let server: Server;
+  let server: Server | undefined;
   let ownServer: Server | undefined;
-  if (receiver instanceof HTTPReceiver) {
-    server = await receiver.start(config.PORT);
-  } else {
-    await app.start();
-    ownServer = await listen(config.PORT, routes);
-    server = ownServer;
-  }
-  ready = true;
-  const { port } = server.address() as AddressInfo;
-  log.info({ port, mode: socketMode ? 'socket' : 'http' }, 'Slack adapter ready');
-
   let stopping: Promise<void> | undefined;
   return {
-    port,
+    name: 'slack',
+    messenger,
+    get port() {
+      if (!server) throw new Error('the Slack adapter has not started');
+      return (server.address() as AddressInfo).port;
+    },
+    async start() {
+      // auth.test: a wrong token or an unreachable SLACK_API_URL fails the start, not the first command.
+      await app.init();
+      if (receiver instanceof HTTPReceiver) {
+        server = await receiver.start(config.PORT);
+      } else {
+        await app.start();
+        ownServer = await listen(config.PORT, routes);
+        server = ownServer;
+      }
+      ready = true;
+      log.info({ port: (server.address() as AddressInfo).port, mode: socketMode ? 'socket' : 'http' }, 'Slack adapter ready');
+    },
     stop() {
       stopping ??= (async () => {
         ready = false;
@@ -234,7 +244,6 @@ export async function startSlack({ core, config, logger, webApiRetries }: SlackO
     },
   };
 }
-
 /** Socket Mode has no HTTP endpoint of its own: `/healthz` and `/metrics` get a small server on PORT. */
 function listen(port: number, routes: CustomRoute[]): Promise<Server> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -1,5 +1,4 @@
 import type { webApi } from '@slack/bolt';
-import type { Logger } from '../../src/log.js';
 import type { Messenger, PostTarget } from '../../src/core/outcome.js';
 import type { Reply } from '../../src/core/reply.js';
 import { assertNever } from '../../src/result.js';
@@ -13,17 +12,11 @@ export class SlackMessenger implements Messenger {
   constructor(
     private readonly client: webApi.WebClient,
     private readonly approvalsChannel: string | undefined,
-    private readonly log: Logger,
   ) {}
 
   async post(target: PostTarget, reply: Reply): Promise<void> {
     switch (target.kind) {
       case 'approvals': {
-        if (reply.secret) {
-          // A secret never goes to a channel, whatever the caller asked for.
-          this.log.error({ target: target.kind }, 'refused to post a secret reply to a channel');
-          return;
-        }
         const channel = this.approvalsChannel ?? target.origin.channelId;
         await this.client.chat.postMessage({ channel, ...renderReply(reply) });
         return;

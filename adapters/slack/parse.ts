@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommandName, type ChatUser, type Invocation } from '../../src/core/invocation.js';
+import { CommandName, type ChatUser, type Invocation, type MentionRef } from '../../src/core/invocation.js';
 
 /** The `/tenant login` modal: its callback id and the one input Slack hands back on submission. */
 export const LOGIN_MODAL = { callbackId: 'tenant-login', blockId: 'api-key', actionId: 'api-key' } as const;
@@ -22,13 +22,13 @@ export interface ClickedMessage {
 type Of<K extends Invocation['kind']> = Extract<Invocation, { kind: K }>;
 
 /**
- * An inbound Slack payload, closed on `kind`. `deliveryKey` names one delivery (a retry of it carries
- * the same trigger_id), so handling claims it once.
+ * An inbound Slack payload, closed on `kind`. The invocation's `deliveryId` names one delivery (a retry
+ * of it carries the same trigger_id), so the core runs it once.
  */
 export type SlackInbound =
-  | { kind: 'command'; invocation: Of<'command'>; deliveryKey: string; triggerId: string; responseUrl: string }
-  | { kind: 'click'; invocation: Of<'click'>; deliveryKey: string; responseUrl: string | undefined; message: ClickedMessage | undefined }
-  | { kind: 'login'; invocation: Of<'login'>; deliveryKey: string; modal: LoginModalContext }
+  | { kind: 'command'; invocation: Of<'command'>; triggerId: string; responseUrl: string }
+  | { kind: 'click'; invocation: Of<'click'>; responseUrl: string | undefined; message: ClickedMessage | undefined }
+  | { kind: 'login'; invocation: Of<'login'>; modal: LoginModalContext }
   /** Parsed but not for us, or malformed; `reason` names the part (never a value: it may be a key). */
   | { kind: 'unsupported'; reason: string };
 
@@ -79,6 +79,24 @@ function chatUser(u: z.infer<typeof SlackUser>, teamId: string): ChatUser {
   return { platform: 'slack', workspace: teamId, userId: u.id, ...(name ? { name } : {}) };
 }
 
+const SLACK_MENTION = /<@([UW][A-Z0-9]+)(?:\|([^<>]*))?>/g;
+const MENTION_NAME = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,63}$/u;
+
+/**
+ * Slack writes a mention as `<@U123|bob>` (with should_escape). The core reads `@name`: each mention
+ * becomes `@bob` (or `@U123` when the name will not do), and `mentions` maps that word to the user.
+ */
+export function neutralMentions(text: string): { text: string; mentions: Record<string, MentionRef> } {
+  const mentions: Record<string, MentionRef> = {};
+  const out = text.replace(SLACK_MENTION, (_m, userId: string, name: string | undefined) => {
+    const taken = (w: string) => mentions[w] !== undefined && mentions[w]!.userId !== userId;
+    const word = name && MENTION_NAME.test(name) && !taken(name) ? name : userId;
+    mentions[word] = { userId, ...(name ? { name } : {}) };
+    return `@${word}`;
+  });
+  return { text: out, mentions };
+}
+
 function parseSlashCommand(body: unknown): SlackInbound {
   const parsed = SlashCommand.safeParse(body);
   if (!parsed.success) return { kind: 'unsupported', reason: `slash command: bad ${where(parsed.error.issues)}` };
@@ -92,9 +110,9 @@ function parseSlashCommand(body: unknown): SlackInbound {
       user: { platform: 'slack', workspace: c.team_id, userId: c.user_id, ...(c.user_name ? { name: c.user_name } : {}) },
       where: { workspace: c.team_id, channelId: c.channel_id },
       command: command.data,
-      text: c.text,
+      ...neutralMentions(c.text),
+      deliveryId: `command:${c.trigger_id}`,
     },
-    deliveryKey: `command:${c.trigger_id}`,
     triggerId: c.trigger_id,
     responseUrl: c.response_url,
   };
@@ -113,8 +131,14 @@ function parseBlockActions(body: unknown): SlackInbound {
   const message = c?.type === 'message' && c.message_ts ? { channelId: c.channel_id ?? channelId, ts: c.message_ts, ephemeral: c.is_ephemeral === true } : undefined;
   return {
     kind: 'click',
-    invocation: { kind: 'click', user: chatUser(a.user, teamId), where: { workspace: teamId, channelId }, actionId: action.action_id },
-    deliveryKey: `click:${a.trigger_id}`,
+    invocation: {
+      kind: 'click',
+      user: chatUser(a.user, teamId),
+      where: { workspace: teamId, channelId },
+      actionId: action.action_id,
+      deliveryId: `click:${a.trigger_id}`,
+      messageIsPrivate: message?.ephemeral ?? false,
+    },
     responseUrl: a.response_url,
     message,
   };
@@ -138,8 +162,13 @@ function parseViewSubmission(body: unknown): SlackInbound {
   const apiKey = v.view.state.values[LOGIN_MODAL.blockId]?.[LOGIN_MODAL.actionId]?.value ?? '';
   return {
     kind: 'login',
-    invocation: { kind: 'login', user: chatUser(v.user, teamId), where: { workspace: teamId, channelId: modal.data.channelId }, apiKey: apiKey.trim() },
-    deliveryKey: `login:${v.trigger_id}`,
+    invocation: {
+      kind: 'login',
+      user: chatUser(v.user, teamId),
+      where: { workspace: teamId, channelId: modal.data.channelId },
+      apiKey: apiKey.trim(),
+      deliveryId: `login:${v.trigger_id}`,
+    },
     modal: modal.data,
   };
 }

@@ -1,5 +1,6 @@
 import type { types as Slack } from '@slack/bolt';
 import type { Outcome } from '../../src/core/outcome.js';
+import { renderInline } from '../../src/core/inline.js';
 import { formatTable, type Block, type Button, type Reply } from '../../src/core/reply.js';
 import { assertNever } from '../../src/result.js';
 import { LOGIN_MODAL, type LoginModalContext } from './parse.js';
@@ -55,8 +56,17 @@ function chunkLines(lines: string[], max: number): string[][] {
   return chunks;
 }
 
+/** The core's neutral inline marks in Slack's mrkdwn; everything else escaped. */
+export const toMrkdwn = (text: string): string =>
+  renderInline(text, {
+    plain: (s) => escapeMrkdwn(s.text),
+    bold: (s) => `*${escapeMrkdwn(s.text)}*`,
+    code: (s) => `\`${escapeMrkdwn(s.text)}\``,
+    link: (s) => `<${s.url}|${escapeMrkdwn(s.text)}>`,
+  });
+
 function renderText(text: string): Slack.KnownBlock[] {
-  return chunkLines(escapeMrkdwn(text).split('\n'), SECTION_TEXT_MAX).map((lines) => section(lines.join('\n')));
+  return chunkLines(toMrkdwn(text).split('\n'), SECTION_TEXT_MAX).map((lines) => section(lines.join('\n')));
 }
 
 /** A monospace table in a code block; a long one is split into several, each with the header. */

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Store } from '../store/types.js';
+import type { Logger } from '../log.js';
+import { IdIndex } from '../store/id-index.js';
+import type { Store } from '../store/port.js';
 
 export const AuditEntry = z.object({
   /** Sortable: time, then a per-process counter, then random bits. */
@@ -15,28 +17,56 @@ export const AuditEntry = z.object({
   /** `key.created`, `key.extended`, `key.deleted`, `quota.requested`, `quota.approved`, … */
   action: z.string(),
   target: z.string(),
-  outcome: z.enum(['ok', 'failed', 'rejected', 'expired']),
+  outcome: z.enum(['ok', 'failed', 'rejected', 'expired', 'unknown']),
   detail: z.string().optional(),
 });
 /** One line of the append-only audit log. Never holds a secret. */
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
+/** The latest entries are read through an index; older ones age out of it (retention). */
+export const AUDIT_RETENTION = 10_000;
+
 export class AuditLog {
   private seq = 0;
+  private readonly recent: IdIndex;
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
-  ) {}
+    private readonly logger: Logger,
+  ) {
+    this.recent = new IdIndex(store, 'audit', AUDIT_RETENTION);
+  }
 
+  private get records() {
+    return this.store.collection<AuditEntry>('audit');
+  }
+
+  /**
+   * Appends an entry; tried twice. It never throws: the change it records has already happened, so
+   * a failed audit write must not turn a done change into "failed". It is logged with the entry instead.
+   */
   async append(entry: Omit<AuditEntry, 'at' | 'id'>): Promise<void> {
     const at = new Date(this.now()).toISOString();
     const id = `${at}-${String(this.seq++).padStart(6, '0')}-${randomBytes(3).toString('hex')}`;
-    await this.store.ns<AuditEntry>('audit').set(id, AuditEntry.parse({ ...entry, id, at }));
+    const record = AuditEntry.parse({ ...entry, id, at });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.records.put(id, record);
+        await this.recent.add('latest', id);
+        return;
+      } catch (err) {
+        if (attempt >= 2) {
+          this.logger.error({ err, audit: record }, 'audit entry could not be written');
+          return;
+        }
+      }
+    }
   }
 
   /** The latest `n` entries, newest first. */
   async latest(n: number): Promise<AuditEntry[]> {
-    const all = await this.store.values<AuditEntry>('audit');
-    return all.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, n);
+    const ids = (await this.recent.ids('latest')).slice(-n).reverse();
+    const entries = await Promise.all(ids.map((id) => this.records.get(id)));
+    return entries.flatMap((e) => (e ? [AuditEntry.parse(e)] : []));
   }
 }

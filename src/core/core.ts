@@ -1,23 +1,22 @@
-import { randomBytes } from 'node:crypto';
 import type { Backend } from '../backends/port.js';
 import { silentLogger, type Logger } from '../log.js';
-import type { Store } from '../store/types.js';
-import { Approvals } from './approvals.js';
+import type { Store } from '../store/port.js';
+import { decodeAction } from './action-id.js';
 import { AuditLog } from './audit.js';
-import { handleApprovalClick } from './commands/approval-flow.js';
-import { handleConfirmationClick } from './commands/confirmation-flow.js';
-import { commandHandlers } from './commands/index.js';
+import { handlerFor } from './commands/index.js';
 import { completeLogin } from './commands/tenant.js';
-import { Confirmations } from './confirmations.js';
-import { helpReply, unknownSubcommandReply, badArgsReply } from './help.js';
+import type { Services } from './context.js';
+import { decideFlow } from './flows/decide.js';
+import { badArgsReply, helpReply, unknownSubcommandReply } from './help.js';
 import { texts } from './i18n.js';
 import { Identity } from './identity.js';
-import { Invocation, type Platform } from './invocation.js';
-import type { Messenger, Outcome, PostTarget } from './outcome.js';
-import { findSubcommand, parseArgs } from './parser.js';
+import type { ClickInvocation, CommandInvocation, Invocation, Platform } from './invocation.js';
+import { compose, deduplicateDeliveries, errorReferences, keepSecretsPrivate, logInvocations, mayPost, type Middleware } from './middleware.js';
+import { answer, type Adapter, type Messenger, type Outcome, type PostTarget } from './outcome.js';
+import { parseOptions, parseText, findSubcommand } from './parser.js';
+import { PendingActions } from './pending.js';
 import { mayRun } from './policy.js';
 import { reply, type Reply } from './reply.js';
-import type { Services } from './services.js';
 
 export interface CoreOptions {
   store: Store;
@@ -27,102 +26,129 @@ export interface CoreOptions {
   logger?: Logger;
   /** Injected clock, for expiries in tests. */
   now?: () => number;
+  /** Run around every invocation inside the core's own (error references, de-duplication, the secret rule): metrics. */
+  middleware?: readonly Middleware[];
 }
 
 /**
- * The command core: `handle(invocation) → outcome`, platform-neutral. Adapters turn platform events
- * into invocations, render the outcome, and register a Messenger to receive posts (approval
- * requests, private notices).
+ * The command core: `handle(invocation) → outcome`, platform-neutral and closed. Adapters turn platform
+ * events into invocations and render outcomes; they register so that the core can post through them.
+ * Cross-cutting rules (error references, de-duplication, the secret rule, logging, metrics) run once,
+ * here, as one middleware chain, for every adapter.
  */
 export class Core {
-  readonly services: Services;
-  private readonly messengers = new Map<Platform, Messenger>();
+  readonly #services: Services;
+  readonly #messengers = new Map<Platform, Messenger>();
+  readonly #run: (inv: Invocation) => Promise<Outcome>;
+  readonly #inFlight = new Set<Promise<Outcome>>();
+  #stopping = false;
 
   constructor(opts: CoreOptions) {
     const now = opts.now ?? Date.now;
     const logger = opts.logger ?? silentLogger();
-    this.services = {
+    this.#services = {
       store: opts.store,
       backend: opts.backend,
       identity: new Identity(opts.store, opts.backend, new Set(opts.admins ?? []), now),
-      audit: new AuditLog(opts.store, now),
-      confirmations: new Confirmations(opts.store, now),
-      approvals: new Approvals(opts.store, now),
+      audit: new AuditLog(opts.store, now, logger),
+      pending: new PendingActions(opts.store, now),
       logger,
       now,
-      post: (target, r) => this.post(target, r),
+      post: (target, r) => this.#post(target, r),
     };
+    this.#run = compose(
+      [errorReferences(logger), logInvocations(logger), deduplicateDeliveries(opts.store, logger), keepSecretsPrivate, ...(opts.middleware ?? [])],
+      (inv) => this.#dispatch(inv),
+    );
   }
 
-  registerMessenger(platform: Platform, messenger: Messenger): void {
-    this.messengers.set(platform, messenger);
+  /** The adapter's messenger receives what the core posts to its platform (approval cards, private notices). */
+  registerAdapter(adapter: Pick<Adapter, 'name' | 'messenger'>): void {
+    this.#messengers.set(adapter.name, adapter.messenger);
   }
 
-  private async post(target: PostTarget, r: Reply): Promise<boolean> {
+  /** Never throws: unexpected failures are logged with a reference and answered in words. */
+  async handle(inv: Invocation): Promise<Outcome> {
+    if (this.#stopping) return answer(reply(texts.stopping));
+    const job = this.#run(inv);
+    this.#inFlight.add(job);
+    try {
+      return await job;
+    } finally {
+      this.#inFlight.delete(job);
+    }
+  }
+
+  /** Takes no new work, and waits (at most `graceMs`) for what is in flight to be answered. */
+  async stop(graceMs = 8_000): Promise<void> {
+    this.#stopping = true;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([Promise.allSettled([...this.#inFlight]), grace]);
+    clearTimeout(timer);
+  }
+
+  /** The backend's name, for adapters that greet (the shell). */
+  get backendName(): Backend['name'] {
+    return this.#services.backend.name;
+  }
+
+  async #post(target: PostTarget, r: Reply): Promise<boolean> {
+    const { logger } = this.#services;
+    if (!mayPost(target, r)) {
+      logger.error({ target: target.kind }, 'refused to post a secret to a channel');
+      return false;
+    }
     const platform = target.kind === 'approvals' ? target.platform : target.user.platform;
-    const messenger = this.messengers.get(platform);
+    const messenger = this.#messengers.get(platform);
     if (!messenger) {
-      this.services.logger.warn({ platform, target: target.kind }, 'no messenger for platform; post dropped');
+      logger.warn({ platform, target: target.kind }, 'no messenger for platform; post dropped');
       return false;
     }
     try {
       await messenger.post(target, r);
       return true;
     } catch (err) {
-      this.services.logger.error({ err, platform, target: target.kind }, 'post failed');
+      logger.error({ err, platform, target: target.kind }, 'post failed');
       return false;
     }
   }
 
-  /** Never throws: unexpected failures are logged with a reference and answered in words. */
-  async handle(input: Invocation): Promise<Outcome> {
-    const parsed = Invocation.safeParse(input);
-    if (!parsed.success) {
-      return { kind: 'reply', reply: reply('That request was not understood; nothing was changed.') };
-    }
-    const inv = parsed.data;
-    try {
-      switch (inv.kind) {
-        case 'command':
-          return await this.command(inv);
-        case 'click':
-          return await this.click(inv);
-        case 'login':
-          return await completeLogin(this.services, inv);
-      }
-    } catch (err) {
-      const ref = randomBytes(4).toString('hex');
-      this.services.logger.error({ err, ref, kind: inv.kind }, 'invocation failed');
-      return { kind: 'reply', reply: reply(texts.internal(ref)) };
+  #dispatch(inv: Invocation): Promise<Outcome> {
+    switch (inv.kind) {
+      case 'command':
+        return this.#command(inv);
+      case 'click':
+        return this.#click(inv);
+      case 'login':
+        return completeLogin(this.#services, inv);
     }
   }
 
-  private async command(inv: Extract<Invocation, { kind: 'command' }>): Promise<Outcome> {
-    const { identity } = this.services;
+  async #command(inv: CommandInvocation): Promise<Outcome> {
+    const services = this.#services;
     const { sub, word, rest } = findSubcommand(inv.command, inv.text);
-    const actor = await identity.resolve(inv.user);
+    const actor = await services.identity.resolve(inv.user);
     if (!sub || sub.name === 'help') {
-      if (word && !sub) return { kind: 'reply', reply: unknownSubcommandReply(inv.command, word, actor) };
-      return { kind: 'reply', reply: helpReply(inv.command, actor) };
+      if (word && !sub) return answer(unknownSubcommandReply(inv.command, word, actor));
+      return answer(helpReply(inv.command, actor));
     }
     const label = `/${inv.command} ${sub.name}`;
     const verdict = mayRun(sub.who, actor);
-    if (verdict === 'unlinked') {
-      const r = this.services.backend.capabilities.login ? texts.unlinkedTwcc(label) : texts.unlinkedLocal(label);
-      return { kind: 'reply', reply: reply(r) };
-    }
-    if (verdict === 'admin-only') return { kind: 'reply', reply: reply(texts.adminOnly(label)) };
-    const args = parseArgs(inv.command, sub, rest);
-    if (!args.ok) return { kind: 'reply', reply: badArgsReply(inv.command, sub, args.message) };
-    const handler = commandHandlers[inv.command][sub.name];
+    if (verdict === 'unlinked') return answer(reply(services.backend.capabilities.login ? texts.unlinkedTwcc(label) : texts.unlinkedLocal(label)));
+    if (verdict === 'admin-only') return answer(reply(texts.adminOnly(label)));
+    const parsed = inv.options ? parseOptions(sub, inv.options) : parseText(sub, rest, inv.mentions);
+    if (!parsed.ok) return answer(badArgsReply(inv.command, sub, parsed.message));
+    const handler = handlerFor(inv.command, sub.name);
     if (!handler) throw new Error(`no handler for ${label}`);
-    return handler({ services: this.services, user: inv.user, where: inv.where, actor, args: args.args });
+    return handler({ services, user: inv.user, where: inv.where, actor, args: parsed.args as never });
   }
 
-  private async click(inv: Extract<Invocation, { kind: 'click' }>): Promise<Outcome> {
-    const [kind] = inv.actionId.split(':');
-    if (kind === 'c') return handleConfirmationClick(this.services, inv);
-    if (kind === 'a') return handleApprovalClick(this.services, inv);
-    return { kind: 'reply', reply: reply(texts.unknownAction) };
+  async #click(inv: ClickInvocation): Promise<Outcome> {
+    const ref = decodeAction(inv.actionId);
+    if (!ref) return answer(reply(texts.unknownAction));
+    return decideFlow(this.#services, inv, ref);
   }
 }

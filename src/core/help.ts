@@ -15,7 +15,7 @@ export function helpReply(command: CommandName, actor: Actor | undefined): Reply
   const spec = specFor(command);
   const lines = visibleSubcommands(command, actor).map((s) => `\`${usageLine(command, s)}\` — ${s.summary}`);
   const footer = actor ? [] : ['You are not linked to a tenant member yet: `/tenant whoami` says how to link.'];
-  return reply([`*/${command}*: ${spec.description}`, ...lines, ...footer].join('\n'));
+  return reply([`**/${command}**: ${spec.description}`, ...lines, ...footer].join('\n'));
 }
 
 export function unknownSubcommandReply(command: CommandName, word: string, actor: Actor | undefined): Reply {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Role, type Actor, type Backend } from '../backends/port.js';
-import type { Store } from '../store/types.js';
+import { withLock } from '../store/lock.js';
+import type { Store } from '../store/port.js';
 import { chatKey, Platform, type ChatUser } from './invocation.js';
 
 export const Link = z.object({
@@ -31,8 +32,12 @@ export class Identity {
     private readonly now: () => number,
   ) {}
 
+  private get links() {
+    return this.store.collection<Link>('links');
+  }
+
   async linkOf(platform: ChatUser['platform'], userId: string): Promise<Link | undefined> {
-    const raw = await this.store.ns<Link>('links').get(chatKey({ platform, userId }));
+    const raw = await this.links.get(chatKey({ platform, userId }));
     return raw ? Link.parse(raw) : undefined;
   }
 
@@ -44,21 +49,26 @@ export class Identity {
     let link = await this.linkOf(user.platform, user.userId);
     const key = chatKey(user);
     if (!link && this.admins.has(key) && this.backend.capabilities.adminLinks) {
-      const memberId = user.userId.replace(/[^A-Za-z0-9._@-]/g, '').toLowerCase() || 'admin';
-      await this.backend.ensureMember(memberId);
-      link = await this.save(user, memberId, 'admin', 'ADMINS');
+      // Under the link's lock: two first commands of one admin at once create one link.
+      link = await withLock(this.store, `link:${key}`, async () => {
+        const again = await this.linkOf(user.platform, user.userId);
+        if (again) return again;
+        const memberId = user.userId.replace(/[^A-Za-z0-9._@-]/g, '').toLowerCase() || 'admin';
+        await this.backend.ensureMember(memberId);
+        return this.save(user, memberId, 'admin', 'ADMINS');
+      });
     }
     if (!link) return undefined;
     if (this.admins.has(key) && link.role !== 'admin' && this.backend.capabilities.adminLinks) {
       link = { ...link, role: 'admin' };
-      await this.store.ns<Link>('links').set(key, link);
+      await this.links.put(key, link);
     }
     const actor: Actor = { chatKey: key, memberId: link.memberId, role: link.role };
     if (!this.backend.capabilities.adminLinks && this.now() - (link.roleCheckedAt ?? 0) > ROLE_REFRESH_MS) {
       const fresh = await this.backend.refreshRole(actor);
       if (fresh.ok && fresh.value) {
         actor.role = fresh.value;
-        await this.store.ns<Link>('links').set(key, { ...link, role: fresh.value, roleCheckedAt: this.now() });
+        await this.links.put(key, { ...link, role: fresh.value, roleCheckedAt: this.now() });
       }
     }
     return actor;
@@ -82,15 +92,15 @@ export class Identity {
       linkedBy,
       ...extra,
     };
-    await this.store.ns<Link>('links').set(link.chatKey, link);
+    await this.links.put(link.chatKey, link);
     return link;
   }
 
   async remove(platform: ChatUser['platform'], userId: string): Promise<boolean> {
-    return this.store.ns('links').delete(chatKey({ platform, userId }));
+    return this.links.delete(chatKey({ platform, userId }));
   }
 
   async all(): Promise<Link[]> {
-    return (await this.store.values<Link>('links')).map((l) => Link.parse(l));
+    return (await this.links.values()).map((l) => Link.parse(l));
   }
 }

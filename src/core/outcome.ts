@@ -5,7 +5,9 @@ import type { Reply } from './reply.js';
 export type Outcome =
   | { kind: 'reply'; reply: Reply }
   /** `/tenant login` on a backend with credentials: the adapter opens a modal (or prompts) for the key. */
-  | { kind: 'login-modal'; title: string; label: string; placeholder: string };
+  | { kind: 'login-modal'; title: string; label: string; placeholder: string }
+  /** This delivery was already handled (a platform retry, or another replica): answer nothing. */
+  | { kind: 'duplicate' };
 
 /** Where the core posts outside the conversation in hand. */
 export type PostTarget =
@@ -14,7 +16,18 @@ export type PostTarget =
   /** A private message to one chat user (the requester hears the decision so). */
   | { kind: 'dm'; user: ChatUser };
 
-/** An adapter registers one per platform; the core posts approval requests and notices through it. */
+/** Each adapter has one; the core posts approval requests and private notices through it. */
 export interface Messenger {
   post(target: PostTarget, reply: Reply): Promise<void>;
 }
+
+/** What every platform adapter (Slack, Discord, the shell) is to the process that runs it. */
+export interface Adapter {
+  readonly name: Platform;
+  readonly messenger: Messenger;
+  start(): Promise<void>;
+  /** Stops taking new events, then lets acknowledged work finish. */
+  stop(): Promise<void>;
+}
+
+export const answer = (reply: Reply): Outcome => ({ kind: 'reply', reply });

@@ -1,88 +1,44 @@
 import { z } from 'zod';
 import { Role, Service, type QuotaValues } from '../backends/port.js';
-import type { CommandName } from './invocation.js';
+import type { UntypedArgs } from './args.js';
+import type { CommandName, MentionRef, OptionValue } from './invocation.js';
 import { specFor } from './specs/index.js';
 import type { ArgKind, ArgSpec, CommandSpec, SubcommandSpec } from './specs/types.js';
 import { MemoryAmount } from './units.js';
 
-/** A chat user named in a command; resolved to a member through the links. */
-export interface MentionRef {
-  userId: string;
-  /** The display name Slack sends along (`<@U1|bob>`) or the shell's `@bob`. */
-  name?: string;
-}
-
-export interface ArgValueByKind {
-  mention: MentionRef;
-  keyId: string;
-  keyIds: string[];
-  days: number;
-  service: Service;
-  quota: QuotaValues;
-  reason: string;
-  count: number;
-  memberName: string;
-  role: Role;
-}
-
-export class ParsedArgs {
-  constructor(private readonly values: Map<string, unknown>) {}
-  get<K extends ArgKind>(name: string, _kind: K): ArgValueByKind[K] {
-    return this.values.get(name) as ArgValueByKind[K];
-  }
-  optional<K extends ArgKind>(name: string, _kind: K): ArgValueByKind[K] | undefined {
-    return this.values.get(name) as ArgValueByKind[K] | undefined;
-  }
-  /** The exact arguments, for the hash a pending confirmation is bound to. */
-  toJSON(): Record<string, unknown> {
-    return Object.fromEntries(this.values);
-  }
-}
-
-export type ParseResult =
-  | { ok: true; sub: SubcommandSpec; args: ParsedArgs }
-  | { ok: false; message: string; sub?: SubcommandSpec };
+export type ParseResult = { ok: true; args: UntypedArgs } | { ok: false; message: string };
 
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const MENTION = /^<@!?([A-Za-z0-9]+)(?:\|([^>]*))?>$|^@([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
+const MENTION = /^@([\p{L}\p{N}][\p{L}\p{N}._-]{0,63})$/u;
 
-const single: { [K in Exclude<ArgKind, 'keyIds' | 'quota' | 'reason'>]: z.ZodType<ArgValueByKind[K], string> } = {
-  mention: z.string().transform((raw, ctx) => {
-    const m = MENTION.exec(raw);
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: `\`${raw}\` is not a mention of a chat user; write @name` });
+type WordKind = Exclude<ArgKind, 'keyIds' | 'quota' | 'reason' | 'mention'>;
+
+const enumOf = <T extends string>(schema: z.ZodEnum<Record<T, T>>, what: string, choices: string) =>
+  z.string().transform((s, ctx) => {
+    const r = schema.safeParse(s.toLowerCase());
+    if (!r.success) {
+      ctx.addIssue({ code: 'custom', message: `\`${s}\` is not ${what}; use ${choices}` });
       return z.NEVER;
     }
-    return m[3] ? { userId: m[3], name: m[3] } : { userId: m[1]!, ...(m[2] ? { name: m[2] } : {}) };
-  }),
+    return r.data;
+  });
+
+/** One schema per kind of one-word argument; the same for typed text and for typed options. */
+const words: { [K in WordKind]: z.ZodType<unknown, string> } = {
   keyId: z.string().regex(KEY_ID, 'is not a key id (letters, digits, - and _; see `/apikey list`)'),
   days: z
     .string()
     .regex(/^-?\d+$/, 'must be a whole number of days')
     .transform(Number)
     .pipe(z.number().int().min(1, 'must be at least 1 day').max(365, 'can be at most 365 days')),
-  service: z.string().transform((s, ctx) => {
-    const r = Service.safeParse(s.toLowerCase());
-    if (!r.success) {
-      ctx.addIssue({ code: 'custom', message: `\`${s}\` is not a service; use ccs or vcs` });
-      return z.NEVER;
-    }
-    return r.data;
-  }),
+  service: enumOf(Service, 'a service', 'ccs or vcs'),
   count: z
     .string()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().min(1, 'must be at least 1').max(200, 'can be at most 200')),
-  memberName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'is not a member name (letters, digits, . _ - @)'),
-  role: z.string().transform((s, ctx) => {
-    const r = Role.safeParse(s.toLowerCase());
-    if (!r.success) {
-      ctx.addIssue({ code: 'custom', message: `\`${s}\` is not a role; use admin or user` });
-      return z.NEVER;
-    }
-    return r.data;
-  }),
+  memberName: z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}._@-]{0,63}$/u, 'is not a member name (letters, digits, . _ - @)'),
+  role: enumOf(Role, 'a role', 'admin or user'),
 };
 
 const QuotaPair = z.discriminatedUnion('resource', [
@@ -92,11 +48,6 @@ const QuotaPair = z.discriminatedUnion('resource', [
 ]);
 
 const firstIssue = (e: z.ZodError) => e.issues[0]?.message ?? 'is not valid';
-
-/** Splits on white space, keeping `<@U1|Bob Smith>` whole. */
-export function tokenize(text: string): string[] {
-  return text.match(/<@[^>]*>|\S+/g) ?? [];
-}
 
 function usageOfArg(a: ArgSpec): string {
   const body =
@@ -116,12 +67,11 @@ function usageOfArg(a: ArgSpec): string {
   return a.optional ? `[${body.replace(/^<(.*)>$/, '$1')}]` : body;
 }
 
-export const usageLine = (command: CommandName, sub: SubcommandSpec): string =>
-  [`/${command} ${sub.name}`, ...sub.args.map(usageOfArg)].join(' ');
+export const usageLine = (command: CommandName, sub: SubcommandSpec): string => [`/${command} ${sub.name}`, ...sub.args.map(usageOfArg)].join(' ');
 
 /** Edit distance, for "did you mean". */
 function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)] as number[]);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++)
@@ -148,44 +98,43 @@ export function findSubcommand(command: CommandName, text: string): { sub?: Subc
   return { sub, word, rest };
 }
 
-/** Parses the arguments of one subcommand; errors name the bad part. */
-export function parseArgs(command: CommandName, sub: SubcommandSpec, rest: string): ParseResult {
-  const tokens = tokenize(rest);
-  const values = new Map<string, unknown>();
-  const bad = (message: string): ParseResult => ({ ok: false, message, sub });
+const mentionOf = (raw: string, mentions: Record<string, MentionRef>): MentionRef | undefined => {
+  const m = MENTION.exec(raw);
+  if (!m) return undefined;
+  return mentions[m[1]!] ?? { userId: m[1]!, name: m[1]! };
+};
+
+/** Parses the text typed after a subcommand; errors name the bad part. */
+export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<string, MentionRef> = {}): ParseResult {
+  const tokens = rest.match(/\S+/g) ?? [];
+  const args: UntypedArgs = {};
+  const bad = (message: string): ParseResult => ({ ok: false, message });
   let i = 0;
   for (const [index, arg] of sub.args.entries()) {
     const laterRequired = sub.args.slice(index + 1).some((a) => !a.optional);
     if (arg.kind === 'reason') {
       const text = tokens.slice(i).join(' ').trim();
       i = tokens.length;
-      if (text) values.set(arg.name, text.slice(0, 500));
+      if (text) args[arg.name] = text.slice(0, 500);
       else if (!arg.optional) return bad(`missing ${arg.name}`);
       continue;
     }
     if (arg.kind === 'keyIds') {
-      const ids = tokens.slice(i).flatMap((t) => t.split(',')).filter(Boolean);
+      const result = keyIdsOf(tokens.slice(i).join(' '), arg);
       i = tokens.length;
-      if (ids.length === 0) return bad(`missing <${arg.name}>`);
-      for (const id of ids) if (!KEY_ID.test(id)) return bad(`\`${id}\` is not a key id (see \`/apikey list\`)`);
-      if (ids.length > 20) return bad('at most 20 keys at once');
-      values.set(arg.name, [...new Set(ids)]);
+      if (!result.ok) return result;
+      Object.assign(args, result.args);
       continue;
     }
     if (arg.kind === 'quota') {
-      const quota: QuotaValues = {};
-      while (i < tokens.length && tokens[i]!.includes('=')) {
-        const [resource = '', ...valueParts] = tokens[i]!.split('=');
-        const pair = QuotaPair.safeParse({ resource: resource.toLowerCase(), value: valueParts.join('=') });
-        if (!pair.success) {
-          const known = ['cpu', 'gpu', 'memory'].includes(resource.toLowerCase());
-          return bad(known ? firstIssue(pair.error) : `\`${resource}\` is not a resource; use cpu=, gpu= or memory=`);
-        }
-        quota[pair.data.resource] = pair.data.value;
-        i++;
+      const pairs: [string, string][] = [];
+      for (; i < tokens.length && tokens[i]!.includes('='); i++) {
+        const [resource = '', ...value] = tokens[i]!.split('=');
+        pairs.push([resource, value.join('=')]);
       }
-      if (Object.keys(quota).length === 0) return bad('give at least one of cpu=N, gpu=N, memory=64G');
-      values.set(arg.name, quota);
+      const quota = quotaOf(pairs);
+      if (!quota.ok) return quota;
+      args[arg.name] = quota.value;
       continue;
     }
     const token = tokens[i];
@@ -193,46 +142,91 @@ export function parseArgs(command: CommandName, sub: SubcommandSpec, rest: strin
       if (arg.optional) continue;
       return bad(`missing ${usageOfArg(arg)}`);
     }
-    const parsed = single[arg.kind].safeParse(token);
-    if (!parsed.success) {
+    const parsed = wordOf(arg, token, mentions);
+    if (!parsed.ok) {
       // An optional argument that does not fit may be the next one: `/quota show @bob` skips service.
       if (arg.optional && !laterRequired && index < sub.args.length - 1) continue;
-      const message = firstIssue(parsed.error);
-      return bad(message.startsWith('`') ? message : `${arg.name} \`${token}\` ${message}`);
+      return parsed;
     }
-    values.set(arg.name, parsed.data);
+    args[arg.name] = parsed.value;
     i++;
   }
   if (i < tokens.length) return bad(`unexpected \`${tokens.slice(i).join(' ')}\``);
-  return { ok: true, sub, args: new ParsedArgs(values) };
+  return { ok: true, args };
 }
 
 /**
- * Discord's typed options → the text a Slack user would type, so one parser serves both.
- * User options arrive as ids and become mentions (`<@id|name>` when `userNames` knows the name);
- * `cpu`, `gpu`, `memory` become `cpu=N …`. A value stays one word unless its argument takes the
- * rest of the line: spaces become `␣`, so `member: "bob admin"` is refused instead of read as a role.
+ * Parses typed options (Discord): each value goes through the same schema as a typed word, with no
+ * text round-trip, so `member: "bob admin"` is one bad member name, never a member and a role.
  */
-export function textFromOptions(
-  command: CommandName,
-  subcommand: string,
-  options: Record<string, string | number | boolean | undefined>,
-  userNames: Record<string, string> = {},
-): string {
-  const word = (v: string | number | boolean) => String(v).trim().replace(/\s+/g, '␣');
-  const sub = specFor(command).subcommands.find((s) => s.name === subcommand);
-  if (!sub) return subcommand;
-  const parts = [subcommand];
+export function parseOptions(sub: SubcommandSpec, options: Record<string, OptionValue>): ParseResult {
+  const args: UntypedArgs = {};
   for (const arg of sub.args) {
     if (arg.kind === 'quota') {
-      for (const r of ['cpu', 'gpu', 'memory'] as const) if (options[r] !== undefined && options[r] !== '') parts.push(`${r}=${word(options[r])}`);
+      const pairs = (['cpu', 'gpu', 'memory'] as const).flatMap((r): [string, string][] => (options[r] === undefined || options[r] === '' ? [] : [[r, String(options[r])]]));
+      const quota = quotaOf(pairs);
+      if (!quota.ok) return quota;
+      args[arg.name] = quota.value;
       continue;
     }
     const v = options[arg.name];
-    if (v === undefined || v === '') continue;
-    const name = userNames[String(v)]?.replace(/[<>|\s]/g, '');
-    if (arg.kind === 'mention') parts.push(name ? `<@${v}|${name}>` : `<@${v}>`);
-    else parts.push(arg.kind === 'reason' || arg.kind === 'keyIds' ? String(v) : word(v));
+    if (v === undefined || v === '') {
+      if (arg.optional) continue;
+      return { ok: false, message: `missing ${usageOfArg(arg)}` };
+    }
+    if (arg.kind === 'mention') {
+      if (typeof v !== 'object') return { ok: false, message: `${arg.name} must be a chat user` };
+      args[arg.name] = v;
+      continue;
+    }
+    if (typeof v === 'object') return { ok: false, message: `${arg.name} must be a value, not a chat user` };
+    if (arg.kind === 'reason') {
+      args[arg.name] = String(v).trim().slice(0, 500);
+      continue;
+    }
+    if (arg.kind === 'keyIds') {
+      const result = keyIdsOf(String(v), arg);
+      if (!result.ok) return result;
+      Object.assign(args, result.args);
+      continue;
+    }
+    const parsed = wordOf(arg, String(v).trim(), {});
+    if (!parsed.ok) return parsed;
+    args[arg.name] = parsed.value;
   }
-  return parts.join(' ');
+  return { ok: true, args };
+}
+
+function wordOf(arg: ArgSpec, token: string, mentions: Record<string, MentionRef>): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (arg.kind === 'mention') {
+    const m = mentionOf(token, mentions);
+    return m ? { ok: true, value: m } : { ok: false, message: `\`${token}\` is not a mention of a chat user; write @name` };
+  }
+  const schema = words[arg.kind as WordKind];
+  const parsed = schema.safeParse(token);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const message = firstIssue(parsed.error);
+  return { ok: false, message: message.startsWith('`') ? message : `${arg.name} \`${token}\` ${message}` };
+}
+
+function keyIdsOf(text: string, arg: ArgSpec): ParseResult {
+  const ids = text.split(/[\s,]+/).filter(Boolean);
+  if (ids.length === 0) return { ok: false, message: `missing <${arg.name}>` };
+  for (const id of ids) if (!KEY_ID.test(id)) return { ok: false, message: `\`${id}\` is not a key id (see \`/apikey list\`)` };
+  if (ids.length > 20) return { ok: false, message: 'at most 20 keys at once' };
+  return { ok: true, args: { [arg.name]: [...new Set(ids)] } };
+}
+
+function quotaOf(pairs: [string, string][]): { ok: true; value: QuotaValues } | { ok: false; message: string } {
+  const quota: QuotaValues = {};
+  for (const [resource, value] of pairs) {
+    const pair = QuotaPair.safeParse({ resource: resource.toLowerCase(), value });
+    if (!pair.success) {
+      const known = ['cpu', 'gpu', 'memory'].includes(resource.toLowerCase());
+      return { ok: false, message: known ? firstIssue(pair.error) : `\`${resource}\` is not a resource; use cpu=, gpu= or memory=` };
+    }
+    quota[pair.data.resource] = pair.data.value;
+  }
+  if (Object.keys(quota).length === 0) return { ok: false, message: 'give at least one of cpu=N, gpu=N, memory=64G' };
+  return { ok: true, value: quota };
 }

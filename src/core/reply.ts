@@ -1,5 +1,5 @@
 /**
- * The platform-neutral reply model. Adapters render it (Block Kit, Discord components, terminal
+ * The platform-neutral reply model; text carries the neutral inline marks of inline.ts. Adapters render it (Block Kit, Discord components, terminal
  * text) with one switch over `Block['type']` that ends in assertNever.
  */
 export type Visibility = 'ephemeral' | 'channel' | 'dm';
@@ -29,7 +29,10 @@ export type Block =
 export interface Reply {
   blocks: Block[];
   visibility: Visibility;
-  /** Holds a secret: may only be shown ephemerally or in a DM, never logged. */
+  /**
+   * Holds a secret: the core's secret rule forces it private (ephemeral or a DM) and never lets it
+   * replace a message that is not private. Never logged.
+   */
   secret?: boolean;
   /** Replaces the message whose button was clicked (edit in place), buttons gone. */
   replaceOriginal?: boolean;
@@ -65,17 +68,6 @@ export function replyToPlainText(r: Reply): string {
     }
   }
   return out.join('\n');
-}
-
-/**
- * The core writes Slack's `*bold*`; other renderers rewrite each bold word with `to` (Discord:
- * `**word**`, the terminal: the word alone). Code spans keep their stars.
- */
-export function rewriteBold(text: string, to: (word: string) => string): string {
-  return text
-    .split(/(`[^`]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s.,:;)!?])/g, (_m, before: string, word: string) => `${before}${to(word)}`)))
-    .join('');
 }
 
 /** A monospace table; Slack and Discord put it in a code block. */

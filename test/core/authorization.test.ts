@@ -1,3 +1,4 @@
+import { LocalRegistry } from '../../src/backends/local/registry.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBot } from '../helpers/test-bot.js';
 
@@ -15,7 +16,7 @@ const matrix: [who: string, command: string, expected: RegExp][] = [
   ['eve', '/quota request vcs cpu=1', UNLINKED],
   ['eve', '/tenant link @eve eve admin', UNLINKED],
   ['eve', '/tenant whoami', /^You \(local:eve\) are not linked/],
-  ['eve', '/apikey help', /^\*\/apikey\*/],
+  ['eve', '/apikey help', /^\*\*\/apikey\*\*/],
   ['alice', '/apikey list', /^You have 1 API key:/],
   ['alice', '/apikey list @bob', /^Only a tenant admin may list another member’s keys\.$/],
   ['admin', '/apikey list @alice', /^@alice has 1 API key:/],
@@ -53,17 +54,27 @@ describe('authorization', () => {
   });
 
   it('an unlinked user’s command makes no backend call', async () => {
-    const backend = bot.core.services.backend;
+    // The spy is the backend the core is built with, so Identity and every handler call through it.
     const calls: string[] = [];
-    const spy = new Proxy(backend, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver);
-        return typeof v === 'function' ? (...a: unknown[]) => (calls.push(String(prop)), v.apply(target, a)) : v;
-      },
+    const spied = await TestBot.start({
+      backend: (store) =>
+        new Proxy(new LocalRegistry(store), {
+          get(target, prop, receiver) {
+            const v = Reflect.get(target, prop, receiver);
+            return typeof v === 'function' ? (...a: unknown[]) => (calls.push(String(prop)), v.apply(target, a)) : v;
+          },
+        }),
     });
-    Object.assign(bot.core.services, { backend: spy });
-    for (const c of ['/apikey list', '/apikey create', '/apikey delete k-1', '/quota show', '/quota request vcs cpu=1']) await bot.say('eve', c);
-    Object.assign(bot.core.services, { backend });
-    expect(calls).toEqual([]);
+    try {
+      await spied.say('admin', '/tenant link @alice alice');
+      expect(calls).toContain('ensureMember'); // the spy sees what the core calls
+      calls.length = 0;
+      for (const c of ['/apikey list', '/apikey create', '/apikey delete k-1', '/quota show', '/quota request vcs cpu=1']) await spied.say('eve', c);
+      expect(calls).toEqual([]);
+      await spied.say('alice', '/apikey list');
+      expect(calls).toEqual(['listKeys']);
+    } finally {
+      await spied.stop();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandHandlers } from '../../src/core/commands/index.js';
+import { handlerFor } from '../../src/core/commands/index.js';
 import { commandSpecs } from '../../src/core/specs/index.js';
 import { TestBot } from '../helpers/test-bot.js';
 
@@ -15,7 +15,7 @@ describe('help', () => {
     const help = (await bot.say('alice', '/tenant help')).text;
     expect(help).toBe(
       [
-        '*/tenant*: Link chat users to tenant members',
+        '**/tenant**: Link chat users to tenant members',
         '`/tenant login` — Link yourself with your own TWCC API key',
         '`/tenant logout` — Forget your link and stored credential',
         '`/tenant whoami` — Who you are to the bot',
@@ -38,6 +38,6 @@ describe('help', () => {
 
   it('every subcommand in the specs has a handler', () => {
     for (const spec of commandSpecs)
-      for (const sub of spec.subcommands) if (sub.name !== 'help') expect(commandHandlers[spec.name][sub.name], `/${spec.name} ${sub.name}`).toBeTypeOf('function');
+      for (const sub of spec.subcommands) if (sub.name !== 'help') expect(handlerFor(spec.name, sub.name), `/${spec.name} ${sub.name}`).toBeTypeOf('function');
   });
 });

@@ -12,15 +12,15 @@ afterEach(() => bot.stop());
 describe('/quota show', () => {
   it('an admin sees every member', async () => {
     const said = await bot.say('admin', '/quota show vcs');
-    expect(said.text).toContain('*VCS* project: cpu 0 / 256, gpu 0 / 32, memory 0M / 1024G (usage / quota)');
+    expect(said.text).toContain('**VCS** project: cpu 0 / 256, gpu 0 / 32, memory 0M / 1024G (usage / quota)');
     expect(said.text).toMatch(/alice\s+0 \/ 8\s+0 \/ 1\s+0M \/ 32G/);
     expect(said.text).toMatch(/bob\s+0 \/ 8/);
   });
 
   it('a user sees the project totals and only their own row', async () => {
     const said = await bot.say('alice', '/quota show');
-    expect(said.text).toContain('*CCS* project');
-    expect(said.text).toContain('*VCS* project');
+    expect(said.text).toContain('**CCS** project');
+    expect(said.text).toContain('**VCS** project');
     expect(said.text).toMatch(/alice\s+0 \/ 8/);
     expect(said.text).not.toMatch(/\bbob\b/);
   });
@@ -90,9 +90,12 @@ describe('/quota set goes through a second admin', () => {
   });
 
   it('says so when the approvals channel cannot be reached', async () => {
-    bot.core.registerMessenger('local', {
-      post: async () => {
-        throw new Error('not_in_channel');
+    bot.core.registerAdapter({
+      name: 'local',
+      messenger: {
+        post: async () => {
+          throw new Error('not_in_channel');
+        },
       },
     });
     const said = await bot.say('alice', '/quota request vcs gpu=2');

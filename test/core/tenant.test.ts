@@ -42,14 +42,16 @@ describe('/tenant', () => {
   it('one person may be linked from Slack and Discord at once', async () => {
     const slackAdmin: ChatUser = { platform: 'slack', workspace: 'T1', userId: 'UADMIN', name: 'root' };
     const where = { workspace: 'T1', channelId: 'C1' };
-    const slack = new Core({ store: bot.store, backend: bot.core.services.backend, admins: ['slack:UADMIN', 'discord:999'] });
+    const slack = new Core({ store: bot.store, backend: bot.backend, admins: ['slack:UADMIN', 'discord:999'] });
+    // Mentions arrive as an adapter hands them over: `@word` in the text, the user it names beside it.
+    const mentions = { alice: { userId: 'U42', name: 'alice' } };
     const say = async (c: Core, user: ChatUser, text: string) => {
-      const o = await c.handle({ kind: 'command', user, where, command: text.split(' ')[0] as 'tenant', text: text.split(' ').slice(1).join(' ') });
+      const o = await c.handle({ kind: 'command', user, where, command: text.split(' ')[0] as 'tenant', text: text.split(' ').slice(1).join(' '), mentions });
       return o.kind === 'reply' ? replyToPlainText(o.reply) : o.kind;
     };
-    expect(await say(slack, slackAdmin, 'tenant link <@U42|alice> alice')).toBe('Linked @alice to member `alice` as user.');
+    expect(await say(slack, slackAdmin, 'tenant link @alice alice')).toBe('Linked @alice to member `alice` as user.');
     const discordAdmin: ChatUser = { platform: 'discord', workspace: 'G1', userId: '999', name: 'root' };
-    expect(await say(slack, discordAdmin, 'tenant link <@4242> alice')).toBe('Linked @4242 to member `alice` as user.');
+    expect(await say(slack, discordAdmin, 'tenant link @4242 alice')).toBe('Linked @4242 to member `alice` as user.');
     const fromSlack = await say(slack, { platform: 'slack', workspace: 'T1', userId: 'U42', name: 'alice' }, 'apikey create');
     const keyId = /`(k-[0-9a-f]+)`/.exec(fromSlack)![1]!;
     const fromDiscord = await say(slack, { platform: 'discord', workspace: 'G1', userId: '4242', name: 'alice' }, 'apikey list');

@@ -36,13 +36,18 @@ export class TestBot {
   private constructor(
     readonly core: Core,
     readonly store: Store,
+    /** The backend the core calls (a spying wrapper, when the test asked for one). */
+    readonly backend: Backend,
     readonly file: string,
     private readonly dir: string | undefined,
   ) {
-    core.registerMessenger('local', {
-      post: async (target: PostTarget, reply: Reply) => {
-        const to = target.kind === 'dm' ? target.user.userId : '#approvals';
-        this.transcript.push({ to, where: target.kind, reply, text: replyToPlainText(reply) });
+    core.registerAdapter({
+      name: 'local',
+      messenger: {
+        post: async (target: PostTarget, reply: Reply) => {
+          const to = target.kind === 'dm' ? target.user.userId : '#approvals';
+          this.transcript.push({ to, where: target.kind, reply, text: replyToPlainText(reply) });
+        },
       },
     });
   }
@@ -53,14 +58,16 @@ export class TestBot {
     const store = await openStore(`sqlite://${file}`);
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
     const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}) });
-    return new TestBot(core, store, file, dir);
+    return new TestBot(core, store, backend, file, dir);
   }
 
   private record(user: string, outcome: Outcome): Said {
     const said: Said =
       outcome.kind === 'reply'
         ? { to: user, where: 'reply', reply: outcome.reply, text: replyToPlainText(outcome.reply) }
-        : { to: user, where: 'modal', text: `[modal] ${outcome.title}: ${outcome.label}` };
+        : outcome.kind === 'login-modal'
+          ? { to: user, where: 'modal', text: `[modal] ${outcome.title}: ${outcome.label}` }
+          : { to: user, where: 'reply', text: '[duplicate: not answered]' };
     this.transcript.push(said);
     return said;
   }

@@ -3,11 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IdIndex } from '../../src/store/id-index.js';
+import { withLock } from '../../src/store/lock.js';
+import { memoryStore } from '../../src/store/memory-store.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
-/** The same contract on a real SQLite file, the machine's Redis and its PostgreSQL. */
+/** The same contract in memory (the unit-test store), on a real SQLite file, the machine's Redis and its PostgreSQL. */
 const dir = mkdtempSync(join(tmpdir(), 'chatops-store-'));
 const stores: [string, string][] = [
+  ['memory', 'memory:'],
   ['sqlite', `sqlite://${join(dir, 'nested', 'store.sqlite')}`],
   ['redis', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'],
   ['postgres', process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'],
@@ -18,13 +22,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe.each(stores)('%s store', (kind, url) => {
   let store: Store;
   let other: Store | undefined;
+  // One memory store is shared by the whole process, as one database is shared by replicas.
+  const shared = kind === 'memory' ? memoryStore() : undefined;
+  const open = async () => shared ?? openStore(url, { prefix });
   // A fresh prefix per run, so runs sharing one Redis or database never see each other.
   const prefix = `t${randomBytes(4).toString('hex')}_`;
   beforeAll(async () => {
-    store = await openStore(url, { prefix });
+    store = await open();
   });
   afterAll(async () => {
-    for (const ns of ['links', 'keys'] as const) await store.ns(ns).clear();
+    for (const ns of ['links', 'keys', 'indexes'] as const) await store.collection(ns).clear();
     await store.close();
     await other?.close();
   });
@@ -33,34 +40,80 @@ describe.each(stores)('%s store', (kind, url) => {
     expect(store.kind).toBe(kind);
   });
 
-  it('keeps records per namespace and lists them', async () => {
-    await store.ns('links').set('slack:U1', { memberId: 'alice' });
-    await store.ns('links').set('slack:U2', { memberId: 'bob' });
-    await store.ns('keys').set('slack:U1', { id: 'k-1' });
-    expect(await store.ns('links').get('slack:U1')).toEqual({ memberId: 'alice' });
-    const links = await store.values<{ memberId: string }>('links');
-    expect(links.map((l) => l.memberId).sort()).toEqual(['alice', 'bob']);
-    expect(await store.values('keys')).toEqual([{ id: 'k-1' }]);
+  it('keeps records per collection and lists them', async () => {
+    const links = store.collection<{ memberId: string }>('links');
+    await links.put('slack:U1', { memberId: 'alice' });
+    await links.put('slack:U2', { memberId: 'bob' });
+    await store.collection('keys').put('slack:U1', { id: 'k-1' });
+    expect(await links.get('slack:U1')).toEqual({ memberId: 'alice' });
+    expect((await links.values()).map((l) => l.memberId).sort()).toEqual(['alice', 'bob']);
+    expect(await store.collection('keys').values()).toEqual([{ id: 'k-1' }]);
+    expect(await links.delete('slack:U2')).toBe(true);
+    expect(await links.has('slack:U2')).toBe(false);
+  });
+
+  it('forgets a record after its time to live', async () => {
+    const keys = store.collection('keys');
+    await keys.put('short', { id: 'k-short' }, 400);
+    expect(await keys.get('short')).toEqual({ id: 'k-short' });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await keys.get('short')).toBeUndefined();
+  });
+
+  it('a released claim can be claimed again at once; only its holder releases it', async () => {
+    const key = `release:${randomBytes(4).toString('hex')}`;
+    const first = await store.claim(key, 60_000);
+    expect(first).toBeDefined();
+    expect(await store.claim(key, 60_000)).toBeUndefined();
+    await first!.release();
+    const second = await store.claim(key, 60_000);
+    expect(second).toBeDefined();
+    await first!.release(); // a stale holder's release leaves the new lease alone
+    expect(await store.claim(key, 60_000)).toBeUndefined();
+  });
+
+  it('a per-record lock makes concurrent read-modify-writes all count', async () => {
+    const counters = store.collection<number>('keys');
+    const id = `counter:${randomBytes(4).toString('hex')}`;
+    await counters.put(id, 0);
+    await Promise.all(
+      Array.from({ length: 12 }, () =>
+        withLock(store, id, async () => {
+          const n = (await counters.get(id)) ?? 0;
+          await new Promise((r) => setTimeout(r, 2));
+          await counters.put(id, n + 1);
+        }),
+      ),
+    );
+    expect(await counters.get(id)).toBe(12);
+  });
+
+  it('an id index lists ids in order, without duplicates, capped', async () => {
+    const index = new IdIndex(store, `t${randomBytes(3).toString('hex')}`, 3);
+    for (const id of ['a', 'b', 'c', 'b', 'd']) await index.add('k', id);
+    expect(await index.ids('k')).toEqual(['c', 'b', 'd']);
+    await index.remove('k', 'b');
+    expect(await index.ids('k')).toEqual(['c', 'd']);
   });
 
   it('claims a key for exactly one of many concurrent callers', async () => {
     const key = `click:${randomBytes(4).toString('hex')}`;
     const results = await Promise.all(Array.from({ length: 25 }, () => store.claim(key, 60_000)));
     expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await store.claim(key, 60_000)).toBe(false);
+    expect(await store.claim(key, 60_000)).toBeUndefined();
   });
 
   it('lets a claim be taken again once it has expired', async () => {
     const key = `lease:${randomBytes(4).toString('hex')}`;
-    expect(await store.claim(key, 30)).toBe(true);
-    expect(await store.claim(key, 30)).toBe(false);
+    expect(await store.claim(key, 30)).toBeDefined();
+    expect(await store.claim(key, 30)).toBeUndefined();
     await new Promise((r) => setTimeout(r, 80));
-    expect(await store.claim(key, 30)).toBe(true);
+    expect(await store.claim(key, 30)).toBeDefined();
   });
 
   it('claims race across two store instances (two replicas)', async () => {
     // Kept open until the end: @keyv/postgres pools per process, so closing one closes both.
-    other = await openStore(url, { prefix });
+    other = await open();
     const key = `replica:${randomBytes(4).toString('hex')}`;
     const results = await Promise.all([store.claim(key, 60_000), other.claim(key, 60_000), store.claim(key, 60_000), other.claim(key, 60_000)]);
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -70,9 +123,9 @@ describe.each(stores)('%s store', (kind, url) => {
 describe('store errors surface', () => {
   it('a store that fails answers with an error, not a silent undefined', async () => {
     const store = await openStore(`sqlite://${join(dir, 'closed.sqlite')}`);
-    await store.ns('links').set('a', 1);
+    await store.collection('links').put('a', 1);
     await store.close();
-    await expect(store.ns('links').get('a')).rejects.toThrow(/closed|misuse/i);
+    await expect(store.collection('links').get('a')).rejects.toThrow(/closed|misuse/i);
   });
 
   it('an unknown scheme is refused with the allowed ones named', async () => {

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { fail, ok, type Result } from '../../result.js';
-import type { Store } from '../../store/types.js';
+import { IdIndex } from '../../store/id-index.js';
+import { withLock } from '../../store/lock.js';
+import type { Store } from '../../store/port.js';
 import {
   ApiKey,
   Resources,
@@ -41,11 +43,16 @@ export class LocalRegistry implements Backend {
   readonly name = 'local' as const;
   readonly capabilities = { login: false, adminLinks: true, quotaWrite: true };
 
+  /** Each member's key ids, so listing one member's keys reads no one else's. */
+  private readonly keysByOwner: IdIndex;
+
   constructor(
     private readonly store: Store,
     private readonly project = 'LOCAL',
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.keysByOwner = new IdIndex(store, 'keys-by-owner');
+  }
 
   async login(_chatKey: string, _apiKey: string): Promise<Result<LoginIdentity>> {
     return fail('login_unsupported');
@@ -55,7 +62,9 @@ export class LocalRegistry implements Backend {
     return ok(undefined);
   }
 
-  private keys = () => this.store.ns<StoredKey>('keys');
+  private keys = () => this.store.collection<StoredKey>('keys');
+  private members = () => this.store.collection<unknown>('members');
+  private quotas = () => this.store.collection<QuotaValues>('quotas');
 
   private publicKey({ secretHash: _hash, ...key }: StoredKey): ApiKey {
     return key;
@@ -72,8 +81,9 @@ export class LocalRegistry implements Backend {
 
   async listKeys(actor: Actor, memberId: string): Promise<Result<ApiKey[]>> {
     if (!this.mayManage(actor, memberId)) return fail('forbidden');
-    const all = (await this.store.values<StoredKey>('keys')).map((k) => StoredKey.parse(k));
-    return ok(all.filter((k) => k.owner === memberId).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((k) => this.publicKey(k)));
+    const ids = await this.keysByOwner.ids(memberId);
+    const keys = (await Promise.all(ids.map((id) => this.storedKey(id)))).filter((k): k is StoredKey => k !== undefined && k.owner === memberId);
+    return ok(keys.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((k) => this.publicKey(k)));
   }
 
   async getKey(actor: Actor, keyId: string): Promise<Result<ApiKey>> {
@@ -99,45 +109,52 @@ export class LocalRegistry implements Backend {
       status: 'active',
       secretHash: createHash('sha256').update(secret).digest('hex'),
     };
-    await this.keys().set(id, key);
+    await this.keys().put(id, key);
+    await this.keysByOwner.add(actor.memberId, id);
     return ok({ key: this.publicKey(key), secret });
   }
 
+  /** Under the key's lock: two extensions at once both count. */
   async extendKey(actor: Actor, keyId: string, days: number): Promise<Result<ApiKey>> {
-    const key = await this.storedKey(keyId);
-    if (!key) return fail('key_not_found');
-    if (!this.mayManage(actor, key.owner)) return fail('not_owner');
-    // Like TWCC's reset_expired_days: counted from the later of now and the current expiry.
-    const from = Math.max(this.now(), key.expiresAt ? Date.parse(key.expiresAt) : this.now());
-    const next: StoredKey = { ...key, expiresAt: new Date(from + days * DAY_MS).toISOString() };
-    await this.keys().set(keyId, next);
-    return ok(this.publicKey(next));
+    return withLock(this.store, `key:${keyId}`, async () => {
+      const key = await this.storedKey(keyId);
+      if (!key) return fail('key_not_found');
+      if (!this.mayManage(actor, key.owner)) return fail('not_owner');
+      // Like TWCC's reset_expired_days: counted from the later of now and the current expiry.
+      const from = Math.max(this.now(), key.expiresAt ? Date.parse(key.expiresAt) : this.now());
+      const next: StoredKey = { ...key, expiresAt: new Date(from + days * DAY_MS).toISOString() };
+      await this.keys().put(keyId, next);
+      return ok(this.publicKey(next));
+    });
   }
 
   async deleteKey(actor: Actor, keyId: string): Promise<Result<void>> {
-    const key = await this.storedKey(keyId);
-    if (!key) return fail('key_not_found');
-    if (!this.mayManage(actor, key.owner)) return fail('not_owner');
-    await this.keys().delete(keyId);
-    return ok(undefined);
+    return withLock(this.store, `key:${keyId}`, async () => {
+      const key = await this.storedKey(keyId);
+      if (!key) return fail('key_not_found');
+      if (!this.mayManage(actor, key.owner)) return fail('not_owner');
+      await this.keys().delete(keyId);
+      await this.keysByOwner.remove(key.owner, keyId);
+      return ok(undefined);
+    });
   }
 
   async ensureMember(memberId: string): Promise<Result<Member>> {
-    const members = this.store.ns('members');
+    const members = this.members();
     const existing = StoredMember.safeParse(await members.get(memberId));
     if (existing.success) return ok({ id: existing.data.id, username: existing.data.username });
     const m = { id: memberId, username: memberId, createdAt: new Date(this.now()).toISOString() };
-    await members.set(memberId, m);
+    await members.put(memberId, m);
     return ok({ id: m.id, username: m.username });
   }
 
   async listMembers(): Promise<Result<Member[]>> {
-    const all = (await this.store.values('members')).map((m) => StoredMember.parse(m));
+    const all = (await this.members().values()).map((m) => StoredMember.parse(m));
     return ok(all.map((m) => ({ id: m.id, username: m.username })).sort((a, b) => a.id.localeCompare(b.id)));
   }
 
   private async memberQuota(service: Service, memberId: string): Promise<QuotaValues> {
-    const q = await this.store.ns<QuotaValues>('quotas').get(`${service}:member:${memberId}`);
+    const q = await this.quotas().get(`${service}:member:${memberId}`);
     return { ...MEMBER_DEFAULT, ...q };
   }
 
@@ -148,21 +165,23 @@ export class LocalRegistry implements Backend {
     const visible = members.filter((m) => (memberId ? m.id === memberId : actor.role === 'admin' || m.id === actor.memberId));
     if (memberId && visible.length === 0) return fail('member_not_found');
     const rows = await Promise.all(visible.map(async (m) => ({ member: m, resources: toResources(await this.memberQuota(service, m.id)) })));
-    const project = { ...PROJECT_DEFAULT, ...(await this.store.ns<QuotaValues>('quotas').get(`${service}:project`)) };
+    const project = { ...PROJECT_DEFAULT, ...(await this.quotas().get(`${service}:project`)) };
     // The registry runs nothing, so usage is zero; quotas are what admins have set.
     return ok({ service, project: toResources(project), members: rows });
   }
 
+  /** Under the member's quota lock: two approvals at once (cpu, then gpu) both apply. */
   async setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<Resources>> {
     if (actor.role !== 'admin') return fail('forbidden');
-    const exists = await this.store.ns('members').has(memberId);
-    if (!exists) return fail('member_not_found');
-    const next = { ...(await this.memberQuota(service, memberId)), ...values };
-    for (const r of ['cpu', 'gpu', 'memory'] as const) {
-      if ((next[r] ?? 0) > (PROJECT_DEFAULT[r] ?? 0)) return fail('quota_exceeds_project', `${r}`);
-    }
-    await this.store.ns<QuotaValues>('quotas').set(`${service}:member:${memberId}`, next);
-    return ok(toResources(next));
+    if (!(await this.members().has(memberId))) return fail('member_not_found');
+    return withLock(this.store, `quota:${service}:${memberId}`, async () => {
+      const next = { ...(await this.memberQuota(service, memberId)), ...values };
+      for (const r of ['cpu', 'gpu', 'memory'] as const) {
+        if ((next[r] ?? 0) > (PROJECT_DEFAULT[r] ?? 0)) return fail('quota_exceeds_project', `${r}`);
+      }
+      await this.quotas().put(`${service}:member:${memberId}`, next);
+      return ok(toResources(next));
+    });
   }
 
   async close(): Promise<void> {}

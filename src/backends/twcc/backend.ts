@@ -1,7 +1,7 @@
 import { pino, type Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { fail, ok, type Result } from '../../result.js';
-import type { Store } from '../../store/types.js';
+import type { Store } from '../../store/port.js';
 import type {
   Actor,
   ApiKey,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { openSecret, sealSecret } from '../../crypto/seal.js';
 import { fail, ok, type Result } from '../../result.js';
-import type { Store } from '../../store/types.js';
+import type { Store } from '../../store/port.js';
 import { Role } from '../port.js';
 
 /** What is kept per chat user in namespace `credentials`: the key only sealed (AES-256-GCM). */
@@ -36,7 +36,7 @@ export class CredentialStore {
     private readonly now: () => number,
   ) {}
 
-  private space = () => this.store.ns<StoredCredential>('credentials');
+  private space = () => this.store.collection<StoredCredential>('credentials');
 
   async save(credential: Credential): Promise<void> {
     const record: StoredCredential = {
@@ -48,7 +48,7 @@ export class CredentialStore {
       role: credential.role,
       savedAt: new Date(this.now()).toISOString(),
     };
-    await this.space().set(credential.chatKey, record);
+    await this.space().put(credential.chatKey, record);
   }
 
   /** `not_logged_in` when none is stored; `credential_invalid` when it no longer opens. */
@@ -65,7 +65,7 @@ export class CredentialStore {
 
   async updateRole(chatKey: string, role: Role): Promise<void> {
     const record = StoredCredential.safeParse(await this.space().get(chatKey));
-    if (record.success && record.data.role !== role) await this.space().set(chatKey, { ...record.data, role });
+    if (record.success && record.data.role !== role) await this.space().put(chatKey, { ...record.data, role });
   }
 
   async forget(chatKey: string): Promise<void> {
@@ -74,7 +74,7 @@ export class CredentialStore {
 
   /** Chat users whose stored key belonged to a tenant admin at last check, newest first. */
   async adminChatKeys(): Promise<string[]> {
-    const all = (await this.store.values<unknown>('credentials')).flatMap((raw) => {
+    const all = (await this.store.collection<unknown>('credentials').values()).flatMap((raw) => {
       const r = StoredCredential.safeParse(raw);
       return r.success && r.data.role === 'admin' ? [r.data] : [];
     });

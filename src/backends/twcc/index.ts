@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { loadEncryptionKey } from '../../crypto/encryption-key.js';
-import type { Store } from '../../store/types.js';
+import type { Store } from '../../store/port.js';
 import { TwccBackend } from './backend.js';
 
 export { TwccBackend, type TwccBackendOptions } from './backend.js';

@@ -1,48 +1,49 @@
 import type { ApiKey } from '../../backends/port.js';
-import { describeError } from '../i18n.js';
+import { auditBase, type CommandHandler } from '../context.js';
+import { confirmationCard } from '../flows/cards.js';
 import { formatDate, formatExpiry } from '../format.js';
-import type { Outcome } from '../outcome.js';
+import { describeError } from '../i18n.js';
+import { answer } from '../outcome.js';
 import { mayManageMember } from '../policy.js';
-import { reply, text, type Reply } from '../reply.js';
-import { auditBase, type CommandContext, type CommandHandler } from '../services.js';
+import { reply, text } from '../reply.js';
 import { memberOfMention } from './members.js';
-import { confirmationCard } from './confirmation-flow.js';
+import type { HandlerTable, Sub } from './types.js';
 
-const answer = (r: Reply | string): Outcome => ({ kind: 'reply', reply: typeof r === 'string' ? reply(r) : r });
+const say = (message: string) => answer(reply(message));
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function keyRow(k: ApiKey, now: number): string[] {
   return [k.id, k.masked, k.project, formatDate(k.createdAt), formatExpiry(k.expiresAt, now)];
 }
 
-const list: CommandHandler = async ({ services, user, actor, args }) => {
-  let memberId = actor!.memberId;
+const list: CommandHandler<Sub<'apikey', 'list'>> = async ({ services, user, actor, args }) => {
+  let memberId = actor.memberId;
   let whose = 'You have';
-  const mention = args.optional('member', 'mention');
-  if (mention) {
-    const m = await memberOfMention(services, user, mention);
-    if (!m.ok) return answer(m.message);
-    if (!mayManageMember(actor!, m.memberId)) return answer('Only a tenant admin may list another member’s keys.');
+  if (args.member) {
+    const m = await memberOfMention(services, user, args.member);
+    if (!m.ok) return say(m.message);
+    if (!mayManageMember(actor, m.memberId)) return say('Only a tenant admin may list another member’s keys.');
     memberId = m.memberId;
-    if (memberId !== actor!.memberId) whose = `${m.label} has`;
+    if (memberId !== actor.memberId) whose = `${m.label} has`;
   }
-  const keys = await services.backend.listKeys(actor!, memberId);
-  if (!keys.ok) return answer(describeError(keys.code, keys.detail));
-  if (keys.value.length === 0) return answer(`${whose} no API keys. \`/apikey create\` makes one.`);
+  const keys = await services.backend.listKeys(actor, memberId);
+  if (!keys.ok) return say(describeError(keys.code, keys.detail));
+  if (keys.value.length === 0) return say(`${whose} no API keys. \`/apikey create\` makes one.`);
   const now = services.now();
   return answer(
     reply([
-      text(`${whose} ${keys.value.length} API key${keys.value.length === 1 ? '' : 's'}:`),
+      text(`${whose} ${plural(keys.value.length, 'API key')}:`),
       { type: 'table', columns: ['id', 'key', 'project', 'created', 'expires'], rows: keys.value.map((k) => keyRow(k, now)) },
     ]),
   );
 };
 
-const create: CommandHandler = async ({ services, user, where, actor }) => {
-  const created = await services.backend.createKey(actor!);
+const create: CommandHandler<Sub<'apikey', 'create'>> = async ({ services, user, where, actor }) => {
+  const created = await services.backend.createKey(actor);
   const base = auditBase(user, where, actor);
   if (!created.ok) {
-    await services.audit.append({ ...base, action: 'key.created', target: actor!.memberId, outcome: 'failed', detail: created.code });
-    return answer(describeError(created.code, created.detail));
+    await services.audit.append({ ...base, action: 'key.created', target: actor.memberId, outcome: 'failed', detail: created.code });
+    return say(describeError(created.code, created.detail));
   }
   const { key, secret } = created.value;
   await services.audit.append({ ...base, action: 'key.created', target: key.id, outcome: 'ok' });
@@ -59,32 +60,42 @@ const create: CommandHandler = async ({ services, user, where, actor }) => {
   );
 };
 
-const extend: CommandHandler = async ({ services, user, where, actor, args }) => {
-  const keyId = args.get('key-id', 'keyId');
-  const days = args.get('days', 'days');
-  const before = await services.backend.getKey(actor!, keyId);
-  if (!before.ok) return answer(`\`${keyId}\`: ${describeError(before.code, before.detail)}`);
-  const after = await services.backend.extendKey(actor!, keyId, days);
+const extend: CommandHandler<Sub<'apikey', 'extend'>> = async ({ services, user, where, actor, args }) => {
+  const keyId = args['key-id'];
+  const days = args.days;
+  const before = await services.backend.getKey(actor, keyId);
+  if (!before.ok) return say(`\`${keyId}\`: ${describeError(before.code, before.detail)}`);
+  const after = await services.backend.extendKey(actor, keyId, days);
   const base = auditBase(user, where, actor);
   if (!after.ok) {
     await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome: 'failed', detail: after.code });
-    return answer(`\`${keyId}\`: ${describeError(after.code, after.detail)}`);
+    return say(`\`${keyId}\`: ${describeError(after.code, after.detail)}`);
   }
   await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome: 'ok', detail: `+${days}d → ${after.value.expiresAt ?? 'never'}` });
   const now = services.now();
-  return answer(`Key \`${keyId}\` now expires ${formatExpiry(after.value.expiresAt, now)} (was ${formatExpiry(before.value.expiresAt, now)}).`);
+  return say(`Key \`${keyId}\` now expires ${formatExpiry(after.value.expiresAt, now)} (was ${formatExpiry(before.value.expiresAt, now)}).`);
 };
 
-const remove: CommandHandler = async ({ services, user, where, actor, args }: CommandContext) => {
-  const keyIds = args.get('key-id', 'keyIds');
+/** Asks for the click first; the keys are read once here, for the card, and checked again by the backend at deletion. */
+const remove: CommandHandler<Sub<'apikey', 'delete'>> = async ({ services, user, where, actor, args }) => {
+  const keyIds = args['key-id'];
   const keys: ApiKey[] = [];
   for (const id of keyIds) {
-    const k = await services.backend.getKey(actor!, id);
-    if (!k.ok) return answer(`\`${id}\`: ${describeError(k.code, k.detail)} Nothing was deleted.`);
+    const k = await services.backend.getKey(actor, id);
+    if (!k.ok) return say(`\`${id}\`: ${describeError(k.code, k.detail)} Nothing was deleted.`);
     keys.push(k.value);
   }
-  const pending = await services.confirmations.create({ action: 'apikey.delete', requester: user, where, args: { keyIds } });
-  return answer(confirmationCard(pending, keys));
+  const pending = await services.pending.create({ flow: 'confirm', action: 'apikey.delete', requester: user, requesterMember: actor.memberId, where, args: { keyIds } });
+  const n = keys.length;
+  const names = keys.map((k) => `\`${k.id}\` (${k.masked})`).join(', ');
+  return answer(
+    confirmationCard(
+      pending,
+      `Delete ${plural(n, 'API key')}: ${names}? This cannot be undone; anything using ${n === 1 ? 'it' : 'them'} stops working.`,
+      n === 1 ? 'Delete' : `Delete ${n} keys`,
+      { title: 'Delete for good?', text: `${plural(n, 'key')} will be deleted. This cannot be undone.`, confirm: 'Delete', deny: 'Keep' },
+    ),
+  );
 };
 
-export const apikeyHandlers: Record<string, CommandHandler> = { list, create, extend, delete: remove };
+export const apikeyHandlers: HandlerTable<'apikey'> = { list, create, extend, delete: remove };

@@ -1,6 +1,5 @@
-import type { ChatUser } from '../invocation.js';
-import type { MentionRef } from '../parser.js';
-import type { Services } from '../services.js';
+import type { Services } from '../context.js';
+import type { ChatUser, MentionRef } from '../invocation.js';
 
 /** A mention names a chat user on the caller's platform; it counts only once linked to a member. */
 export async function memberOfMention(

@@ -1,18 +1,19 @@
-import type { Invocation } from '../invocation.js';
+import { auditBase, type CommandHandler, type Services } from '../context.js';
 import { describeError } from '../i18n.js';
+import type { LoginInvocation } from '../invocation.js';
 import type { Outcome } from '../outcome.js';
 import { reply, text } from '../reply.js';
-import { auditBase, type CommandHandler, type Services } from '../services.js';
+import type { HandlerTable, Sub } from './types.js';
 
 const answer = (message: string): Outcome => ({ kind: 'reply', reply: reply(message) });
 
-const login: CommandHandler = async ({ services }) => {
+const login: CommandHandler<Sub<'tenant', 'login'>> = async ({ services }) => {
   if (!services.backend.capabilities.login) return answer(describeError('login_unsupported'));
   return { kind: 'login-modal', title: 'Link your TWCC account', label: 'Your TWCC API key', placeholder: 'Paste the key from the TWCC portal' };
 };
 
 /** The login modal's submission: the backend checks the key and says who it belongs to. */
-export async function completeLogin(services: Services, inv: Extract<Invocation, { kind: 'login' }>): Promise<Outcome> {
+export async function completeLogin(services: Services, inv: LoginInvocation): Promise<Outcome> {
   if (!services.backend.capabilities.login) return answer(describeError('login_unsupported'));
   const key = inv.apiKey.trim();
   if (!/^[\x21-\x7e]{8,256}$/.test(key)) return answer('That does not look like a TWCC API key; nothing was saved.');
@@ -32,18 +33,18 @@ export async function completeLogin(services: Services, inv: Extract<Invocation,
   return answer(`You are linked to TWCC user \`${username}\` as ${role === 'admin' ? 'a tenant admin' : 'a tenant user'}. Your key is stored encrypted; \`/tenant logout\` forgets it.`);
 }
 
-const logout: CommandHandler = async ({ services, user, where, actor }) => {
+const logout: CommandHandler<Sub<'tenant', 'logout'>> = async ({ services, user, where, actor }) => {
   await services.backend.logout(`${user.platform}:${user.userId}`);
   const removed = await services.identity.remove(user.platform, user.userId);
   if (removed) await services.audit.append({ ...auditBase(user, where, actor), action: 'link.logout', target: actor?.memberId ?? '-', outcome: 'ok' });
   return answer(removed ? 'You are logged out: your link and stored credential are gone.' : 'You were not linked; nothing to forget.');
 };
 
-const link: CommandHandler = async ({ services, user, where, actor, args }) => {
+const link: CommandHandler<Sub<'tenant', 'link'>> = async ({ services, user, where, actor, args }) => {
   if (!services.backend.capabilities.adminLinks) return answer(describeError('link_unsupported'));
-  const mention = args.get('user', 'mention');
-  const memberId = args.get('member', 'memberName').toLowerCase();
-  const role = args.optional('role', 'role') ?? 'user';
+  const mention = args.user;
+  const memberId = args.member.toLowerCase();
+  const role = args.role ?? 'user';
   const member = await services.backend.ensureMember(memberId);
   if (!member.ok) return answer(describeError(member.code, member.detail));
   const target = { platform: user.platform, userId: mention.userId, ...(mention.name ? { name: mention.name } : {}) };
@@ -59,20 +60,20 @@ const link: CommandHandler = async ({ services, user, where, actor, args }) => {
   return answer(`Linked @${mention.name ?? mention.userId} to member \`${memberId}\` as ${role}.`);
 };
 
-const unlink: CommandHandler = async ({ services, user, where, actor, args }) => {
-  const mention = args.get('user', 'mention');
+const unlink: CommandHandler<Sub<'tenant', 'unlink'>> = async ({ services, user, where, actor, args }) => {
+  const mention = args.user;
   const label = `@${mention.name ?? mention.userId}`;
   const existing = await services.identity.linkOf(user.platform, mention.userId);
   if (!existing) return answer(`${label} is not linked; nothing was changed.`);
-  if (existing.chatKey === actor!.chatKey) return answer('You cannot unlink yourself here; use `/tenant logout`.');
+  if (existing.chatKey === actor.chatKey) return answer('You cannot unlink yourself here; use `/tenant logout`.');
   await services.identity.remove(user.platform, mention.userId);
   await services.backend.logout(existing.chatKey);
   await services.audit.append({ ...auditBase(user, where, actor), action: 'link.removed', target: existing.chatKey, outcome: 'ok', detail: existing.memberId });
   return answer(`Unlinked ${label} (was member \`${existing.memberId}\`).`);
 };
 
-const members: CommandHandler = async ({ services, actor }) => {
-  const list = await services.backend.listMembers(actor!);
+const members: CommandHandler<Sub<'tenant', 'members'>> = async ({ services, actor }) => {
+  const list = await services.backend.listMembers(actor);
   if (!list.ok) return answer(describeError(list.code, list.detail));
   const links = await services.identity.all();
   const rows = list.value.map((m) => {
@@ -84,7 +85,7 @@ const members: CommandHandler = async ({ services, actor }) => {
   return { kind: 'reply', reply: reply([text(`${rows.length} member${rows.length === 1 ? '' : 's'}:`), { type: 'table', columns: ['member', 'role', 'chat'], rows }]) };
 };
 
-const whoami: CommandHandler = async ({ services, user, actor }) => {
+const whoami: CommandHandler<Sub<'tenant', 'whoami'>> = async ({ services, user, actor }) => {
   if (!actor) {
     const how = services.backend.capabilities.login ? 'Run `/tenant login` with your own TWCC API key.' : 'Ask a tenant admin to run `/tenant link @you <member>`.';
     return answer(`You (${user.platform}:${user.userId}) are not linked to a tenant member. ${how}`);
@@ -106,8 +107,8 @@ const whoami: CommandHandler = async ({ services, user, actor }) => {
   };
 };
 
-const audit: CommandHandler = async ({ services, args }) => {
-  const n = args.optional('count', 'count') ?? 20;
+const audit: CommandHandler<Sub<'tenant', 'audit'>> = async ({ services, args }) => {
+  const n = args.count ?? 20;
   const entries = await services.audit.latest(n);
   if (entries.length === 0) return answer('The audit log is empty.');
   const rows = entries.map((e) => [e.at.slice(0, 19).replace('T', ' '), e.actor, e.action, e.target, e.outcome, e.detail ?? '']);
@@ -117,4 +118,4 @@ const audit: CommandHandler = async ({ services, args }) => {
   };
 };
 
-export const tenantHandlers: Record<string, CommandHandler> = { login, logout, link, unlink, members, whoami, audit };
+export const tenantHandlers: HandlerTable<'tenant'> = { login, logout, link, unlink, members, whoami, audit };

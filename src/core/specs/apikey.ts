@@ -1,6 +1,6 @@
 import type { CommandSpec } from './types.js';
 
-export const apikeySpec: CommandSpec = {
+export const apikeySpec = {
   name: 'apikey',
   description: 'Manage your TWCC API keys',
   usageHint: 'list [@member] | create | extend <key-id> <days> | delete <key-id>... | help',
@@ -39,4 +39,4 @@ export const apikeySpec: CommandSpec = {
     },
     { name: 'help', summary: 'Show what you can do with /apikey', args: [], who: 'anyone', examples: ['/apikey help'] },
   ],
-};
+} as const satisfies CommandSpec;

@@ -1,6 +1,6 @@
 import type { CommandSpec } from './types.js';
 
-export const quotaSpec: CommandSpec = {
+export const quotaSpec = {
   name: 'quota',
   description: 'Show and change resource quotas',
   usageHint: 'show [ccs|vcs] [@member] | set @member <ccs|vcs> cpu=N gpu=N memory=64G | request <ccs|vcs> cpu=N … [reason] | help',
@@ -42,4 +42,4 @@ export const quotaSpec: CommandSpec = {
     },
     { name: 'help', summary: 'Show what you can do with /quota', args: [], who: 'anyone', examples: ['/quota help'] },
   ],
-};
+} as const satisfies CommandSpec;

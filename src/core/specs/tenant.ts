@@ -1,6 +1,6 @@
 import type { CommandSpec } from './types.js';
 
-export const tenantSpec: CommandSpec = {
+export const tenantSpec = {
   name: 'tenant',
   description: 'Link chat users to tenant members',
   usageHint: 'login | logout | link @user <member> [admin|user] | unlink @user | members | whoami | audit [n] | help',
@@ -36,4 +36,4 @@ export const tenantSpec: CommandSpec = {
     },
     { name: 'help', summary: 'Show what you can do with /tenant', args: [], who: 'anyone', examples: ['/tenant help'] },
   ],
-};
+} as const satisfies CommandSpec;

@@ -2,8 +2,8 @@ import type { CommandName } from '../invocation.js';
 
 /**
  * What an argument is. The kind picks its zod schema in src/core/parser.ts, its Discord option
- * type, and its wording in usage text.
- * - `mention`: a chat user (`<@U123|bob>` on Slack, a user option on Discord, `@bob` in the shell)
+ * type, its wording in usage text, and the type a handler receives (ArgValueByKind).
+ * - `mention`: a chat user (`@bob` in text; a user option on Discord)
  * - `keyIds`: one or more key ids, separated by spaces or commas (rest of the line)
  * - `quota`: `cpu=N gpu=N memory=64G`, at least one; Discord gives cpu, gpu, memory options
  * - `reason`: free text to the end of the line
@@ -11,30 +11,33 @@ import type { CommandName } from '../invocation.js';
 export type ArgKind = 'mention' | 'keyId' | 'keyIds' | 'days' | 'service' | 'quota' | 'reason' | 'count' | 'memberName' | 'role';
 
 export interface ArgSpec {
-  /** Option name on Discord, placeholder in usage text. */
-  name: string;
-  kind: ArgKind;
-  optional?: boolean;
-  description: string;
+  /** Option name on Discord, placeholder in usage text, key of the handler's `args`. */
+  readonly name: string;
+  readonly kind: ArgKind;
+  readonly optional?: boolean;
+  readonly description: string;
 }
 
 /** `anyone`: even unlinked users; `member`: any linked member; `admin`: tenant admins. */
 export type Audience = 'anyone' | 'member' | 'admin';
 
+/** `confirm`: a button click by the requester before it runs; `approval`: a second admin's click. */
+export type FlowKind = 'confirm' | 'approval';
+
 export interface SubcommandSpec {
-  name: string;
-  summary: string;
-  args: ArgSpec[];
-  who: Audience;
-  /** `confirm`: a button click by the requester before it runs; `approval`: a second admin's click. */
-  flow?: 'confirm' | 'approval';
-  examples: string[];
+  readonly name: string;
+  readonly summary: string;
+  readonly args: readonly ArgSpec[];
+  readonly who: Audience;
+  /** Names the flow this subcommand starts; src/core/flows/registry.ts has one action for each. */
+  readonly flow?: FlowKind;
+  readonly examples: readonly string[];
 }
 
 export interface CommandSpec {
-  name: CommandName;
-  description: string;
+  readonly name: CommandName;
+  readonly description: string;
   /** Slack manifest usage hint. */
-  usageHint: string;
-  subcommands: SubcommandSpec[];
+  readonly usageHint: string;
+  readonly subcommands: readonly SubcommandSpec[];
 }

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../../../src/core/audit.js';
 import { afterEach, expect, test } from 'vitest';
 import { Callback } from '../../fakes/discord.js';
 import { Harness, alice, bob, dave, linkTeam } from './harness.js';
@@ -60,7 +61,7 @@ test('/apikey delete deletes nothing until the owner clicks; another user’s cl
   expect(h.fake.followups(other).map((m) => [m.content, m.flags])).toEqual([['This has already been handled.', 64]]);
 
   expect(await bobsKeys(h)).not.toContain(keyId);
-  const deletions = (await h.core.services.audit.latest(50)).filter((e) => e.action === 'key.deleted');
+  const deletions = (await h.store.collection<AuditEntry>('audit').values()).filter((e) => e.action === 'key.deleted');
   expect(deletions.map((e) => [e.target, e.outcome, e.actor, e.platform, e.workspace])).toEqual([[keyId, 'ok', 'discord:1002', 'discord', expect.any(String)]]);
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isPrivate, renderLoginModal, renderReply, slackBoldToDiscord } from '../../../adapters/discord/render.js';
+import { isPrivate, renderLoginModal, renderReply, toDiscordMarkdown } from '../../../adapters/discord/render.js';
 import { reply, text, type Button } from '../../../src/core/reply.js';
 
 const button = (id: string, style: Button['style'] = 'default'): Button => ({ id, label: id, style });
@@ -77,6 +77,8 @@ test('the login modal clips its texts to Discord’s limits', () => {
   expect([modal.title.length, input.label.length, input.placeholder.length]).toEqual([45, 45, 100]);
 });
 
-test('Slack-style *bold* becomes Discord **bold**, outside code spans only', () => {
-  expect(slackBoldToDiscord('*/apikey*: Manage keys; `a*b*c` stays; *VCS* project')).toBe('**/apikey**: Manage keys; `a*b*c` stays; **VCS** project');
+test('the core’s neutral marks become Discord markdown: bold, code spans untouched, links', () => {
+  expect(toDiscordMarkdown('**/apikey**: Manage keys; `a**b**c` stays; **VCS** project; [docs](https://example.org/x)')).toBe(
+    '**/apikey**: Manage keys; `a**b**c` stays; **VCS** project; [docs](https://example.org/x)',
+  );
 });

@@ -28,7 +28,7 @@ async function aliceCreatesAKey(): Promise<string> {
   return id;
 }
 
-const keyExists = async (id: string) => (await world.store.ns('keys').get(id)) !== undefined;
+const keyExists = async (id: string) => (await world.store.collection('keys').get(id)) !== undefined;
 
 describe('/apikey create on Slack', () => {
   it('acknowledges with an empty 200 and shows the secret only to the caller, ephemerally', async () => {
@@ -93,7 +93,7 @@ describe('/apikey delete on Slack', () => {
 
     expect(answers.filter((a) => a === `Deleted \`${id}\`.`)).toHaveLength(1);
     expect(await keyExists(id)).toBe(false);
-    const deletions = (await world.store.values<AuditEntry>('audit')).filter((e) => e.action === 'key.deleted');
+    const deletions = (await world.store.collection<AuditEntry>('audit').values()).filter((e) => e.action === 'key.deleted');
     expect(deletions).toMatchObject([{ target: id, outcome: 'ok', actor: 'slack:UALICE', platform: 'slack', workspace: 'T0001', channel: 'CGENERAL' }]);
   });
 

@@ -1,3 +1,4 @@
+import type { Middleware } from '../../../src/core/middleware.js';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +53,8 @@ export interface WorldOptions {
   approvalsChannel?: string | null;
   /** Socket Mode (SLACK_APP_TOKEN set): requests arrive as envelopes over the fake's WebSocket. */
   socketMode?: boolean;
+  /** Extra core middleware, innermost (it runs under the core's secret rule, as a handler would). */
+  middleware?: Middleware[];
 }
 
 const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -120,7 +123,7 @@ export class World {
       },
     });
     const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['slack:UADMIN1', 'slack:UADMIN2'], logger });
+    const core = new Core({ store, backend, admins: opts.admins ?? ['slack:UADMIN1', 'slack:UADMIN2'], logger, middleware: opts.middleware ?? [] });
     const fake = await startFakeSlack();
     const approvals = opts.approvalsChannel === undefined ? APPROVALS : (opts.approvalsChannel ?? undefined);
     const slack = await startSlack({

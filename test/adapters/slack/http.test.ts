@@ -70,7 +70,7 @@ describe('the Slack HTTP endpoint', () => {
     expect(await world.logged('Slack delivery already handled; not run again')).toContain('"kind":"command"');
     expect(handle).toHaveBeenCalledTimes(1);
     expect(first.answers()).toHaveLength(1);
-    expect(await world.store.values('keys')).toHaveLength(1);
+    expect(await world.store.collection('keys').values()).toHaveLength(1);
   });
 
   it('acknowledges at once while the backend takes 4 s, and answers through response_url when it is done', async () => {

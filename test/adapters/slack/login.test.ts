@@ -74,7 +74,7 @@ describe('/tenant login on Slack', () => {
 
     await carol.submits(opened.args.view as Record<string, unknown>, { 'api-key': 'twcc-key-wrong-000000' });
     expect((await typed.answer()).readable).toBe('Login failed: TWCC did not accept that key. Nothing was saved.');
-    expect(await world.store.ns('links').get('slack:UCAROL')).toBeUndefined();
+    expect(await world.store.collection('links').get('slack:UCAROL')).toBeUndefined();
     expect(world.publicRecord()).not.toContain('twcc-key-wrong-000000');
   });
 

@@ -34,13 +34,13 @@ describe('twcc login', () => {
   it('refuses a TWCC user who is not in TWCC_PROJECT, and stores nothing', async () => {
     const r = await w.backend.login('slack:U3', w.fake.users.outsider!.apiKey);
     expect(r).toEqual({ ok: false, code: 'forbidden', detail: 'TWCC user u_out07 is not a member of project GOV108009' });
-    expect(await w.store.ns('credentials').get('slack:U3')).toBeUndefined();
+    expect(await w.store.collection('credentials').get('slack:U3')).toBeUndefined();
   });
 
   it('answers credential_invalid for a wrong key, and stores nothing', async () => {
     const r = await w.backend.login('slack:U4', randomBytes(20).toString('hex'));
     expect(r).toEqual({ ok: false, code: 'credential_invalid', detail: 'GET /api/v2/users/ answered 401: Your request is unauthorized' });
-    expect(await w.store.ns('credentials').get('slack:U4')).toBeUndefined();
+    expect(await w.store.collection('credentials').get('slack:U4')).toBeUndefined();
   });
 
   it('answers credential_invalid for an expired key, saying so', async () => {
@@ -120,8 +120,8 @@ describe('stored TWCC credentials', () => {
 
   it('do not open under another chat user, or under another ENCRYPTION_KEY', async () => {
     const alice = await w.loginAs('alice');
-    const record = await w.store.ns('credentials').get('slack:alice');
-    await w.store.ns('credentials').set('slack:mallory', record);
+    const record = await w.store.collection('credentials').get('slack:alice');
+    await w.store.collection('credentials').put('slack:mallory', record);
     const copied = await w.backend.listKeys({ ...alice, chatKey: 'slack:mallory' }, alice.memberId);
     expect(copied).toMatchObject({ ok: false, code: 'credential_invalid' });
 

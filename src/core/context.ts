@@ -1,39 +1,38 @@
 import type { Actor, Backend } from '../backends/port.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/types.js';
-import type { Approvals } from './approvals.js';
-import type { AuditLog, AuditEntry } from './audit.js';
-import type { Confirmations } from './confirmations.js';
+import type { Store } from '../store/port.js';
+import type { ActorFor, ArgsOf } from './args.js';
+import type { AuditEntry, AuditLog } from './audit.js';
 import type { Identity } from './identity.js';
-import type { ChatUser, Invocation, Where } from './invocation.js';
+import type { ChatUser, Where } from './invocation.js';
 import type { Outcome, PostTarget } from './outcome.js';
-import type { ParsedArgs } from './parser.js';
+import type { PendingActions } from './pending.js';
 import type { Reply } from './reply.js';
+import type { SubcommandSpec } from './specs/types.js';
 
-/** What every command handler and flow may use. */
+/** What command handlers and flows may use. Private to the core: adapters never see it. */
 export interface Services {
   store: Store;
   backend: Backend;
   identity: Identity;
   audit: AuditLog;
-  confirmations: Confirmations;
-  approvals: Approvals;
+  pending: PendingActions;
   logger: Logger;
   now: () => number;
   /** Posts through the messenger of the target's platform; false (and logged) when it could not. */
   post(target: PostTarget, reply: Reply): Promise<boolean>;
 }
 
-export interface CommandContext {
+/** What one subcommand's handler receives; `actor` is optional only where unlinked callers may run it. */
+export interface CommandContext<S extends SubcommandSpec = SubcommandSpec> {
   services: Services;
   user: ChatUser;
   where: Where;
-  /** Undefined only for `anyone` subcommands run by an unlinked user. */
-  actor: Actor | undefined;
-  args: ParsedArgs;
+  actor: ActorFor<S['who'], Actor>;
+  args: ArgsOf<S>;
 }
 
-export type CommandHandler = (ctx: CommandContext) => Promise<Outcome>;
+export type CommandHandler<S extends SubcommandSpec = SubcommandSpec> = (ctx: CommandContext<S>) => Promise<Outcome>;
 
 /** Audit fields common to every entry made on behalf of `user` in `where`. */
 export function auditBase(user: ChatUser, where: Where, actor: Actor | undefined): Pick<AuditEntry, 'actor' | 'member' | 'platform' | 'workspace' | 'channel'> {
@@ -45,5 +44,3 @@ export function auditBase(user: ChatUser, where: Where, actor: Actor | undefined
     channel: where.channelId,
   };
 }
-
-export type ClickInvocation = Extract<Invocation, { kind: 'click' }>;

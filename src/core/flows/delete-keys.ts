@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { describeError } from '../i18n.js';
+import { auditBase } from '../context.js';
+import type { ConfirmAction } from './registry.js';
+
+const DeleteKeysArgs = z.object({ keyIds: z.array(z.string()).min(1) });
+
+/** `/apikey delete`: runs on the requester's click; the backend checks each key's owner again. */
+export const deleteKeysAction: ConfirmAction<z.infer<typeof DeleteKeysArgs>> = {
+  flow: 'confirm',
+  args: DeleteKeysArgs,
+  cancelled: 'Cancelled; nothing was deleted.',
+  async execute({ services, actor, user, where, args }) {
+    const base = auditBase(user, where, actor);
+    const lines: string[] = [];
+    let deleted = 0;
+    for (const keyId of args.keyIds) {
+      const result = await services.backend.deleteKey(actor, keyId);
+      if (result.ok) {
+        deleted++;
+        lines.push(`Deleted \`${keyId}\`.`);
+        await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'ok' });
+      } else {
+        lines.push(`\`${keyId}\` was not deleted: ${describeError(result.code, result.detail)}`);
+        await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'failed', detail: result.code });
+      }
+    }
+    if (deleted === 0 && args.keyIds.length > 1) lines.push('Nothing was deleted.');
+    return lines.join('\n');
+  },
+};

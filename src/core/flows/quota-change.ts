@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { QuotaValues, Service } from '../../backends/port.js';
+import { auditBase } from '../context.js';
+import { describeError } from '../i18n.js';
+import type { PendingAction } from '../pending.js';
+import { formatMemory } from '../units.js';
+import type { ApprovalAction } from './registry.js';
+
+export const QuotaChangeArgs = z.object({
+  /** `set`: an admin changes a member's quota; `request`: a member asks for their own. */
+  kind: z.enum(['set', 'request']),
+  target: z.string(),
+  /** How the target was named (`@alice`), for the card. */
+  targetLabel: z.string(),
+  service: Service,
+  current: QuotaValues,
+  requested: QuotaValues,
+  reason: z.string().optional(),
+});
+export type QuotaChangeArgs = z.infer<typeof QuotaChangeArgs>;
+
+export function formatQuotaChange(a: Pick<QuotaChangeArgs, 'current' | 'requested'>): string {
+  const parts: string[] = [];
+  for (const k of ['cpu', 'gpu', 'memory'] as const) {
+    const want = a.requested[k];
+    if (want === undefined) continue;
+    const fmt = k === 'memory' ? formatMemory : String;
+    const was = a.current[k];
+    parts.push(`${k} ${was === undefined ? '?' : fmt(was)} → ${fmt(want)}`);
+  }
+  return parts.join(', ');
+}
+
+function describe(p: PendingAction, a: QuotaChangeArgs): string {
+  const who = p.requester.name ? `@${p.requester.name}` : p.requesterMember;
+  const svc = a.service.toUpperCase();
+  const head = a.kind === 'set' ? `${who} asks to set ${a.targetLabel}’s ${svc} quota` : `${who} asks for more ${svc} quota`;
+  const expires = new Date(p.expiresAt).toISOString().slice(0, 16).replace('T', ' ');
+  return [`${head}: ${formatQuotaChange(a)}.`, a.reason ? `Reason: ${a.reason}` : '', `Request \`${p.id}\`, expires ${expires} UTC.`].filter(Boolean).join('\n');
+}
+
+/** `/quota set` and `/quota request`: a second admin's approval applies the change through the backend. */
+export const quotaChangeAction: ApprovalAction<QuotaChangeArgs> = {
+  flow: 'approval',
+  args: QuotaChangeArgs,
+  auditPrefix: 'quota',
+  auditTarget: (a) => `${a.target}/${a.service}`,
+  describe,
+  summary: (p, a) => `${a.service.toUpperCase()} quota request \`${p.id}\` (${formatQuotaChange(a)})`,
+  async execute({ services, actor, user, where, args }, by) {
+    const base = auditBase(user, where, actor);
+    const target = quotaChangeAction.auditTarget(args);
+    if (!services.backend.capabilities.quotaWrite) {
+      await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok', detail: 'apply on portal' });
+      return { status: 'approved', note: `Approved by ${by}: apply it on the portal’s Quota page (this bot cannot change TWCC quotas).` };
+    }
+    await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok' });
+    const applied = await services.backend.setQuota(actor, args.target, args.service, args.requested);
+    if (applied.ok) {
+      await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'ok', detail: JSON.stringify(args.requested) });
+      return { status: 'applied', note: `Approved by ${by} and applied.` };
+    }
+    await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'failed', detail: applied.code });
+    return { status: 'failed', note: `Approved by ${by}, but not applied: ${describeError(applied.code, applied.detail)}` };
+  },
+};

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/port.js';
+import { texts } from './i18n.js';
+import type { Invocation } from './invocation.js';
+import { answer, type Outcome, type PostTarget } from './outcome.js';
+import { reply, type Reply } from './reply.js';
+
+export type Next = () => Promise<Outcome>;
+/** One cross-cutting concern around every invocation, whichever adapter it came from. */
+export type Middleware = (inv: Invocation, next: Next) => Promise<Outcome>;
+
+/** Runs `middleware` in order around `handler`, as Hono's and Bolt's compose do. */
+export function compose(middleware: readonly Middleware[], handler: (inv: Invocation) => Promise<Outcome>): (inv: Invocation) => Promise<Outcome> {
+  return (inv) => {
+    const run = (i: number): Promise<Outcome> => {
+      const m = middleware[i];
+      return m ? m(inv, () => run(i + 1)) : handler(inv);
+    };
+    return run(0);
+  };
+}
+
+const isStoreUnavailable = (err: unknown): boolean => typeof err === 'object' && err !== null && 'code' in err && err.code === 'store_unavailable';
+
+/**
+ * The one place an unexpected failure becomes an answer: logged once with a reference, answered in
+ * words with the same reference, never a stack trace.
+ */
+export function errorReferences(logger: Logger): Middleware {
+  return async (inv, next) => {
+    try {
+      return await next();
+    } catch (err) {
+      const ref = randomBytes(4).toString('hex');
+      logger.error({ err, ref, kind: inv.kind, platform: inv.user.platform }, 'invocation failed');
+      return answer(reply(isStoreUnavailable(err) ? texts.storeUnavailable(ref) : texts.internal(ref)));
+    }
+  };
+}
+
+/** A delivered event is claimed before it runs; the same delivery again (a retry, another replica) runs nowhere. */
+export const DELIVERY_TTL_MS = 60 * 60 * 1000;
+
+export function deduplicateDeliveries(store: Store, logger: Logger): Middleware {
+  return async (inv, next) => {
+    if (!inv.deliveryId) return next();
+    const lease = await store.claim(`delivery:${inv.user.platform}:${inv.deliveryId}`, DELIVERY_TTL_MS);
+    if (!lease) {
+      logger.info({ kind: inv.kind, platform: inv.user.platform }, 'delivery already handled; not run again');
+      return { kind: 'duplicate' };
+    }
+    return next();
+  };
+}
+
+/**
+ * The secret rule, for every adapter at once: a reply holding a secret is private (ephemeral, or a
+ * DM when asked), and it never replaces a message that is not itself private.
+ */
+export const keepSecretsPrivate: Middleware = async (inv, next) => {
+  const outcome = await next();
+  if (outcome.kind !== 'reply' || !outcome.reply.secret) return outcome;
+  const r = outcome.reply;
+  const replaceable = inv.kind === 'click' && inv.messageIsPrivate === true;
+  return answer({ ...r, visibility: r.visibility === 'dm' ? 'dm' : 'ephemeral', replaceOriginal: r.replaceOriginal === true && replaceable });
+};
+
+/** The secret rule for posts outside the conversation: a secret goes only to its owner's DM, never a channel. */
+export const mayPost = (target: PostTarget, r: Reply): boolean => !r.secret || target.kind === 'dm';
+
+/** Logs each invocation's kind, platform, outcome and time at debug: never its text (it may hold a key). */
+export function logInvocations(logger: Logger): Middleware {
+  return async (inv, next) => {
+    const started = performance.now();
+    const outcome = await next();
+    logger.debug({ kind: inv.kind, platform: inv.user.platform, outcome: outcome.kind, ms: Math.round(performance.now() - started) }, 'invocation');
+    return outcome;
+  };
+}

@@ -1,0 +1,82 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Lease, Store } from '../store/port.js';
+import { ChatUser, Where } from './invocation.js';
+import type { FlowKind } from './specs/types.js';
+
+export const PendingStatus = z.enum(['pending', 'done', 'cancelled', 'approved', 'applied', 'rejected', 'expired', 'failed']);
+export type PendingStatus = z.infer<typeof PendingStatus>;
+
+export const PendingAction = z.object({
+  id: z.string(),
+  flow: z.enum(['confirm', 'approval']),
+  /** The flow action that runs it: `apikey.delete`, `quota.set`, … (src/core/flows/registry.ts). */
+  action: z.string(),
+  requester: ChatUser,
+  requesterMember: z.string(),
+  where: Where,
+  /** The action's own arguments, checked by its schema when read back. */
+  args: z.unknown(),
+  /** SHA-256 of the exact arguments: what runs is what was asked for. */
+  argsHash: z.string(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  status: PendingStatus,
+  decidedBy: z.string().optional(),
+  decidedByName: z.string().optional(),
+  decidedAt: z.number().optional(),
+  note: z.string().optional(),
+});
+/** A confirmation waiting for its requester's click, or an approval waiting for a second admin. */
+export type PendingAction = z.infer<typeof PendingAction>;
+
+export const hashArgs = (args: unknown): string => createHash('sha256').update(JSON.stringify(args)).digest('hex');
+
+export const newFlowId = (): string => randomBytes(9).toString('base64url');
+
+/** How long each flow waits for its click, and how long the record is kept after that. */
+export const FLOW_TTL_MS: Record<FlowKind, { wait: number; keep: number }> = {
+  confirm: { wait: 5 * 60 * 1000, keep: 60 * 60 * 1000 },
+  approval: { wait: 24 * 60 * 60 * 1000, keep: 8 * 24 * 60 * 60 * 1000 },
+};
+
+/** One store for every pending flow: confirmations and approvals alike. */
+export class PendingActions {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number,
+  ) {}
+
+  private get records() {
+    return this.store.collection<PendingAction>('pending');
+  }
+
+  async create(p: Pick<PendingAction, 'flow' | 'action' | 'requester' | 'requesterMember' | 'where' | 'args'>): Promise<PendingAction> {
+    const createdAt = this.now();
+    const ttl = FLOW_TTL_MS[p.flow];
+    const pending: PendingAction = { ...p, id: newFlowId(), argsHash: hashArgs(p.args), createdAt, expiresAt: createdAt + ttl.wait, status: 'pending' };
+    // Kept a while past expiry so a late click is told "expired" instead of "unknown".
+    await this.records.put(pending.id, pending, ttl.keep);
+    return pending;
+  }
+
+  /** The record, unless it is unknown, damaged, or its arguments no longer match their hash. */
+  async get(id: string): Promise<PendingAction | undefined> {
+    const parsed = PendingAction.safeParse(await this.records.get(id));
+    if (!parsed.success || parsed.data.argsHash !== hashArgs(parsed.data.args)) return undefined;
+    return parsed.data;
+  }
+
+  async save(p: PendingAction): Promise<void> {
+    await this.records.put(p.id, p, FLOW_TTL_MS[p.flow].keep);
+  }
+
+  isExpired(p: PendingAction): boolean {
+    return this.now() >= p.expiresAt;
+  }
+
+  /** A lease for exactly one decision, across processes; released when the decision's work fails. */
+  claim(p: PendingAction): Promise<Lease | undefined> {
+    return this.store.claim(`decide:${p.id}`, FLOW_TTL_MS[p.flow].keep);
+  }
+}

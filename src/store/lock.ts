@@ -1,0 +1,38 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Lease, Store } from './port.js';
+
+/** Another change to the same record held its lock for longer than we could wait. */
+export class RecordBusyError extends Error {
+  readonly code = 'record_busy';
+  constructor(readonly key: string) {
+    super(`record ${key} is being changed by someone else`);
+    this.name = 'RecordBusyError';
+  }
+}
+
+export interface LockOptions {
+  /** How long the lock lives if its holder dies without releasing it. */
+  ttlMs?: number;
+  /** How long to wait for a lock someone else holds before giving up in words. */
+  waitMs?: number;
+}
+
+/**
+ * Runs `fn` while holding the per-record lock `key`: read-modify-write of one record (a key's expiry,
+ * a member's quota, a link) is then atomic across processes and replicas. Built on `claim` with
+ * release, so it works the same on every store; a dead holder's lock expires after `ttlMs`.
+ */
+export async function withLock<T>(store: Store, key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  const { ttlMs = 15_000, waitMs = 5_000 } = opts;
+  const deadline = Date.now() + waitMs;
+  let lease: Lease | undefined;
+  for (let pause = 2; !(lease = await store.claim(`lock:${key}`, ttlMs)); pause = Math.min(pause * 2, 50)) {
+    if (Date.now() >= deadline) throw new RecordBusyError(key);
+    await sleep(pause + Math.random() * pause);
+  }
+  try {
+    return await fn();
+  } finally {
+    await lease.release();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The store port: what the core and the backends may ask of storage. It names no storage library;
+ * `keyv-store.ts` implements it on keyv (SQLite, Redis, PostgreSQL) and `memory-store.ts` in memory.
+ */
+
+/** Kinds of record, each in its own collection. */
+export const COLLECTIONS = ['links', 'members', 'keys', 'quotas', 'pending', 'audit', 'credentials', 'meta', 'indexes'] as const;
+export type CollectionName = (typeof COLLECTIONS)[number];
+
+/** One kind of record, by id. Errors surface: nothing is lost silently. */
+export interface Collection<T> {
+  get(id: string): Promise<T | undefined>;
+  /** Writes `value`; with `ttlMs` the record disappears after that long. */
+  put(id: string, value: T, ttlMs?: number): Promise<void>;
+  /** True when there was a record to delete. */
+  delete(id: string): Promise<boolean>;
+  has(id: string): Promise<boolean>;
+  /** Every record: only for small collections (links, members); large ones read through an index. */
+  values(): Promise<T[]>;
+  clear(): Promise<void>;
+}
+
+/** A claim that is held: `release()` gives it back, so work that failed can be tried again. */
+export interface Lease {
+  readonly key: string;
+  release(): Promise<void>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'redis' | 'postgres' | 'memory';
+  collection<T = unknown>(name: CollectionName): Collection<T>;
+  /**
+   * Claims `key` for `ttlMs`: a lease for exactly one caller across processes and replicas (atomic in
+   * the store itself: SQLite upsert, Redis SET NX PX, PostgreSQL ON CONFLICT), undefined for the rest.
+   */
+  claim(key: string, ttlMs: number): Promise<Lease | undefined>;
+  /** Resolves when the store answers a read and a write; throws with the reason otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The store did not answer within its deadline, or answered with an error. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'store_unavailable';
+  constructor(
+    readonly operation: string,
+    override readonly cause: unknown,
+  ) {
+    super(`store ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
