@@ -1,3 +1,4 @@
+import type { Middleware } from '../../src/core/middleware.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ export interface TestBotOptions {
   file?: string;
   backend?: (store: Store) => Backend;
   now?: () => number;
+  /** Extra core middleware, innermost (under the core's own rules, as a handler). */
+  middleware?: Middleware[];
 }
 
 export const asUser = (name: string): ChatUser => ({ platform: 'local', workspace: 'local', userId: name, name });
@@ -57,7 +60,7 @@ export class TestBot {
     const file = opts.file ?? join(dir!, 'bot.sqlite');
     const store = await openStore(`sqlite://${file}`);
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}) });
+    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [] });
     return new TestBot(core, store, backend, file, dir);
   }
 

@@ -46,7 +46,7 @@ test('a string option cannot smuggle in another argument', async () => {
 
   const r = await say(bob, 'quota', 'request', { service: 'vcs', memory: '64G cpu=999' });
 
-  expect(r.content.split('\n')[0]).toBe('`64G␣cpu=999` is not an amount of memory; write it like 64G or 65536M.');
+  expect(r.content.split('\n')[0]).toBe('`64G cpu=999` is not an amount of memory; write it like 64G or 65536M.');
   expect(h.fake.publicMessages()).toHaveLength(before);
   const link = await say(alice, 'tenant', 'link', { user: dave, member: 'dave admin' });
   expect(link.content.split('\n')[0]).toBe('Member `dave␣admin` is not a member name (letters, digits, . _ - @).');

@@ -1,26 +1,27 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { forbiddenPaths, importsOf, sources } from '../../helpers/import-graph.js';
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
-  });
-}
-
-const importsOf = (file: string): string[] =>
-  [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => (m[1] ?? m[2])!);
+/** The core's contract an adapter may use: the Core itself, invocations, outcomes, replies and their marks, wording, specs. */
+const CORE_CONTRACT = /^src\/core\/(?:core|invocation|outcome|reply|inline|i18n|middleware|specs\/index)\.ts$/;
 
 describe('the Slack boundary', () => {
-  it.each(sources('src/core'))('%s imports neither an adapter nor a chat SDK', (file) => {
-    expect(importsOf(file).filter((i) => /\/adapters\/|^@slack\/|^discord\.js$|^@discordjs\//.test(i))).toEqual([]);
+  // The adapter speaks to the core through its contract and to Slack through Bolt: never to a backend or
+  // the store, never to another chat platform.
+  it.each(sources('adapters/slack'))('%s imports only the core contract, shared plumbing and Bolt', (file) => {
+    const allowed = (i: string) =>
+      /^(?:node:|zod$|@slack\/bolt$|adapters\/slack\/)/.test(i) || CORE_CONTRACT.test(i) || /^src\/(?:config|log|metrics|result)\.ts$/.test(i);
+    expect(importsOf(file).filter((i) => !allowed(i))).toEqual([]);
   });
 
-  // The adapter speaks to the core through its contract (core, invocation, outcome, reply, specs) and to
-  // Slack through Bolt: never to a backend or the store directly, never to another chat platform.
-  it.each(sources('adapters/slack'))('%s imports only the core contract, shared plumbing and Bolt', (file) => {
-    const allowed = /^(?:node:|zod$|@slack\/bolt$|\.\/|\.\.\/\.\.\/src\/(?:core\/(?:core|invocation|outcome|reply|i18n|specs\/index)|config|log|metrics|result)\.js$)/;
-    expect(importsOf(file).filter((i) => !allowed.test(i))).toEqual([]);
+  it.each(sources('adapters/slack'))('%s reaches no store, backend or other platform, however indirectly', (file) => {
+    const bad = (i: string) => /^(?:keyv$|@keyv\/|src\/store\/(?:keyv-store|index)|src\/backends\/(?:local|twcc)\/|discord\.js$|@discordjs\/|adapters\/(?:discord|shell)\/)/.test(i);
+    expect(forbiddenPaths([file], bad)).toEqual([]);
+  });
+});
+
+describe('every adapter', () => {
+  it.each([...sources('adapters/slack'), ...sources('adapters/discord'), ...sources('adapters/shell')])('%s never reaches into the core’s internals', (file) => {
+    expect(readFileSync(file, 'utf8')).not.toMatch(/\bservices\.|\.services\b/);
   });
 });

@@ -1,3 +1,4 @@
+import { measureInvocations } from '../../../src/metrics.js';
 import type { Middleware } from '../../../src/core/middleware.js';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -123,7 +124,7 @@ export class World {
       },
     });
     const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['slack:UADMIN1', 'slack:UADMIN2'], logger, middleware: opts.middleware ?? [] });
+    const core = new Core({ store, backend, admins: opts.admins ?? ['slack:UADMIN1', 'slack:UADMIN2'], logger, middleware: [measureInvocations, ...(opts.middleware ?? [])] });
     const fake = await startFakeSlack();
     const approvals = opts.approvalsChannel === undefined ? APPROVALS : (opts.approvalsChannel ?? undefined);
     const slack = await startSlack({

@@ -36,18 +36,26 @@ describe('parseSlackPayload', () => {
   it('turns a slash command into a command invocation', () => {
     expect(parseSlackPayload(slash)).toEqual({
       kind: 'command',
-      invocation: { kind: 'command', user: { platform: 'slack', workspace: 'T1', userId: 'U1', name: 'alice' }, where: { workspace: 'T1', channelId: 'C1' }, command: 'apikey', text: 'delete k-1' },
-      deliveryKey: 'command:1.2.3',
+      invocation: { kind: 'command', user: { platform: 'slack', workspace: 'T1', userId: 'U1', name: 'alice' }, where: { workspace: 'T1', channelId: 'C1' }, command: 'apikey', text: 'delete k-1', mentions: {}, deliveryId: 'command:1.2.3' },
       triggerId: '1.2.3',
       responseUrl: 'https://hooks.slack.com/commands/T1/1/x',
+    });
+  });
+
+  it('writes Slack’s mentions as the core’s @name, with the user each names beside the text', () => {
+    const parsed = parseSlackPayload({ ...slash, text: 'list <@U2|bob> <@U3> <@U4|Bob Smith>' });
+    expect(parsed).toMatchObject({
+      invocation: {
+        text: 'list @bob @U3 @U4',
+        mentions: { bob: { userId: 'U2', name: 'bob' }, U3: { userId: 'U3' }, U4: { userId: 'U4', name: 'Bob Smith' } },
+      },
     });
   });
 
   it('turns a button click into a click invocation and remembers the message it sits on', () => {
     expect(parseSlackPayload(click)).toEqual({
       kind: 'click',
-      invocation: { kind: 'click', user: { platform: 'slack', workspace: 'T1', userId: 'U1', name: 'alice' }, where: { workspace: 'T1', channelId: 'C1' }, actionId: 'c:p1:ok' },
-      deliveryKey: 'click:4.5.6',
+      invocation: { kind: 'click', user: { platform: 'slack', workspace: 'T1', userId: 'U1', name: 'alice' }, where: { workspace: 'T1', channelId: 'C1' }, actionId: 'c:p1:ok', deliveryId: 'click:4.5.6', messageIsPrivate: true },
       responseUrl: 'https://hooks.slack.com/actions/T1/1/y',
       message: { channelId: 'C1', ts: '111.222', ephemeral: true },
     });
