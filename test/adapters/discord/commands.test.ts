@@ -49,7 +49,7 @@ test('a string option cannot smuggle in another argument', async () => {
   expect(r.content.split('\n')[0]).toBe('`64G cpu=999` is not an amount of memory; write it like 64G or 65536M.');
   expect(h.fake.publicMessages()).toHaveLength(before);
   const link = await say(alice, 'tenant', 'link', { user: dave, member: 'dave admin' });
-  expect(link.content.split('\n')[0]).toBe('Member `dave␣admin` is not a member name (letters, digits, . _ - @).');
+  expect(link.content.split('\n')[0]).toBe('Member `dave admin` is not a member name (letters, digits, . _ - @).');
 });
 
 test('a bare memory number is an error that says so', async () => {
