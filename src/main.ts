@@ -1,10 +1,11 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
 import { discordEnabled, loadConfig, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, logFile, type Logger } from './log.js';
 import { openStore, sqlitePath, type Store } from './store/index.js';
+import { usage } from './usage.js';
 
 interface Running {
   stop(): Promise<void>;
@@ -23,11 +24,14 @@ async function openBackend(config: Config, store: Store, logger: Logger): Promis
 }
 
 /** config → store → backend → core → adapters; SIGTERM ends it all within 10 s. */
-async function main(): Promise<void> {
+async function main(args: string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) return void process.stdout.write(usage());
+  if (args.length > 0) throw new Error(`unknown argument ${args[0]}: the bot is configured by environment variables (npm start -- --help)`);
   const config = loadConfig();
   const useShell = !slackEnabled(config) && !discordEnabled(config);
-  // The shell owns the terminal: logs go to stderr there, and only warnings unless asked.
-  const logger = createLogger(useShell && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL);
+  // The shell owns the terminal: its logs go to a file, so that none lands between a prompt and a reply.
+  const logPath = config.LOG_FILE ?? (useShell ? join(dataDir(config), 'twcc-chatops.log') : undefined);
+  const logger = createLogger(config.LOG_LEVEL, logPath ? logFile(logPath) : process.stderr, config.LOG_FORMAT);
   const store = await openStore(config.STORE_URL);
   const backend = await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
@@ -57,14 +61,14 @@ async function main(): Promise<void> {
   }
   if (useShell) {
     const { runShell } = await import('../adapters/shell/index.js');
-    await runShell({ core, store, input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
+    await runShell({ core, store, input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY), backend: { name: backend.name, project: config.TWCC_PROJECT ?? 'LOCAL' } });
     await shutdown(0);
   } else {
     logger.info({ slack: slackEnabled(config), discord: discordEnabled(config), backend: backend.name, store: store.kind }, 'twcc-chatops ready');
   }
 }
 
-main().catch((err: unknown) => {
+main(process.argv.slice(2)).catch((err: unknown) => {
   process.stderr.write(`twcc-chatops could not start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -13,13 +13,30 @@ export interface ShellOptions {
   output: NodeJS.WritableStream;
   /** Prompts are shown only to a person at a terminal, not to a pipe. */
   interactive: boolean;
+  /** What the commands act on: the greeting tells the user, since what to do first differs. */
+  backend: { name: 'local' | 'twcc'; project?: string };
 }
 
-const FIRST_START_HINT = [
-  'twcc-chatops shell, on the embedded registry. You are local:admin, a tenant admin.',
-  'Try `/apikey create`, `/tenant link @alice alice`, then `/as alice`. Buttons show as [1] Label: type the number to click.',
+const BUTTONS_AND_HELP = [
+  'Buttons show as [1] Label: type the number to click.',
   '`/help` lists every command; `exit` or Ctrl-D leaves. State is kept in the store between runs.',
 ];
+
+/** The first-start greeting: true for the backend in use (on TWCC nobody is linked or admin yet). */
+function firstStartHint(backend: ShellOptions['backend']): string[] {
+  if (backend.name === 'twcc') {
+    return [
+      `twcc-chatops shell, on the TWCC API (project ${backend.project ?? '?'}). You are local:admin, not linked to a TWCC member yet.`,
+      'Run `/tenant login`, then paste your own TWCC API key: your role comes from TWCC. `/as <name>` switches to another chat user.',
+      ...BUTTONS_AND_HELP,
+    ];
+  }
+  return [
+    'twcc-chatops shell, on the embedded registry. You are local:admin, a tenant admin.',
+    'Try `/apikey create`, `/tenant link @alice alice`, then `/as alice`.',
+    ...BUTTONS_AND_HELP,
+  ];
+}
 
 const WHERE = { workspace: 'local', channelId: 'shell' };
 const COMMAND = /^\/(apikey|quota|tenant)(?:\s+(.*))?$/s;
@@ -28,7 +45,7 @@ const COMMAND = /^\/(apikey|quota|tenant)(?:\s+(.*))?$/s;
  * The terminal adapter: commands typed as in Slack, buttons clicked by number, `/as <name>` to act
  * as someone else. Works the same with a pipe, so it can be scripted.
  */
-export async function runShell({ core, store, input, output, interactive }: ShellOptions): Promise<void> {
+export async function runShell({ core, store, input, output, interactive, backend }: ShellOptions): Promise<void> {
   let acting = 'admin';
   let buttons: Button[] = [];
   const write = (s: string) => output.write(`${s}\n`);
@@ -48,7 +65,7 @@ export async function runShell({ core, store, input, output, interactive }: Shel
 
   const meta = store.ns<boolean>('meta');
   if (!(await meta.get('shell.started'))) {
-    FIRST_START_HINT.forEach((l) => write(l));
+    firstStartHint(backend).forEach((l) => write(l));
     await meta.set('shell.started', true);
   } else {
     write(`twcc-chatops shell: you are local:${acting}. \`/help\` lists the commands.`);
