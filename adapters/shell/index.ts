@@ -14,7 +14,7 @@ export interface ShellOptions {
   /** Prompts are shown only to a person at a terminal, not to a pipe. */
   interactive: boolean;
   /** What the commands act on: the greeting tells the user, since what to do first differs. */
-  backend: { name: 'local' | 'twcc'; project?: string };
+  backend: { name: 'local' | 'twcc'; project: string };
 }
 
 const BUTTONS_AND_HELP = [
@@ -26,7 +26,7 @@ const BUTTONS_AND_HELP = [
 function firstStartHint(backend: ShellOptions['backend']): string[] {
   if (backend.name === 'twcc') {
     return [
-      `twcc-chatops shell, on the TWCC API (project ${backend.project ?? '?'}). You are local:admin, not linked to a TWCC member yet.`,
+      `twcc-chatops shell, on the TWCC API (project ${backend.project}). You are local:admin, not linked to a TWCC member yet.`,
       'Run `/tenant login`, then paste your own TWCC API key: your role comes from TWCC. `/as <name>` switches to another chat user.',
       ...BUTTONS_AND_HELP,
     ];
