@@ -34,6 +34,8 @@ export const ConfigSchema = z.object({
   APPROVALS_CHANNEL: optional,
   DISCORD_APPROVALS_CHANNEL: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  LOG_FILE: optional,
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

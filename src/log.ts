@@ -1,6 +1,10 @@
 import { pino, type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 export type { Logger } from 'pino';
+
+/** `json`: one JSON object a line, for log collectors; `pretty`: coloured lines for a person. */
+export type LogFormat = 'json' | 'pretty';
 
 /** Field names whose values are secrets wherever they appear in a log object. */
 export const REDACTED_PATHS = [
@@ -20,9 +24,24 @@ export const REDACTED_PATHS = [
   '*.reply',
 ];
 
-/** The process logger: JSON lines on stderr (stdout belongs to the shell adapter), secrets redacted. */
-export function createLogger(level: string, destination: NodeJS.WritableStream = process.stderr): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination as never);
+/**
+ * The process logger, secrets redacted: JSON lines on stderr by default (stdout belongs to the shell
+ * adapter). `pretty` formats each line after redaction, synchronously, so nothing is lost on exit.
+ */
+export function createLogger(level: string, destination: NodeJS.WritableStream = process.stderr, format: LogFormat = 'json'): Logger {
+  const out = format === 'pretty' ? prettyStream(destination) : destination;
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, out as never);
+}
+
+/** A log file, appended to (its folder is created), written synchronously. */
+export function logFile(path: string): NodeJS.WritableStream {
+  return pino.destination({ dest: path, mkdir: true, append: true, sync: true }) as unknown as NodeJS.WritableStream;
+}
+
+function prettyStream(destination: NodeJS.WritableStream): { write(line: string): void } {
+  const colorize = (destination as { isTTY?: boolean }).isTTY === true;
+  const format = prettyFactory({ colorize, translateTime: 'SYS:standard', ignore: 'pid,hostname' });
+  return { write: (line: string) => void destination.write(format(line)) };
 }
 
 /** For cores built without a logger (tests, tools). */

@@ -1,13 +1,14 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
 import { discordEnabled, loadConfig, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
 import type { ShellAdapter } from '../adapters/shell/index.js';
 import type { Adapter } from './core/outcome.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, logFile, type Logger } from './log.js';
 import { measureInvocations } from './metrics.js';
 import { openStore, sqlitePath, type Store } from './store/index.js';
+import { usage } from './usage.js';
 
 /** Where generated files (the encryption key) live: beside the SQLite file, else ./data. */
 export function dataDir(config: Config): string {
@@ -30,11 +31,14 @@ async function firstShellStart(store: Store): Promise<boolean> {
 }
 
 /** config → store → backend → core → adapters; SIGTERM ends it all within 10 s. */
-async function main(): Promise<void> {
+async function main(args: string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) return void process.stdout.write(usage());
+  if (args.length > 0) throw new Error(`unknown argument ${args[0]}: the bot is configured by environment variables (npm start -- --help)`);
   const config = loadConfig();
   const useShell = !slackEnabled(config) && !discordEnabled(config);
-  // The shell owns the terminal: logs go to stderr there, and only warnings unless asked.
-  const logger = createLogger(useShell && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL);
+  // The shell owns the terminal: its logs go to a file, so that none lands between a prompt and a reply.
+  const logPath = config.LOG_FILE ?? (useShell ? join(dataDir(config), 'twcc-chatops.log') : undefined);
+  const logger = createLogger(config.LOG_LEVEL, logPath ? logFile(logPath) : process.stderr, config.LOG_FORMAT);
   const store = await openStore(config.STORE_URL);
   const backend = await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
@@ -53,7 +57,9 @@ async function main(): Promise<void> {
   if (useShell) {
     const { createShellAdapter } = await import('../adapters/shell/index.js');
     const interactive = Boolean(process.stdin.isTTY);
-    shell = createShellAdapter({ core, firstStart: await firstShellStart(store), input: process.stdin, output: process.stdout, interactive });
+    const firstStart = await firstShellStart(store);
+    const about = { name: backend.name, project: config.TWCC_PROJECT ?? 'LOCAL' };
+    shell = createShellAdapter({ core, firstStart, input: process.stdin, output: process.stdout, interactive, backend: about });
     adapters.push(shell);
   }
 
@@ -83,7 +89,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+main(process.argv.slice(2)).catch((err: unknown) => {
   process.stderr.write(`twcc-chatops could not start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

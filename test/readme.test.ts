@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema, loadConfig } from '../src/config.js';
+import { metrics } from '../src/metrics.js';
 
 const readme = readFileSync('README.md', 'utf8');
 const configSection = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Layout'));
@@ -24,5 +25,26 @@ describe('README', () => {
       expect(row, name).toBeDefined();
       expect(row!, name).toContain(`\`${value}\``);
     }
+  });
+
+  it('names every metric of src/metrics.ts with its labels', () => {
+    const section = readme.slice(readme.indexOf('## Metrics and health'), readme.indexOf('## Backing up'));
+    const ours = metrics.getMetricsAsArray().filter((m) => m.name.startsWith('chatops_'));
+    expect(ours.length).toBeGreaterThan(0);
+    for (const metric of ours) {
+      const row = section.split('\n').find((l) => l.startsWith(`| \`${metric.name}\` |`));
+      expect(row, metric.name).toBeDefined();
+      const labels = (metric as unknown as { labelNames: string[] }).labelNames;
+      expect(labels.length, metric.name).toBeGreaterThan(0);
+      for (const label of labels) expect(row!.split('|')[3], `${metric.name} ${label}`).toContain(`\`${label}\``);
+    }
+  });
+
+  it('has the sections a user looks for', () => {
+    for (const heading of ['## Running the tests', '## Logs', '## Metrics and health', '## Backing up and restoring the store', '## Upgrading']) {
+      expect(readme).toContain(`\n${heading}\n`);
+    }
+    expect(readme).toContain('LOG_FORMAT=pretty');
+    expect(readme).toContain('`GET /readyz` | readiness: the store answers and each enabled platform is connected; 503 otherwise');
   });
 });

@@ -1,7 +1,8 @@
 /**
- * `npm run discord:register -- [--guild ID]`: puts `/apikey`, `/quota` and `/tenant` on the
- * application, built from the command specs. With `--guild` they are guild commands (at once, for
- * testing); without, global commands. A PUT replaces the whole set, so removed commands go too.
+ * `npm run discord:register -- [--guild ID] [--print] [--help]`: puts `/apikey`, `/quota` and
+ * `/tenant` on the application, built from the command specs. With `--guild` they are guild commands
+ * (at once, for testing); without, global commands. A PUT replaces the whole set, so removed
+ * commands go too. `--print` shows the JSON instead, with no token needed.
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,13 +24,39 @@ export async function registerCommands({ token, applicationId, apiUrl, guildId }
   return (await rest.put(route, { body: buildCommands() })) as RESTPutAPIApplicationCommandsResult;
 }
 
+const USAGE = `Usage: npm run discord:register -- [--guild <server id>] [--print] [--help]
+
+Registers /apikey, /quota and /tenant (built from the command specs) with the Discord application
+of DISCORD_TOKEN and DISCORD_APPLICATION_ID (environment or .env).
+
+  --guild <id>  register on one server (guild): the commands appear at once. The id is a Discord
+                snowflake of 17 to 20 digits: turn on Developer Mode (User Settings → Advanced),
+                then right-click the server → Copy Server ID.
+                Without --guild the commands are global and can take up to an hour to appear.
+  --print       print the registration JSON and exit; no token needed.
+  --help        this text.
+`;
+
+/** A Discord id: a snowflake, 17 to 20 decimal digits. */
+const SNOWFLAKE = /^\d{17,20}$/;
+
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { guild: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { guild: { type: 'string' }, print: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return void process.stdout.write(USAGE);
+  if (values.print) return void process.stdout.write(`${JSON.stringify(buildCommands(), null, 2)}\n`);
+  if (values.guild !== undefined && !SNOWFLAKE.test(values.guild)) {
+    throw new Error(
+      `--guild takes a server (guild) id, a Discord snowflake of 17 to 20 digits, not ${JSON.stringify(values.guild)}. ` +
+        'Turn on Developer Mode (User Settings → Advanced), then right-click the server → Copy Server ID.',
+    );
+  }
   const config = loadConfig();
   if (!config.DISCORD_TOKEN || !config.DISCORD_APPLICATION_ID) {
     throw new Error('set DISCORD_TOKEN and DISCORD_APPLICATION_ID (environment or .env)');
   }
-  if (values.guild !== undefined && !/^\d{5,25}$/.test(values.guild)) throw new Error(`--guild takes a guild id (digits), not ${values.guild}`);
   const registered = await registerCommands({
     token: config.DISCORD_TOKEN,
     applicationId: config.DISCORD_APPLICATION_ID,
@@ -42,7 +69,9 @@ async function main(argv: string[]): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main(process.argv.slice(2)).catch((err: unknown) => {
-    process.stderr.write(`discord:register failed: ${summarizeDiscordError(err).message}\n`);
+    // parseArgs' own errors (an unknown option, a missing value) carry a code and no secret.
+    const usage = (err as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS') ? ' (npm run discord:register -- --help)' : '';
+    process.stderr.write(`discord:register failed: ${summarizeDiscordError(err).message}${usage}\n`);
     process.exit(1);
   });
 }

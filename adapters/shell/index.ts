@@ -13,13 +13,30 @@ export interface ShellOptions {
   output: NodeJS.WritableStream;
   /** Prompts are shown only to a person at a terminal, not to a pipe. */
   interactive: boolean;
+  /** What the commands act on: the greeting tells the user, since what to do first differs. */
+  backend: { name: 'local' | 'twcc'; project: string };
 }
 
-const FIRST_START_HINT = [
-  'twcc-chatops shell, on the embedded registry. You are local:admin, a tenant admin.',
-  'Try `/apikey create`, `/tenant link @alice alice`, then `/as alice`. Buttons show as [1] Label: type the number to click.',
+const BUTTONS_AND_HELP = [
+  'Buttons show as [1] Label: type the number to click.',
   '`/help` lists every command; `exit` or Ctrl-D leaves. State is kept in the store between runs.',
 ];
+
+/** The first-start greeting: true for the backend in use (on TWCC nobody is linked or admin yet). */
+function firstStartHint(backend: ShellOptions['backend']): string[] {
+  if (backend.name === 'twcc') {
+    return [
+      `twcc-chatops shell, on the TWCC API (project ${backend.project}). You are local:admin, not linked to a TWCC member yet.`,
+      'Run `/tenant login`, then paste your own TWCC API key: your role comes from TWCC. `/as <name>` switches to another chat user.',
+      ...BUTTONS_AND_HELP,
+    ];
+  }
+  return [
+    'twcc-chatops shell, on the embedded registry. You are local:admin, a tenant admin.',
+    'Try `/apikey create`, `/tenant link @alice alice`, then `/as alice`.',
+    ...BUTTONS_AND_HELP,
+  ];
+}
 
 const WHERE = { workspace: 'local', channelId: 'shell' };
 const COMMAND = /^\/(apikey|quota|tenant)(?:\s+(.*))?$/s;
@@ -59,7 +76,7 @@ export function createShellAdapter(opts: ShellOptions): ShellAdapter {
   };
 }
 
-function shellLoop({ core, firstStart, input, output, interactive }: ShellOptions, onStop: (stop: () => void) => void): { messenger: Messenger; loop: () => Promise<void> } {
+function shellLoop({ core, firstStart, input, output, interactive, backend }: ShellOptions, onStop: (stop: () => void) => void): { messenger: Messenger; loop: () => Promise<void> } {
   let acting = 'admin';
   let buttons: Button[] = [];
   const write = (s: string) => output.write(`${s}\n`);
@@ -78,7 +95,7 @@ function shellLoop({ core, firstStart, input, output, interactive }: ShellOption
   };
 
   const loop = async () => {
-    if (firstStart) FIRST_START_HINT.forEach((l) => write(l));
+    if (firstStart) firstStartHint(backend).forEach((l) => write(l));
     else write(`twcc-chatops shell: you are local:${acting}. \`/help\` lists the commands.`);
 
     const rl = createInterface({ input, terminal: false });

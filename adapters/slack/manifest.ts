@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { commandSpecs, type CommandSpec } from '../../src/core/specs/index.js';
 
 /** The request URL manifest.yml carries; replace its host with yours when creating the app. */
@@ -52,11 +53,17 @@ export function buildManifest(specs: readonly CommandSpec[], opts: ManifestOptio
   };
 }
 
-const HEADER = [
+const GENERATED = [
   '# Slack app manifest for twcc-chatops, generated from src/core/specs by adapters/slack/manifest.ts.',
   '# Do not edit by hand: change the specs, then run `npx tsx adapters/slack/manifest.ts --write`.',
-  '# HTTP: replace chatops.example.com with your host. Socket Mode: `--socket-mode` (see the README).',
 ];
+
+/** The comment on top says how the manifest reaches the bot, and only what holds for that output. */
+function header(opts: ManifestOptions): string[] {
+  if (opts.socketMode) return [...GENERATED, '# Socket Mode: events come over a WebSocket opened with SLACK_APP_TOKEN; no public URL is needed.'];
+  if (opts.requestUrl) return [...GENERATED, `# HTTP: Slack sends slash commands and interactions to ${opts.requestUrl}.`];
+  return [...GENERATED, '# HTTP: replace chatops.example.com with your host. Socket Mode: `--socket-mode` (see the README).'];
+}
 
 /** Block-style YAML; every string double-quoted (a JSON string is a valid YAML double-quoted scalar). */
 function emit(value: Yaml, indent: string): string[] {
@@ -79,21 +86,83 @@ function emit(value: Yaml, indent: string): string[] {
 
 const scalar = (v: string | number | boolean): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
-export function manifestYaml(manifest: { [key: string]: Yaml }): string {
-  return [...HEADER, ...emit(manifest, ''), ''].join('\n');
+/** The YAML text; pass the options the manifest was built with, for the matching header. */
+export function manifestYaml(manifest: { [key: string]: Yaml }, opts: ManifestOptions = {}): string {
+  return [...header(opts), ...emit(manifest, ''), ''].join('\n');
+}
+
+const USAGE = `Usage: npx tsx adapters/slack/manifest.ts [--url https://host | --socket-mode | --write | --help]
+
+Prints a Slack app manifest built from the command specs, to paste into
+https://api.slack.com/apps → Create New App → From an app manifest.
+
+  --url https://host  HTTP: Slack sends commands and clicks to https://host/slack/events
+                      (a URL with a path other than / is used as it is).
+  --socket-mode       Socket Mode (SLACK_APP_TOKEN): no public URL needed.
+  --write             refresh the generic manifest.yml of the repository (npm run slack:manifest).
+  --help              this text.
+With no flag: the manifest with the placeholder host chatops.example.com.
+`;
+
+/** What the command line asked for, or the words that say what is wrong with it. */
+export type ManifestCommand =
+  | { kind: 'help' }
+  | { kind: 'write' }
+  | { kind: 'print'; options: ManifestOptions }
+  | { kind: 'error'; message: string };
+
+/** `--url https://host` → `https://host/slack/events`; anything but an https URL is refused. */
+export function requestUrlFrom(raw: string): { ok: true; value: string } | { ok: false; detail: string } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, detail: `--url takes an https URL such as https://chatops.example.com, not ${JSON.stringify(raw)}` };
+  }
+  if (url.protocol !== 'https:') return { ok: false, detail: `--url must be https (Slack only calls HTTPS endpoints), not ${url.protocol.slice(0, -1)}` };
+  if (url.search || url.hash || url.username || url.password) return { ok: false, detail: '--url takes a plain https URL: no query, fragment or credentials' };
+  return { ok: true, value: url.pathname === '/' ? `${url.origin}/slack/events` : url.href };
+}
+
+export function parseManifestArgs(args: string[]): ManifestCommand {
+  let values: { url?: string | undefined; 'socket-mode'?: boolean | undefined; write?: boolean | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { url: { type: 'string' }, 'socket-mode': { type: 'boolean' }, write: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (err) {
+    return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+  }
+  if (values.help) return { kind: 'help' };
+  const socketMode = values['socket-mode'] ?? false;
+  if (values.write) {
+    if (socketMode || values.url !== undefined) return { kind: 'error', message: '--write keeps manifest.yml generic: leave out --socket-mode and --url, and paste the printed manifest into Slack instead' };
+    return { kind: 'write' };
+  }
+  if (socketMode && values.url !== undefined) return { kind: 'error', message: 'Socket Mode needs no URL: use --socket-mode or --url, not both' };
+  if (values.url === undefined) return { kind: 'print', options: { socketMode } };
+  const url = requestUrlFrom(values.url);
+  return url.ok ? { kind: 'print', options: { requestUrl: url.value } } : { kind: 'error', message: url.detail };
 }
 
 // `npx tsx adapters/slack/manifest.ts --write` refreshes manifest.yml; with `--socket-mode` or
-// `--url https://host/slack/events` it prints a manifest tailored to paste into Slack instead.
+// `--url https://host` it prints a manifest tailored to paste into Slack instead.
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const args = process.argv.slice(2);
-  const urlAt = args.indexOf('--url');
-  const requestUrl = urlAt >= 0 ? args[urlAt + 1] : undefined;
-  const socketMode = args.includes('--socket-mode');
-  if (args.includes('--write')) {
-    if (socketMode || requestUrl) throw new Error('--write keeps manifest.yml generic: leave out --socket-mode and --url');
-    writeFileSync('manifest.yml', manifestYaml(buildManifest(commandSpecs)));
-  } else {
-    process.stdout.write(manifestYaml(buildManifest(commandSpecs, { socketMode, ...(requestUrl ? { requestUrl } : {}) })));
+  const command = parseManifestArgs(process.argv.slice(2));
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(USAGE);
+      break;
+    case 'write':
+      writeFileSync('manifest.yml', manifestYaml(buildManifest(commandSpecs)));
+      break;
+    case 'print':
+      process.stdout.write(manifestYaml(buildManifest(commandSpecs, command.options), command.options));
+      break;
+    case 'error':
+      process.stderr.write(`slack manifest: ${command.message} (--help shows the flags)\n`);
+      process.exitCode = 2;
+      break;
   }
 }

@@ -138,3 +138,40 @@ describe('npm run discord:register', () => {
     expect(failed).toMatchObject({ code: 1, stderr: 'discord:register failed: set DISCORD_TOKEN and DISCORD_APPLICATION_ID (environment or .env)\n' });
   });
 });
+
+describe('npm run discord:register: help, print and bad arguments, with no token', () => {
+  const npmRun = (...args: string[]) =>
+    promisify(execFile)('npm', ['run', '--silent', 'discord:register', '--', ...args], { env: { PATH: process.env.PATH ?? '' } }).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  test('--help explains the flags and where a server id comes from, and exits 0', async () => {
+    const { stdout, stderr } = await npmRun('--help');
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^Usage: npm run discord:register -- \[--guild <server id>\] \[--print\] \[--help\]$/m);
+    expect(stdout).toContain('a Discord\n                snowflake of 17 to 20 digits');
+    expect(stdout).toMatch(/--print +print the registration JSON and exit; no token needed\./);
+  });
+
+  test('--print writes the registration JSON the specs build', async () => {
+    const { stdout, stderr } = await npmRun('--print');
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(buildCommands())));
+  });
+
+  test('--guild 5 says that a guild id is a snowflake of 17 to 20 digits', async () => {
+    const failed = await npmRun('--guild', '5');
+    expect(failed).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        'discord:register failed: --guild takes a server (guild) id, a Discord snowflake of 17 to 20 digits, not "5". ' +
+        'Turn on Developer Mode (User Settings → Advanced), then right-click the server → Copy Server ID.\n',
+    });
+  });
+
+  test('an unknown flag or a --guild without its id points at --help', async () => {
+    expect(await npmRun('--global')).toMatchObject({ code: 1, stderr: "discord:register failed: Unknown option '--global' (npm run discord:register -- --help)\n" });
+    expect(await npmRun('--guild')).toMatchObject({ code: 1, stderr: "discord:register failed: Option '--guild <value>' argument missing (npm run discord:register -- --help)\n" });
+  });
+});

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { buildManifest, manifestYaml } from '../../../adapters/slack/manifest.js';
+import { buildManifest, manifestYaml, parseManifestArgs } from '../../../adapters/slack/manifest.js';
 import { commandSpecs } from '../../../src/core/specs/index.js';
 
 type Node = string | number | boolean | Node[] | { [key: string]: Node };
@@ -83,5 +85,52 @@ describe('manifest.yml', () => {
     const socket = buildManifest(commandSpecs, { socketMode: true });
     expect(JSON.stringify(socket)).not.toContain('https://');
     expect(socket.settings).toMatchObject({ socket_mode_enabled: true, interactivity: { is_enabled: true } });
+  });
+});
+
+describe('the manifest tool’s command line', () => {
+  const tool = (...args: string[]) =>
+    promisify(execFile)('node_modules/.bin/tsx', ['adapters/slack/manifest.ts', ...args]).catch((e: { code: number; stdout: string; stderr: string }) => e);
+
+  it('--url https://host points commands and interactivity at https://host/slack/events', async () => {
+    const { stdout, stderr } = await tool('--url', 'https://bot.example.org');
+    expect(stderr).toBe('');
+    const printed = readYaml(stdout) as typeof manifest & { settings: { interactivity: { request_url: string } } };
+    expect(new Set(printed.features.slash_commands.map((c) => (c as unknown as { url: string }).url))).toEqual(new Set(['https://bot.example.org/slack/events']));
+    expect(printed.settings.interactivity.request_url).toBe('https://bot.example.org/slack/events');
+    expect(stdout).toContain('# HTTP: Slack sends slash commands and interactions to https://bot.example.org/slack/events.');
+    expect(stdout).not.toContain('chatops.example.com');
+  });
+
+  it('keeps a path given with --url, and refuses anything but a plain https URL', () => {
+    expect(parseManifestArgs(['--url', 'https://proxy.example.org:8443/twcc/slack/events'])).toEqual({ kind: 'print', options: { requestUrl: 'https://proxy.example.org:8443/twcc/slack/events' } });
+    expect(parseManifestArgs(['--url', 'http://bot.example.org'])).toEqual({ kind: 'error', message: '--url must be https (Slack only calls HTTPS endpoints), not http' });
+    expect(parseManifestArgs(['--url', 'bot.example.org'])).toEqual({ kind: 'error', message: '--url takes an https URL such as https://chatops.example.com, not "bot.example.org"' });
+    expect(parseManifestArgs(['--url', 'https://bot.example.org/?token=1'])).toEqual({ kind: 'error', message: '--url takes a plain https URL: no query, fragment or credentials' });
+    expect(parseManifestArgs(['--url', 'https://a.example.org', '--socket-mode'])).toEqual({ kind: 'error', message: 'Socket Mode needs no URL: use --socket-mode or --url, not both' });
+  });
+
+  it('--socket-mode prints no request URL and no HTTP advice', async () => {
+    const { stdout } = await tool('--socket-mode');
+    expect(stdout).not.toContain('https://');
+    expect(stdout).not.toMatch(/^# HTTP/m);
+    expect(stdout).toContain('# Socket Mode: events come over a WebSocket opened with SLACK_APP_TOKEN; no public URL is needed.');
+    expect(readYaml(stdout)).toEqual(buildManifest(commandSpecs, { socketMode: true }));
+  });
+
+  it('answers a missing --url value, an unknown flag and --write --socket-mode with a message and exit code 2, no stack trace', async () => {
+    expect(await tool('--url')).toMatchObject({ code: 2, stdout: '', stderr: "slack manifest: Option '--url <value>' argument missing (--help shows the flags)\n" });
+    expect(await tool('--socketmode')).toMatchObject({ code: 2, stdout: '', stderr: "slack manifest: Unknown option '--socketmode' (--help shows the flags)\n" });
+    expect(await tool('--write', '--socket-mode')).toMatchObject({
+      code: 2,
+      stderr: 'slack manifest: --write keeps manifest.yml generic: leave out --socket-mode and --url, and paste the printed manifest into Slack instead (--help shows the flags)\n',
+    });
+  });
+
+  it('--help lists the flags and exits 0', async () => {
+    const { stdout, stderr } = await tool('--help');
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^Usage: npx tsx adapters\/slack\/manifest\.ts \[--url https:\/\/host \| --socket-mode \| --write \| --help\]$/m);
+    for (const flag of ['--url https://host', '--socket-mode', '--write', '--help']) expect(stdout).toMatch(new RegExp(`^  ${flag.replace(/[/.]/g, '\\$&')} +\\S`, 'm'));
   });
 });

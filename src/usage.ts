@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { ConfigSchema, type Config } from './config.js';
+
+/** One line per variable; typed by the schema, so a new variable does not compile until it is described. */
+const MEANING: Record<keyof Config, string> = {
+  SLACK_BOT_TOKEN: 'Slack bot token (xoxb-…); with SLACK_SIGNING_SECRET enables Slack',
+  SLACK_SIGNING_SECRET: 'Slack signing secret; with SLACK_BOT_TOKEN enables Slack over HTTP',
+  SLACK_APP_TOKEN: 'Slack app-level token (xapp-…): Socket Mode instead of HTTP',
+  SLACK_API_URL: 'Slack Web API base',
+  DISCORD_TOKEN: 'Discord bot token; with DISCORD_APPLICATION_ID enables Discord',
+  DISCORD_APPLICATION_ID: 'Discord application id',
+  DISCORD_API_URL: 'Discord REST base',
+  PORT: 'HTTP port: Slack events, /healthz, /readyz, /metrics',
+  BACKEND: 'local: the embedded registry; twcc: the TWCC API',
+  TWCC_API_URL: 'TWCC API gateway',
+  TWCC_PROJECT: 'the project’s plan code (e.g. GOV108009); required with BACKEND=twcc',
+  TWCC_VCS_SITE: 'x-api-host of the VCS site',
+  TWCC_CCS_SITE: 'x-api-host of the CCS site',
+  TWCC_QUOTA_WRITE: 'on: approved quota changes are applied through TWCC; off: done on the portal',
+  STORE_URL: 'sqlite://path, redis://…, postgres://…',
+  ENCRYPTION_KEY: '32 bytes, base64, for stored TWCC credentials (unset: generated once into the data folder)',
+  ADMINS: 'bootstrap admins, e.g. slack:U123,discord:456',
+  APPROVALS_CHANNEL: 'Slack channel id for approval requests (unset: where the request was typed)',
+  DISCORD_APPROVALS_CHANNEL: 'Discord channel id for approval requests (unset: where the request was typed)',
+  LOG_LEVEL: 'pino log level',
+  LOG_FORMAT: 'json: one JSON object a line; pretty: readable lines (pino-pretty)',
+  LOG_FILE: 'append logs to this file (unset: stderr; the shell logs to data/twcc-chatops.log)',
+};
+
+/** Walks through defaults, optionals and pipes to the enum inside, if any. */
+function choicesOf(type: z.ZodType): readonly string[] | undefined {
+  let current: z.ZodType | undefined = type;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof z.ZodEnum) return current.options as string[];
+    const def = current._zod.def as { innerType?: z.ZodType; in?: z.ZodType };
+    current = def.innerType ?? def.in;
+  }
+  return undefined;
+}
+
+/** The value the schema gives an unset variable, or undefined when it stays unset. */
+function defaultOf(type: z.ZodType): string | undefined {
+  const parsed = type.safeParse(undefined);
+  if (!parsed.success || parsed.data === undefined) return undefined;
+  const value = parsed.data;
+  if (Array.isArray(value)) return value.length ? value.join(',') : undefined;
+  return String(value);
+}
+
+/** Every variable of src/config.ts with its choices, default and meaning: the `--help` table. */
+export function configurationLines(): string[] {
+  const shape = ConfigSchema.shape as Record<keyof Config, z.ZodType>;
+  const names = Object.keys(shape) as (keyof Config)[];
+  const width = Math.max(...names.map((n) => n.length)) + 2;
+  return names.map((name) => {
+    const type = shape[name];
+    const choices = choicesOf(type);
+    const fallback = defaultOf(type);
+    const facts = [choices?.join(' | '), fallback !== undefined ? `default ${fallback}` : undefined].filter(Boolean).join('; ');
+    return `  ${name.padEnd(width)}${MEANING[name]}${facts ? ` (${facts})` : ''}`;
+  });
+}
+
+/** What `npm start -- --help` prints. */
+export function usage(): string {
+  return [
+    'twcc-chatops: TWCC API keys and quotas from Slack, Discord or a terminal.',
+    '',
+    'Usage: npm start [-- --help]',
+    '',
+    'Modes, chosen by the environment:',
+    '  shell    no Slack or Discord token set: a prompt on this terminal; input can be piped.',
+    '           You start as local:admin; `/help` lists the commands. Logs go to LOG_FILE, else',
+    '           to twcc-chatops.log in the data folder (beside the SQLite file, or ./data).',
+    '  slack    SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: HTTP on PORT (/slack/events);',
+    '           with SLACK_APP_TOKEN too, Socket Mode.',
+    '  discord  DISCORD_TOKEN and DISCORD_APPLICATION_ID: the Discord gateway.',
+    '  Slack and Discord can run in the same process; logs then go to stderr unless LOG_FILE is set.',
+    '',
+    'Configuration (environment variables; a .env file in the working folder is read, the environment wins):',
+    ...configurationLines(),
+    '',
+    'Set-up tools: npx tsx adapters/slack/manifest.ts --help; npm run discord:register -- --help.',
+    '',
+  ].join('\n');
+}
