@@ -4,6 +4,7 @@ import type { Backend } from './backends/port.js';
 import { discordEnabled, loadConfig, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
 import { createLogger, type Logger } from './log.js';
+import { formatProblem, StartupError } from './startup/problem.js';
 import { openStore, sqlitePath, type Store } from './store/index.js';
 
 interface Running {
@@ -64,7 +65,9 @@ async function main(): Promise<void> {
   }
 }
 
+// One line per problem, each naming the variable and the fix.
 main().catch((err: unknown) => {
-  process.stderr.write(`twcc-chatops could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  const lines = err instanceof StartupError ? err.problems.map(formatProblem) : [err instanceof Error ? err.message : String(err)];
+  for (const line of lines) process.stderr.write(`twcc-chatops could not start: ${line}\n`);
   process.exit(1);
 });
