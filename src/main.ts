@@ -4,8 +4,11 @@ import type { Backend } from './backends/port.js';
 import { discordEnabled, loadConfig, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
 import { createLogger, type Logger } from './log.js';
-import { formatProblem, StartupError } from './startup/problem.js';
-import { openStore, sqlitePath, type Store } from './store/index.js';
+import { checkPortFree } from './startup/port-free.js';
+import { checkSlackAuth } from './startup/slack-auth.js';
+import { describeStartFailure } from './startup/start-failure.js';
+import { openReachableStore } from './startup/store-reachable.js';
+import { sqlitePath, type Store } from './store/index.js';
 
 interface Running {
   stop(): Promise<void>;
@@ -29,7 +32,13 @@ async function main(): Promise<void> {
   const useShell = !slackEnabled(config) && !discordEnabled(config);
   // The shell owns the terminal: logs go to stderr there, and only warnings unless asked.
   const logger = createLogger(useShell && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL);
-  const store = await openStore(config.STORE_URL);
+  // Fail fast, naming the variable: every dependency answers within a deadline before any adapter starts.
+  const store = await openReachableStore(config.STORE_URL);
+  if (slackEnabled(config)) {
+    await checkPortFree(config.PORT);
+    await checkSlackAuth(config);
+  }
+
   const backend = await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const core = new Core({ store, backend, admins, logger });
@@ -65,9 +74,8 @@ async function main(): Promise<void> {
   }
 }
 
-// One line per problem, each naming the variable and the fix.
+// One line per problem; exiting also ends store clients that would otherwise reconnect for ever.
 main().catch((err: unknown) => {
-  const lines = err instanceof StartupError ? err.problems.map(formatProblem) : [err instanceof Error ? err.message : String(err)];
-  for (const line of lines) process.stderr.write(`twcc-chatops could not start: ${line}\n`);
+  for (const line of describeStartFailure(err)) process.stderr.write(`twcc-chatops could not start: ${line}\n`);
   process.exit(1);
 });
