@@ -5,6 +5,7 @@ import { discordEnabled, loadConfig, slackEnabled, type Config } from './config.
 import { Core } from './core/core.js';
 import { createLogger, type Logger } from './log.js';
 import { checkPortFree } from './startup/port-free.js';
+import { installProcessGuards } from './startup/process-guards.js';
 import { checkSlackAuth } from './startup/slack-auth.js';
 import { describeStartFailure } from './startup/start-failure.js';
 import { openReachableStore } from './startup/store-reachable.js';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   const useShell = !slackEnabled(config) && !discordEnabled(config);
   // The shell owns the terminal: logs go to stderr there, and only warnings unless asked.
   const logger = createLogger(useShell && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL);
+  installProcessGuards(logger);
+
   // Fail fast, naming the variable: every dependency answers within a deadline before any adapter starts.
   const store = await openReachableStore(config.STORE_URL);
   if (slackEnabled(config)) {
