@@ -10,7 +10,8 @@ const SENTINEL_KEY = 'startup-ping';
 function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (u.password) u.password = '***';
+    if (!u.password) return url;
+    u.password = '***';
     return u.toString();
   } catch {
     return url.replace(/\/\/[^@/]*@/, '//***@');
