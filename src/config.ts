@@ -1,58 +1,159 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { decodeEncryptionKey } from './crypto/encryption-key.js';
+import { StartupError, type StartupProblem } from './startup/problem.js';
 
-const onOff = z.enum(['on', 'off']).default('off');
+type Env = Record<string, string | undefined>;
+
 const optional = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** One of `values`; a wrong value is echoed (none of these is a secret) with the accepted ones. */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  z.enum(values, { error: (iss) => `"${String(iss.input)}" is not one of ${values.join(', ')}; write one of those` }).default(fallback as never);
+
+/** An http(s) URL; the value is not echoed (a URL may carry credentials). */
+const httpUrl = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), { error: `is not an http(s) URL; write the whole URL with its scheme, e.g. ${fallback}` });
+
+const port = z
+  .string()
+  .default('3000')
+  .transform((v, ctx) => {
+    const n = Number(v.trim());
+    if (/^\d+$/.test(v.trim()) && n <= 65535) return n;
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a port number; write a whole number from 0 to 65535 (0: any free port)` });
+    return z.NEVER;
+  });
+
+const ADMIN_ENTRY = /^(slack|discord|local):[^:\s]+$/;
+const admins = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(
+    z.array(
+      z.string().regex(ADMIN_ENTRY, {
+        error: (iss) => `"${String(iss.input)}" is not platform:id; list entries like slack:U123,discord:456 (platforms: slack, discord, local)`,
+      }),
+    ),
+  );
+
+/** The three forms STORE_URL accepts; src/store opens each. */
+const STORE_FORMS = 'sqlite://path, redis://host:port or postgres://user@host/db';
+const STORE_SCHEMES = ['sqlite', 'redis', 'rediss', 'postgres', 'postgresql'];
+
+/** Why STORE_URL cannot work, or undefined. Only a path or a scheme is echoed, never credentials. */
+function storeUrlProblem(url: string): string | undefined {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1];
+  if (scheme === undefined) return `"${url}" has no scheme; for a SQLite file write sqlite://${url} (accepted: ${STORE_FORMS})`;
+  if (!STORE_SCHEMES.includes(scheme.toLowerCase()) || !url.startsWith(`${scheme}://`)) {
+    return `"${scheme}:" is not a store this bot can open; write ${STORE_FORMS}`;
+  }
+  if (scheme === 'sqlite' && url === 'sqlite://') return `sqlite:// needs a file path, e.g. sqlite://./data/twcc-chatops.sqlite`;
+  return undefined;
+}
 
 /** Every environment variable the bot reads; the README's configuration table mirrors this schema. */
 export const ConfigSchema = z.object({
   SLACK_BOT_TOKEN: optional,
   SLACK_SIGNING_SECRET: optional,
   SLACK_APP_TOKEN: optional,
-  SLACK_API_URL: z.string().url().default('https://slack.com/api/'),
+  SLACK_API_URL: httpUrl('https://slack.com/api/'),
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: optional,
-  DISCORD_API_URL: z.string().url().default('https://discord.com/api'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  BACKEND: z.enum(['local', 'twcc']).default('local'),
-  TWCC_API_URL: z.string().url().default('https://apigateway.twcc.ai'),
+  DISCORD_API_URL: httpUrl('https://discord.com/api'),
+  PORT: port,
+  BACKEND: oneOf(['local', 'twcc'], 'local'),
+  TWCC_API_URL: httpUrl('https://apigateway.twcc.ai'),
   TWCC_PROJECT: optional,
   TWCC_VCS_SITE: z.string().default('openstack-taichung-default-2'),
   TWCC_CCS_SITE: z.string().default('k8s-D-twcc'),
-  TWCC_QUOTA_WRITE: onOff,
-  STORE_URL: z.string().default('sqlite://./data/twcc-chatops.sqlite'),
-  ENCRYPTION_KEY: optional,
-  ADMINS: z
+  TWCC_QUOTA_WRITE: oneOf(['on', 'off'], 'off'),
+  STORE_URL: z
     .string()
-    .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^(slack|discord|local):[^:\s]+$/, 'ADMINS entries look like slack:U123 or discord:456'))),
+    .default('sqlite://./data/twcc-chatops.sqlite')
+    .superRefine((v, ctx) => {
+      const problem = storeUrlProblem(v.trim());
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  // Checked whatever the backend: a key that is set but unusable is a mistake even before it is needed.
+  ENCRYPTION_KEY: optional.refine((v) => v === undefined || decodeEncryptionKey(v) !== undefined, {
+    error: 'is not 32 bytes in base64; generate one with `openssl rand -base64 32`, or unset it to use the key file in the data folder',
+  }),
+  ADMINS: admins,
   APPROVALS_CHANNEL: optional,
   DISCORD_APPROVALS_CHANNEL: optional,
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+  LOG_FORMAT: oneOf(['json', 'pretty'], 'json'),
   LOG_FILE: optional,
 });
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** How to get each token of a platform, for the message that says it is missing. */
+const WHERE_TO_FIND: Record<string, string> = {
+  SLACK_BOT_TOKEN: 'the Bot User OAuth Token (xoxb-…; OAuth & Permissions)',
+  SLACK_SIGNING_SECRET: 'the Signing Secret (Basic Information → App Credentials)',
+  DISCORD_TOKEN: 'the bot token (Developer Portal → Bot → Reset Token)',
+  DISCORD_APPLICATION_ID: 'the Application ID (Developer Portal → General Information)',
+};
+
+/**
+ * A platform is on when all of `required` are set; setting only some of its variables is a
+ * mistake to report, never a reason to fall back to another mode.
+ */
+function halfSetPlatform(env: Env, platform: string, required: string[], related: string[]): StartupProblem[] {
+  const isSet = (name: string) => (env[name] ?? '').trim() !== '';
+  const present = [...required, ...related].filter(isSet);
+  if (present.length === 0) return [];
+  const named = present.join(' and ');
+  return required
+    .filter((name) => !isSet(name))
+    .map((variable) => ({
+      variable,
+      message: `not set, but ${named} ${present.length > 1 ? 'are' : 'is'}; set it to ${WHERE_TO_FIND[variable]}, or unset ${named} to run without ${platform}`,
+    }));
+}
+
+function crossFieldProblems(env: Env): StartupProblem[] {
+  const problems = [
+    ...halfSetPlatform(env, 'Slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'], ['SLACK_APP_TOKEN']),
+    ...halfSetPlatform(env, 'Discord', ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'], []),
+  ];
+  if (env.BACKEND?.trim() === 'twcc' && (env.TWCC_PROJECT ?? '').trim() === '') {
+    problems.push({ variable: 'TWCC_PROJECT', message: "required when BACKEND=twcc; set it to the project's plan code (e.g. GOV108009)" });
+  }
+  return problems;
+}
 
 /** `.env` values, under whatever the environment itself sets (Node's own parser). */
 export function readDotEnv(path = '.env'): Record<string, string> {
   return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
 }
 
-export function loadConfig(env: Record<string, string | undefined> = { ...readDotEnv(), ...process.env }): Config {
+export type ConfigResult = { ok: true; value: Config } | { ok: false; problems: StartupProblem[] };
+
+/** Parses the environment; every problem is reported at once, one per variable and entry. */
+export function parseConfig(env: Env): ConfigResult {
   const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const c = parsed.data;
-  if (c.BACKEND === 'twcc' && !c.TWCC_PROJECT) throw new Error('invalid configuration:\n  TWCC_PROJECT: required when BACKEND=twcc');
-  return c;
+  const problems: StartupProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message }));
+  problems.push(...crossFieldProblems(env));
+  return parsed.success && problems.length === 0 ? { ok: true, value: parsed.data } : { ok: false, problems };
+}
+
+/** The configuration, or a StartupError listing every problem. */
+export function loadConfig(env: Env = { ...readDotEnv(), ...process.env }): Config {
+  const result = parseConfig(env);
+  if (!result.ok) throw new StartupError(result.problems);
+  return result.value;
 }
 
 export const slackEnabled = (c: Config) => Boolean(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET);

@@ -7,7 +7,12 @@ import type { ShellAdapter } from '../adapters/shell/index.js';
 import type { Adapter } from './core/outcome.js';
 import { createLogger, logFile, type Logger } from './log.js';
 import { measureInvocations } from './metrics.js';
-import { openStore, sqlitePath, type Store } from './store/index.js';
+import { checkPortFree } from './startup/port-free.js';
+import { installProcessGuards } from './startup/process-guards.js';
+import { checkSlackAuth } from './startup/slack-auth.js';
+import { describeStartFailure } from './startup/start-failure.js';
+import { openReachableStore } from './startup/store-reachable.js';
+import { sqlitePath, type Store } from './store/index.js';
 import { usage } from './usage.js';
 
 /** Where generated files (the encryption key) live: beside the SQLite file, else ./data. */
@@ -39,7 +44,15 @@ async function main(args: string[]): Promise<void> {
   // The shell owns the terminal: its logs go to a file, so that none lands between a prompt and a reply.
   const logPath = config.LOG_FILE ?? (useShell ? join(dataDir(config), 'twcc-chatops.log') : undefined);
   const logger = createLogger(config.LOG_LEVEL, logPath ? logFile(logPath) : process.stderr, config.LOG_FORMAT);
-  const store = await openStore(config.STORE_URL);
+  installProcessGuards(logger);
+
+  // Fail fast, naming the variable: every dependency answers within a deadline before any adapter starts.
+  const store = await openReachableStore(config.STORE_URL);
+  if (slackEnabled(config)) {
+    await checkPortFree(config.PORT);
+    await checkSlackAuth(config);
+  }
+
   const backend = await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const core = new Core({ store, backend, admins, logger, middleware: [measureInvocations] });
@@ -89,7 +102,8 @@ async function main(args: string[]): Promise<void> {
   }
 }
 
+// One line per problem; exiting also ends store clients that would otherwise reconnect for ever.
 main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`twcc-chatops could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  for (const line of describeStartFailure(err)) process.stderr.write(`twcc-chatops could not start: ${line}\n`);
   process.exit(1);
 });

@@ -6,7 +6,7 @@ const KEY_BYTES = 32;
 const ENCRYPTION_KEY_FILE = 'encryption.key';
 
 /** 32 bytes from standard base64 (or base64url); undefined if the text is anything else. */
-function decodeKey(text: string): Buffer | undefined {
+export function decodeEncryptionKey(text: string): Buffer | undefined {
   const trimmed = text.trim();
   if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) return undefined;
   const bytes = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
@@ -21,7 +21,7 @@ function decodeKey(text: string): Buffer | undefined {
  */
 export function loadEncryptionKey(configValue: string | undefined, dataDir: string): Buffer {
   if (configValue !== undefined && configValue.trim() !== '') {
-    const key = decodeKey(configValue);
+    const key = decodeEncryptionKey(configValue);
     if (!key) throw new Error('ENCRYPTION_KEY must be 32 bytes in base64 (for example the output of `openssl rand -base64 32`)');
     return key;
   }
@@ -30,7 +30,7 @@ export function loadEncryptionKey(configValue: string | undefined, dataDir: stri
   const created = createKeyFile(path);
   if (created) return created;
 
-  const key = decodeKey(readFileSync(path, 'utf8'));
+  const key = decodeEncryptionKey(readFileSync(path, 'utf8'));
   if (!key) throw new Error(`${path} does not hold a 32-byte base64 key; restore it, or remove it and log in again on TWCC`);
   if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
   return key;

@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The bot as an operator runs it: `tsx src/main.ts` in its own folder, no stdin, stderr kept. */
+export interface BotProcess {
+  readonly child: ChildProcess;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  /** The exit code (or signal) once it exits, and how long after the spawn. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number }>;
+  /** Resolves with the first stderr line that matches, or rejects when the process exits first. */
+  line(pattern: RegExp): Promise<string>;
+  /** Kills it if it still runs and removes its folder. */
+  cleanUp(): Promise<void>;
+}
+
+const running = new Set<BotProcess>();
+
+export function spawnBot(env: Record<string, string>): BotProcess {
+  const dir = mkdtempSync(join(tmpdir(), 'chatops-startup-'));
+  const startedAt = Date.now();
+  // Only what the test gives, plus PATH: no .env and no variable from the test runner leaks in.
+  const child = spawn(resolve('node_modules/.bin/tsx'), [resolve('src/main.ts')], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const waiting: (() => void)[] = [];
+  child.stderr!.on('data', (chunk) => {
+    stderr += String(chunk);
+    for (const w of [...waiting]) w();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number }>((done) => {
+    child.once('exit', (code, signal) => {
+      done({ code, signal, afterMs: Date.now() - startedAt });
+      for (const w of [...waiting]) w();
+    });
+  });
+  const bot: BotProcess = {
+    child,
+    stderr: () => stderr,
+    exited,
+    line(pattern) {
+      return new Promise((found, failed) => {
+        const check = () => {
+          const line = stderr.split('\n').find((l) => pattern.test(l));
+          if (line !== undefined) found(line);
+          else if (child.exitCode !== null || child.signalCode !== null) failed(new Error(`the bot exited before logging ${pattern}:\n${stderr}`));
+          else return;
+          waiting.splice(waiting.indexOf(check), 1);
+        };
+        waiting.push(check);
+        check();
+      });
+    },
+    async cleanUp() {
+      running.delete(bot);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  running.add(bot);
+  return bot;
+}
+
+/** Every bot spawned so far and not yet cleaned up; for afterEach. */
+export async function cleanUpBots(): Promise<void> {
+  await Promise.all([...running].map((b) => b.cleanUp()));
+}
+
+/** A loopback port nothing listens on: bound, read, then released. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/** A loopback server that accepts connections and never says a word, as a hung host does. */
+export async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => void sockets.add(socket));
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+/** The generous bound of the brief: a failed start must end well before an operator gives up. */
+export const START_DEADLINE_MS = 15_000;
