@@ -76,7 +76,10 @@ export function createShellAdapter(opts: ShellOptions): ShellAdapter {
   };
 }
 
-function shellLoop({ core, firstStart, input, output, interactive, backend }: ShellOptions, onStop: (stop: () => void) => void): { messenger: Messenger; loop: () => Promise<void> } {
+function shellLoop(
+  { core, firstStart, input, output, interactive, backend }: ShellOptions,
+  onStop: (stop: () => void) => void,
+): { messenger: Messenger; loop: () => Promise<void> } {
   let acting = 'admin';
   let buttons: Button[] = [];
   const write = (s: string) => output.write(`${s}\n`);

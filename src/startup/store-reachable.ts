@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../store/port.js';
 import { openStore, type Store, type StoreOptions } from '../store/index.js';
 import { seconds, withDeadline } from './deadline.js';
 import { StartupError, startupError } from './problem.js';
@@ -43,6 +44,10 @@ export async function openReachableStore(url: string, options: StoreOptions = {}
     return await withDeadline(opening, ms, () => unreachable(`did not answer within ${seconds(ms)}`));
   } catch (err) {
     if (err instanceof StartupError) throw err;
+    // The store's own per-call deadline came first: the same silence, said the same way.
+    if (err instanceof StoreUnavailableError && /no answer within/.test(causeOf(err.cause))) {
+      throw unreachable(`did not answer within ${seconds(STORE_DEADLINE_MS)}`);
+    }
     throw unreachable(`cannot be used (${causeOf(err)})`);
   }
 }

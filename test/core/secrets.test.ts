@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Middleware } from '../../src/core/middleware.js';
 import { createLogger } from '../../src/log.js';
 import { TestBot } from '../helpers/test-bot.js';
 
@@ -43,14 +44,29 @@ describe('a new key’s secret', () => {
     expect(readFileSync(bot.file).includes(Buffer.from(hash))).toBe(true);
   });
 
-  it('never reaches a log line, even at trace level', async () => {
+  it('never reaches a log line of the bot’s own logger, even at trace level, even when the work after it fails', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    // The logger main.ts builds, given to the core as main.ts gives it.
     const logger = createLogger('trace', sink);
-    logger.info({ reply: { blocks: [{ type: 'text', text: 'twcc_should_not_show' }] }, apiKey: 'abc-should-not-show', headers: { 'x-api-key': 'hdr-should-not-show' } }, 'reply sent');
+    // A handler that fails after the key exists: the failure is logged with its cause, the reply with it.
+    let failNext = false;
+    const failing: Middleware = async (inv, next) => {
+      const out = await next();
+      if (failNext && out.kind === 'reply') throw Object.assign(new Error('after the key was made'), { reply: out.reply });
+      return out;
+    };
+    bot = await TestBot.start({ logger, middleware: [failing] });
+    await bot.say('admin', '/tenant link @alice alice');
+    const secret = secretIn((await bot.say('alice', '/apikey create')).text);
+    failNext = true;
+    const failed = await bot.say('alice', '/apikey create');
+    expect(failed.text).toMatch(/ref [0-9a-f]{8}/);
+
     const out = lines.join('');
-    expect(out).toContain('reply sent');
-    expect(out).not.toMatch(/should_not_show|should-not-show/);
-    expect(out).toContain('[redacted]');
+    expect(out).toContain('"msg":"invocation"'); // the core logged every invocation…
+    expect(out).toContain('invocation failed'); // …and the failure, with the object that held a reply
+    expect(out).not.toContain(secret);
+    expect(out).not.toMatch(/twcc_[A-Za-z0-9_-]{20,}/);
   });
 });

@@ -72,6 +72,8 @@ export interface SentInteraction {
   user: FakeUser;
   channelId: string;
   dispatchedAt: number;
+  /** How many gateway connections the dispatch went out on (0: no bot could have received it). */
+  deliveredTo?: number;
   /** For clicks: the message the button is on. */
   messageId?: string;
   callback?: { type: number; data?: Record<string, unknown>; at: number };
@@ -145,6 +147,11 @@ export class FakeDiscord {
   }
 
   // ---------------------------------------------------------------- gateway
+
+  /** Open gateway connections (a stopped bot has closed its own). */
+  get connections(): number {
+    return this.sockets.size;
+  }
 
   private send(ws: WebSocket, payload: { op: number; d: unknown; t?: string; s?: number }): void {
     ws.send(JSON.stringify({ s: null, t: null, ...payload }));
@@ -263,6 +270,7 @@ export class FakeDiscord {
 
   private fire(sent: SentInteraction, payload: unknown): SentInteraction {
     sent.dispatchedAt = Date.now();
+    sent.deliveredTo = this.sockets.size;
     this.dispatch('INTERACTION_CREATE', payload);
     return sent;
   }

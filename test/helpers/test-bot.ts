@@ -1,3 +1,4 @@
+import type { Logger } from '../../src/log.js';
 import type { Middleware } from '../../src/core/middleware.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,8 @@ export interface TestBotOptions {
   file?: string;
   backend?: (store: Store) => Backend;
   now?: () => number;
+  /** The logger the core logs to; silent otherwise. */
+  logger?: Logger;
   /** Extra core middleware, innermost (under the core's own rules, as a handler). */
   middleware?: Middleware[];
 }
@@ -60,7 +63,7 @@ export class TestBot {
     const file = opts.file ?? join(dir!, 'bot.sqlite');
     const store = await openStore(`sqlite://${file}`);
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [] });
+    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}) });
     return new TestBot(core, store, backend, file, dir);
   }
 

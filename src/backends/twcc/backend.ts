@@ -249,7 +249,9 @@ export class TwccBackend implements Backend {
     const { apiKey, site, projectId } = context.value;
 
     const one = (id: string) =>
-      this.client.memberQuota(apiKey, site, projectId, id).then((r): Result<MemberQuota[]> => (r.ok ? ok([{ member: toMember(r.value.user), resources: resourcesOf(r.value) }]) : r));
+      this.client
+        .memberQuota(apiKey, site, projectId, id)
+        .then((r): Result<MemberQuota[]> => (r.ok ? ok([{ member: toMember(r.value.user), resources: resourcesOf(r.value) }]) : r));
     const [project, members] = await Promise.all([
       this.client.projectQuotas(apiKey, site, projectId),
       memberId !== undefined ? one(memberId) : actor.role === 'admin' ? this.allMemberQuotas(apiKey, site, projectId) : one(actor.memberId),

@@ -59,7 +59,9 @@ test('stop lets an answer in flight finish, then closes the gateway and answers 
 
   expect(h.fake.isAnswered(slow)).toBe(true);
   expect(h.fake.original(slow).content).toBe('You have no API keys. `/apikey create` makes one.');
+  // Stopped means the gateway is closed: an interaction sent now reaches no bot, so nothing can answer it.
+  await h.fake.until(() => h!.fake.connections === 0, 5_000, 'the bot kept its gateway open');
   const late = h.fake.command(bob, 'tenant', 'whoami');
-  await sleep(300);
+  expect(late.deliveredTo).toBe(0);
   expect(late.callback).toBeUndefined();
 });

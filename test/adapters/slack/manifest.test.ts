@@ -62,7 +62,13 @@ describe('manifest.yml', () => {
   });
 
   it('declares every command of the specs, with its description and usage hint, escaped', () => {
-    expect(manifest.features.slash_commands.map(({ command, description, usage_hint, should_escape }) => ({ command, description, usage_hint, should_escape }))).toEqual(
+    const commands = manifest.features.slash_commands.map(({ command, description, usage_hint, should_escape }) => ({
+      command,
+      description,
+      usage_hint,
+      should_escape,
+    }));
+    expect(commands).toEqual(
       commandSpecs.map((s) => ({ command: `/${s.name}`, description: s.description, usage_hint: s.usageHint, should_escape: true })),
     );
   });
