@@ -61,7 +61,7 @@ test('/quota set goes to the approvals channel, and only a second admin’s Appr
   ]);
 
   // A late click on the decided card (a stale client) changes nothing.
-  const stillShowing = { ...card, components: [{ type: 1, components: [{ type: 2, custom_id: approve, style: 1 }] }] };
+  const stillShowing: typeof card = { ...card, components: [{ type: 1, components: [{ type: 2, custom_id: approve, style: 1 }] }] };
   const late = await h.fake.answered(h.fake.click(carol, stillShowing, approve));
   expect(h.shown(late)).toBe('This has already been handled.');
 });
