@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Logger } from '../log.js';
 import { IdIndex } from '../store/id-index.js';
 import type { Store } from '../store/port.js';
+import type { Actor } from '../backends/port.js';
+import type { ChatUser, Where } from './invocation.js';
 
 export const AuditEntry = z.object({
   /** Sortable: time, then a per-process counter, then random bits. */
@@ -69,4 +71,15 @@ export class AuditLog {
     const entries = await Promise.all(ids.map((id) => this.records.get(id)));
     return entries.flatMap((e) => (e ? [AuditEntry.parse(e)] : []));
   }
+}
+
+/** Audit fields common to every entry made on behalf of `user` in `where`. */
+export function auditBase(user: ChatUser, where: Where, actor: Actor | undefined): Pick<AuditEntry, 'actor' | 'member' | 'platform' | 'workspace' | 'channel'> {
+  return {
+    actor: `${user.platform}:${user.userId}`,
+    ...(actor ? { member: actor.memberId } : {}),
+    platform: user.platform,
+    workspace: where.workspace,
+    channel: where.channelId,
+  };
 }

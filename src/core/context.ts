@@ -2,11 +2,11 @@ import type { Actor, Backend } from '../backends/port.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import type { ActorFor, ArgsOf } from './args.js';
-import type { AuditEntry, AuditLog } from './audit.js';
+import type { AuditLog } from './audit.js';
 import type { Identity } from './identity.js';
 import type { ChatUser, Where } from './invocation.js';
 import type { Outcome, PostTarget } from './outcome.js';
-import type { PendingActions } from './pending.js';
+import type { PendingActions } from './flows/pending.js';
 import type { Reply } from './reply.js';
 import type { SubcommandSpec } from './specs/types.js';
 
@@ -33,14 +33,3 @@ export interface CommandContext<S extends SubcommandSpec = SubcommandSpec> {
 }
 
 export type CommandHandler<S extends SubcommandSpec = SubcommandSpec> = (ctx: CommandContext<S>) => Promise<Outcome>;
-
-/** Audit fields common to every entry made on behalf of `user` in `where`. */
-export function auditBase(user: ChatUser, where: Where, actor: Actor | undefined): Pick<AuditEntry, 'actor' | 'member' | 'platform' | 'workspace' | 'channel'> {
-  return {
-    actor: `${user.platform}:${user.userId}`,
-    ...(actor ? { member: actor.memberId } : {}),
-    platform: user.platform,
-    workspace: where.workspace,
-    channel: where.channelId,
-  };
-}

@@ -1,7 +1,7 @@
 import type { Backend } from '../backends/port.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/port.js';
-import { decodeAction } from './action-id.js';
+import { decodeAction, PendingActions } from './flows/pending.js';
 import { AuditLog } from './audit.js';
 import { handlerFor } from './commands/index.js';
 import { completeLogin } from './commands/tenant.js';
@@ -14,7 +14,6 @@ import type { ClickInvocation, CommandInvocation, Invocation, Platform } from '.
 import { compose, deduplicateDeliveries, errorReferences, keepSecretsPrivate, logInvocations, mayPost, type Middleware } from './middleware.js';
 import { answer, type Adapter, type Messenger, type Outcome, type PostTarget } from './outcome.js';
 import { parseOptions, parseText, findSubcommand } from './parser.js';
-import { PendingActions } from './pending.js';
 import { mayRun } from './policy.js';
 import { reply, type Reply } from './reply.js';
 

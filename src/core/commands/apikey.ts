@@ -1,6 +1,7 @@
 import type { ApiKey } from '../../backends/port.js';
-import { auditBase, type CommandHandler } from '../context.js';
-import { confirmationCard } from '../flows/cards.js';
+import { auditBase } from '../audit.js';
+import type { CommandHandler } from '../context.js';
+import { confirmationCard } from '../flows/decide.js';
 import { formatDate, formatExpiry } from '../format.js';
 import { describeError } from '../i18n.js';
 import { answer } from '../outcome.js';

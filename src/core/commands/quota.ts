@@ -1,6 +1,7 @@
 import { Service, type Actor, type QuotaValues, type Resources } from '../../backends/port.js';
-import { auditBase, type CommandHandler, type Services } from '../context.js';
-import { approvalCard } from '../flows/cards.js';
+import { auditBase } from '../audit.js';
+import type { CommandHandler, Services } from '../context.js';
+import { approvalCard } from '../flows/decide.js';
 import type { QuotaChangeArgs } from '../flows/quota-change.js';
 import { flowActions } from '../flows/registry.js';
 import { formatResources } from '../format.js';

@@ -1,4 +1,5 @@
-import { auditBase, type CommandHandler, type Services } from '../context.js';
+import { auditBase } from '../audit.js';
+import type { CommandHandler, Services } from '../context.js';
 import { describeError } from '../i18n.js';
 import type { LoginInvocation } from '../invocation.js';
 import type { Outcome } from '../outcome.js';

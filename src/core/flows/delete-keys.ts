@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeError } from '../i18n.js';
-import { auditBase } from '../context.js';
+import { auditBase } from '../audit.js';
 import type { ConfirmAction } from './registry.js';
 
 const DeleteKeysArgs = z.object({ keyIds: z.array(z.string()).min(1) });

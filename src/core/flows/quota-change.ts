@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { QuotaValues, Service } from '../../backends/port.js';
-import { auditBase } from '../context.js';
+import { auditBase } from '../audit.js';
 import { describeError } from '../i18n.js';
-import type { PendingAction } from '../pending.js';
+import type { PendingAction } from './pending.js';
 import { formatMemory } from '../units.js';
 import type { ApprovalAction } from './registry.js';
 

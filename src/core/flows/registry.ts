@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Actor } from '../../backends/port.js';
 import type { Services } from '../context.js';
 import type { ChatUser, Where } from '../invocation.js';
-import type { PendingAction, PendingStatus } from '../pending.js';
+import type { PendingAction, PendingStatus } from './pending.js';
 import type { FlowKind } from '../specs/types.js';
 import { deleteKeysAction } from './delete-keys.js';
 import { quotaChangeAction } from './quota-change.js';
