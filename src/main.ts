@@ -5,6 +5,7 @@ import { discordEnabled, loadConfig, slackEnabled, type Config } from './config.
 import { Core } from './core/core.js';
 import type { ShellAdapter } from '../adapters/shell/index.js';
 import type { Adapter } from './core/outcome.js';
+import { HttpServer } from './http/server.js';
 import { createLogger, logFile, type Logger } from './log.js';
 import { measureInvocations } from './metrics.js';
 import { checkPortFree } from './startup/port-free.js';
@@ -48,23 +49,27 @@ async function main(args: string[]): Promise<void> {
 
   // Fail fast, naming the variable: every dependency answers within a deadline before any adapter starts.
   const store = await openReachableStore(config.STORE_URL);
-  if (slackEnabled(config)) {
-    await checkPortFree(config.PORT);
-    await checkSlackAuth(config);
-  }
+  if (!useShell) await checkPortFree(config.PORT);
+  if (slackEnabled(config)) await checkSlackAuth(config);
 
   const backend = await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const core = new Core({ store, backend, admins, logger, middleware: [measureInvocations] });
 
+  // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
+  const http = useShell ? undefined : new HttpServer(config.PORT, logger);
+  http?.addReadinessCheck('store', async () => {
+    await store.ping();
+    return undefined;
+  });
   const adapters: Adapter[] = [];
-  if (slackEnabled(config)) {
+  if (slackEnabled(config) && http) {
     const { createSlackAdapter } = await import('../adapters/slack/index.js');
-    adapters.push(createSlackAdapter({ core, config, logger }));
+    adapters.push(createSlackAdapter({ core, config, logger, http }));
   }
   if (discordEnabled(config)) {
     const { createDiscordAdapter } = await import('../adapters/discord/index.js');
-    adapters.push(createDiscordAdapter({ core, config, logger }));
+    adapters.push(createDiscordAdapter({ core, config, logger, ...(http ? { http } : {}) }));
   }
   let shell: ShellAdapter | undefined;
   if (useShell) {
@@ -81,8 +86,11 @@ async function main(args: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(code || 1), 10_000).unref();
+    // Not ready at once (a load balancer sends no new work), then in-flight work is finished and answered.
+    http?.markStopping();
     for (const a of [...adapters].reverse()) await a.stop().catch((err: unknown) => logger.error({ err, adapter: a.name }, 'adapter stop failed'));
     await core.stop();
+    await http?.stop();
     await backend.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     process.exit(code);
@@ -94,11 +102,12 @@ async function main(args: string[]): Promise<void> {
     core.registerAdapter(adapter);
     await adapter.start();
   }
+  const port = await http?.start();
   if (shell) {
     await shell.closed;
     await shutdown(0);
   } else {
-    logger.info({ slack: slackEnabled(config), discord: discordEnabled(config), backend: backend.name, store: store.kind }, 'twcc-chatops ready');
+    logger.info({ port, slack: slackEnabled(config), discord: discordEnabled(config), backend: backend.name, store: store.kind }, 'twcc-chatops ready');
   }
 }
 

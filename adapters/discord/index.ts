@@ -4,6 +4,7 @@ import { Client, Events, RESTEvents, type Interaction } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import type { Adapter } from '../../src/core/outcome.js';
+import type { HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
 import { assertNever } from '../../src/result.js';
 import { DiscordMessenger } from './messenger.js';
@@ -17,6 +18,8 @@ export interface StartDiscordOptions {
   logger: Logger;
   /** How long to wait for the core before deferring; 1 s by default (see respond.ts). */
   ackWithinMs?: number;
+  /** The process's HTTP server: /readyz then requires the gateway to be connected. */
+  http?: HttpServer;
 }
 
 export interface RunningDiscord {
@@ -40,7 +43,7 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<RunningDi
   return adapter;
 }
 
-export function createDiscordAdapter({ core, config, logger: parentLogger, ackWithinMs = DEFAULT_ACK_WITHIN_MS }: StartDiscordOptions): Adapter {
+export function createDiscordAdapter({ core, config, logger: parentLogger, ackWithinMs = DEFAULT_ACK_WITHIN_MS, http }: StartDiscordOptions): Adapter {
   const token = config.DISCORD_TOKEN;
   if (!token) throw new Error('startDiscord needs DISCORD_TOKEN');
   const logger = parentLogger.child({ adapter: 'discord' });
@@ -91,6 +94,7 @@ export function createDiscordAdapter({ core, config, logger: parentLogger, ackWi
     inFlight.add(job);
   });
 
+  http?.addReadinessCheck('discord', () => (client.isReady() ? undefined : 'not connected to the Discord gateway'));
   return {
     name: 'discord',
     messenger,

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import { texts } from '../../src/core/i18n.js';
 import type { Adapter } from '../../src/core/outcome.js';
 import type { Reply } from '../../src/core/reply.js';
+import { HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
-import { metrics } from '../../src/metrics.js';
 import { assertNever } from '../../src/result.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackMessenger } from './messenger.js';
@@ -26,6 +24,8 @@ export interface SlackOptions {
   logger: Logger;
   /** Web API retries; tests pass 0 so that a failing fake answers at once. Default: the WebClient's. */
   webApiRetries?: number;
+  /** The process's HTTP server on PORT: `/slack/events` is mounted on it. */
+  http: HttpServer;
 }
 
 export interface SlackHandle {
@@ -58,14 +58,24 @@ async function postToResponseUrl(url: string, body: Record<string, unknown>): Pr
  * command, click and modal submission is acknowledged at once; the core's answer follows through
  * response_url, so a slow backend never meets Slack's 3-second deadline.
  */
-export async function startSlack(opts: SlackOptions): Promise<SlackHandle> {
-  const adapter = createSlackAdapter(opts);
+/** Creates, registers and starts the adapter on an HTTP server of its own (tests, tools). */
+export async function startSlack(opts: Omit<SlackOptions, 'http'>): Promise<SlackHandle> {
+  const http = new HttpServer(opts.config.PORT, opts.logger);
+  const adapter = createSlackAdapter({ ...opts, http });
   opts.core.registerAdapter(adapter);
   await adapter.start();
-  return { port: adapter.port, stop: () => adapter.stop() };
+  await http.start();
+  return {
+    port: adapter.port,
+    async stop() {
+      http.markStopping();
+      await http.stop();
+      await adapter.stop();
+    },
+  };
 }
 
-export function createSlackAdapter({ core, config, logger, webApiRetries }: SlackOptions): SlackAdapter {
+export function createSlackAdapter({ core, config, logger, webApiRetries, http }: SlackOptions): SlackAdapter {
   const token = config.SLACK_BOT_TOKEN;
   const signingSecret = config.SLACK_SIGNING_SECRET;
   if (!token || !signingSecret) throw new Error('the Slack adapter needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
@@ -79,34 +89,12 @@ export function createSlackAdapter({ core, config, logger, webApiRetries }: Slac
   };
 
   let ready = false;
-  const routes: CustomRoute[] = [
-    {
-      path: '/healthz',
-      method: ['GET'],
-      handler: (_req, res) => {
-        res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' });
-        res.end(ready ? 'ok\n' : 'starting\n');
-      },
-    },
-    { path: '/metrics', method: ['GET'], handler: (_req, res) => void serveMetrics(res) },
-  ];
-  async function serveMetrics(res: ServerResponse): Promise<void> {
-    try {
-      const body = await metrics.metrics();
-      res.writeHead(200, { 'content-type': metrics.contentType });
-      res.end(body);
-    } catch (err) {
-      log.error({ err: errorLog(err) }, 'metrics failed');
-      res.writeHead(500);
-      res.end();
-    }
-  }
 
   const socketMode = Boolean(appToken);
   const receiver = appToken
     ? // The Socket Mode client mutates the options it gets (retryConfig), hence the copy.
       new SocketModeReceiver({ appToken, logger: boltLog, installerOptions: { clientOptions: { ...clientOptions } } })
-    : new HTTPReceiver({ signingSecret, endpoints: '/slack/events', customRoutes: routes, logger: boltLog, processBeforeResponse: false });
+    : new HTTPReceiver({ signingSecret, endpoints: '/slack/events', logger: boltLog, processBeforeResponse: false });
   const app = new App({ token, receiver, logger: boltLog, clientOptions, convoStore: false, deferInitialization: true });
 
   const client = app.client;
@@ -205,34 +193,30 @@ export function createSlackAdapter({ core, config, logger, webApiRetries }: Slac
     log.error({ err: errorLog(err) }, 'Bolt error');
   });
 
-  let server: Server | undefined;
-  let ownServer: Server | undefined;
   let stopping: Promise<void> | undefined;
+  http.addReadinessCheck('slack', () => (ready ? undefined : 'not connected to Slack'));
   return {
     name: 'slack',
     messenger,
     get port() {
-      if (!server) throw new Error('the Slack adapter has not started');
-      return (server.address() as AddressInfo).port;
+      return http.listeningPort;
     },
     async start() {
       // auth.test: a wrong token or an unreachable SLACK_API_URL fails the start, not the first command.
       await app.init();
       if (receiver instanceof HTTPReceiver) {
-        server = await receiver.start(config.PORT);
+        // Slack's requests arrive on the process's one HTTP server, beside /healthz, /readyz and /metrics.
+        http.mount('POST', '/slack/events', receiver.requestListener);
       } else {
         await app.start();
-        ownServer = await listen(config.PORT, routes);
-        server = ownServer;
       }
       ready = true;
-      log.info({ port: (server.address() as AddressInfo).port, mode: socketMode ? 'socket' : 'http' }, 'Slack adapter ready');
+      log.info({ mode: socketMode ? 'socket' : 'http' }, 'Slack adapter ready');
     },
     stop() {
       stopping ??= (async () => {
         ready = false;
-        await app.stop().catch((err: unknown) => log.warn({ err: errorLog(err) }, 'Slack receiver stop failed'));
-        if (ownServer) await closeServer(ownServer);
+        if (!(receiver instanceof HTTPReceiver)) await app.stop().catch((err: unknown) => log.warn({ err: errorLog(err) }, 'Slack receiver stop failed'));
         let timer: NodeJS.Timeout | undefined;
         const grace = new Promise<void>((resolve) => {
           timer = setTimeout(resolve, STOP_GRACE_MS);
@@ -243,28 +227,4 @@ export function createSlackAdapter({ core, config, logger, webApiRetries }: Slac
       return stopping;
     },
   };
-}
-/** Socket Mode has no HTTP endpoint of its own: `/healthz` and `/metrics` get a small server on PORT. */
-function listen(port: number, routes: CustomRoute[]): Promise<Server> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = routes.find((r) => r.path === path && [r.method].flat().includes(req.method ?? ''));
-    if (!route) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    route.handler(Object.assign(req, { params: {} }), res);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => resolve(server));
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
 }

@@ -10,7 +10,7 @@ describe('the Slack boundary', () => {
   // the store, never to another chat platform.
   it.each(sources('adapters/slack'))('%s imports only the core contract, shared plumbing and Bolt', (file) => {
     const allowed = (i: string) =>
-      /^(?:node:|zod$|@slack\/bolt$|adapters\/slack\/)/.test(i) || CORE_CONTRACT.test(i) || /^src\/(?:config|log|metrics|result)\.ts$/.test(i);
+      /^(?:node:|zod$|@slack\/bolt$|adapters\/slack\/)/.test(i) || CORE_CONTRACT.test(i) || /^src\/(?:config|log|metrics|result|http\/server)\.ts$/.test(i);
     expect(importsOf(file).filter((i) => !allowed(i))).toEqual([]);
   });
 

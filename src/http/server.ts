@@ -1,0 +1,125 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log.js';
+import { metrics } from '../metrics.js';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/** Says why something is not ready, or undefined when it is. Must answer quickly. */
+export type ReadinessCheck = () => Promise<string | undefined> | string | undefined;
+
+/** How long /readyz waits for one check before calling it not ready. */
+const CHECK_DEADLINE_MS = 2_000;
+
+async function within(check: ReadinessCheck, ms: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${ms} ms`), ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(check), late]);
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The one HTTP server on PORT: platform endpoints (`/slack/events`, `/discord/interactions`) are
+ * mounted by their adapters; `/healthz` (liveness), `/readyz` (readiness: every named check passes
+ * and the process is not stopping) and `/metrics` are served here, in every mode but the shell.
+ */
+export class HttpServer {
+  private readonly routes = new Map<string, RouteHandler>();
+  private readonly checks = new Map<string, ReadinessCheck>();
+  private server: Server | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly port: number,
+    private readonly logger: Logger,
+  ) {
+    this.mount('GET', '/healthz', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok\n');
+    });
+    this.mount('GET', '/readyz', (_req, res) => this.readyz(res));
+    this.mount('GET', '/metrics', (_req, res) => this.metrics(res));
+  }
+
+  mount(method: 'GET' | 'POST', path: string, handler: RouteHandler): void {
+    this.routes.set(`${method} ${path}`, handler);
+  }
+
+  /** A named condition /readyz requires (`store`, `slack`, `discord`). */
+  addReadinessCheck(name: string, check: ReadinessCheck): void {
+    this.checks.set(name, check);
+  }
+
+  /** From now on /readyz answers 503, so a load balancer sends no new work while in-flight work ends. */
+  markStopping(): void {
+    this.stopping = true;
+  }
+
+  /** Starts listening; the real port (PORT=0 picks one). */
+  async start(): Promise<number> {
+    const server = createServer((req, res) => void this.dispatch(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    return (server.address() as AddressInfo).port;
+  }
+
+  get listeningPort(): number {
+    if (!this.server) throw new Error('the HTTP server has not started');
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Stops accepting connections; open keep-alive connections are closed once idle. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const handler = this.routes.get(`${req.method ?? 'GET'} ${path}`);
+    if (!handler) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found\n');
+      return;
+    }
+    try {
+      await handler(req, res);
+    } catch (err) {
+      this.logger.error({ err, path }, 'HTTP handler failed');
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    }
+  }
+
+  private async readyz(res: ServerResponse): Promise<void> {
+    const reasons: string[] = this.stopping ? ['stopping: finishing work in flight'] : [];
+    const results = await Promise.all([...this.checks].map(async ([name, check]) => [name, await within(check, CHECK_DEADLINE_MS)] as const));
+    for (const [name, why] of results) if (why) reasons.push(`${name}: ${why}`);
+    res.writeHead(reasons.length ? 503 : 200, { 'content-type': 'text/plain' });
+    res.end(reasons.length ? `${reasons.join('\n')}\n` : 'ready\n');
+  }
+
+  private async metrics(res: ServerResponse): Promise<void> {
+    const body = await metrics.metrics();
+    res.writeHead(200, { 'content-type': metrics.contentType });
+    res.end(body);
+  }
+}
