@@ -22,7 +22,7 @@ export const ConfigSchema = z.object({
   TWCC_API_URL: z.string().url().default('https://apigateway.twcc.ai'),
   TWCC_PROJECT: optional,
   TWCC_VCS_SITE: z.string().default('openstack-taichung-default-2'),
-  TWCC_CCS_SITE: z.string().default('k8s-D-twcc'),
+  TWCC_CCS_SITE: optional,
   TWCC_QUOTA_WRITE: onOff,
   STORE_URL: z.string().default('sqlite://./data/twcc-chatops.sqlite'),
   ENCRYPTION_KEY: optional,

@@ -5,13 +5,15 @@ import type { Store } from '../../store/types.js';
 import {
   ApiKey,
   Resources,
+  Service,
   type Actor,
   type Backend,
+  type KeyExtension,
   type LoginIdentity,
+  type QuotaChange,
   type Member,
   type QuotaValues,
   type Role,
-  type Service,
 } from '../port.js';
 
 export const DEFAULT_KEY_DAYS = 90;
@@ -39,7 +41,7 @@ const toResources = (q: QuotaValues, usage: QuotaValues = {}): Resources => ({
  */
 export class LocalRegistry implements Backend {
   readonly name = 'local' as const;
-  readonly capabilities = { login: false, adminLinks: true, quotaWrite: true };
+  readonly capabilities = { login: false, adminLinks: true, quotaWrite: true, services: Service.options };
 
   constructor(
     private readonly store: Store,
@@ -103,7 +105,8 @@ export class LocalRegistry implements Backend {
     return ok({ key: this.publicKey(key), secret });
   }
 
-  async extendKey(actor: Actor, keyId: string, days: number): Promise<Result<ApiKey>> {
+  /** Applied in the store itself, so the verdict is always `applied`. */
+  async extendKey(actor: Actor, keyId: string, days: number): Promise<Result<KeyExtension>> {
     const key = await this.storedKey(keyId);
     if (!key) return fail('key_not_found');
     if (!this.mayManage(actor, key.owner)) return fail('not_owner');
@@ -111,7 +114,7 @@ export class LocalRegistry implements Backend {
     const from = Math.max(this.now(), key.expiresAt ? Date.parse(key.expiresAt) : this.now());
     const next: StoredKey = { ...key, expiresAt: new Date(from + days * DAY_MS).toISOString() };
     await this.keys().set(keyId, next);
-    return ok(this.publicKey(next));
+    return ok({ verdict: 'applied', before: this.publicKey(key), shown: this.publicKey(next) });
   }
 
   async deleteKey(actor: Actor, keyId: string): Promise<Result<void>> {
@@ -153,7 +156,7 @@ export class LocalRegistry implements Backend {
     return ok({ service, project: toResources(project), members: rows });
   }
 
-  async setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<Resources>> {
+  async setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<QuotaChange>> {
     if (actor.role !== 'admin') return fail('forbidden');
     const exists = await this.store.ns('members').has(memberId);
     if (!exists) return fail('member_not_found');
@@ -162,7 +165,8 @@ export class LocalRegistry implements Backend {
       if ((next[r] ?? 0) > (PROJECT_DEFAULT[r] ?? 0)) return fail('quota_exceeds_project', `${r}`);
     }
     await this.store.ns<QuotaValues>('quotas').set(`${service}:member:${memberId}`, next);
-    return ok(toResources(next));
+    const requested = { cpu: next.cpu ?? 0, gpu: next.gpu ?? 0, memory: next.memory ?? 0 };
+    return ok({ verdict: 'applied', requested, shown: toResources(next) });
   }
 
   async close(): Promise<void> {}
