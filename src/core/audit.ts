@@ -15,7 +15,8 @@ export const AuditEntry = z.object({
   /** `key.created`, `key.extended`, `key.deleted`, `quota.requested`, `quota.approved`, … */
   action: z.string(),
   target: z.string(),
-  outcome: z.enum(['ok', 'failed', 'rejected', 'expired']),
+  /** `unknown`: a write whose effect the backend could not confirm (it may have been applied). */
+  outcome: z.enum(['ok', 'failed', 'rejected', 'expired', 'unknown']),
   detail: z.string().optional(),
 });
 /** One line of the append-only audit log. Never holds a secret. */

@@ -70,9 +70,17 @@ const extend: CommandHandler = async ({ services, user, where, actor, args }) =>
     await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome: 'failed', detail: after.code });
     return answer(`\`${keyId}\`: ${describeError(after.code, after.detail)}`);
   }
-  await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome: 'ok', detail: `+${days}d → ${after.value.expiresAt ?? 'never'}` });
+  // The backend read the key back: say only what it shows.
+  const { verdict, shown, answer: said } = after.value;
   const now = services.now();
-  return answer(`Key \`${keyId}\` now expires ${formatExpiry(after.value.expiresAt, now)} (was ${formatExpiry(before.value.expiresAt, now)}).`);
+  const shows = shown && !shown.unknown?.includes('expires') ? formatExpiry(shown.expiresAt, now) : 'unknown';
+  const outcome = verdict === 'applied' ? 'ok' : verdict === 'not_applied' ? 'failed' : 'unknown';
+  await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome, detail: `+${days}d ${verdict} → ${shown ? (shown.expiresAt ?? 'never') : 'unknown'}` });
+  const was = formatExpiry(before.value.expiresAt, now);
+  if (verdict === 'applied') return answer(`Key \`${keyId}\` now expires ${shows} (was ${was}).`);
+  const twccSaid = said ? ` (TWCC answered: ${said})` : '';
+  if (verdict === 'not_applied') return answer(`Key \`${keyId}\` was not extended: TWCC still shows it expiring ${shows}.${twccSaid}`);
+  return answer(`Key \`${keyId}\` may or may not have been extended: TWCC now shows it expiring ${shows} (was ${was}).${twccSaid} Check with \`/apikey list\` before trying again.`);
 };
 
 const remove: CommandHandler = async ({ services, user, where, actor, args }: CommandContext) => {
