@@ -1,9 +1,10 @@
+import type { Resources } from '../../backends/port.js';
 import type { ApprovalRequest } from '../approvals.js';
 import { describeError, texts } from '../i18n.js';
 import type { Outcome } from '../outcome.js';
 import { reply, text, type Reply } from '../reply.js';
 import { auditBase, type ClickInvocation, type Services } from '../services.js';
-import { formatMemory } from '../units.js';
+import { formatCount, formatMemory } from '../units.js';
 
 function formatValues(r: ApprovalRequest): string {
   const parts: string[] = [];
@@ -15,6 +16,11 @@ function formatValues(r: ApprovalRequest): string {
     parts.push(`${k} ${was === undefined ? '?' : fmt(was)} → ${fmt(want)}`);
   }
   return parts.join(', ');
+}
+
+/** "cpu 16, gpu 2, memory 64G": the quotas a backend shows. */
+function formatQuotas(r: Resources): string {
+  return `cpu ${formatCount(r.cpu.quota)}, gpu ${formatCount(r.gpu.quota)}, memory ${formatMemory(r.memory.quota)}`;
 }
 
 /** The card body, the same before and after the decision; only the last line changes. */
@@ -96,14 +102,31 @@ export async function handleApprovalClick(services: Services, inv: ClickInvocati
   } else {
     await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok' });
     const applied = await services.backend.setQuota(approver, request.target, request.service, request.requested);
-    if (applied.ok) {
-      status = 'applied';
-      outcome = `Approved by ${by} and applied.`;
-      await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'ok', detail: JSON.stringify(request.requested) });
-    } else {
+    if (!applied.ok && applied.code === 'maybe_applied') {
+      status = 'approved';
+      outcome = `Approved by ${by}; ${describeError(applied.code, applied.detail)}`;
+      await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'unknown', detail: applied.code });
+    } else if (!applied.ok) {
       status = 'failed';
       outcome = `Approved by ${by}, but not applied: ${describeError(applied.code, applied.detail)}`;
       await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'failed', detail: applied.code });
+    } else {
+      // The backend read the quota back: the card says only what it shows.
+      const { verdict, shown, answer } = applied.value;
+      const shows = shown ? `TWCC now shows ${formatQuotas(shown)}` : 'TWCC’s quota could not be read back';
+      const twccSaid = answer ? ` (TWCC answered: ${answer})` : '';
+      if (verdict === 'applied') {
+        status = 'applied';
+        outcome = `Approved by ${by} and applied.`;
+      } else if (verdict === 'not_applied') {
+        status = 'failed';
+        outcome = `Approved by ${by}, but not applied: ${shows}.${twccSaid} Apply it on the portal’s Quota page.`;
+      } else {
+        status = 'approved';
+        outcome = `Approved by ${by}; it may have been applied, but this is not confirmed: ${shows}.${twccSaid} Check with \`/quota show\`.`;
+      }
+      const audited = verdict === 'applied' ? 'ok' : verdict === 'not_applied' ? 'failed' : 'unknown';
+      await services.audit.append({ ...base, action: 'quota.applied', target, outcome: audited, detail: `${verdict} ${JSON.stringify(request.requested)}` });
     }
   }
   const final: ApprovalRequest = { ...decided, status, note: outcome };
