@@ -11,16 +11,21 @@ const s = (n: number) => (n === 1 ? '' : 's');
 export function confirmationCard(p: PendingConfirmation, keys: ApiKey[]): Reply {
   const n = keys.length;
   const names = keys.map((k) => `\`${k.id}\` (${k.masked})`).join(', ');
+  // Deleting the key the bot acts with breaks the member's next command: say so, and ask once more.
+  const login = keys.find((k) => k.usedForLogin);
+  const loginWarning = login ? ` \`${login.id}\` is the key you logged in with: after deleting it the bot needs a new key, so run \`/tenant login\` with another one.` : '';
   return reply([
-    text(`Delete ${n} API key${s(n)}: ${names}? This cannot be undone; anything using ${n === 1 ? 'it' : 'them'} stops working.`),
+    text(`Delete ${n} API key${s(n)}: ${names}? This cannot be undone; anything using ${n === 1 ? 'it' : 'them'} stops working.${loginWarning}`),
     {
       type: 'buttons',
       buttons: [
         {
           id: `c:${p.id}:ok`,
-          label: n === 1 ? 'Delete' : `Delete ${n} keys`,
+          label: login ? 'Delete, I will log in again' : n === 1 ? 'Delete' : `Delete ${n} keys`,
           style: 'danger',
-          confirm: { title: 'Delete for good?', text: `${n} key${s(n)} will be deleted. This cannot be undone.`, confirm: 'Delete', deny: 'Keep' },
+          confirm: login
+            ? { title: 'Delete your login key?', text: `\`${login.id}\` is the key the bot uses for you. After this, run \`/tenant login\` with a new key.`, confirm: 'Delete it', deny: 'Keep' }
+            : { title: 'Delete for good?', text: `${n} key${s(n)} will be deleted. This cannot be undone.`, confirm: 'Delete', deny: 'Keep' },
         },
         { id: `c:${p.id}:cancel`, label: 'Cancel', style: 'default' },
       ],
@@ -55,14 +60,15 @@ export async function handleConfirmationClick(services: Services, inv: ClickInvo
   for (const keyId of pending.args.keyIds) {
     const key = await services.backend.getKey(actor, keyId);
     const result = key.ok ? await services.backend.deleteKey(actor, keyId) : key;
+    const relogin = key.ok && key.value.usedForLogin ? ' It was the key you logged in with: run `/tenant login` with another key.' : '';
     if (result.ok) {
       deleted++;
-      lines.push(`Deleted \`${keyId}\`.`);
+      lines.push(`Deleted \`${keyId}\`.${relogin}`);
       await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'ok' });
     } else if (result.code === 'maybe_applied') {
       // Sent, but the answer was lost or late: it may be gone, so never "not deleted".
       deleted++;
-      lines.push(`\`${keyId}\` may have been deleted: ${describeError(result.code, result.detail)}`);
+      lines.push(`\`${keyId}\` may have been deleted: ${describeError(result.code, result.detail)}${relogin}`);
       await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'unknown', detail: result.code });
     } else {
       lines.push(`\`${keyId}\` was not deleted: ${describeError(result.code, result.detail)}`);
