@@ -42,7 +42,9 @@ describe('on the twcc backend', () => {
     const ok = await bot.login('alice', fake.users.alice!.apiKey);
     expect(ok.text).toBe(`You are linked to TWCC user \`${fake.users.alice!.username}\` as a tenant user. Your key is stored encrypted; \`/tenant logout\` forgets it.`);
     expect(ok.text).not.toContain(fake.users.alice!.apiKey);
-    expect((await bot.say('alice', '/tenant whoami')).text).toBe(`Chat user: local:alice\nMember: ${fake.users.alice!.username}\nRole: user\nBackend: TWCC`);
+    expect((await bot.say('alice', '/tenant whoami')).text).toBe(
+      `Chat user: local:alice\nMember: ${fake.users.alice!.username}\nRole: user\nBackend: TWCC\nLogin: through TWCC’s users endpoint (/api/v2/users/)`,
+    );
     await bot.login('admin', fake.users.admin!.apiKey);
     expect((await bot.say('admin', '/tenant whoami')).text).toContain('Role: admin');
     expect((await bot.say('admin', '/tenant link @bob bob')).text).toContain('members link themselves with `/tenant login`');
