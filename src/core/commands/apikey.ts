@@ -10,8 +10,16 @@ import { confirmationCard } from './confirmation-flow.js';
 
 const answer = (r: Reply | string): Outcome => ({ kind: 'reply', reply: typeof r === 'string' ? reply(r) : r });
 
+/** A field the backend could not read shows as `unknown`; a disabled key says so; a named key shows its name. */
 function keyRow(k: ApiKey, now: number): string[] {
-  return [k.id, k.masked, k.project, formatDate(k.createdAt), formatExpiry(k.expiresAt, now)];
+  const unknown = (field: NonNullable<ApiKey['unknown']>[number]) => k.unknown?.includes(field) ?? false;
+  return [
+    k.disabled ? `${k.id} (disabled)` : k.id,
+    k.name ? `${k.name} ${k.masked}` : k.masked,
+    unknown('project') ? 'unknown' : k.project,
+    unknown('created') ? 'unknown' : formatDate(k.createdAt),
+    unknown('expires') ? 'unknown' : formatExpiry(k.expiresAt, now),
+  ];
 }
 
 const list: CommandHandler = async ({ services, user, actor, args }) => {
