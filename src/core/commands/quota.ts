@@ -1,4 +1,4 @@
-import { Service, type QuotaValues, type Resources } from '../../backends/port.js';
+import type { QuotaValues, Resources } from '../../backends/port.js';
 import { describeError, texts } from '../i18n.js';
 import { formatResources } from '../format.js';
 import type { Outcome } from '../outcome.js';
@@ -25,7 +25,8 @@ const show: CommandHandler = async ({ services, user, actor, args }) => {
     memberId = actor!.memberId;
   }
   const blocks: Block[] = [];
-  for (const service of onlyService ? [onlyService] : Service.options) {
+  // Only the services this deployment offers (TWCC: CCS only with TWCC_CCS_SITE); a named one is asked, and refused by the backend.
+  for (const service of onlyService ? [onlyService] : services.backend.capabilities.services) {
     const report = await services.backend.getQuotas(actor!, service, memberId);
     if (!report.ok) {
       blocks.push(text(`*${service.toUpperCase()}*: ${describeError(report.code, report.detail)}`));
