@@ -64,7 +64,7 @@ export interface FakeUser {
   display_name: string;
   email: string;
   /** Role in the fake project; null: not a member. */
-  role: 'tenant_admin' | 'member' | null;
+  role: 'tenant_admin' | 'admin' | 'member' | null;
   keys: FakeKey[];
   /** Per site; memory in MB. */
   quotas: Record<string, FakeResources>;
@@ -318,16 +318,16 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
             if (caller.role === null) return noPermission(res);
             const who = req.query['user'];
             if (who === undefined) {
-              if (caller.role !== 'tenant_admin') return noPermission(res);
+              if (caller.role === 'member') return noPermission(res);
               return send(res, 200, members().map((u) => (opts.summaryListing ? { user: quotaRow(u, site!).user } : quotaRow(u, site!))));
             }
-            if (caller.role !== 'tenant_admin' && who !== caller.id) return noPermission(res);
+            if (caller.role === 'member' && who !== caller.id) return noPermission(res);
             const target = byId(who);
             send(res, 200, target && target.role !== null ? [quotaRow(target, site!)] : []);
           },
           PATCH: (caller, [site, pid]) => {
             if (String(project.ids[site!]) !== pid) return send(res, 404, { message: `40401: Project ${pid} not found` });
-            if (caller.role !== 'tenant_admin') return noPermission(res);
+            if (caller.role === 'member') return noPermission(res);
             const target = byId(req.query['user'] ?? '');
             if (!target || target.role === null) return send(res, 404, { message: 'user not found in project' });
             const body = req.body as Record<string, unknown> | undefined;
