@@ -10,9 +10,6 @@
 
 type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-/** Where a fact comes from. */
-export type Source = 'documented' | 'reported' | 'assumed';
-
 /** One call: method, a path that ends with `/`, the query, and the `x-api-host` it must carry. */
 export interface Endpoint {
   method: HttpMethod;

@@ -79,8 +79,9 @@ export class TwccBackend implements Backend {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly project: string;
-  private readonly sites: Partial<Record<Service, string>>;
-  private readonly vcsSite: string;
+  private readonly sites: { vcs: string; ccs?: string };
+  /** Where members, roles and the login checks are read: VCS, the live service (assumptions.ts). */
+  private readonly membersSite: string;
   private readonly fanout: number;
   /** Project id per site: the same plan has another id on each site, and it does not change. */
   private readonly projectIds = new Map<string, Promise<Result<string>>>();
@@ -93,8 +94,8 @@ export class TwccBackend implements Backend {
     this.log = (opts.logger ?? pino({ enabled: false })).child({ backend: 'twcc' });
     this.now = opts.now ?? Date.now;
     this.project = opts.project;
-    this.vcsSite = opts.vcsSite;
     this.sites = { vcs: opts.vcsSite, ...(opts.ccsSite ? { ccs: opts.ccsSite } : {}) };
+    this.membersSite = this.sites[MEMBERS_SERVICE];
     this.fanout = opts.fanout ?? DEFAULT_FANOUT;
     this.http = new TwccHttp({
       apiUrl: opts.apiUrl,
@@ -159,8 +160,8 @@ export class TwccBackend implements Backend {
 
   /** The project's VCS id as this very key sees it (not the shared cache, which another key filled). */
   private async projectVisibleTo(apiKey: string): Promise<Result<string>> {
-    const id = await this.client.projectId(apiKey, this.vcsSite, this.project);
-    if (id.ok) this.projectIds.set(this.vcsSite, Promise.resolve(id));
+    const id = await this.client.projectId(apiKey, this.membersSite, this.project);
+    if (id.ok) this.projectIds.set(this.membersSite, Promise.resolve(id));
     return id;
   }
 
@@ -180,14 +181,14 @@ export class TwccBackend implements Backend {
     const items = keys.value.items;
     const ownerId = (items.find((i) => i.key !== undefined && isSameKey(i.key, apiKey)) ?? items.find((i) => i.ownerId))?.ownerId;
     if (!ownerId) return fail('unexpected_answer', `${gone}, and GET /api_key/ names no owner of its keys: the bot cannot tell whose key this is`);
-    const row = await this.client.memberQuota(apiKey, this.vcsSite, projectId.value, ownerId);
+    const row = await this.client.memberQuota(apiKey, this.membersSite, projectId.value, ownerId);
     if (!row.ok) return row.code === 'member_not_found' ? fail('project_not_visible', `the owner of this key has no row in project ${this.project}`) : row;
     return ok({ user: toMember(row.value.user), role: role.value, via: 'v3-fallback' });
   }
 
   /** A key that can read every member's quota is a tenant admin's; a 403 there means a member. */
   private async roleByV3(apiKey: string, projectId: string): Promise<Result<Role>> {
-    const listing = await this.client.listMemberQuotas(apiKey, this.vcsSite, projectId);
+    const listing = await this.client.listMemberQuotas(apiKey, this.membersSite, projectId);
     if (listing.ok) {
       this.rememberMembers(listing.value.map((r) => toMember(r.user)));
       return ok('admin');
@@ -205,7 +206,7 @@ export class TwccBackend implements Backend {
     if (!cred.ok) return cred;
     let role = await this.roleFromUsers(cred.value.apiKey, { id: cred.value.memberId, username: cred.value.username });
     if (!role.ok && role.code === 'unexpected_answer') {
-      const projectId = await this.projectIdOn(cred.value.apiKey, this.vcsSite);
+      const projectId = await this.projectIdOn(cred.value.apiKey, this.membersSite);
       role = projectId.ok ? await this.roleByV3(cred.value.apiKey, projectId.value) : projectId;
     }
     if (!role.ok) return role;
@@ -394,12 +395,12 @@ export class TwccBackend implements Backend {
     const cred = await this.credentialOf(actor);
     if (!cred.ok) return cred;
     if (actor.role === 'admin') return this.membersWith(cred.value.apiKey);
-    const own = await this.withProjectId(cred.value.apiKey, this.vcsSite, (projectId) => this.client.memberQuota(cred.value.apiKey, this.vcsSite, projectId, actor.memberId));
+    const own = await this.withProjectId(cred.value.apiKey, this.membersSite, (projectId) => this.client.memberQuota(cred.value.apiKey, this.membersSite, projectId, actor.memberId));
     return own.ok ? ok([toMember(own.value.user)]) : own;
   }
 
   private async membersWith(apiKey: string): Promise<Result<Member[]>> {
-    const listing = await this.withProjectId(apiKey, this.vcsSite, (projectId) => this.client.listMemberQuotas(apiKey, this.vcsSite, projectId));
+    const listing = await this.withProjectId(apiKey, this.membersSite, (projectId) => this.client.listMemberQuotas(apiKey, this.membersSite, projectId));
     if (!listing.ok) return listing;
     const members = listing.value.map((r) => toMember(r.user)).sort(byUsername);
     this.rememberMembers(members);

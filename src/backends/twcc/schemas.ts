@@ -61,7 +61,7 @@ export const MemberListing = listOf(
 );
 
 /** Epoch seconds or milliseconds, a numeric string, or an ISO date; an ISO string out, or undefined. */
-export function toIso(value: unknown): string | undefined {
+function toIso(value: unknown): string | undefined {
   if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim())) value = Number(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) return undefined;
@@ -120,7 +120,7 @@ export const ApiKeyItem = z.record(z.string(), z.unknown()).transform((raw, ctx)
 export type ApiKeyItem = z.infer<typeof ApiKeyItem>;
 
 /** A list, bare or in a `{data: […]}` envelope (assumptions.ts). */
-export function listOf<S extends z.ZodType>(item: S) {
+function listOf<S extends z.ZodType>(item: S) {
   return z.preprocess(unwrapEnvelope, z.array(item));
 }
 
