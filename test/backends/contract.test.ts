@@ -100,6 +100,11 @@ describe.each(worlds)('%s backend contract', (_name, makeWorld) => {
     expect(await world.backend.getKey(alice, key.id)).toMatchObject({ ok: false, code: 'key_not_found' });
   });
 
+  it('offers both services when configured with both (the twcc world sets TWCC_CCS_SITE)', async () => {
+    world = await makeWorld();
+    expect([...world.backend.capabilities.services].sort()).toEqual(['ccs', 'vcs']);
+  });
+
   it('reports quotas: a user sees only their own row, an admin every member', async () => {
     world = await makeWorld();
     const admin = await world.actor('admin');

@@ -179,7 +179,7 @@ export class TwccBackend implements Backend {
     if (!keys.ok) return keys;
     // Every listed key is the caller's own; the login key's row is the surest.
     const items = keys.value.items;
-    const ownerId = (items.find((i) => i.key !== undefined && isSameKey(i.key, apiKey)) ?? items.find((i) => i.ownerId))?.ownerId;
+    const ownerId = items.find((i) => i.key !== undefined && isSameKey(i.key, apiKey))?.ownerId ?? items.find((i) => i.ownerId)?.ownerId;
     if (!ownerId) return fail('unexpected_answer', `${gone}, and GET /api_key/ names no owner of its keys: the bot cannot tell whose key this is`);
     const row = await this.client.memberQuota(apiKey, this.membersSite, projectId.value, ownerId);
     if (!row.ok) return row.code === 'member_not_found' ? fail('project_not_visible', `the owner of this key has no row in project ${this.project}`) : row;
