@@ -379,7 +379,9 @@ export class TwccBackend implements Backend {
     const { apiKey, site } = context.value;
     return this.withProjectId(apiKey, site, async (projectId) => {
       const one = (id: string) =>
-        this.client.memberQuota(apiKey, site, projectId, id).then((r): Result<MemberQuota[]> => (r.ok ? ok([{ member: toMember(r.value.user), resources: resourcesOf(r.value) }]) : r));
+        this.client
+          .memberQuota(apiKey, site, projectId, id)
+          .then((r): Result<MemberQuota[]> => (r.ok ? ok([{ member: toMember(r.value.user), resources: resourcesOf(r.value) }]) : r));
       const [project, members] = await Promise.all([
         this.client.projectQuotas(apiKey, site, projectId),
         memberId !== undefined ? one(memberId) : actor.role === 'admin' ? this.allMemberQuotas(apiKey, site, projectId) : one(actor.memberId),
@@ -395,7 +397,8 @@ export class TwccBackend implements Backend {
     const cred = await this.credentialOf(actor);
     if (!cred.ok) return cred;
     if (actor.role === 'admin') return this.membersWith(cred.value.apiKey);
-    const own = await this.withProjectId(cred.value.apiKey, this.membersSite, (projectId) => this.client.memberQuota(cred.value.apiKey, this.membersSite, projectId, actor.memberId));
+    const { apiKey } = cred.value;
+    const own = await this.withProjectId(apiKey, this.membersSite, (projectId) => this.client.memberQuota(apiKey, this.membersSite, projectId, actor.memberId));
     return own.ok ? ok([toMember(own.value.user)]) : own;
   }
 
@@ -439,7 +442,10 @@ export class TwccBackend implements Backend {
     const { apiKey, site } = context.value;
 
     const read = await this.withProjectId(apiKey, site, async (projectId) => {
-      const [current, project] = await Promise.all([this.client.memberQuota(apiKey, site, projectId, memberId), this.client.projectQuotas(apiKey, site, projectId)]);
+      const [current, project] = await Promise.all([
+        this.client.memberQuota(apiKey, site, projectId, memberId),
+        this.client.projectQuotas(apiKey, site, projectId),
+      ]);
       if (!current.ok) return current;
       if (!project.ok) return project;
       return ok({ projectId, current: current.value, project: project.value });

@@ -7,6 +7,8 @@ afterEach(async () => {
   await w.close();
 });
 
+/** What the backend answers a chat user who has no stored key: not_logged_in, with no call to TWCC. */
+const storedKeyOf = (chatKey: string) => w.backend.listKeys({ chatKey, memberId: 'm', role: 'user' }, 'm');
 const calls = () => w.fake.requests.map((r) => `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : ''}`);
 
 describe('twcc login without /api/v2/users/', () => {
@@ -57,7 +59,7 @@ describe('twcc login without /api/v2/users/', () => {
       code: 'unexpected_answer',
       detail: 'GET /api/v2/users/ answered 404: Not found., and GET /api_key/ names no owner of its keys: the bot cannot tell whose key this is',
     });
-    expect(await w.store.ns('credentials').get('slack:alice')).toBeUndefined();
+    expect(await storedKeyOf('slack:alice')).toEqual({ ok: false, code: 'not_logged_in' });
   });
 
   it('refreshes the role through the v3 calls too', async () => {
@@ -86,7 +88,7 @@ describe('twcc login: roles and the project', () => {
       code: 'project_not_visible',
       detail: `GET /api/v3/${w.fake.sites.vcs}/projects/?name=GOV108009 lists no project GOV108009 for this key`,
     });
-    expect(await w.store.ns('credentials').get('slack:o')).toBeUndefined();
+    expect(await storedKeyOf('slack:o')).toEqual({ ok: false, code: 'not_logged_in' });
   });
 
   it('says credit_exhausted at login when TWCC refuses the v3 calls for credit', async () => {
