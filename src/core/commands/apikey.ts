@@ -71,9 +71,17 @@ const extend: CommandHandler<Sub<'apikey', 'extend'>> = async ({ services, user,
     await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome: 'failed', detail: after.code });
     return say(`\`${keyId}\`: ${describeError(after.code, after.detail)}`);
   }
-  await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome: 'ok', detail: `+${days}d → ${after.value.expiresAt ?? 'never'}` });
+  // The backend read the key back: say only what it shows.
+  const { verdict, shown, answer: said } = after.value;
   const now = services.now();
-  return say(`Key \`${keyId}\` now expires ${formatExpiry(after.value.expiresAt, now)} (was ${formatExpiry(before.value.expiresAt, now)}).`);
+  const shows = shown && !shown.unknown?.includes('expires') ? formatExpiry(shown.expiresAt, now) : 'unknown';
+  const outcome = verdict === 'applied' ? 'ok' : verdict === 'not_applied' ? 'failed' : 'unknown';
+  await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome, detail: `+${days}d ${verdict} → ${shown ? (shown.expiresAt ?? 'never') : 'unknown'}` });
+  const was = formatExpiry(before.value.expiresAt, now);
+  if (verdict === 'applied') return say(`Key \`${keyId}\` now expires ${shows} (was ${was}).`);
+  const twccSaid = said ? ` (TWCC answered: ${said})` : '';
+  if (verdict === 'not_applied') return say(`Key \`${keyId}\` was not extended: TWCC still shows it expiring ${shows}.${twccSaid}`);
+  return say(`Key \`${keyId}\` may or may not have been extended: TWCC now shows it expiring ${shows} (was ${was}).${twccSaid} Check with \`/apikey list\` before trying again.`);
 };
 
 /** Asks for the click first; the keys are read once here, for the card, and checked again by the backend at deletion. */
