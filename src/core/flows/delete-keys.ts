@@ -20,6 +20,11 @@ export const deleteKeysAction: ConfirmAction<z.infer<typeof DeleteKeysArgs>> = {
         deleted++;
         lines.push(`Deleted \`${keyId}\`.`);
         await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'ok' });
+      } else if (result.code === 'maybe_applied') {
+        // Sent, but the answer was lost or late: it may be gone, so never "not deleted".
+        deleted++;
+        lines.push(`\`${keyId}\` may have been deleted: ${describeError(result.code, result.detail)}`);
+        await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'unknown', detail: result.code });
       } else {
         lines.push(`\`${keyId}\` was not deleted: ${describeError(result.code, result.detail)}`);
         await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'failed', detail: result.code });
