@@ -93,15 +93,28 @@ const remove: CommandHandler<Sub<'apikey', 'delete'>> = async ({ services, user,
     if (!k.ok) return say(`\`${id}\`: ${describeError(k.code, k.detail)} Nothing was deleted.`);
     keys.push(k.value);
   }
-  const pending = await services.pending.create({ flow: 'confirm', action: 'apikey.delete', requester: user, requesterMember: actor.memberId, where, args: { keyIds } });
+  // Deleting the key the bot acts with breaks the member's next command: say so, and ask once more.
+  const login = keys.find((k) => k.usedForLogin);
+  const loginKeyIds = login ? [login.id] : [];
+  const pending = await services.pending.create({
+    flow: 'confirm',
+    action: 'apikey.delete',
+    requester: user,
+    requesterMember: actor.memberId,
+    where,
+    args: { keyIds, ...(login ? { loginKeyIds } : {}) },
+  });
   const n = keys.length;
   const names = keys.map((k) => `\`${k.id}\` (${k.masked})`).join(', ');
+  const loginWarning = login ? ` \`${login.id}\` is the key you logged in with: after deleting it the bot needs a new key, so run \`/tenant login\` with another one.` : '';
   return answer(
     confirmationCard(
       pending,
-      `Delete ${plural(n, 'API key')}: ${names}? This cannot be undone; anything using ${n === 1 ? 'it' : 'them'} stops working.`,
-      n === 1 ? 'Delete' : `Delete ${n} keys`,
-      { title: 'Delete for good?', text: `${plural(n, 'key')} will be deleted. This cannot be undone.`, confirm: 'Delete', deny: 'Keep' },
+      `Delete ${plural(n, 'API key')}: ${names}? This cannot be undone; anything using ${n === 1 ? 'it' : 'them'} stops working.${loginWarning}`,
+      login ? 'Delete, I will log in again' : n === 1 ? 'Delete' : `Delete ${n} keys`,
+      login
+        ? { title: 'Delete your login key?', text: `\`${login.id}\` is the key the bot uses for you. After this, run \`/tenant login\` with a new key.`, confirm: 'Delete it', deny: 'Keep' }
+        : { title: 'Delete for good?', text: `${plural(n, 'key')} will be deleted. This cannot be undone.`, confirm: 'Delete', deny: 'Keep' },
     ),
   );
 };
