@@ -12,8 +12,16 @@ import type { HandlerTable, Sub } from './types.js';
 const say = (message: string) => answer(reply(message));
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** A field the backend could not read shows as `unknown`; a disabled key says so; a named key shows its name. */
 function keyRow(k: ApiKey, now: number): string[] {
-  return [k.id, k.masked, k.project, formatDate(k.createdAt), formatExpiry(k.expiresAt, now)];
+  const unknown = (field: NonNullable<ApiKey['unknown']>[number]) => k.unknown?.includes(field) ?? false;
+  return [
+    k.disabled ? `${k.id} (disabled)` : k.id,
+    k.name ? `${k.name} ${k.masked}` : k.masked,
+    unknown('project') ? 'unknown' : k.project,
+    unknown('created') ? 'unknown' : formatDate(k.createdAt),
+    unknown('expires') ? 'unknown' : formatExpiry(k.expiresAt, now),
+  ];
 }
 
 const list: CommandHandler<Sub<'apikey', 'list'>> = async ({ services, user, actor, args }) => {
