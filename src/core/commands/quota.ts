@@ -1,4 +1,4 @@
-import { Service, type Actor, type QuotaValues, type Resources } from '../../backends/port.js';
+import { type Actor, type Service, type QuotaValues, type Resources } from '../../backends/port.js';
 import { auditBase, type CommandHandler, type Services } from '../context.js';
 import { approvalCard } from '../flows/cards.js';
 import type { QuotaChangeArgs } from '../flows/quota-change.js';
@@ -27,7 +27,8 @@ const show: CommandHandler<Sub<'quota', 'show'>> = async ({ services, user, acto
     memberId = actor.memberId;
   }
   const blocks: Block[] = [];
-  for (const service of args.service ? [args.service] : Service.options) {
+  // Only the services this deployment offers (TWCC: CCS only with TWCC_CCS_SITE); a named one is asked, and refused by the backend.
+  for (const service of args.service ? [args.service] : services.backend.capabilities.services) {
     const report = await services.backend.getQuotas(actor, service, memberId);
     if (!report.ok) {
       blocks.push(text(`**${service.toUpperCase()}**: ${describeError(report.code, report.detail)}`));
