@@ -1,4 +1,4 @@
-import { type Actor, type Service, type QuotaValues, type Resources } from '../../backends/port.js';
+import { type Actor, type QuotaValues, type Resources } from '../../backends/port.js';
 import { auditBase, type CommandHandler, type Services } from '../context.js';
 import { approvalCard } from '../flows/cards.js';
 import type { QuotaChangeArgs } from '../flows/quota-change.js';
