@@ -74,7 +74,7 @@ export const ConfigSchema = z.object({
   TWCC_API_URL: httpUrl('https://apigateway.twcc.ai'),
   TWCC_PROJECT: optional,
   TWCC_VCS_SITE: z.string().default('openstack-taichung-default-2'),
-  TWCC_CCS_SITE: z.string().default('k8s-D-twcc'),
+  TWCC_CCS_SITE: optional,
   TWCC_QUOTA_WRITE: oneOf(['on', 'off'], 'off'),
   STORE_URL: z
     .string()

@@ -15,7 +15,12 @@ export const errorText: Record<ErrorCode, string> = {
   quota_write_unsupported: 'This bot cannot change quotas on TWCC; apply it on the portal’s Quota page.',
   quota_exceeds_project: 'That is more than the whole project has.',
   backend_unavailable: 'TWCC did not answer in time or is unavailable. Try again in a minute.',
-  backend_bad_response: 'TWCC answered in a way the bot does not understand; nothing was changed.',
+  unexpected_answer: 'TWCC answered something the bot did not expect, so it cannot tell what happened.',
+  maybe_applied: 'TWCC’s answer was late or unreadable, so the change may have been applied all the same. Check with `/apikey list` or `/quota show` before trying again.',
+  credit_exhausted: 'TWCC refused for lack of credit or quota on the project (not a problem with your key). Ask the project’s tenant admin.',
+  project_not_visible: 'Your TWCC key cannot see this bot’s project; use a key of a member of that project.',
+  not_in_project: 'That is not a key of this project; the bot manages only this project’s keys.',
+  service_disabled: 'CCS is not enabled for this deployment; only VCS is.',
   backend_error: 'TWCC refused the request.',
 };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Role, type Actor, type Backend } from '../backends/port.js';
+import { LoginVia, Role, type Actor, type Backend } from '../backends/port.js';
 import { withLock } from '../store/lock.js';
 import type { Store } from '../store/port.js';
 import { chatKey, Platform, type ChatUser } from './invocation.js';
@@ -17,6 +17,8 @@ export const Link = z.object({
   linkedBy: z.string(),
   /** When the backend last confirmed the role (twcc). */
   roleCheckedAt: z.number().optional(),
+  /** How the backend found out who the member is at `/tenant login` (twcc). */
+  loginVia: LoginVia.optional(),
 });
 /** A chat user mapped to a tenant member and role. */
 export type Link = z.infer<typeof Link>;
@@ -79,7 +81,7 @@ export class Identity {
     memberId: string,
     role: Role,
     linkedBy: string,
-    extra: { username?: string; roleCheckedAt?: number } = {},
+    extra: { username?: string; roleCheckedAt?: number; loginVia?: LoginVia } = {},
   ): Promise<Link> {
     const link: Link = {
       chatKey: chatKey(user),

@@ -7,13 +7,15 @@ import type { Store } from '../../store/port.js';
 import {
   ApiKey,
   Resources,
+  Service,
   type Actor,
   type Backend,
+  type KeyExtension,
   type LoginIdentity,
+  type QuotaChange,
   type Member,
   type QuotaValues,
   type Role,
-  type Service,
 } from '../port.js';
 
 export const DEFAULT_KEY_DAYS = 90;
@@ -41,7 +43,7 @@ const toResources = (q: QuotaValues, usage: QuotaValues = {}): Resources => ({
  */
 export class LocalRegistry implements Backend {
   readonly name = 'local' as const;
-  readonly capabilities = { login: false, adminLinks: true, quotaWrite: true };
+  readonly capabilities = { login: false, adminLinks: true, quotaWrite: true, services: Service.options };
 
   /** Each member's key ids, so listing one member's keys reads no one else's. */
   private readonly keysByOwner: IdIndex;
@@ -114,8 +116,8 @@ export class LocalRegistry implements Backend {
     return ok({ key: this.publicKey(key), secret });
   }
 
-  /** Under the key's lock: two extensions at once both count. */
-  async extendKey(actor: Actor, keyId: string, days: number): Promise<Result<ApiKey>> {
+  /** Under the key's lock: two extensions at once both count. Applied in the store itself: the verdict is `applied`. */
+  async extendKey(actor: Actor, keyId: string, days: number): Promise<Result<KeyExtension>> {
     return withLock(this.store, `key:${keyId}`, async () => {
       const key = await this.storedKey(keyId);
       if (!key) return fail('key_not_found');
@@ -124,7 +126,7 @@ export class LocalRegistry implements Backend {
       const from = Math.max(this.now(), key.expiresAt ? Date.parse(key.expiresAt) : this.now());
       const next: StoredKey = { ...key, expiresAt: new Date(from + days * DAY_MS).toISOString() };
       await this.keys().put(keyId, next);
-      return ok(this.publicKey(next));
+      return ok({ verdict: 'applied' as const, before: this.publicKey(key), shown: this.publicKey(next) });
     });
   }
 
@@ -171,7 +173,7 @@ export class LocalRegistry implements Backend {
   }
 
   /** Under the member's quota lock: two approvals at once (cpu, then gpu) both apply. */
-  async setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<Resources>> {
+  async setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<QuotaChange>> {
     if (actor.role !== 'admin') return fail('forbidden');
     if (!(await this.members().has(memberId))) return fail('member_not_found');
     return withLock(this.store, `quota:${service}:${memberId}`, async () => {
@@ -180,7 +182,8 @@ export class LocalRegistry implements Backend {
         if ((next[r] ?? 0) > (PROJECT_DEFAULT[r] ?? 0)) return fail('quota_exceeds_project', `${r}`);
       }
       await this.quotas().put(`${service}:member:${memberId}`, next);
-      return ok(toResources(next));
+      const requested = { cpu: next.cpu ?? 0, gpu: next.gpu ?? 0, memory: next.memory ?? 0 };
+      return ok({ verdict: 'applied' as const, requested, shown: toResources(next) });
     });
   }
 
