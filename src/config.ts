@@ -158,3 +158,7 @@ export function loadConfig(env: Env = { ...readDotEnv(), ...process.env }): Conf
 
 export const slackEnabled = (c: Config) => Boolean(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET);
 export const discordEnabled = (c: Config) => Boolean(c.DISCORD_TOKEN && c.DISCORD_APPLICATION_ID);
+
+/** The services a deployment offers: the embedded registry both; TWCC's CCS only with TWCC_CCS_SITE. */
+export const servicesOf = (c: Pick<Config, 'BACKEND' | 'TWCC_CCS_SITE'>): ('vcs' | 'ccs')[] =>
+  c.BACKEND === 'twcc' && !c.TWCC_CCS_SITE ? ['vcs'] : ['vcs', 'ccs'];

@@ -1,4 +1,4 @@
-import type { Backend } from '../backends/port.js';
+import type { Backend, Service } from '../backends/port.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { decodeAction, PendingActions } from './flows/pending.js';
@@ -8,7 +8,7 @@ import { completeLogin } from './commands/tenant.js';
 import type { Services } from './context.js';
 import { decideFlow } from './flows/decide.js';
 import { badArgsReply, helpReply, unknownSubcommandReply } from './help.js';
-import { texts } from './i18n.js';
+import { describeError, texts } from './i18n.js';
 import { Identity } from './identity.js';
 import type { ClickInvocation, CommandInvocation, Invocation, Platform } from './invocation.js';
 import { compose, deduplicateDeliveries, errorReferences, keepSecretsPrivate, logInvocations, mayPost, type Middleware } from './middleware.js';
@@ -131,15 +131,20 @@ export class Core {
     const { sub, word, rest } = findSubcommand(inv.command, inv.text);
     const actor = await services.identity.resolve(inv.user);
     if (!sub || sub.name === 'help') {
-      if (word && !sub) return answer(unknownSubcommandReply(inv.command, word, actor));
-      return answer(helpReply(inv.command, actor));
+      if (word && !sub) return answer(unknownSubcommandReply(inv.command, word, actor, services.backend.capabilities.services));
+      return answer(helpReply(inv.command, actor, services.backend.capabilities.services));
     }
     const label = `/${inv.command} ${sub.name}`;
     const verdict = mayRun(sub.who, actor);
     if (verdict === 'unlinked') return answer(reply(services.backend.capabilities.login ? texts.unlinkedTwcc(label) : texts.unlinkedLocal(label)));
     if (verdict === 'admin-only') return answer(reply(texts.adminOnly(label)));
     const parsed = inv.options ? parseOptions(sub, inv.options) : parseText(sub, rest, inv.mentions);
-    if (!parsed.ok) return answer(badArgsReply(inv.command, sub, parsed.message));
+    const offered = services.backend.capabilities.services;
+    if (!parsed.ok) return answer(badArgsReply(inv.command, sub, parsed.message, offered));
+    // A service this deployment does not offer (CCS without TWCC_CCS_SITE) is refused before any backend call.
+    const service = sub.args.find((a) => a.kind === 'service');
+    const asked = service ? parsed.args[service.name] : undefined;
+    if (typeof asked === 'string' && !offered.includes(asked as Service)) return answer(reply(describeError('service_disabled')));
     const handler = handlerFor(inv.command, sub.name);
     if (!handler) throw new Error(`no handler for ${label}`);
     return handler({ services, user: inv.user, where: inv.where, actor, args: parsed.args as never });

@@ -10,6 +10,7 @@ import {
   Service,
   type Actor,
   type Backend,
+  type Capabilities,
   type KeyExtension,
   type LoginIdentity,
   type QuotaChange,
@@ -43,7 +44,7 @@ const toResources = (q: QuotaValues, usage: QuotaValues = {}): Resources => ({
  */
 export class LocalRegistry implements Backend {
   readonly name = 'local' as const;
-  readonly capabilities = { login: false, adminLinks: true, quotaWrite: true, services: Service.options };
+  readonly capabilities: Capabilities = { login: false, adminLinks: true, quotaWrite: true, services: Service.options };
 
   /** Each member's key ids, so listing one member's keys reads no one else's. */
   private readonly keysByOwner: IdIndex;
