@@ -15,7 +15,7 @@ export const BENCH_USER = { userId: 'UBENCH1', userName: 'bench' };
 
 export interface FakeSlackProcess extends Spawned {
   url: string;
-  count(): Promise<{ answered: number; distinct: number; duplicates: number; webApiCalls: number; answerMs: number[]; last: string }>;
+  count(): Promise<{ answered: number; distinct: number; duplicates: number; webApiCalls: number; answerMs: number[]; byTag: Record<string, { answered: number; last: string }> }>;
 }
 
 export async function startFakeSlackProcess(logFile: string): Promise<FakeSlackProcess> {

@@ -20,7 +20,7 @@ export interface Slice {
 }
 
 /** Loads `url` for `durationS` seconds (or until `amount` requests) at `connections`, each request a new command (taking turns when several). */
-export async function load(url: string, cmd: SlashCommand | SlashCommand[], respondBase: string, opts: { connections: number; durationS?: number; amount?: number }): Promise<Slice> {
+export async function load(url: string, cmd: SlashCommand | SlashCommand[], respondBase: string, opts: { connections: number; durationS?: number; amount?: number; tag?: string }): Promise<Slice> {
   const cmds = Array.isArray(cmd) ? cmd : [cmd];
   const latencies: number[] = [];
   let failed = 0;
@@ -39,7 +39,7 @@ export async function load(url: string, cmd: SlashCommand | SlashCommand[], resp
         path: '/slack/events',
         setupRequest: (req) => {
           seq++;
-          return { ...req, ...signedSlashCommand(cmds[seq % cmds.length]!, seq, respondBase) };
+          return { ...req, ...signedSlashCommand(cmds[seq % cmds.length]!, seq, respondBase, opts.tag ?? 'load') };
         },
       },
     ],

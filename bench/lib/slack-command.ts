@@ -18,9 +18,11 @@ const run = randomBytes(3).toString('hex');
 
 /**
  * The body and headers of request number `seq`: a distinct trigger_id, and a distinct response_url
- * `${respondBase}/respond/<run>-<seq>-<sent at, ms>` (the fake Slack reads the send time from it).
+ * `${respondBase}/respond/<tag>.<run>-<seq>.<sent at, ms>`: the fake Slack counts answers per tag
+ * (one per slice of load) and reads the send time from it.
  */
-export function signedSlashCommand(cmd: SlashCommand, seq: number, respondBase: string): { body: string; headers: Record<string, string> } {
+export function signedSlashCommand(cmd: SlashCommand, seq: number, respondBase: string, tag: string): { body: string; headers: Record<string, string> } {
+  if (tag.includes('.')) throw new Error(`a tag holds no dot: ${tag}`);
   const m = /^(\/\S+)\s*(.*)$/s.exec(cmd.line);
   if (!m) throw new Error(`not a slash command: ${cmd.line}`);
   const body = new URLSearchParams({
@@ -35,7 +37,7 @@ export function signedSlashCommand(cmd: SlashCommand, seq: number, respondBase: 
     text: m[2] ?? '',
     api_app_id: 'A0BENCH',
     is_enterprise_install: 'false',
-    response_url: `${respondBase}/respond/${run}-${seq}-${Date.now()}`,
+    response_url: `${respondBase}/respond/${tag}.${run}-${seq}.${Date.now()}`,
     trigger_id: `${seq}.${run}.${randomBytes(4).toString('hex')}`,
   }).toString();
   const timestamp = Math.floor(Date.now() / 1000);

@@ -1,8 +1,9 @@
 /**
  * The fake Slack Web API and response_url endpoints from test/fakes/slack.ts, in a process of its
  * own so that it costs the bot nothing, plus a control server whose GET /count returns how many
- * answers arrived, the text of the last one (and how long after their request was sent: the request's send time is the last
- * part of its response_url). Answers are counted as they arrive and not kept, so memory stays flat.
+ * answers arrived, in all and per tag (`/respond/<tag>.<id>.<sent at>`, see bench/lib/slack-command.ts)
+ * with the text of the tag's last answer, and how long after its request each answer came. Answers
+ * are counted as they arrive and not kept, so memory stays flat.
  * Prints `{"url","control"}` on stdout once listening.
  */
 import { createServer } from 'node:http';
@@ -11,7 +12,8 @@ import { startFakeSlack, type ResponseUrlPost } from '../../test/fakes/slack.js'
 
 const fake = await startFakeSlack();
 const seen = new Set<string>();
-const totals = { answered: 0, distinct: 0, duplicates: 0, last: '' };
+const totals = { answered: 0, distinct: 0, duplicates: 0 };
+const byTag: Record<string, { answered: number; last: string }> = {};
 let answerMs: number[] = [];
 
 // Count each answer as the fake records it.
@@ -24,16 +26,18 @@ fake.responses.push = (...posts: ResponseUrlPost[]) => {
       seen.add(r.id);
       totals.distinct++;
     }
-    const sentAt = Number(r.id.split('-').pop());
-    if (Number.isFinite(sentAt)) answerMs.push(now - sentAt);
-    totals.last = String(r.body.text ?? '');
+    const [tag = '', , sentAt] = r.id.split('.');
+    if (Number.isFinite(Number(sentAt))) answerMs.push(now - Number(sentAt));
+    const t = (byTag[tag] ??= { answered: 0, last: '' });
+    t.answered++;
+    t.last = String(r.body.text ?? '');
   }
   return 0;
 };
 
 const control = createServer((req, res) => {
   if (req.url !== '/count') return void res.writeHead(404).end();
-  const body = JSON.stringify({ ...totals, webApiCalls: fake.calls.splice(0).length, answerMs });
+  const body = JSON.stringify({ ...totals, byTag, webApiCalls: fake.calls.splice(0).length, answerMs });
   answerMs = [];
   res.writeHead(200, { 'content-type': 'application/json' }).end(body);
 });
