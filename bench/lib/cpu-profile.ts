@@ -26,7 +26,8 @@ export function moduleOf(url: string, repoRoot: string): string {
     const [scope, name] = url.slice(at + 'node_modules/'.length).split('/');
     return scope!.startsWith('@') ? `${scope}/${name}` : scope!;
   }
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  // node:internal/deps/undici/undici is Node's own fetch; keep that much of the path.
+  if (url.startsWith('node:')) return url.split('/').slice(0, url.startsWith('node:internal/deps/') ? 3 : 2).join('/');
   const path = url.replace(/^file:\/\//, '');
   return path.startsWith(repoRoot) ? path.slice(repoRoot.length + 1) : path;
 }
