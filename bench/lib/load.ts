@@ -13,6 +13,8 @@ export interface Slice {
   acked: number;
   /** Answers other than 200, and errors (resets, timeouts). */
   failed: number;
+  /** What the failures were: `HTTP 500`, `errors`, `timeouts` → count. */
+  failures: Record<string, number>;
   /** Ack latency of every request, ms. */
   latencies: number[];
   /** Wall time from the first request to the last ack, ms. */
@@ -45,12 +47,16 @@ export async function load(url: string, cmd: SlashCommand | SlashCommand[], resp
     ],
   };
   const instance = autocannon(options, (err: unknown, result: autocannon.Result) => (err ? broke(err) : done(result)));
+  const failures: Record<string, number> = {};
   instance.on('response', (_client, status, _bytes, responseTime) => {
-    if (status === 200) latencies.push(responseTime);
-    else failed++;
+    if (status === 200) return void latencies.push(responseTime);
+    failed++;
+    failures[`HTTP ${status}`] = (failures[`HTTP ${status}`] ?? 0) + 1;
   });
   const result = await finished;
   const wallMs = performance.now() - start;
   failed += result.errors + result.timeouts;
-  return { acked: latencies.length, failed, latencies, wallMs };
+  if (result.errors) failures.errors = result.errors;
+  if (result.timeouts) failures.timeouts = result.timeouts;
+  return { acked: latencies.length, failed, failures, latencies, wallMs };
 }
