@@ -13,9 +13,18 @@ import { SIGNING_SECRET } from './slack-command.js';
 export const MAIN_JS = resolve('dist/src/main.js');
 export const BENCH_USER = { userId: 'UBENCH1', userName: 'bench' };
 
+export interface FakeSlackCount {
+  answered: number;
+  distinct: number;
+  duplicates: number;
+  webApiCalls: number;
+  answerMs: number[];
+  byTag: Record<string, { answered: number; last: string }>;
+}
+
 export interface FakeSlackProcess extends Spawned {
   url: string;
-  count(): Promise<{ answered: number; distinct: number; duplicates: number; webApiCalls: number; answerMs: number[]; byTag: Record<string, { answered: number; last: string }> }>;
+  count(): Promise<FakeSlackCount>;
 }
 
 export async function startFakeSlackProcess(logFile: string): Promise<FakeSlackProcess> {
@@ -28,7 +37,7 @@ export async function startFakeSlackProcess(logFile: string): Promise<FakeSlackP
     url,
     async count() {
       const res = await fetch(`${control}/count`);
-      return (await res.json()) as Awaited<ReturnType<FakeSlackProcess['count']>>;
+      return (await res.json()) as FakeSlackCount;
     },
   };
 }

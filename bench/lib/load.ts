@@ -22,7 +22,12 @@ export interface Slice {
 }
 
 /** Loads `url` for `durationS` seconds (or until `amount` requests) at `connections`, each request a new command (taking turns when several). */
-export async function load(url: string, cmd: SlashCommand | SlashCommand[], respondBase: string, opts: { connections: number; durationS?: number; amount?: number; tag?: string }): Promise<Slice> {
+export async function load(
+  url: string,
+  cmd: SlashCommand | SlashCommand[],
+  respondBase: string,
+  opts: { connections: number; durationS?: number; amount?: number; tag?: string },
+): Promise<Slice> {
   const cmds = Array.isArray(cmd) ? cmd : [cmd];
   const latencies: number[] = [];
   let failed = 0;
