@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
-import { postgresClaimer, redisClaimer, sqliteClaimer, type Claimer } from './claim.js';
+import { postgresClaimer, redisClaimer, type Claimer } from './claim.js';
 import { COLLECTIONS, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
 
 /** Path of an sqlite:// URL, or undefined for another kind of store. */
@@ -77,11 +77,15 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
   if (kind === 'sqlite') {
     const path = sqlitePath(url) ?? '';
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-    const { KeyvSqlite } = await import('@keyv/sqlite');
-    // iterationLimit: rows per page when listing a collection (keyv's default of 10 recurses per page).
-    makeAdapter = async () => new KeyvSqlite({ uri: url, busyTimeout: 10_000, iterationLimit: 1000 }) as unknown as KeyvStoreAdapter;
-    const claimStore = new KeyvSqlite({ uri: url, busyTimeout: 10_000, table: 'claims_kv' });
-    claimer = await sqliteClaimer(claimStore.query, () => claimStore.disconnect());
+    // One connection for the whole file: every collection and every claim share it (WAL mode).
+    const { openSqliteFile } = await import('./better-sqlite-adapter.js');
+    const file = openSqliteFile(path, { busyTimeoutMs: 10_000 });
+    makeAdapter = async () => file.adapter();
+    claimer = {
+      claim: async (key, token, ttlMs) => file.claim(key, token, ttlMs),
+      release: async (key, token) => file.release(key, token),
+      close: async () => file.close(),
+    };
   } else if (kind === 'redis') {
     const { default: KeyvRedis } = await import('@keyv/redis');
     makeAdapter = async () => new KeyvRedis(url) as unknown as KeyvStoreAdapter;
