@@ -90,6 +90,7 @@ async function main(args: string[]): Promise<void> {
     // requests already accepted are answered (acknowledged) before the adapters wait for their work: a
     // request read while the adapters stopped would otherwise be acknowledged and then refused by the core.
     http?.markStopping();
+    logger.info({ code }, 'stopping: not ready, no new connections, finishing work in flight');
     await http?.stop();
     for (const a of [...adapters].reverse()) await a.stop().catch((err: unknown) => logger.error({ err, adapter: a.name }, 'adapter stop failed'));
     await core.stop();

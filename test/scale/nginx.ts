@@ -46,6 +46,8 @@ export interface Nginx {
   readonly dir: string;
   /** Access log lines so far: `… METHOD URI STATUS upstream=ADDR upstream_status=…`. */
   accessLog(): string[];
+  /** nginx's error log so far (why it answered 502, say). */
+  errorLog(): string;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startNginx(port: number, replicaPorts: number[]): Promise<
     url,
     dir,
     accessLog: () => safeRead(join(dir, 'access.log')).split('\n').filter(Boolean),
+    errorLog: () => safeRead(join(dir, 'error.log')),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
