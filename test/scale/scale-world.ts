@@ -70,13 +70,6 @@ export class ScaleWorld {
     return entries.filter((e) => e.action === action && e.target === target && e.outcome === 'ok').length;
   }
 
-  /** Which replica answered: nginx's X-Replica names `127.0.0.1:port`. */
-  replicaSlot(replica: string | undefined): number | undefined {
-    const port = Number(replica?.split(':').pop());
-    const slot = this.replicas.ports.indexOf(port);
-    return slot === -1 ? undefined : slot;
-  }
-
   async close(): Promise<void> {
     await this.nginx.stop().catch(() => undefined);
     await this.replicas.stop();

@@ -16,7 +16,7 @@ export interface Shown {
 /** What came back at the HTTP level for one request. */
 export interface Ack {
   status: number;
-  /** The replica that answered (nginx's X-Replica, `127.0.0.1:port`), when the request went through nginx. */
+  /** The replicas nginx tried, the one that answered last (X-Replica: `127.0.0.1:port[, …]`); undefined without nginx. */
   replica: string | undefined;
   responseUrl: string;
   triggerId: string;
