@@ -86,11 +86,14 @@ async function main(args: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(code || 1), 10_000).unref();
-    // Not ready at once (a load balancer sends no new work), then in-flight work is finished and answered.
+    // Not ready at once (a load balancer sends no new work); then no new connection is accepted, and the
+    // requests already accepted are answered (acknowledged) before the adapters wait for their work: a
+    // request read while the adapters stopped would otherwise be acknowledged and then refused by the core.
     http?.markStopping();
+    logger.info({ code }, 'stopping: not ready, no new connections, finishing work in flight');
+    await http?.stop();
     for (const a of [...adapters].reverse()) await a.stop().catch((err: unknown) => logger.error({ err, adapter: a.name }, 'adapter stop failed'));
     await core.stop();
-    await http?.stop();
     await backend.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     process.exit(code);
