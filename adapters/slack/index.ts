@@ -10,7 +10,9 @@ import type { Logger } from '../../src/log.js';
 import { assertNever } from '../../src/result.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackMessenger } from './messenger.js';
+import { mayPostTo, sealLoginContext } from './modal-context.js';
 import { LOGIN_MODAL, parseSlackPayload, type ClickedMessage, type SlackInbound } from './parse.js';
+import { refuseMalformedPayloads } from './request-guard.js';
 import { renderLoginModal, renderReply, type SlackMessage } from './render.js';
 
 export type SlackConfig = Pick<
@@ -46,8 +48,18 @@ type ErrorLog = { type: string; message: string; code?: unknown };
 const errorLog = (err: unknown): ErrorLog =>
   err instanceof Error ? { type: err.name, message: err.message, ...('code' in err ? { code: err.code } : {}) } : { type: typeof err, message: String(err) };
 
-/** POSTs to a response_url, as Bolt's respond() does; the URL came in a signed request from Slack. */
-async function postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void> {
+/**
+ * Bolt acknowledges a payload no listener takes (one it cannot classify) after this long, with an
+ * empty 200: well inside Slack's 3 s; every listener of ours acknowledges at once.
+ */
+const UNHANDLED_ACK_MS = 1_500;
+
+/**
+ * POSTs to a response_url, as Bolt's respond() does: only to Slack's own hosts (or SLACK_API_URL's
+ * origin), whatever a request names, so a crafted URL never receives the bot's answers.
+ */
+async function postToResponseUrl(url: string, body: Record<string, unknown>, slackApiUrl: string | undefined): Promise<void> {
+  if (!mayPostTo(url, slackApiUrl)) throw Object.assign(new Error('response_url is not a Slack host; not posted'), { code: 'slack_response_url_refused' });
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw Object.assign(new Error(`response_url answered ${res.status}`), { code: 'slack_response_url_failed' });
 }
@@ -79,6 +91,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
   const token = config.SLACK_BOT_TOKEN;
   const signingSecret = config.SLACK_SIGNING_SECRET;
   if (!token || !signingSecret) throw new Error('the Slack adapter needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+  const secret: string = signingSecret;
   const appToken = config.SLACK_APP_TOKEN;
   const log = logger.child({ adapter: 'slack' });
   const boltLog = boltLogger(log);
@@ -94,7 +107,20 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
   const receiver = appToken
     ? // The Socket Mode client mutates the options it gets (retryConfig), hence the copy.
       new SocketModeReceiver({ appToken, logger: boltLog, installerOptions: { clientOptions: { ...clientOptions } } })
-    : new HTTPReceiver({ signingSecret, endpoints: '/slack/events', logger: boltLog, processBeforeResponse: false });
+    : new HTTPReceiver({
+        signingSecret,
+        endpoints: '/slack/events',
+        logger: boltLog,
+        processBeforeResponse: false,
+        unhandledRequestTimeoutMillis: UNHANDLED_ACK_MS,
+        unhandledRequestHandler: ({ response }) => {
+          log.warn('Slack request no listener takes; acknowledged empty');
+          if (!response.headersSent) {
+            response.writeHead(200);
+            response.end();
+          }
+        },
+      });
   const app = new App({ token, receiver, logger: boltLog, clientOptions, convoStore: false, deferInitialization: true });
 
   const client = app.client;
@@ -109,7 +135,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
     const message: SlackMessage = renderReply(r);
     if (r.visibility === 'dm') return messenger.dm(to.userId, message);
     if (r.replaceOriginal && to.clicked) {
-      if (to.clicked.ephemeral && to.responseUrl) return postToResponseUrl(to.responseUrl, { replace_original: true, ...message });
+      if (to.clicked.ephemeral && to.responseUrl) return postToResponseUrl(to.responseUrl, { replace_original: true, ...message }, config.SLACK_API_URL);
       if (!to.clicked.ephemeral) {
         await client.chat.update({ channel: to.clicked.channelId, ts: to.clicked.ts, ...message });
         return;
@@ -117,7 +143,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
     }
     if (!to.responseUrl) return messenger.dm(to.userId, message);
     const inChannel = r.visibility === 'channel';
-    await postToResponseUrl(to.responseUrl, { response_type: inChannel ? 'in_channel' : 'ephemeral', replace_original: false, ...message });
+    await postToResponseUrl(to.responseUrl, { response_type: inChannel ? 'in_channel' : 'ephemeral', replace_original: false, ...message }, config.SLACK_API_URL);
   }
 
   async function work(inbound: Exclude<SlackInbound, { kind: 'unsupported' }>): Promise<void> {
@@ -127,7 +153,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
         const outcome = await core.handle(inbound.invocation);
         if (outcome.kind === 'duplicate') return;
         if (outcome.kind === 'login-modal') {
-          const context = { channelId: inbound.invocation.where.channelId, responseUrl: inbound.responseUrl };
+          const context = sealLoginContext(secret, { channelId: inbound.invocation.where.channelId, responseUrl: inbound.responseUrl, userId });
           await client.views.open({ trigger_id: inbound.triggerId, view: renderLoginModal(outcome, context) });
           return;
         }
@@ -152,7 +178,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
 
   /** Runs after the ack; never throws: a failure is logged by code and the user told in words. */
   async function handle(body: unknown): Promise<void> {
-    const inbound = parseSlackPayload(body);
+    const inbound = parseSlackPayload(body, secret);
     if (inbound.kind === 'unsupported') {
       log.warn({ reason: inbound.reason }, 'Slack payload ignored');
       return;
@@ -164,7 +190,8 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
       log.error({ err: errorLog(err), ref, kind: inbound.kind }, 'Slack handling failed');
       const responseUrl = inbound.kind === 'login' ? inbound.modal.responseUrl : inbound.responseUrl;
       if (responseUrl) {
-        await postToResponseUrl(responseUrl, { response_type: 'ephemeral', replace_original: false, text: texts.internal(ref) }).catch(
+        const text = { response_type: 'ephemeral', replace_original: false, text: texts.internal(ref) };
+        await postToResponseUrl(responseUrl, text, config.SLACK_API_URL).catch(
           (e: unknown) => log.warn({ err: errorLog(e), ref }, 'could not tell the user about the failure'),
         );
       }
@@ -206,7 +233,8 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
       await app.init();
       if (receiver instanceof HTTPReceiver) {
         // Slack's requests arrive on the process's one HTTP server, beside /healthz, /readyz and /metrics.
-        http.mount('POST', '/slack/events', receiver.requestListener);
+        // A body Bolt would throw on (payload=null) is refused with 400 before Bolt sees it.
+        http.mount('POST', '/slack/events', refuseMalformedPayloads(receiver.requestListener, log));
       } else {
         await app.start();
       }
