@@ -48,7 +48,7 @@ async function main(args: string[]): Promise<void> {
   installProcessGuards(logger);
 
   // Fail fast, naming the variable: every dependency answers within a deadline before any adapter starts.
-  const store = await openReachableStore(config.STORE_URL);
+  const store = await openReachableStore(config.STORE_URL, { logger });
   if (!useShell) await checkPortFree(config.PORT);
   if (slackEnabled(config)) await checkSlackAuth(config);
 
