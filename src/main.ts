@@ -98,11 +98,12 @@ async function main(args: string[]): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
 
+  // Listening first: /healthz answers during the start and /readyz says 503 until every platform is connected.
+  const port = await http?.start();
   for (const adapter of adapters) {
     core.registerAdapter(adapter);
     await adapter.start();
   }
-  const port = await http?.start();
   if (shell) {
     await shell.closed;
     await shutdown(0);

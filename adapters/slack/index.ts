@@ -220,8 +220,18 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
     log.error({ err: errorLog(err) }, 'Bolt error');
   });
 
+  // In Socket Mode, ready also means the WebSocket is up: the client reconnects on its own, or gives
+  // up for good when apps.connections.open fails while it does (then only a restart helps).
+  let socketUp = !socketMode;
+  if (receiver instanceof SocketModeReceiver) {
+    receiver.client.on('connected', () => void (socketUp = true));
+    for (const state of ['disconnecting', 'disconnected', 'reconnecting']) receiver.client.on(state, () => void (socketUp = false));
+    receiver.client.on('close', () => void (socketUp = false));
+  }
   let stopping: Promise<void> | undefined;
-  http.addReadinessCheck('slack', () => (ready ? undefined : 'not connected to Slack'));
+  http.addReadinessCheck('slack', () =>
+    !ready ? 'not connected to Slack' : socketUp ? undefined : 'the Socket Mode connection to Slack is lost; reconnecting',
+  );
   return {
     name: 'slack',
     messenger,
