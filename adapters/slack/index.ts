@@ -26,6 +26,12 @@ export interface SlackOptions {
   logger: Logger;
   /** Web API retries; tests pass 0 so that a failing fake answers at once. Default: the WebClient's. */
   webApiRetries?: number;
+  /**
+   * How long stop() waits for acknowledged requests to be answered before it tells the rest "the bot
+   * is restarting; this may or may not have been applied". Default 8 s; the process, which has already
+   * waited for the core's work, passes less.
+   */
+  stopGraceMs?: number;
   /** The process's HTTP server on PORT: `/slack/events` is mounted on it. */
   http: HttpServer;
 }
@@ -43,6 +49,8 @@ export interface SlackAdapter extends Adapter {
 }
 
 const STOP_GRACE_MS = 8_000;
+/** How long a "the bot is restarting" notice may take: the process is about to exit. */
+const RESTART_NOTICE_MS = 1_000;
 
 type ErrorLog = { type: string; message: string; code?: unknown };
 const errorLog = (err: unknown): ErrorLog =>
@@ -58,9 +66,9 @@ const UNHANDLED_ACK_MS = 1_500;
  * POSTs to a response_url, as Bolt's respond() does: only to Slack's own hosts (or SLACK_API_URL's
  * origin), whatever a request names, so a crafted URL never receives the bot's answers.
  */
-async function postToResponseUrl(url: string, body: Record<string, unknown>, slackApiUrl: string | undefined): Promise<void> {
+async function postToResponseUrl(url: string, body: Record<string, unknown>, slackApiUrl: string | undefined, signal?: AbortSignal): Promise<void> {
   if (!mayPostTo(url, slackApiUrl)) throw Object.assign(new Error('response_url is not a Slack host; not posted'), { code: 'slack_response_url_refused' });
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
   if (!res.ok) throw Object.assign(new Error(`response_url answered ${res.status}`), { code: 'slack_response_url_failed' });
 }
 
@@ -87,7 +95,7 @@ export async function startSlack(opts: Omit<SlackOptions, 'http'>): Promise<Slac
   };
 }
 
-export function createSlackAdapter({ core, config, logger, webApiRetries, http }: SlackOptions): SlackAdapter {
+export function createSlackAdapter({ core, config, logger, webApiRetries, http, stopGraceMs = STOP_GRACE_MS }: SlackOptions): SlackAdapter {
   const token = config.SLACK_BOT_TOKEN;
   const signingSecret = config.SLACK_SIGNING_SECRET;
   if (!token || !signingSecret) throw new Error('the Slack adapter needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
@@ -176,9 +184,11 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
     }
   }
 
+  const responseUrlOf = (inbound: SlackInbound): string | undefined =>
+    inbound.kind === 'unsupported' ? undefined : inbound.kind === 'login' ? inbound.modal.responseUrl : inbound.responseUrl;
+
   /** Runs after the ack; never throws: a failure is logged by code and the user told in words. */
-  async function handle(body: unknown): Promise<void> {
-    const inbound = parseSlackPayload(body, secret);
+  async function handle(inbound: SlackInbound): Promise<void> {
     if (inbound.kind === 'unsupported') {
       log.warn({ reason: inbound.reason }, 'Slack payload ignored');
       return;
@@ -188,7 +198,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       log.error({ err: errorLog(err), ref, kind: inbound.kind }, 'Slack handling failed');
-      const responseUrl = inbound.kind === 'login' ? inbound.modal.responseUrl : inbound.responseUrl;
+      const responseUrl = responseUrlOf(inbound);
       if (responseUrl) {
         const text = { response_type: 'ephemeral', replace_original: false, text: texts.internal(ref) };
         await postToResponseUrl(responseUrl, text, config.SLACK_API_URL).catch(
@@ -198,17 +208,36 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
     }
   }
 
-  // Work is tracked from the moment a listener runs, so stop() never misses a request it acknowledged.
-  const inflight = new Set<Promise<void>>();
+  // Work is tracked from the moment a listener runs, so stop() never misses a request it acknowledged,
+  // with where its answer goes: one still unanswered when the grace ends is told so in words.
+  const inflight = new Map<Promise<void>, { responseUrl: string | undefined }>();
   function acknowledgeThenHandle(ack: () => Promise<void>, body: unknown): Promise<void> {
+    const inbound = parseSlackPayload(body, secret);
     const p = (async () => {
       await ack();
-      await handle(body);
+      await handle(inbound);
     })();
-    inflight.add(p);
+    inflight.set(p, { responseUrl: responseUrlOf(inbound) });
     const done = () => void inflight.delete(p);
     p.then(done, done);
     return p;
+  }
+
+  /** Tells each request still unanswered that the bot is restarting and its fate is unknown. */
+  async function answerTheUnanswered(): Promise<void> {
+    const left = [...inflight.values()];
+    if (left.length === 0) return;
+    log.warn({ requests: left.length }, 'stopping with requests unanswered; telling their users');
+    const body = { response_type: 'ephemeral', replace_original: false, text: texts.restarting };
+    await Promise.allSettled(
+      left.map(({ responseUrl }) =>
+        responseUrl
+          ? postToResponseUrl(responseUrl, body, config.SLACK_API_URL, AbortSignal.timeout(RESTART_NOTICE_MS)).catch((err: unknown) =>
+              log.warn({ err: errorLog(err) }, 'could not tell a user the bot is restarting'),
+            )
+          : undefined,
+      ),
+    );
   }
 
   // Every command is ours to acknowledge, even one the manifest no longer lists (it is then ignored).
@@ -257,10 +286,11 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
         if (!(receiver instanceof HTTPReceiver)) await app.stop().catch((err: unknown) => log.warn({ err: errorLog(err) }, 'Slack receiver stop failed'));
         let timer: NodeJS.Timeout | undefined;
         const grace = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, STOP_GRACE_MS);
+          timer = setTimeout(resolve, stopGraceMs);
         });
-        await Promise.race([Promise.allSettled([...inflight]), grace]);
+        await Promise.race([Promise.allSettled([...inflight.keys()]), grace]);
         clearTimeout(timer);
+        await answerTheUnanswered();
       })();
       return stopping;
     },

@@ -35,6 +35,7 @@ export const texts = {
   storeUnavailableMidway: (ref: string) =>
     `The bot's storage stopped answering while this ran; it may or may not have been applied. Check before trying again. (ref ${ref})`,
   stopping: 'The bot is restarting and did not run this; nothing was changed. Try again in a moment.',
+  restarting: 'The bot is restarting; this may or may not have been applied. Check in a minute (e.g. `/apikey list`) before trying again.',
   confirmOnlyRequester: (who: string) => `Only ${who}, who asked for this, can confirm or cancel it.`,
   expired: 'This request has expired; nothing was changed. Run the command again.',
   alreadyDecided: 'This has already been handled.',

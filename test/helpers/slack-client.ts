@@ -28,6 +28,17 @@ export function slackTo(port: number, signingSecret: string, fake: FakeSlack) {
     return res.status;
   }
   return {
+    /** `userId` fills the `/tenant login` modal the bot opened (as the fake recorded views.open) and submits it. */
+    async submitsLogin(userId: string, view: Record<string, unknown>, apiKey: string): Promise<number> {
+      const payload = {
+        type: 'view_submission',
+        team: { id: 'T0001' },
+        user: { id: userId, username: userId.toLowerCase(), team_id: 'T0001' },
+        trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
+        view: { ...view, state: { values: { 'api-key': { 'api-key': { type: 'plain_text_input', value: apiKey } } } } },
+      };
+      return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    },
     /** `userId` types `/command text` in #general. */
     async types(userId: string, line: string): Promise<Typed> {
       const [command = '', ...rest] = line.trim().split(/\s+/);
