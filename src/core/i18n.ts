@@ -36,8 +36,11 @@ export const texts = {
     `You are not linked to a tenant member yet, so \`${cmd}\` cannot run. Run \`/tenant login\` with your own TWCC API key first.`,
   adminOnly: (cmd: string) => `Only a tenant admin may run \`${cmd}\`. \`/tenant whoami\` shows your role.`,
   internal: (ref: string) => `Something went wrong on our side; nothing was changed. (ref ${ref})`,
-  storeUnavailable: (ref: string) => `The bot's storage is not answering, so this could not run. Try again in a minute. (ref ${ref})`,
+  storeUnavailable: (ref: string) => `The bot's storage is unavailable; nothing was changed. Try again in a minute. (ref ${ref})`,
+  storeUnavailableMidway: (ref: string) =>
+    `The bot's storage stopped answering while this ran; it may or may not have been applied. Check before trying again. (ref ${ref})`,
   stopping: 'The bot is restarting and did not run this; nothing was changed. Try again in a moment.',
+  restarting: 'The bot is restarting; this may or may not have been applied. Check in a minute (e.g. `/apikey list`) before trying again.',
   confirmOnlyRequester: (who: string) => `Only ${who}, who asked for this, can confirm or cancel it.`,
   expired: 'This request has expired; nothing was changed. Run the command again.',
   alreadyDecided: 'This has already been handled.',

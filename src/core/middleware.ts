@@ -23,9 +23,14 @@ export function compose(middleware: readonly Middleware[], handler: (inv: Invoca
 
 const isStoreUnavailable = (err: unknown): boolean => typeof err === 'object' && err !== null && 'code' in err && err.code === 'store_unavailable';
 
+/** Store failures met before the invocation did anything (its delivery could not be claimed): nothing was changed. */
+const beforeAnyWork = new WeakSet<object>();
+
 /**
  * The one place an unexpected failure becomes an answer: logged once with a reference, answered in
- * words with the same reference, never a stack trace.
+ * words with the same reference, never a stack trace. A store outage is logged once by the store
+ * itself, so each invocation it refuses is only noted here, with its reference; and "nothing was
+ * changed" is said only when the invocation failed before it could change anything.
  */
 export function errorReferences(logger: Logger): Middleware {
   return async (inv, next) => {
@@ -33,8 +38,15 @@ export function errorReferences(logger: Logger): Middleware {
       return await next();
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
-      logger.error({ err, ref, kind: inv.kind, platform: inv.user.platform }, 'invocation failed');
-      return answer(reply(isStoreUnavailable(err) ? texts.storeUnavailable(ref) : texts.internal(ref)));
+      const where = { ref, kind: inv.kind, platform: inv.user.platform };
+      if (!isStoreUnavailable(err)) {
+        logger.error({ err, ...where }, 'invocation failed');
+        return answer(reply(texts.internal(ref)));
+      }
+      const untouched = typeof err === 'object' && err !== null && beforeAnyWork.has(err);
+      if (untouched) logger.info(where, 'invocation refused: the store is unavailable');
+      else logger.warn({ err, ...where }, 'the store failed during an invocation; it may be partly applied');
+      return answer(reply(untouched ? texts.storeUnavailable(ref) : texts.storeUnavailableMidway(ref)));
     }
   };
 }
@@ -45,7 +57,14 @@ export const DELIVERY_TTL_MS = 60 * 60 * 1000;
 export function deduplicateDeliveries(store: Store, logger: Logger): Middleware {
   return async (inv, next) => {
     if (!inv.deliveryId) return next();
-    const lease = await store.claim(`delivery:${inv.user.platform}:${inv.deliveryId}`, DELIVERY_TTL_MS);
+    let lease: Awaited<ReturnType<Store['claim']>>;
+    try {
+      lease = await store.claim(`delivery:${inv.user.platform}:${inv.deliveryId}`, DELIVERY_TTL_MS);
+    } catch (err) {
+      // Nothing has run yet: whatever this invocation would do was not done.
+      if (typeof err === 'object' && err !== null) beforeAnyWork.add(err);
+      throw err;
+    }
     if (!lease) {
       logger.info({ kind: inv.kind, platform: inv.user.platform }, 'delivery already handled; not run again');
       return { kind: 'duplicate' };
