@@ -20,7 +20,7 @@ import { reply, type Reply } from './reply.js';
 export interface CoreOptions {
   store: Store;
   backend: Backend;
-  /** Chat identities that are admins from the start: `slack:U123`, `local:admin`. */
+  /** ADMINS: chat identities that are admins from the start (`slack:U123`, `local:admin`), or one person's (`anna=slack:U1+discord:2`). */
   admins?: readonly string[];
   logger?: Logger;
   /** Injected clock, for expiries in tests. */
@@ -48,7 +48,7 @@ export class Core {
     this.#services = {
       store: opts.store,
       backend: opts.backend,
-      identity: new Identity(opts.store, opts.backend, new Set(opts.admins ?? []), now),
+      identity: new Identity(opts.store, opts.backend, opts.admins ?? [], now),
       audit: new AuditLog(opts.store, now, logger),
       pending: new PendingActions(opts.store, now),
       logger,

@@ -21,7 +21,15 @@ export function compose(middleware: readonly Middleware[], handler: (inv: Invoca
   };
 }
 
-const isStoreUnavailable = (err: unknown): boolean => typeof err === 'object' && err !== null && 'code' in err && err.code === 'store_unavailable';
+const codeOf = (err: unknown): unknown => (typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined);
+
+/** The words for a failure: a busy record (RecordBusyError, thrown before its change) or a silent store are said as such. */
+function failureText(err: unknown, ref: string): string {
+  const code = codeOf(err);
+  if (code === 'record_busy') return texts.recordBusy(ref);
+  if (code === 'store_unavailable') return texts.storeUnavailable(ref);
+  return texts.internal(ref);
+}
 
 /**
  * The one place an unexpected failure becomes an answer: logged once with a reference, answered in
@@ -34,7 +42,7 @@ export function errorReferences(logger: Logger): Middleware {
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       logger.error({ err, ref, kind: inv.kind, platform: inv.user.platform }, 'invocation failed');
-      return answer(reply(isStoreUnavailable(err) ? texts.storeUnavailable(ref) : texts.internal(ref)));
+      return answer(reply(failureText(err, ref)));
     }
   };
 }
