@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/port.js';
+import type { Lease, Store } from '../store/port.js';
+import { findSubcommand } from './parser.js';
 import { texts } from './i18n.js';
 import type { Invocation } from './invocation.js';
 import { answer, type Outcome, type PostTarget } from './outcome.js';
@@ -50,10 +51,30 @@ export function errorReferences(logger: Logger): Middleware {
 /** A delivered event is claimed before it runs; the same delivery again (a retry, another replica) runs nowhere. */
 export const DELIVERY_TTL_MS = 60 * 60 * 1000;
 
+/** A command that changes nothing (its spec says `readOnly`; help for an unknown or missing word too). */
+function isReadOnly(inv: Invocation): boolean {
+  if (inv.kind !== 'command') return false;
+  const { sub } = findSubcommand(inv.command, inv.text);
+  return !sub || sub.readOnly === true;
+}
+
+/**
+ * A delivered event is claimed before it runs; the same delivery again (a retry, another replica)
+ * runs nowhere. The claim is a write: when the store cannot take it (a read-only SQLite file), a
+ * read-only command still runs, without de-duplication (a read answered twice does no harm); a
+ * command that changes something is refused, since it could run twice.
+ */
 export function deduplicateDeliveries(store: Store, logger: Logger): Middleware {
   return async (inv, next) => {
     if (!inv.deliveryId) return next();
-    const lease = await store.claim(`delivery:${inv.user.platform}:${inv.deliveryId}`, DELIVERY_TTL_MS);
+    let lease: Lease | undefined;
+    try {
+      lease = await store.claim(`delivery:${inv.user.platform}:${inv.deliveryId}`, DELIVERY_TTL_MS);
+    } catch (err) {
+      if (!isReadOnly(inv)) throw err;
+      logger.warn({ err, kind: inv.kind, platform: inv.user.platform }, 'delivery claim failed; a read-only command runs without de-duplication');
+      return next();
+    }
     if (!lease) {
       logger.info({ kind: inv.kind, platform: inv.user.platform }, 'delivery already handled; not run again');
       return { kind: 'duplicate' };
