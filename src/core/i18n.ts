@@ -30,8 +30,10 @@ export const texts = {
   unlinkedTwcc: (cmd: string) =>
     `You are not linked to a tenant member yet, so \`${cmd}\` cannot run. Run \`/tenant login\` with your own TWCC API key first.`,
   adminOnly: (cmd: string) => `Only a tenant admin may run \`${cmd}\`. \`/tenant whoami\` shows your role.`,
-  // Said after any unexpected failure, which may come after a change was made: it claims nothing it cannot know.
-  internal: (ref: string) =>
+  /** An unexpected failure before anything was changed (src/core/changes.ts keeps count). */
+  internal: (ref: string) => `Something went wrong on our side; nothing was changed. (ref ${ref})`,
+  /** An unexpected failure after something was changed, or written with an unknown outcome. */
+  partlyDone: (ref: string) =>
     `Something went wrong on our side and this did not finish; part of it may already have been done. Check before trying again (\`/apikey list\`, \`/quota show\`); if it happens again, give an admin the reference. (ref ${ref})`,
   recordBusy: (ref: string) =>
     `Someone else was changing the same thing at that moment, so this stopped before changing it. Try again in a moment. (ref ${ref})`,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Lease, Store } from '../store/port.js';
 import { findSubcommand } from './parser.js';
+import { trackingChanges, type ChangeRecord } from './changes.js';
 import { texts } from './i18n.js';
 import type { Invocation } from './invocation.js';
 import { answer, type Outcome, type PostTarget } from './outcome.js';
@@ -24,8 +25,12 @@ export function compose(middleware: readonly Middleware[], handler: (inv: Invoca
 
 const codeOf = (err: unknown): unknown => (typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined);
 
-/** The words for a failure: a busy record (RecordBusyError, thrown before its change) or a silent store are said as such. */
-function failureText(err: unknown, ref: string): string {
+/**
+ * The words for a failure. After a change (or a write whose outcome is unknown) it says that part may
+ * be done and how to check; before any, that nothing was changed, naming a busy record or a silent store.
+ */
+function failureText(err: unknown, ref: string, changed: boolean): string {
+  if (changed) return texts.partlyDone(ref);
   const code = codeOf(err);
   if (code === 'record_busy') return texts.recordBusy(ref);
   if (code === 'store_unavailable') return texts.storeUnavailable(ref);
@@ -38,12 +43,13 @@ function failureText(err: unknown, ref: string): string {
  */
 export function errorReferences(logger: Logger): Middleware {
   return async (inv, next) => {
+    const record: ChangeRecord = { changed: false };
     try {
-      return await next();
+      return await trackingChanges(record, next);
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
-      logger.error({ err, ref, kind: inv.kind, platform: inv.user.platform }, 'invocation failed');
-      return answer(reply(failureText(err, ref)));
+      logger.error({ err, ref, kind: inv.kind, platform: inv.user.platform, changed: record.changed }, 'invocation failed');
+      return answer(reply(failureText(err, ref, record.changed)));
     }
   };
 }

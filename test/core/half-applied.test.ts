@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Middleware } from '../../src/core/middleware.js';
 import { createLogger } from '../../src/log.js';
 import { FailingWrites } from '../helpers/failing-writes.js';
 import { TestBot } from '../helpers/test-bot.js';
@@ -84,4 +85,56 @@ describe('an Approve whose work fails', () => {
     expect((await bot.click('Reject', 'boss')).text).toContain('Rejected by @boss.');
     expect(bot.posts('dm', 'alice').map((s) => s.text)).toEqual([expect.stringContaining('Rejected by @boss.')]);
   });
+});
+
+describe('an unexpected failure', () => {
+  /** Fails the invocation once, before or after the handler ran, as a bug would. */
+  function failing(when: 'before' | 'after'): { middleware: Middleware; arm: () => void } {
+    let armed = false;
+    return {
+      arm: () => void (armed = true),
+      middleware: async (_inv, next) => {
+        if (armed && when === 'before') throw ((armed = false), new Error('a bug before anything ran'));
+        const out = await next();
+        if (armed && when === 'after') throw ((armed = false), new Error('a bug after the handler'));
+        return out;
+      },
+    };
+  }
+
+  it('after the key was made says part of it may be done, and how to check', async () => {
+    const bug = failing('after');
+    bot = await TestBot.start({ middleware: [bug.middleware] });
+    await bot.say('admin', '/tenant link @alice alice');
+    bug.arm();
+    const failed = await bot.say('alice', '/apikey create');
+    expect(failed.text).toMatch(/^Something went wrong on our side and this did not finish; part of it may already have been done\. Check before trying again/);
+    expect((await bot.say('alice', '/apikey list')).text).toMatch(/^You have 1 API key:/);
+  });
+
+  it('before anything changed says that nothing was changed', async () => {
+    const bug = failing('before');
+    bot = await TestBot.start({ middleware: [bug.middleware] });
+    await bot.say('admin', '/tenant link @alice alice');
+    bug.arm();
+    expect((await bot.say('alice', '/apikey create')).text).toMatch(/^Something went wrong on our side; nothing was changed\. \(ref [0-9a-f]{8}\)$/);
+    expect((await bot.say('alice', '/apikey list')).text).toBe('You have no API keys. `/apikey create` makes one.');
+  });
+
+  it('when the key lock stays busy after another key was deleted, does not say nothing was changed', async () => {
+    await start();
+    const ids = [1, 2].map(async () => /`(k-[0-9a-f]+)`/.exec((await bot.say('alice', '/apikey create')).text)![1]!);
+    const [first, second] = [await ids[0]!, await ids[1]!];
+    await bot.say('alice', `/apikey delete ${first} ${second}`);
+    const held = await bot.store.claim(`lock:key:${second}`, 60_000);
+    try {
+      const clicked = await bot.click('Delete 2 keys', 'alice');
+      expect(clicked.text).not.toContain('nothing was changed');
+      expect(clicked.text).not.toContain('stopped before changing it');
+      expect(clicked.text).toContain('part of it may already have been done');
+    } finally {
+      await held?.release();
+    }
+    expect((await bot.say('alice', '/apikey list')).text).not.toContain(first);
+  }, 20_000);
 });

@@ -83,7 +83,7 @@ describe('/tenant login on Slack', () => {
     world.fake.failWith('views.open', 'expired_trigger_id');
     const answer = await (await world.person('UCAROL', 'carol').types('/tenant login')).answer();
     expect(answer).toMatchObject({ ephemeral: true });
-    const ref = /^Something went wrong on our side and this did not finish;.* \(ref ([0-9a-f]{8})\)$/.exec(answer.readable)?.[1];
+    const ref = /^Something went wrong on our side; nothing was changed\. \(ref ([0-9a-f]{8})\)$/.exec(answer.readable)?.[1];
     expect(ref).toBeDefined();
     expect(await world.logged(ref!)).toContain('expired_trigger_id');
   });
