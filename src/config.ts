@@ -32,7 +32,9 @@ const port = z
     return z.NEVER;
   });
 
-const ADMIN_ENTRY = /^(slack|discord|local):[^:\s]+$/;
+/** `slack:U123` (an admin of their own), or `anna=slack:U123+discord:456` (one person on two platforms: one member). */
+const CHAT_ID = '(?:slack|discord|local):[^:\\s+=]+';
+const ADMIN_ENTRY = new RegExp(`^(?:${CHAT_ID}|[A-Za-z0-9][A-Za-z0-9._@-]{0,63}=${CHAT_ID}(?:\\+${CHAT_ID})*)$`);
 const admins = z
   .string()
   .default('')
@@ -40,7 +42,9 @@ const admins = z
   .pipe(
     z.array(
       z.string().regex(ADMIN_ENTRY, {
-        error: (iss) => `"${String(iss.input)}" is not platform:id; list entries like slack:U123,discord:456 (platforms: slack, discord, local)`,
+        error: (iss) =>
+          `"${String(iss.input)}" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, ` +
+          'and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, local)',
       }),
     ),
   );

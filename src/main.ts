@@ -75,9 +75,18 @@ async function main(args: string[]): Promise<void> {
 
   // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
   const http = useShell ? undefined : new HttpServer(config.PORT, logger);
+  // Ready means the store answers a read and takes a write (a read-only SQLite file answers only reads).
   http?.addReadinessCheck('store', async () => {
-    await store.ping();
-    return undefined;
+    const why = (err: unknown) => (err instanceof Error ? err.message : String(err));
+    try {
+      await store.collection('meta').get('ping');
+    } catch (err) {
+      return `not answering (${why(err)})`;
+    }
+    return store.ping().then(
+      () => undefined,
+      (err: unknown) => `not writable (${why(err)})`,
+    );
   });
   const adapters: Adapter[] = [];
   if (slackEnabled(config) && http) {

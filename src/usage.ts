@@ -19,7 +19,7 @@ const MEANING: Record<keyof Config, string> = {
   TWCC_QUOTA_WRITE: 'on: approved quota changes are applied through TWCC; off: done on the portal',
   STORE_URL: 'sqlite://path, redis://…, postgres://…',
   ENCRYPTION_KEY: '32 bytes, base64, for stored TWCC credentials (unset: generated once into the data folder)',
-  ADMINS: 'bootstrap admins, e.g. slack:U123,discord:456',
+  ADMINS: 'bootstrap admins, e.g. slack:U123,discord:456; one person on two platforms: anna=slack:U123+discord:456',
   APPROVALS_CHANNEL: 'Slack channel id for approval requests (unset: where the request was typed)',
   DISCORD_APPROVALS_CHANNEL: 'Discord channel id for approval requests (unset: where the request was typed)',
   LOG_LEVEL: 'pino log level',

@@ -3,6 +3,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { decodeAction, PendingActions } from './flows/pending.js';
 import { AuditLog } from './audit.js';
+import { backendNotingChanges, storeNotingChanges } from './changes.js';
 import { handlerFor } from './commands/index.js';
 import { completeLogin } from './commands/tenant.js';
 import type { Services } from './context.js';
@@ -20,7 +21,7 @@ import { reply, type Reply } from './reply.js';
 export interface CoreOptions {
   store: Store;
   backend: Backend;
-  /** Chat identities that are admins from the start: `slack:U123`, `local:admin`. */
+  /** ADMINS: chat identities that are admins from the start (`slack:U123`, `local:admin`), or one person's (`anna=slack:U1+discord:2`). */
   admins?: readonly string[];
   logger?: Logger;
   /** Injected clock, for expiries in tests. */
@@ -45,12 +46,15 @@ export class Core {
   constructor(opts: CoreOptions) {
     const now = opts.now ?? Date.now;
     const logger = opts.logger ?? silentLogger();
+    // What the core changes is noted per invocation, so that a failure says "nothing was changed" only when it is so.
+    const store = storeNotingChanges(opts.store);
+    const backend = backendNotingChanges(opts.backend);
     this.#services = {
-      store: opts.store,
-      backend: opts.backend,
-      identity: new Identity(opts.store, opts.backend, new Set(opts.admins ?? []), now),
-      audit: new AuditLog(opts.store, now, logger),
-      pending: new PendingActions(opts.store, now),
+      store,
+      backend,
+      identity: new Identity(store, backend, opts.admins ?? [], now),
+      audit: new AuditLog(store, now, logger),
+      pending: new PendingActions(store, now),
       logger,
       now,
       post: (target, r) => this.#post(target, r),

@@ -35,10 +35,18 @@ export const texts = {
   unlinkedTwcc: (cmd: string) =>
     `You are not linked to a tenant member yet, so \`${cmd}\` cannot run. Run \`/tenant login\` with your own TWCC API key first.`,
   adminOnly: (cmd: string) => `Only a tenant admin may run \`${cmd}\`. \`/tenant whoami\` shows your role.`,
+  /** An unexpected failure before anything was changed (src/core/changes.ts keeps count). */
   internal: (ref: string) => `Something went wrong on our side; nothing was changed. (ref ${ref})`,
   storeUnavailable: (ref: string) => `The bot's storage is unavailable; nothing was changed. Try again in a minute. (ref ${ref})`,
   storeUnavailableMidway: (ref: string) =>
     `The bot's storage stopped answering while this ran; it may or may not have been applied. Check before trying again. (ref ${ref})`,
+  /** An unexpected failure after something was changed, or written with an unknown outcome. */
+  partlyDone: (ref: string) =>
+    `Something went wrong on our side and this did not finish; part of it may already have been done. Check before trying again (\`/apikey list\`, \`/quota show\`); if it happens again, give an admin the reference. (ref ${ref})`,
+  recordBusy: (ref: string) =>
+    `Someone else was changing the same thing at that moment, so this stopped before changing it. Try again in a moment. (ref ${ref})`,
+  sameMember: (member: string, others: string[]) =>
+    `\`${member}\` is also linked as ${others.join(', ')}: the bot counts them all as one person, so none of them can approve a request another of them made.`,
   stopping: 'The bot is restarting and did not run this; nothing was changed. Try again in a moment.',
   restarting: 'The bot is restarting; this may or may not have been applied. Check in a minute (e.g. `/apikey list`) before trying again.',
   confirmOnlyRequester: (who: string) => `Only ${who}, who asked for this, can confirm or cancel it.`,

@@ -112,8 +112,10 @@ export class LocalRegistry implements Backend {
       status: 'active',
       secretHash: createHash('sha256').update(secret).digest('hex'),
     };
-    await this.keys().put(id, key);
+    // The index first: if the key's own write then fails, nothing exists (listKeys skips an id without a key);
+    // the other way round, a busy index after the write would leave a key nobody can list or see the secret of.
     await this.keysByOwner.add(actor.memberId, id);
+    await this.keys().put(id, key);
     return ok({ key: this.publicKey(key), secret });
   }
 
@@ -137,18 +139,25 @@ export class LocalRegistry implements Backend {
       if (!key) return fail('key_not_found');
       if (!this.mayManage(actor, key.owner)) return fail('not_owner');
       await this.keys().delete(keyId);
-      await this.keysByOwner.remove(key.owner, keyId);
+      // The key is gone: a stale id left in the index (its lock busy) is harmless, listKeys skips it,
+      // and failing here would call a done deletion a failure.
+      await this.keysByOwner.remove(key.owner, keyId).catch(() => undefined);
       return ok(undefined);
     });
   }
 
+  /** Under the member's lock: two first links of one member at once create it once. */
   async ensureMember(memberId: string): Promise<Result<Member>> {
     const members = this.members();
-    const existing = StoredMember.safeParse(await members.get(memberId));
-    if (existing.success) return ok({ id: existing.data.id, username: existing.data.username });
-    const m = { id: memberId, username: memberId, createdAt: new Date(this.now()).toISOString() };
-    await members.put(memberId, m);
-    return ok({ id: m.id, username: m.username });
+    const known = StoredMember.safeParse(await members.get(memberId));
+    if (known.success) return ok({ id: known.data.id, username: known.data.username });
+    return withLock(this.store, `member:${memberId}`, async () => {
+      const existing = StoredMember.safeParse(await members.get(memberId));
+      if (existing.success) return ok({ id: existing.data.id, username: existing.data.username });
+      const m = { id: memberId, username: memberId, createdAt: new Date(this.now()).toISOString() };
+      await members.put(memberId, m);
+      return ok({ id: m.id, username: m.username });
+    });
   }
 
   async listMembers(): Promise<Result<Member[]>> {

@@ -1,7 +1,7 @@
 import type { LoginVia } from '../../backends/port.js';
 import { auditBase } from '../audit.js';
 import type { CommandHandler, Services } from '../context.js';
-import { describeError } from '../i18n.js';
+import { describeError, texts } from '../i18n.js';
 import type { LoginInvocation } from '../invocation.js';
 import type { Outcome } from '../outcome.js';
 import { reply, text } from '../reply.js';
@@ -47,11 +47,10 @@ const link: CommandHandler<Sub<'tenant', 'link'>> = async ({ services, user, whe
   const mention = args.user;
   const memberId = args.member.toLowerCase();
   const role = args.role ?? 'user';
-  const member = await services.backend.ensureMember(memberId);
-  if (!member.ok) return answer(describeError(member.code, member.detail));
   const target = { platform: user.platform, userId: mention.userId, ...(mention.name ? { name: mention.name } : {}) };
-  const previous = await services.identity.linkOf(user.platform, mention.userId);
-  await services.identity.save(target, memberId, role, `${user.platform}:${user.userId}`);
+  const linking = await services.identity.link(target, memberId, role, `${user.platform}:${user.userId}`);
+  if (!linking.ok) return answer(describeError(linking.code, linking.detail));
+  const { previous, others } = linking.value;
   await services.audit.append({
     ...auditBase(user, where, actor),
     action: 'link.created',
@@ -59,7 +58,9 @@ const link: CommandHandler<Sub<'tenant', 'link'>> = async ({ services, user, whe
     outcome: 'ok',
     detail: `${memberId} as ${role}${previous ? ` (was ${previous.memberId} as ${previous.role})` : ''}`,
   });
-  return answer(`Linked @${mention.name ?? mention.userId} to member \`${memberId}\` as ${role}.`);
+  const linked = `Linked @${mention.name ?? mention.userId} to member \`${memberId}\` as ${role}.`;
+  if (others.length === 0) return answer(linked);
+  return answer(`${linked} ${texts.sameMember(memberId, others.map((l) => `${l.platform}:${l.name ?? l.userId}`))}`);
 };
 
 const unlink: CommandHandler<Sub<'tenant', 'unlink'>> = async ({ services, user, where, actor, args }) => {
