@@ -98,6 +98,22 @@ export class Identity {
     return link;
   }
 
+  /** Listed in ADMINS: stays an admin whatever a link says (on a backend where admins link members). */
+  isPinnedAdmin(user: Pick<ChatUser, 'platform' | 'userId'>): boolean {
+    return this.backend.capabilities.adminLinks && this.admins.has(chatKey(user));
+  }
+
+  /**
+   * How many admins other than `memberId` could approve: linked admins of other members, and ADMINS
+   * entries not linked yet (each becomes an admin on its first command).
+   */
+  async otherAdmins(memberId: string): Promise<number> {
+    const links = await this.all();
+    const linked = links.filter((l) => l.role === 'admin' && l.memberId !== memberId).length;
+    const unlinked = this.backend.capabilities.adminLinks ? [...this.admins].filter((k) => !links.some((l) => l.chatKey === k)).length : 0;
+    return linked + unlinked;
+  }
+
   async remove(platform: ChatUser['platform'], userId: string): Promise<boolean> {
     return this.links.delete(chatKey({ platform, userId }));
   }
