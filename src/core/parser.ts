@@ -10,7 +10,7 @@ import { MemoryAmount } from './units.js';
 export type ParseResult = { ok: true; args: UntypedArgs; notes?: string[] } | { ok: false; message: string };
 
 /** The longest reason kept; a longer one is cut, and the reply says so. */
-export const REASON_MAX = 500;
+const REASON_MAX = 500;
 
 /** A typed word echoed in an error, cut so that a pasted novel is not sent back whole. */
 export const clip = (s: string, max = 40): string => (s.length <= max ? s : `${s.slice(0, max)}…`);
