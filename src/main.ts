@@ -71,7 +71,7 @@ async function main(args: string[]): Promise<void> {
 
   const backend = await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
-  const core = new Core({ store, backend, admins, logger, middleware: [measureInvocations] });
+  const core = new Core({ store, backend, admins, logger, keyMaxDays: config.KEY_MAX_DAYS, middleware: [measureInvocations] });
 
   // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
   const http = useShell ? undefined : new HttpServer(config.PORT, logger);
