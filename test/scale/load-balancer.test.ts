@@ -56,7 +56,9 @@ describe.each(['redis', 'postgres'] as const)('replicas on one %s, behind nginx 
     // One replica ran it; every other one says so in its log (the store's claim refused them).
     const skipped = () => w.replicas.ports.map((_, slot) => w.replicas.bot(slot).stderr().split('\n').filter((l) => l.includes('delivery already handled')).length);
     await until('every other replica to refuse the delivery', () => skipped().reduce((a, b) => a + b, 0) >= count - 1);
-    const deleted = acks.flatMap((a) => w.slack.answersAt(a.responseUrl)).filter((s) => s.text === `Deleted \`${keyId}\`.`);
+    const answered = () => acks.flatMap((a) => w.slack.answersAt(a.responseUrl));
+    await w.fake.waitFor('the answer of the replica that ran it', () => answered()[0]);
+    const deleted = answered().filter((s) => s.text === `Deleted \`${keyId}\`.`);
     expect(deleted).toHaveLength(1);
     w.answers += deleted.length;
 

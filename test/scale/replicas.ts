@@ -8,6 +8,8 @@ export const ADMINS = ['slack:UADMIN1', 'slack:UADMIN2'];
 
 /** How long a replica may take to start (tsx compiles on the fly, on two shared cores). */
 const START_DEADLINE_MS = 30_000;
+/** Starts of one replica at most, when the first ones gave up on the store's deadline. */
+const START_ATTEMPTS = 3;
 
 /**
  * N copies of the real bot (`node --import tsx src/main.ts`, Slack over HTTP) on one shared store, each in a slot
@@ -71,17 +73,18 @@ export class Replicas {
   /**
    * Starts the replica of `slot` and resolves once its /readyz answers 200. Like the systemd unit's
    * Restart=on-failure, a start that gave up on the store's 5 s deadline (seen when the machine's
-   * load average was far above its two cores) is tried once more; any other failure, or a second
+   * load average was far above its two cores) is tried again, up to START_ATTEMPTS in all; any other failure, or the last
    * one, fails the test with the bot's own words.
    */
   async startSlot(slot: number): Promise<void> {
-    try {
-      await this.startOnce(slot);
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      if (!/STORE_URL: .* did not answer within/.test(why)) throw err;
-      console.log(`[scale] replica ${slot} did not reach the store in time at start; started again: ${why.split('\n').find((l) => l.includes('STORE_URL'))}`);
-      await this.startOnce(slot);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOnce(slot);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        if (attempt === START_ATTEMPTS || !/STORE_URL: .* did not answer within/.test(why)) throw err;
+        console.log(`[scale] replica ${slot}, start ${attempt} of ${START_ATTEMPTS}: ${why.split('\n').find((l) => l.includes('STORE_URL'))}`);
+      }
     }
   }
 
