@@ -116,17 +116,15 @@ async function main(args: string[]): Promise<void> {
       logger.error({ afterMs: Date.now() - startedAt }, 'shutdown did not finish in time; exiting now');
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
-    // Not ready at once (a load balancer sends no new work), and no new connection is accepted (a balancer
-    // passes the request on to another replica); requests already accepted are answered: work in flight
-    // gets WORK_GRACE_MS, and what is still unanswered then is told "this may or may not have been
-    // applied" by its adapter.
+    // Not ready at once, and new platform requests get 503 (a load balancer passes them on to another
+    // replica); requests already accepted are answered: work in flight gets WORK_GRACE_MS, and what is
+    // still unanswered then is told "this may or may not have been applied" by its adapter.
     http?.markStopping();
-    logger.info({ code }, 'stopping: not ready, no new connections, finishing work in flight');
-    const closing = http?.stop();
+    logger.info({ code }, 'stopping: not ready, new requests refused with 503, finishing work in flight');
     await core.stop(WORK_GRACE_MS);
     await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => logger.error({ err, adapter: a.name }, 'adapter stop failed'))));
     // Each close waits for its own work (a TWCC call of 30 s, an idle connection): not past the limit.
-    await atMost(CLOSE_MS, closing);
+    await atMost(CLOSE_MS, http?.stop());
     await atMost(CLOSE_MS, backend.close());
     await atMost(CLOSE_MS, store.close());
     logger.info({ afterMs: Date.now() - startedAt }, 'stopped');
