@@ -64,6 +64,15 @@ export class FakeSlack {
     return `${this.base}/respond/${++this.seq}`;
   }
 
+  /** A response_url on this fake (a Slack host to the bot) that holds each answer `holdMs` before taking it. */
+  slowResponseUrl(holdMs: number): string {
+    const id = `slow-${++this.seq}`;
+    this.holds.set(id, holdMs);
+    return `${this.base}/respond/${id}`;
+  }
+
+  private readonly holds = new Map<string, number>();
+
   /** Makes every later call of `method` answer `{ ok: false, error }`. */
   failWith(method: string, error: string): void {
     this.failures.set(method, error);
@@ -165,6 +174,8 @@ export class FakeSlack {
     const raw = await readBody(req);
     const respondMatch = /^\/respond\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'POST' && respondMatch) {
+      const hold = this.holds.get(respondMatch[1]!);
+      if (hold) await new Promise((r) => setTimeout(r, hold));
       this.responses.push({ id: respondMatch[1]!, body: JSON.parse(raw) as Record<string, unknown> });
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');

@@ -1,14 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { admin2, links, MEMBERS, ScaleWorld, type Person } from './scale-world.js';
 
 let world: ScaleWorld | undefined;
-let sink: Server | undefined;
 afterEach(async () => {
-  sink?.closeAllConnections();
-  await new Promise<void>((done) => (sink ? sink.close(() => done()) : done()));
-  sink = undefined;
   await world?.close();
   world = undefined;
 });
@@ -18,23 +12,6 @@ const PACE_MS = 40;
 const MAX_PER_WORKER = 2_500;
 const MAX_LOAD_MS = 150_000;
 const WORKERS = 3;
-
-/** A response_url that holds each answer for `holdMs` before taking it: work that is still in flight. */
-async function slowResponseUrl(holdMs: number): Promise<{ url: string; received: () => string[] }> {
-  const received: string[] = [];
-  sink = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += String(c)));
-    req.on('end', () => {
-      setTimeout(() => {
-        received.push(body);
-        res.writeHead(200).end('ok');
-      }, holdMs);
-    });
-  });
-  await new Promise<void>((done) => sink!.listen(0, '127.0.0.1', done));
-  return { url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/respond/slow`, received: () => received };
-}
 
 /** /readyz of one replica: its status, or `refused` once it no longer accepts connections. */
 async function readyz(url: string): Promise<number | 'refused'> {
@@ -73,7 +50,9 @@ test('three replicas restarted one by one under steady load through nginx: no re
   const workers = Promise.all(members.map((m) => worker(m)));
 
   // A deploy: each replica gets SIGTERM, exits, and its successor starts in the same slot.
-  const slow = await slowResponseUrl(2_000);
+  // On the fake Slack itself: the bot posts only to Slack's hosts (SLACK_API_URL's, in tests).
+  const slowUrl = w.slack.fake.slowResponseUrl(2_000);
+  const slow = { url: slowUrl, received: () => w.slack.fake.responsesTo(slowUrl) };
   const exits: { code: number | null; signal: string | null }[] = [];
   const readiness: (number | 'refused')[] = [];
   for (let slot = 0; slot < w.replicas.ports.length; slot++) {
