@@ -56,10 +56,12 @@ describe.each([
     await sleep(1_000);
     bot.child.kill('SIGTERM');
 
-    // Not ready from the start of the shutdown, while work is still in flight.
-    let probe = await readyz(port);
-    for (let i = 0; probe.status !== 503 && i < 20; i++) probe = await (sleep(50).then(() => readyz(port)));
-    expect(probe).toEqual({ status: 503, body: expect.stringMatching(/^stopping: /) as string });
+    // Not ready from the start of the shutdown, while work is still in flight. (On a loaded machine every
+    // request may have been refused before it ran; then there is nothing in flight and the process is gone.)
+    const asked = async () => readyz(port).catch(() => undefined);
+    let probe = await asked();
+    for (let i = 0; probe?.status === 200 && i < 20; i++) probe = await sleep(50).then(asked);
+    if (probe) expect(probe).toEqual({ status: 503, body: expect.stringMatching(/^stopping: /) as string });
 
     // Ends with 0 before it would be killed.
     const exit = await Promise.race([bot.exited, sleep(KILL_AFTER_MS + 2_000).then(() => undefined)]);
@@ -75,6 +77,8 @@ describe.each([
     const toldUnknown = (a: string[]) => a.includes(RESTARTING);
     const refused = (a: string[]) => a.length === 1 && /; nothing was changed\./.test(a[0]!);
     expect(answers.filter((a) => !showsKey(a) && !toldUnknown(a) && !refused(a))).toEqual([]);
+    // A process gone before /readyz could be asked had nothing in flight: every request was refused.
+    if (!probe) expect(answers.filter((a) => !refused(a))).toEqual([]);
     const unknownOnly = answers.filter((a) => !showsKey(a) && toldUnknown(a)).length;
 
     // Once TWCC has finished what it was sent, count the orphans: keys made that no answer shows,
