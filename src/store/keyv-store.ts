@@ -176,8 +176,10 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
 
   // One adapter per collection: keyv sets the namespace on its adapter, so they cannot be shared.
   const spaces = new Map<CollectionName, Keyv>();
-  for (const name of COLLECTIONS) {
-    const k = new Keyv({ store: await makeAdapter(), namespace: `${prefix}${name}`, throwOnErrors: true });
+  // Made together: on Redis each adapter opens its own connection, and a loaded machine makes ten in a row slow.
+  const adapters = await Promise.all(COLLECTIONS.map(() => makeAdapter()));
+  for (const [i, name] of COLLECTIONS.entries()) {
+    const k = new Keyv({ store: adapters[i]!, namespace: `${prefix}${name}`, throwOnErrors: true });
     // Failures reach the caller as errors (and the outage log); the client's own error events are not news.
     k.on('error', () => undefined);
     spaces.set(name, k);

@@ -66,8 +66,17 @@ export function slackTo(port: number, signingSecret: string, fake: FakeSlack) {
   };
 }
 
-/** GET /readyz on `port`: its status and the reasons it gives. */
+/**
+ * GET /readyz on `port`: its status and the reasons it gives. Asked once more when the connection
+ * breaks: a pooled keep-alive socket may be closed by the server just as it is reused.
+ */
 export async function readyz(port: number): Promise<{ status: number; body: string }> {
-  const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-  return { status: res.status, body: await res.text() };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      return { status: res.status, body: await res.text() };
+    } catch (err) {
+      if (attempt >= 2) throw err;
+    }
+  }
 }

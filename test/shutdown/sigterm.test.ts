@@ -56,24 +56,30 @@ describe.each([
     await sleep(1_000);
     bot.child.kill('SIGTERM');
 
-    // Not ready from the start of the shutdown, while work is still in flight.
-    let probe = await readyz(port);
-    for (let i = 0; probe.status !== 503 && i < 20; i++) probe = await (sleep(50).then(() => readyz(port)));
-    expect(probe).toEqual({ status: 503, body: expect.stringMatching(/^stopping: /) as string });
+    // Not ready from the start of the shutdown, while work is still in flight. (On a loaded machine every
+    // request may have been refused before it ran; then there is nothing in flight and the process is gone.)
+    const asked = async () => readyz(port).catch(() => undefined);
+    let probe = await asked();
+    for (let i = 0; probe?.status === 200 && i < 20; i++) probe = await sleep(50).then(asked);
+    if (probe) expect(probe).toEqual({ status: 503, body: expect.stringMatching(/^stopping: /) as string });
 
     // Ends with 0 before it would be killed.
     const exit = await Promise.race([bot.exited, sleep(KILL_AFTER_MS + 2_000).then(() => undefined)]);
     expect(exit).toMatchObject({ code: 0 });
     expect(bot.stderr()).toMatch(/"msg":"stopped"/);
 
-    // Every request is answered: its new key, or word that the restart leaves it unknown (then
-    // perhaps its key as well, when TWCC answered before the process was gone).
+    // Every request is answered: its new key; or word that the restart leaves it unknown (then
+    // perhaps its key as well, when TWCC answered before the process was gone); or, on a loaded
+    // machine, a refusal before anything ran (the store's deadline on the delivery claim).
     const answers = typed.map((t) => slack!.responsesTo(t.responseUrl).map((r) => String(r.body.text)));
     expect(answers.filter((a) => a.length === 0)).toEqual([]);
     const showsKey = (a: string[]) => a.some((t) => /^New API key/.test(t));
     const toldUnknown = (a: string[]) => a.includes(RESTARTING);
-    expect(answers.filter((a) => !showsKey(a) && !toldUnknown(a))).toEqual([]);
-    const unknownOnly = answers.filter((a) => !showsKey(a)).length;
+    const refused = (a: string[]) => a.length === 1 && /; nothing was changed\./.test(a[0]!);
+    expect(answers.filter((a) => !showsKey(a) && !toldUnknown(a) && !refused(a))).toEqual([]);
+    // A process gone before /readyz could be asked had nothing in flight: every request was refused.
+    if (!probe) expect(answers.filter((a) => !refused(a))).toEqual([]);
+    const unknownOnly = answers.filter((a) => !showsKey(a) && toldUnknown(a)).length;
 
     // Once TWCC has finished what it was sent, count the orphans: keys made that no answer shows,
     // beyond the requests whose users were told the outcome is unknown.
@@ -81,6 +87,6 @@ describe.each([
     const created = alice.keys.filter((k) => !keysBefore.has(k.key));
     const unseen = created.filter((k) => !answers.some((a) => a.some((t) => t.includes(k.key))));
     expect(unseen.length - unknownOnly).toBeLessThanOrEqual(0);
-    if (twccDelayMs === 3_000) expect(created.length).toBe(IN_FLIGHT - unknownOnly + unseen.length);
+    if (twccDelayMs === 3_000) expect(created.length).toBe(answers.filter(showsKey).length + unseen.length);
   });
 });
