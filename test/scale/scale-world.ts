@@ -5,6 +5,7 @@ import type { AuditEntry } from '../../src/core/audit.js';
 import { startNginx, type Nginx } from './nginx.js';
 import { Replicas } from './replicas.js';
 import { freshPostgresDatabase, freshRedisDatabase, type SharedStore } from './shared-store.js';
+import { startSlackFront, type SlackFront } from './slack-front.js';
 import { SlackTraffic, type Shown } from './slack-traffic.js';
 
 export interface Person {
@@ -28,6 +29,8 @@ export class ScaleWorld {
   private constructor(
     readonly shared: SharedStore,
     readonly fake: FakeSlack,
+    /** The Slack origin the replicas see (SLACK_API_URL, response_urls), in front of the fake. */
+    readonly front: SlackFront,
     readonly replicas: Replicas,
     readonly nginx: Nginx,
     readonly slack: SlackTraffic,
@@ -37,14 +40,16 @@ export class ScaleWorld {
   static async start(kind: 'redis' | 'postgres', count: number): Promise<ScaleWorld> {
     const shared = kind === 'redis' ? freshRedisDatabase() : freshPostgresDatabase();
     const fake = await startFakeSlack();
+    const front = await startSlackFront(fake.url);
     let replicas: Replicas | undefined;
     try {
-      replicas = await Replicas.start(count, { storeUrl: shared.url, slackApiUrl: fake.apiUrl });
+      replicas = await Replicas.start(count, { storeUrl: shared.url, slackApiUrl: `${front.url}/api/` });
       const nginx = await startNginx(await closedPort(), replicas.ports);
       const store = await openStore(shared.url);
-      return new ScaleWorld(shared, fake, replicas, nginx, new SlackTraffic(fake), store);
+      return new ScaleWorld(shared, fake, front, replicas, nginx, new SlackTraffic(fake, front.url), store);
     } catch (err) {
       await replicas?.stop();
+      await front.stop();
       await fake.stop();
       shared.drop();
       throw err;
@@ -74,6 +79,7 @@ export class ScaleWorld {
     await this.nginx.stop().catch(() => undefined);
     await this.replicas.stop();
     await this.store.close();
+    await this.front.stop();
     await this.fake.stop();
     this.shared.drop();
   }

@@ -43,7 +43,16 @@ export class SlackTraffic {
   /** Requests not answered 200 (nginx's 502/504, a refused connection), with why. */
   readonly failures: string[] = [];
 
-  constructor(readonly fake: FakeSlack) {}
+  /** `origin`: where response_urls point (the bot posts only to its SLACK_API_URL's origin). */
+  constructor(
+    readonly fake: FakeSlack,
+    private readonly origin: string,
+  ) {}
+
+  /** A fresh response_url on `origin`; the fake records it by its id. */
+  newResponseUrl(): string {
+    return this.fake.newResponseUrl().replace(this.fake.url, this.origin);
+  }
 
   newTriggerId(): string {
     return `trig.${randomBytes(6).toString('hex')}`;
@@ -75,7 +84,7 @@ export class SlackTraffic {
   /** `user` types `/command text` in #general. */
   async command(url: string, user: { id: string; name: string }, line: string, opts: { triggerId?: string; responseUrl?: string } = {}): Promise<Ack> {
     const m = /^(\/\S+)\s*(.*)$/s.exec(line)!;
-    const responseUrl = opts.responseUrl ?? this.fake.newResponseUrl();
+    const responseUrl = opts.responseUrl ?? this.newResponseUrl();
     const triggerId = opts.triggerId ?? this.newTriggerId();
     const { status, replica } = await this.post(url, {
       team_id: 'T0001',
@@ -98,7 +107,7 @@ export class SlackTraffic {
       .flatMap((b) => b.elements as Json[])
       .find((e) => (e.text as { text: string }).text === label);
     if (!button) throw new Error(`no [${label}] on: ${on.text}`);
-    const responseUrl = this.fake.newResponseUrl();
+    const responseUrl = this.newResponseUrl();
     const triggerId = opts.triggerId ?? this.newTriggerId();
     const payload = {
       type: 'block_actions',
