@@ -15,6 +15,7 @@ import { compose, deduplicateDeliveries, errorReferences, keepSecretsPrivate, lo
 import { answer, type Adapter, type Messenger, type Outcome, type PostTarget } from './outcome.js';
 import { parseOptions, parseText, findSubcommand } from './parser.js';
 import { mayRun } from './policy.js';
+import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { reply, type Reply } from './reply.js';
 
 export interface CoreOptions {
@@ -27,6 +28,8 @@ export interface CoreOptions {
   now?: () => number;
   /** Run around every invocation inside the core's own (error references, de-duplication, the secret rule): metrics. */
   middleware?: readonly Middleware[];
+  /** Per-member limits on state-changing commands (RATE_LIMITS); none when unset. */
+  rateLimits?: RateLimits;
 }
 
 /**
@@ -40,6 +43,7 @@ export class Core {
   readonly #messengers = new Map<Platform, Messenger>();
   readonly #run: (inv: Invocation) => Promise<Outcome>;
   readonly #inFlight = new Set<Promise<Outcome>>();
+  readonly #limits: RateLimiter;
   #stopping = false;
 
   constructor(opts: CoreOptions) {
@@ -55,6 +59,7 @@ export class Core {
       now,
       post: (target, r) => this.#post(target, r),
     };
+    this.#limits = new RateLimiter(opts.store, opts.rateLimits ?? {}, now);
     this.#run = compose(
       [errorReferences(logger), logInvocations(logger), deduplicateDeliveries(opts.store, logger), keepSecretsPrivate, ...(opts.middleware ?? [])],
       (inv) => this.#dispatch(inv),
@@ -140,6 +145,9 @@ export class Core {
     if (verdict === 'admin-only') return answer(reply(texts.adminOnly(label)));
     const parsed = inv.options ? parseOptions(sub, inv.options) : parseText(sub, rest, inv.mentions);
     if (!parsed.ok) return answer(badArgsReply(inv.command, sub, parsed.message));
+    // Counted only for a command that would run: help, refusals and typos cost nothing.
+    const limited = await this.#limits.refusal(`${inv.command}.${sub.name}`, actor);
+    if (limited) return answer(limited);
     const handler = handlerFor(inv.command, sub.name);
     if (!handler) throw new Error(`no handler for ${label}`);
     return handler({ services, user: inv.user, where: inv.where, actor, args: parsed.args as never });
