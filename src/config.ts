@@ -34,7 +34,9 @@ const port = z
     return z.NEVER;
   });
 
-const ADMIN_ENTRY = /^(slack|discord|local):[^:\s]+$/;
+/** `slack:U123` (an admin of their own), or `anna=slack:U123+discord:456` (one person on two platforms: one member). */
+const CHAT_ID = '(?:slack|discord|local):[^:\\s+=]+';
+const ADMIN_ENTRY = new RegExp(`^(?:${CHAT_ID}|[A-Za-z0-9][A-Za-z0-9._@-]{0,63}=${CHAT_ID}(?:\\+${CHAT_ID})*)$`);
 const admins = z
   .string()
   .default('')
@@ -42,7 +44,9 @@ const admins = z
   .pipe(
     z.array(
       z.string().regex(ADMIN_ENTRY, {
-        error: (iss) => `"${String(iss.input)}" is not platform:id; list entries like slack:U123,discord:456 (platforms: slack, discord, local)`,
+        error: (iss) =>
+          `"${String(iss.input)}" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, ` +
+          'and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, local)',
       }),
     ),
   );
@@ -80,7 +84,7 @@ export const ConfigSchema = z.object({
   TWCC_API_URL: httpUrl('https://apigateway.twcc.ai'),
   TWCC_PROJECT: optional,
   TWCC_VCS_SITE: z.string().default('openstack-taichung-default-2'),
-  TWCC_CCS_SITE: z.string().default('k8s-D-twcc'),
+  TWCC_CCS_SITE: optional,
   TWCC_QUOTA_WRITE: oneOf(['on', 'off'], 'off'),
   STORE_URL: z
     .string()
@@ -176,3 +180,7 @@ export const slackEnabled = (c: Config) => Boolean(c.SLACK_BOT_TOKEN && c.SLACK_
 export const discordEnabled = (c: Config) => Boolean(c.DISCORD_TOKEN && c.DISCORD_APPLICATION_ID);
 /** With the public key, Discord sends interactions over HTTP (any replica may answer); without it, the gateway. */
 export const discordOverHttp = (c: Config) => discordEnabled(c) && c.DISCORD_PUBLIC_KEY !== undefined;
+
+/** The services a deployment offers: the embedded registry both; TWCC's CCS only with TWCC_CCS_SITE. */
+export const servicesOf = (c: Pick<Config, 'BACKEND' | 'TWCC_CCS_SITE'>): ('vcs' | 'ccs')[] =>
+  c.BACKEND === 'twcc' && !c.TWCC_CCS_SITE ? ['vcs'] : ['vcs', 'ccs'];

@@ -37,6 +37,23 @@ async function firstShellStart(store: Store): Promise<boolean> {
   return true;
 }
 
+/** SIGTERM ends the process within this (orchestrators kill at 10 s by default)... */
+const SHUTDOWN_LIMIT_MS = 9_500;
+/** ...of which work in flight in the core may take this; adapters then answer what is left. */
+const WORK_GRACE_MS = 6_000;
+/** How long the Slack adapter then waits for answers already under way before it sends "restarting" notices. */
+const SLACK_STOP_GRACE_MS = 1_000;
+
+/** How long each of the HTTP server, backend and store may take to close at shutdown. */
+const CLOSE_MS = 500;
+
+/** Waits for `work`, but no longer than `ms`; its failure is not the shutdown's business. */
+async function atMost(ms: number, work: Promise<unknown> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work?.catch(() => undefined), new Promise((done) => (timer = setTimeout(done, ms)))]);
+  clearTimeout(timer);
+}
+
 /** config → store → backend → core → adapters; SIGTERM ends it all within 10 s. */
 async function main(args: string[]): Promise<void> {
   if (args.includes('--help') || args.includes('-h')) return void process.stdout.write(usage());
@@ -49,7 +66,7 @@ async function main(args: string[]): Promise<void> {
   installProcessGuards(logger);
 
   // Fail fast, naming the variable: every dependency answers within a deadline before any adapter starts.
-  const store = await openReachableStore(config.STORE_URL, config.STORE_PREFIX ? { prefix: config.STORE_PREFIX } : {});
+  const store = await openReachableStore(config.STORE_URL, { logger, ...(config.STORE_PREFIX ? { prefix: config.STORE_PREFIX } : {}) });
   if (!useShell) await checkPortFree(config.PORT);
   if (slackEnabled(config)) await checkSlackAuth(config);
 
@@ -61,14 +78,23 @@ async function main(args: string[]): Promise<void> {
 
   // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
   const http = useShell ? undefined : new HttpServer(config.PORT, logger);
+  // Ready means the store answers a read and takes a write (a read-only SQLite file answers only reads).
   http?.addReadinessCheck('store', async () => {
-    await store.ping();
-    return undefined;
+    const why = (err: unknown) => (err instanceof Error ? err.message : String(err));
+    try {
+      await store.collection('meta').get('ping');
+    } catch (err) {
+      return `not answering (${why(err)})`;
+    }
+    return store.ping().then(
+      () => undefined,
+      (err: unknown) => `not writable (${why(err)})`,
+    );
   });
   const adapters: Adapter[] = [];
   if (slackEnabled(config) && http) {
     const { createSlackAdapter } = await import('../adapters/slack/index.js');
-    adapters.push(createSlackAdapter({ core, config, logger, http }));
+    adapters.push(createSlackAdapter({ core, config, logger, http, stopGraceMs: SLACK_STOP_GRACE_MS }));
   }
   if (discordOverHttp(config) && http) {
     // Interactions arrive at POST /discord/interactions: any replica can take any of them.
@@ -92,24 +118,36 @@ async function main(args: string[]): Promise<void> {
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    setTimeout(() => process.exit(code || 1), 10_000).unref();
-    // Not ready at once (a load balancer sends no new work), then in-flight work is finished and answered.
+    const startedAt = Date.now();
+    setTimeout(() => {
+      logger.error({ afterMs: Date.now() - startedAt }, 'shutdown did not finish in time; exiting now');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    // Not ready at once (a load balancer sends no new work), and no new connection is accepted (a balancer
+    // passes the request on to another replica); requests already accepted are answered: work in flight
+    // gets WORK_GRACE_MS, and what is still unanswered then is told "this may or may not have been
+    // applied" by its adapter.
     http?.markStopping();
-    for (const a of [...adapters].reverse()) await a.stop().catch((err: unknown) => logger.error({ err, adapter: a.name }, 'adapter stop failed'));
-    await core.stop();
-    await http?.stop();
-    await backend.close().catch(() => undefined);
-    await store.close().catch(() => undefined);
+    logger.info({ code }, 'stopping: not ready, no new connections, finishing work in flight');
+    const closing = http?.stop();
+    await core.stop(WORK_GRACE_MS);
+    await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => logger.error({ err, adapter: a.name }, 'adapter stop failed'))));
+    // Each close waits for its own work (a TWCC call of 30 s, an idle connection): not past the limit.
+    await atMost(CLOSE_MS, closing);
+    await atMost(CLOSE_MS, backend.close());
+    await atMost(CLOSE_MS, store.close());
+    logger.info({ afterMs: Date.now() - startedAt }, 'stopped');
     process.exit(code);
   };
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
 
+  // Listening first: /healthz answers during the start and /readyz says 503 until every platform is connected.
+  const port = await http?.start();
   for (const adapter of adapters) {
     core.registerAdapter(adapter);
     await adapter.start();
   }
-  const port = await http?.start();
   if (shell) {
     await shell.closed;
     await shutdown(0);

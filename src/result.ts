@@ -19,7 +19,12 @@ export type ErrorCode =
   | 'quota_write_unsupported'
   | 'quota_exceeds_project'
   | 'backend_unavailable'
-  | 'backend_bad_response'
+  | 'unexpected_answer'
+  | 'maybe_applied'
+  | 'credit_exhausted'
+  | 'project_not_visible'
+  | 'not_in_project'
+  | 'service_disabled'
   | 'backend_error';
 
 export function assertNever(value: never): never {

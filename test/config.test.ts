@@ -54,11 +54,12 @@ const cases: { when: string; env: Record<string, string>; lines: string[] }[] = 
     ],
   },
   {
-    when: 'ADMINS with two bad entries',
-    env: { ADMINS: 'slack:U1, slack-U2,discord:3,alice' },
+    when: 'ADMINS with three bad entries',
+    env: { ADMINS: 'slack:U1, slack-U2,discord:3,alice,anna=slack:U1+' },
     lines: [
-      'ADMINS: "slack-U2" is not platform:id; list entries like slack:U123,discord:456 (platforms: slack, discord, local)',
-      'ADMINS: "alice" is not platform:id; list entries like slack:U123,discord:456 (platforms: slack, discord, local)',
+      'ADMINS: "slack-U2" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, local)',
+      'ADMINS: "alice" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, local)',
+      'ADMINS: "anna=slack:U1+" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, local)',
     ],
   },
   {
@@ -138,7 +139,7 @@ const cases: { when: string; env: Record<string, string>; lines: string[] }[] = 
     env: { DISCORD_TOKEN, STORE_URL: 'data.sqlite', ADMINS: 'anna' },
     lines: [
       `STORE_URL: "data.sqlite" has no scheme; for a SQLite file write sqlite://data.sqlite (accepted: ${ACCEPTED_STORES})`,
-      'ADMINS: "anna" is not platform:id; list entries like slack:U123,discord:456 (platforms: slack, discord, local)',
+      'ADMINS: "anna" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, local)',
       'DISCORD_APPLICATION_ID: not set, but DISCORD_TOKEN is; set it to the Application ID (Developer Portal → General Information), or unset DISCORD_TOKEN to run without Discord',
     ],
   },
@@ -163,6 +164,7 @@ describe('a configuration that can work is accepted', () => {
     { when: 'Slack over HTTP', env: { SLACK_BOT_TOKEN: SLACK_BOT, SLACK_SIGNING_SECRET: SLACK_SIGNING } },
     { when: 'Slack in Socket Mode', env: { SLACK_BOT_TOKEN: SLACK_BOT, SLACK_SIGNING_SECRET: SLACK_SIGNING, SLACK_APP_TOKEN: SLACK_APP } },
     { when: 'Discord with admins on two platforms', env: { DISCORD_TOKEN, DISCORD_APPLICATION_ID: '123456', ADMINS: 'discord:1001, slack:UANNA' } },
+    { when: 'one admin on two platforms, beside another', env: { ADMINS: 'anna=slack:UANNA+discord:1001,slack:UBEN' } },
     { when: 'a Redis store', env: { STORE_URL: 'redis://127.0.0.1:6379' } },
     { when: 'a shared Redis under a prefix', env: { STORE_URL: 'redis://127.0.0.1:6379', STORE_PREFIX: 'team_a_' } },
     { when: 'Discord over HTTP interactions', env: { DISCORD_TOKEN, DISCORD_APPLICATION_ID: '123456', DISCORD_PUBLIC_KEY: 'AB'.repeat(32) } },

@@ -8,13 +8,16 @@ import {
 import { commandSpecs, type ArgSpec, type CommandSpec, type SubcommandSpec } from '../../src/core/specs/index.js';
 import { assertNever } from '../../src/result.js';
 
+/** The services a deployment offers (`vcs`, `ccs`). */
+type Offered = readonly ('vcs' | 'ccs')[];
+
 /** Discord caps descriptions at 100 characters. */
 const describe = (s: string): string => (s.length <= 100 ? s : `${s.slice(0, 99)}…`);
 
 const choices = (values: readonly string[]) => values.map((v) => ({ name: v, value: v }));
 
 /** The options one argument becomes; a quota becomes three (`cpu`, `gpu`, `memory`), always optional. */
-function optionsOfArg(arg: ArgSpec): APIApplicationCommandBasicOption[] {
+function optionsOfArg(arg: ArgSpec, offered: Offered): APIApplicationCommandBasicOption[] {
   const base = { name: arg.name, description: describe(arg.description), required: !arg.optional };
   switch (arg.kind) {
     case 'mention':
@@ -28,7 +31,7 @@ function optionsOfArg(arg: ArgSpec): APIApplicationCommandBasicOption[] {
     case 'count':
       return [{ ...base, type: ApplicationCommandOptionType.Integer }];
     case 'service':
-      return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(['vcs', 'ccs']) }];
+      return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(offered) }];
     case 'role':
       return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(['admin', 'user']) }];
     case 'quota':
@@ -42,23 +45,26 @@ function optionsOfArg(arg: ArgSpec): APIApplicationCommandBasicOption[] {
   }
 }
 
-function subcommandOption(sub: SubcommandSpec): APIApplicationCommandSubcommandOption {
-  const options = sub.args.flatMap(optionsOfArg);
+function subcommandOption(sub: SubcommandSpec, offered: Offered): APIApplicationCommandSubcommandOption {
+  const options = sub.args.flatMap((a) => optionsOfArg(a, offered));
   // Discord rejects a required option after an optional one; the core parses by name, so order is free.
   const ordered = [...options.filter((o) => o.required), ...options.filter((o) => !o.required)];
   return { type: ApplicationCommandOptionType.Subcommand, name: sub.name, description: describe(sub.summary), options: ordered };
 }
 
-function commandJson(spec: CommandSpec): RESTPutAPIApplicationCommandsJSONBody[number] {
+function commandJson(spec: CommandSpec, offered: Offered): RESTPutAPIApplicationCommandsJSONBody[number] {
   return {
     type: ApplicationCommandType.ChatInput,
     name: spec.name,
     description: describe(spec.description),
-    options: spec.subcommands.map(subcommandOption),
+    options: spec.subcommands.map((s) => subcommandOption(s, offered)),
   };
 }
 
-/** The application commands `/apikey`, `/quota`, `/tenant`, generated from the core's command specs. */
-export function buildCommands(specs: readonly CommandSpec[] = commandSpecs): RESTPutAPIApplicationCommandsJSONBody {
-  return specs.map(commandJson);
+/**
+ * The application commands `/apikey`, `/quota`, `/tenant`, generated from the core's command specs;
+ * `offered` are the deployment's services (a TWCC deployment without TWCC_CCS_SITE offers `vcs` only).
+ */
+export function buildCommands(specs: readonly CommandSpec[] = commandSpecs, offered: Offered = ['vcs', 'ccs']): RESTPutAPIApplicationCommandsJSONBody {
+  return specs.map((spec) => commandJson(spec, offered));
 }

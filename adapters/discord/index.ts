@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Events, RESTEvents, type Interaction } from 'discord.js';
+import { Client, Events, RESTEvents, Status, type Interaction } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import type { Adapter } from '../../src/core/outcome.js';
@@ -94,7 +94,9 @@ export function createDiscordAdapter({ core, config, logger: parentLogger, ackWi
     inFlight.add(job);
   });
 
-  http?.addReadinessCheck('discord', () => (client.isReady() ? undefined : 'not connected to the Discord gateway'));
+  // client.isReady() stays true once READY came, even with the gateway gone: the shards say whether it is up now.
+  const connected = () => client.isReady() && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
+  http?.addReadinessCheck('discord', () => (connected() ? undefined : 'not connected to the Discord gateway'));
   return {
     name: 'discord',
     messenger,

@@ -10,7 +10,9 @@ import type { Logger } from '../../src/log.js';
 import { assertNever } from '../../src/result.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackMessenger } from './messenger.js';
+import { mayPostTo, sealLoginContext } from './modal-context.js';
 import { LOGIN_MODAL, parseSlackPayload, type ClickedMessage, type SlackInbound } from './parse.js';
+import { refuseMalformedPayloads } from './request-guard.js';
 import { renderLoginModal, renderReply, type SlackMessage } from './render.js';
 
 export type SlackConfig = Pick<
@@ -24,6 +26,12 @@ export interface SlackOptions {
   logger: Logger;
   /** Web API retries; tests pass 0 so that a failing fake answers at once. Default: the WebClient's. */
   webApiRetries?: number;
+  /**
+   * How long stop() waits for acknowledged requests to be answered before it tells the rest "the bot
+   * is restarting; this may or may not have been applied". Default 8 s; the process, which has already
+   * waited for the core's work, passes less.
+   */
+  stopGraceMs?: number;
   /** The process's HTTP server on PORT: `/slack/events` is mounted on it. */
   http: HttpServer;
 }
@@ -41,14 +49,26 @@ export interface SlackAdapter extends Adapter {
 }
 
 const STOP_GRACE_MS = 8_000;
+/** How long a "the bot is restarting" notice may take: the process is about to exit. */
+const RESTART_NOTICE_MS = 1_000;
 
 type ErrorLog = { type: string; message: string; code?: unknown };
 const errorLog = (err: unknown): ErrorLog =>
   err instanceof Error ? { type: err.name, message: err.message, ...('code' in err ? { code: err.code } : {}) } : { type: typeof err, message: String(err) };
 
-/** POSTs to a response_url, as Bolt's respond() does; the URL came in a signed request from Slack. */
-async function postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/**
+ * Bolt acknowledges a payload no listener takes (one it cannot classify) after this long, with an
+ * empty 200: well inside Slack's 3 s; every listener of ours acknowledges at once.
+ */
+const UNHANDLED_ACK_MS = 1_500;
+
+/**
+ * POSTs to a response_url, as Bolt's respond() does: only to Slack's own hosts (or SLACK_API_URL's
+ * origin), whatever a request names, so a crafted URL never receives the bot's answers.
+ */
+async function postToResponseUrl(url: string, body: Record<string, unknown>, slackApiUrl: string | undefined, signal?: AbortSignal): Promise<void> {
+  if (!mayPostTo(url, slackApiUrl)) throw Object.assign(new Error('response_url is not a Slack host; not posted'), { code: 'slack_response_url_refused' });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
   if (!res.ok) throw Object.assign(new Error(`response_url answered ${res.status}`), { code: 'slack_response_url_failed' });
 }
 
@@ -75,10 +95,11 @@ export async function startSlack(opts: Omit<SlackOptions, 'http'>): Promise<Slac
   };
 }
 
-export function createSlackAdapter({ core, config, logger, webApiRetries, http }: SlackOptions): SlackAdapter {
+export function createSlackAdapter({ core, config, logger, webApiRetries, http, stopGraceMs = STOP_GRACE_MS }: SlackOptions): SlackAdapter {
   const token = config.SLACK_BOT_TOKEN;
   const signingSecret = config.SLACK_SIGNING_SECRET;
   if (!token || !signingSecret) throw new Error('the Slack adapter needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+  const secret: string = signingSecret;
   const appToken = config.SLACK_APP_TOKEN;
   const log = logger.child({ adapter: 'slack' });
   const boltLog = boltLogger(log);
@@ -94,7 +115,20 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
   const receiver = appToken
     ? // The Socket Mode client mutates the options it gets (retryConfig), hence the copy.
       new SocketModeReceiver({ appToken, logger: boltLog, installerOptions: { clientOptions: { ...clientOptions } } })
-    : new HTTPReceiver({ signingSecret, endpoints: '/slack/events', logger: boltLog, processBeforeResponse: false });
+    : new HTTPReceiver({
+        signingSecret,
+        endpoints: '/slack/events',
+        logger: boltLog,
+        processBeforeResponse: false,
+        unhandledRequestTimeoutMillis: UNHANDLED_ACK_MS,
+        unhandledRequestHandler: ({ response }) => {
+          log.warn('Slack request no listener takes; acknowledged empty');
+          if (!response.headersSent) {
+            response.writeHead(200);
+            response.end();
+          }
+        },
+      });
   const app = new App({ token, receiver, logger: boltLog, clientOptions, convoStore: false, deferInitialization: true });
 
   const client = app.client;
@@ -109,7 +143,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
     const message: SlackMessage = renderReply(r);
     if (r.visibility === 'dm') return messenger.dm(to.userId, message);
     if (r.replaceOriginal && to.clicked) {
-      if (to.clicked.ephemeral && to.responseUrl) return postToResponseUrl(to.responseUrl, { replace_original: true, ...message });
+      if (to.clicked.ephemeral && to.responseUrl) return postToResponseUrl(to.responseUrl, { replace_original: true, ...message }, config.SLACK_API_URL);
       if (!to.clicked.ephemeral) {
         await client.chat.update({ channel: to.clicked.channelId, ts: to.clicked.ts, ...message });
         return;
@@ -117,7 +151,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
     }
     if (!to.responseUrl) return messenger.dm(to.userId, message);
     const inChannel = r.visibility === 'channel';
-    await postToResponseUrl(to.responseUrl, { response_type: inChannel ? 'in_channel' : 'ephemeral', replace_original: false, ...message });
+    await postToResponseUrl(to.responseUrl, { response_type: inChannel ? 'in_channel' : 'ephemeral', replace_original: false, ...message }, config.SLACK_API_URL);
   }
 
   async function work(inbound: Exclude<SlackInbound, { kind: 'unsupported' }>): Promise<void> {
@@ -127,7 +161,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
         const outcome = await core.handle(inbound.invocation);
         if (outcome.kind === 'duplicate') return;
         if (outcome.kind === 'login-modal') {
-          const context = { channelId: inbound.invocation.where.channelId, responseUrl: inbound.responseUrl };
+          const context = sealLoginContext(secret, { channelId: inbound.invocation.where.channelId, responseUrl: inbound.responseUrl, userId });
           await client.views.open({ trigger_id: inbound.triggerId, view: renderLoginModal(outcome, context) });
           return;
         }
@@ -150,9 +184,11 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
     }
   }
 
+  const responseUrlOf = (inbound: SlackInbound): string | undefined =>
+    inbound.kind === 'unsupported' ? undefined : inbound.kind === 'login' ? inbound.modal.responseUrl : inbound.responseUrl;
+
   /** Runs after the ack; never throws: a failure is logged by code and the user told in words. */
-  async function handle(body: unknown): Promise<void> {
-    const inbound = parseSlackPayload(body);
+  async function handle(inbound: SlackInbound): Promise<void> {
     if (inbound.kind === 'unsupported') {
       log.warn({ reason: inbound.reason }, 'Slack payload ignored');
       return;
@@ -162,26 +198,46 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       log.error({ err: errorLog(err), ref, kind: inbound.kind }, 'Slack handling failed');
-      const responseUrl = inbound.kind === 'login' ? inbound.modal.responseUrl : inbound.responseUrl;
+      const responseUrl = responseUrlOf(inbound);
       if (responseUrl) {
-        await postToResponseUrl(responseUrl, { response_type: 'ephemeral', replace_original: false, text: texts.internal(ref) }).catch(
+        const text = { response_type: 'ephemeral', replace_original: false, text: texts.internal(ref) };
+        await postToResponseUrl(responseUrl, text, config.SLACK_API_URL).catch(
           (e: unknown) => log.warn({ err: errorLog(e), ref }, 'could not tell the user about the failure'),
         );
       }
     }
   }
 
-  // Work is tracked from the moment a listener runs, so stop() never misses a request it acknowledged.
-  const inflight = new Set<Promise<void>>();
+  // Work is tracked from the moment a listener runs, so stop() never misses a request it acknowledged,
+  // with where its answer goes: one still unanswered when the grace ends is told so in words.
+  const inflight = new Map<Promise<void>, { responseUrl: string | undefined }>();
   function acknowledgeThenHandle(ack: () => Promise<void>, body: unknown): Promise<void> {
+    const inbound = parseSlackPayload(body, secret);
     const p = (async () => {
       await ack();
-      await handle(body);
+      await handle(inbound);
     })();
-    inflight.add(p);
+    inflight.set(p, { responseUrl: responseUrlOf(inbound) });
     const done = () => void inflight.delete(p);
     p.then(done, done);
     return p;
+  }
+
+  /** Tells each request still unanswered that the bot is restarting and its fate is unknown. */
+  async function answerTheUnanswered(): Promise<void> {
+    const left = [...inflight.values()];
+    if (left.length === 0) return;
+    log.warn({ requests: left.length }, 'stopping with requests unanswered; telling their users');
+    const body = { response_type: 'ephemeral', replace_original: false, text: texts.restarting };
+    await Promise.allSettled(
+      left.map(({ responseUrl }) =>
+        responseUrl
+          ? postToResponseUrl(responseUrl, body, config.SLACK_API_URL, AbortSignal.timeout(RESTART_NOTICE_MS)).catch((err: unknown) =>
+              log.warn({ err: errorLog(err) }, 'could not tell a user the bot is restarting'),
+            )
+          : undefined,
+      ),
+    );
   }
 
   // Every command is ours to acknowledge, even one the manifest no longer lists (it is then ignored).
@@ -193,8 +249,18 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
     log.error({ err: errorLog(err) }, 'Bolt error');
   });
 
+  // In Socket Mode, ready also means the WebSocket is up: the client reconnects on its own, or gives
+  // up for good when apps.connections.open fails while it does (then only a restart helps).
+  let socketUp = !socketMode;
+  if (receiver instanceof SocketModeReceiver) {
+    receiver.client.on('connected', () => void (socketUp = true));
+    for (const state of ['disconnecting', 'disconnected', 'reconnecting']) receiver.client.on(state, () => void (socketUp = false));
+    receiver.client.on('close', () => void (socketUp = false));
+  }
   let stopping: Promise<void> | undefined;
-  http.addReadinessCheck('slack', () => (ready ? undefined : 'not connected to Slack'));
+  http.addReadinessCheck('slack', () =>
+    !ready ? 'not connected to Slack' : socketUp ? undefined : 'the Socket Mode connection to Slack is lost; reconnecting',
+  );
   return {
     name: 'slack',
     messenger,
@@ -206,7 +272,8 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
       await app.init();
       if (receiver instanceof HTTPReceiver) {
         // Slack's requests arrive on the process's one HTTP server, beside /healthz, /readyz and /metrics.
-        http.mount('POST', '/slack/events', receiver.requestListener);
+        // A body Bolt would throw on (payload=null) is refused with 400 before Bolt sees it.
+        http.mount('POST', '/slack/events', refuseMalformedPayloads(receiver.requestListener, log));
       } else {
         await app.start();
       }
@@ -219,10 +286,11 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http }
         if (!(receiver instanceof HTTPReceiver)) await app.stop().catch((err: unknown) => log.warn({ err: errorLog(err) }, 'Slack receiver stop failed'));
         let timer: NodeJS.Timeout | undefined;
         const grace = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, STOP_GRACE_MS);
+          timer = setTimeout(resolve, stopGraceMs);
         });
-        await Promise.race([Promise.allSettled([...inflight]), grace]);
+        await Promise.race([Promise.allSettled([...inflight.keys()]), grace]);
         clearTimeout(timer);
+        await answerTheUnanswered();
       })();
       return stopping;
     },

@@ -1,16 +1,11 @@
 import { z } from 'zod';
 import { CommandName, type ChatUser, type Invocation, type MentionRef } from '../../src/core/invocation.js';
+import { openLoginContext, type LoginModalContext } from './modal-context.js';
+
+export { LoginModalContext } from './modal-context.js';
 
 /** The `/tenant login` modal: its callback id and the one input Slack hands back on submission. */
 export const LOGIN_MODAL = { callbackId: 'tenant-login', blockId: 'api-key', actionId: 'api-key' } as const;
-
-/** What the login modal remembers of the `/tenant login` it came from, in `private_metadata`. */
-export const LoginModalContext = z.object({
-  channelId: z.string().min(1),
-  /** The slash command's response_url (valid 30 minutes): the login outcome is answered there. */
-  responseUrl: z.string().url(),
-});
-export type LoginModalContext = z.infer<typeof LoginModalContext>;
 
 /** The message a clicked button sits on: ephemeral ones are edited through response_url, others by chat.update. */
 export interface ClickedMessage {
@@ -144,41 +139,39 @@ function parseBlockActions(body: unknown): SlackInbound {
   };
 }
 
-function parseViewSubmission(body: unknown): SlackInbound {
+function parseViewSubmission(body: unknown, signingSecret: string, now: number): SlackInbound {
   const parsed = ViewSubmission.safeParse(body);
   if (!parsed.success) return { kind: 'unsupported', reason: `view_submission: bad ${where(parsed.error.issues)}` };
   const v = parsed.data;
   if (v.view.callback_id !== LOGIN_MODAL.callbackId) return { kind: 'unsupported', reason: 'view_submission: not our modal' };
   const teamId = v.team?.id ?? v.user.team_id;
   if (!teamId) return { kind: 'unsupported', reason: 'view_submission: no team' };
-  let meta: unknown;
-  try {
-    meta = JSON.parse(v.view.private_metadata);
-  } catch {
-    meta = undefined;
-  }
-  const modal = LoginModalContext.safeParse(meta);
-  if (!modal.success) return { kind: 'unsupported', reason: 'view_submission: bad private_metadata' };
+  // The context is the bot's own, sealed when the modal opened: never a URL the submission chose.
+  const modal = openLoginContext(signingSecret, v.view.private_metadata, v.user.id, now);
+  if (!modal.ok) return { kind: 'unsupported', reason: `view_submission: private_metadata ${modal.reason}` };
   const apiKey = v.view.state.values[LOGIN_MODAL.blockId]?.[LOGIN_MODAL.actionId]?.value ?? '';
   return {
     kind: 'login',
     invocation: {
       kind: 'login',
       user: chatUser(v.user, teamId),
-      where: { workspace: teamId, channelId: modal.data.channelId },
+      where: { workspace: teamId, channelId: modal.value.channelId },
       apiKey: apiKey.trim(),
       deliveryId: `login:${v.trigger_id}`,
     },
-    modal: modal.data,
+    modal: modal.value,
   };
 }
 
-/** Any payload Bolt hands a listener (slash command, block_actions, view_submission) → a SlackInbound. */
-export function parseSlackPayload(body: unknown): SlackInbound {
+/**
+ * Any payload Bolt hands a listener (slash command, block_actions, view_submission) → a SlackInbound.
+ * `signingSecret` opens the login modal's sealed context (modal-context.ts).
+ */
+export function parseSlackPayload(body: unknown, signingSecret: string, now = Date.now()): SlackInbound {
   if (typeof body !== 'object' || body === null) return { kind: 'unsupported', reason: 'not an object' };
   if ('command' in body) return parseSlashCommand(body);
   const type = 'type' in body ? body.type : undefined;
   if (type === 'block_actions') return parseBlockActions(body);
-  if (type === 'view_submission') return parseViewSubmission(body);
+  if (type === 'view_submission') return parseViewSubmission(body, signingSecret, now);
   return { kind: 'unsupported', reason: `payload type ${typeof type === 'string' ? type.slice(0, 40) : 'unknown'}` };
 }

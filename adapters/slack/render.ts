@@ -3,7 +3,7 @@ import type { Outcome } from '../../src/core/outcome.js';
 import { renderInline } from '../../src/core/inline.js';
 import { formatTable, type Block, type Button, type Reply } from '../../src/core/reply.js';
 import { assertNever } from '../../src/result.js';
-import { LOGIN_MODAL, type LoginModalContext } from './parse.js';
+import { LOGIN_MODAL } from './parse.js';
 
 /** What chat.postMessage, chat.update and response_url all take: fallback text plus Block Kit. */
 export interface SlackMessage {
@@ -161,15 +161,15 @@ export function renderReply(r: Reply): SlackMessage {
 
 type LoginModalOutcome = Extract<Outcome, { kind: 'login-modal' }>;
 
-/** The `/tenant login` modal: one plain-text input for the key; the context rides in private_metadata. */
-export function renderLoginModal(o: LoginModalOutcome, context: LoginModalContext): Slack.ModalView {
+/** The `/tenant login` modal: one plain-text input for the key; the sealed context (modal-context.ts) rides in private_metadata. */
+export function renderLoginModal(o: LoginModalOutcome, sealedContext: string): Slack.ModalView {
   return {
     type: 'modal',
     callback_id: LOGIN_MODAL.callbackId,
     title: plain(o.title, 24),
     submit: plain('Log in', 24),
     close: plain('Cancel', 24),
-    private_metadata: JSON.stringify(context),
+    private_metadata: sealedContext,
     blocks: [
       {
         type: 'input',

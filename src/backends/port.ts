@@ -22,8 +22,17 @@ export const ApiKey = z.object({
   masked: z.string(),
   project: z.string(),
   createdAt: z.string(),
+  /** null: never expires (or see `unknown`). */
   expiresAt: z.string().nullable(),
   status: z.string(),
+  /** The key's own name, where the backend keeps one (TWCC's newer key records). */
+  name: z.string().optional(),
+  /** Listed, but switched off: it does not work. */
+  disabled: z.boolean().optional(),
+  /** The key the bot acts with for its owner (given at `/tenant login`): deleting it means logging in again. */
+  usedForLogin: z.boolean().optional(),
+  /** Fields the backend could not read: their values above are placeholders (`''`, null) to show as unknown. */
+  unknown: z.array(z.enum(['created', 'expires', 'project'])).optional(),
 });
 export type ApiKey = z.infer<typeof ApiKey>;
 
@@ -61,12 +70,50 @@ export interface QuotaReport {
   members: MemberQuota[];
 }
 
+/**
+ * How a login found out who the key belongs to: TWCC's `/api/v2/users/` calls, or (when those are
+ * gone) the v3 project, member-quota and key calls.
+ */
+export const LoginVia = z.enum(['users-endpoint', 'v3-fallback']);
+export type LoginVia = z.infer<typeof LoginVia>;
+
 /** The identity a backend vouches for after `/tenant login`. */
 export interface LoginIdentity {
   memberId: string;
   username: string;
   role: Role;
+  via: LoginVia;
 }
+
+/**
+ * What reading the state back after a write found: `applied` (it shows the new values),
+ * `not_applied` (it shows the old ones), `unknown` (it could not be read, or shows something else).
+ */
+export const WriteVerdict = z.enum(['applied', 'not_applied', 'unknown']);
+export type WriteVerdict = z.infer<typeof WriteVerdict>;
+
+/** A quota write and its read-back. */
+export const QuotaChange = z.object({
+  verdict: WriteVerdict,
+  /** What was written: every resource, the unchanged ones at their old quota (memory in MB). */
+  requested: z.object({ cpu: z.number(), gpu: z.number(), memory: z.number() }),
+  /** What the backend shows now; absent when the read-back failed. */
+  shown: Resources.optional(),
+  /** What the backend answered the write, when that was not a plain success (names the call). */
+  answer: z.string().optional(),
+});
+export type QuotaChange = z.infer<typeof QuotaChange>;
+
+/** A key extension and its read-back. */
+export const KeyExtension = z.object({
+  verdict: WriteVerdict,
+  before: ApiKey,
+  /** The key as the backend shows it now; absent when the read-back failed. */
+  shown: ApiKey.optional(),
+  /** What the backend answered the write, when that was not a plain success (names the call). */
+  answer: z.string().optional(),
+});
+export type KeyExtension = z.infer<typeof KeyExtension>;
 
 export interface Capabilities {
   /** `/tenant login` with a backend credential (twcc). */
@@ -75,6 +122,8 @@ export interface Capabilities {
   adminLinks: boolean;
   /** Quota changes can be applied through the backend; else approvals say "apply it on the portal". */
   quotaWrite: boolean;
+  /** The services this deployment offers (twcc: CCS only when TWCC_CCS_SITE is set); others answer service_disabled. */
+  services: readonly Service[];
 }
 
 /**
@@ -93,14 +142,17 @@ export interface Backend {
   listKeys(actor: Actor, memberId: string): Promise<Result<ApiKey[]>>;
   getKey(actor: Actor, keyId: string): Promise<Result<ApiKey>>;
   createKey(actor: Actor): Promise<Result<{ key: ApiKey; secret: string }>>;
-  extendKey(actor: Actor, keyId: string, days: number): Promise<Result<ApiKey>>;
+  /** The extension and what the key shows afterwards; a failure means it was not applied (except `maybe_applied`). */
+  extendKey(actor: Actor, keyId: string, days: number): Promise<Result<KeyExtension>>;
+  /** `maybe_applied`: the delete was sent but its answer was lost or late. */
   deleteKey(actor: Actor, keyId: string): Promise<Result<void>>;
 
   listMembers(actor: Actor): Promise<Result<Member[]>>;
   /** Makes sure a member exists (local: created by `/tenant link`). */
   ensureMember(memberId: string): Promise<Result<Member>>;
   getQuotas(actor: Actor, service: Service, memberId?: string): Promise<Result<QuotaReport>>;
-  setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<Resources>>;
+  /** The write and what the backend shows afterwards; a failure means it was not applied (except `maybe_applied`). */
+  setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<QuotaChange>>;
 
   close(): Promise<void>;
 }

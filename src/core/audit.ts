@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
-import { IdIndex } from '../store/id-index.js';
+import { CappedLog } from '../store/capped-log.js';
 import type { Store } from '../store/port.js';
 import type { Actor } from '../backends/port.js';
 import type { ChatUser, Where } from './invocation.js';
@@ -25,18 +25,19 @@ export const AuditEntry = z.object({
 /** One line of the append-only audit log. Never holds a secret. */
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-/** The latest entries are read through an index; older ones age out of it (retention). */
-export const AUDIT_RETENTION = 10_000;
+/** Entries kept: the newest 10,000 (50 chunks of 200); older ones are deleted as new ones come. */
+export const AUDIT_CHUNK = 200;
+export const AUDIT_CHUNKS = 50;
 
 export class AuditLog {
   private seq = 0;
-  private readonly recent: IdIndex;
+  private readonly recent: CappedLog;
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
     private readonly logger: Logger,
   ) {
-    this.recent = new IdIndex(store, 'audit', AUDIT_RETENTION);
+    this.recent = new CappedLog(store, 'audit', AUDIT_CHUNK, AUDIT_CHUNKS);
   }
 
   private get records() {
@@ -54,7 +55,9 @@ export class AuditLog {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.records.put(id, record);
-        await this.recent.add('latest', id);
+        const dropped = await this.recent.append(id);
+        // Retention: what fell off the log's old end is deleted, so the audit log stays bounded.
+        for (const old of dropped) await this.records.delete(old);
         return;
       } catch (err) {
         if (attempt >= 2) {
@@ -67,7 +70,7 @@ export class AuditLog {
 
   /** The latest `n` entries, newest first. */
   async latest(n: number): Promise<AuditEntry[]> {
-    const ids = (await this.recent.ids('latest')).slice(-n).reverse();
+    const ids = await this.recent.latest(n);
     const entries = await Promise.all(ids.map((id) => this.records.get(id)));
     return entries.flatMap((e) => (e ? [AuditEntry.parse(e)] : []));
   }

@@ -1,14 +1,15 @@
-import type { Backend } from '../backends/port.js';
+import type { Backend, Service } from '../backends/port.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { decodeAction, PendingActions } from './flows/pending.js';
 import { AuditLog } from './audit.js';
+import { backendNotingChanges, storeNotingChanges } from './changes.js';
 import { handlerFor } from './commands/index.js';
 import { completeLogin } from './commands/tenant.js';
 import type { Services } from './context.js';
 import { decideFlow } from './flows/decide.js';
 import { badArgsReply, helpReply, unknownSubcommandReply } from './help.js';
-import { texts } from './i18n.js';
+import { describeError, texts } from './i18n.js';
 import { Identity } from './identity.js';
 import type { ClickInvocation, CommandInvocation, Invocation, Platform } from './invocation.js';
 import { compose, deduplicateDeliveries, errorReferences, keepSecretsPrivate, logInvocations, mayPost, type Middleware } from './middleware.js';
@@ -21,7 +22,7 @@ import { reply, type Reply } from './reply.js';
 export interface CoreOptions {
   store: Store;
   backend: Backend;
-  /** Chat identities that are admins from the start: `slack:U123`, `local:admin`. */
+  /** ADMINS: chat identities that are admins from the start (`slack:U123`, `local:admin`), or one person's (`anna=slack:U1+discord:2`). */
   admins?: readonly string[];
   logger?: Logger;
   /** Injected clock, for expiries in tests. */
@@ -49,12 +50,15 @@ export class Core {
   constructor(opts: CoreOptions) {
     const now = opts.now ?? Date.now;
     const logger = opts.logger ?? silentLogger();
+    // What the core changes is noted per invocation, so that a failure says "nothing was changed" only when it is so.
+    const store = storeNotingChanges(opts.store);
+    const backend = backendNotingChanges(opts.backend);
     this.#services = {
-      store: opts.store,
-      backend: opts.backend,
-      identity: new Identity(opts.store, opts.backend, new Set(opts.admins ?? []), now),
-      audit: new AuditLog(opts.store, now, logger),
-      pending: new PendingActions(opts.store, now),
+      store,
+      backend,
+      identity: new Identity(store, backend, opts.admins ?? [], now),
+      audit: new AuditLog(store, now, logger),
+      pending: new PendingActions(store, now),
       logger,
       now,
       post: (target, r) => this.#post(target, r),
@@ -136,15 +140,20 @@ export class Core {
     const { sub, word, rest } = findSubcommand(inv.command, inv.text);
     const actor = await services.identity.resolve(inv.user);
     if (!sub || sub.name === 'help') {
-      if (word && !sub) return answer(unknownSubcommandReply(inv.command, word, actor));
-      return answer(helpReply(inv.command, actor));
+      if (word && !sub) return answer(unknownSubcommandReply(inv.command, word, actor, services.backend.capabilities.services));
+      return answer(helpReply(inv.command, actor, services.backend.capabilities.services));
     }
     const label = `/${inv.command} ${sub.name}`;
     const verdict = mayRun(sub.who, actor);
     if (verdict === 'unlinked') return answer(reply(services.backend.capabilities.login ? texts.unlinkedTwcc(label) : texts.unlinkedLocal(label)));
     if (verdict === 'admin-only') return answer(reply(texts.adminOnly(label)));
     const parsed = inv.options ? parseOptions(sub, inv.options) : parseText(sub, rest, inv.mentions);
-    if (!parsed.ok) return answer(badArgsReply(inv.command, sub, parsed.message));
+    const offered = services.backend.capabilities.services;
+    if (!parsed.ok) return answer(badArgsReply(inv.command, sub, parsed.message, offered));
+    // A service this deployment does not offer (CCS without TWCC_CCS_SITE) is refused before any backend call.
+    const service = sub.args.find((a) => a.kind === 'service');
+    const asked = service ? parsed.args[service.name] : undefined;
+    if (typeof asked === 'string' && !offered.includes(asked as Service)) return answer(reply(describeError('service_disabled')));
     // Counted only for a command that would run: help, refusals and typos cost nothing.
     const limited = await this.#limits.refusal(`${inv.command}.${sub.name}`, actor);
     if (limited) return answer(limited);

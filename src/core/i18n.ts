@@ -15,7 +15,12 @@ export const errorText: Record<ErrorCode, string> = {
   quota_write_unsupported: 'This bot cannot change quotas on TWCC; apply it on the portal’s Quota page.',
   quota_exceeds_project: 'That is more than the whole project has.',
   backend_unavailable: 'TWCC did not answer in time or is unavailable. Try again in a minute.',
-  backend_bad_response: 'TWCC answered in a way the bot does not understand; nothing was changed.',
+  unexpected_answer: 'TWCC answered something the bot did not expect, so it cannot tell what happened.',
+  maybe_applied: 'TWCC’s answer was late or unreadable, so the change may have been applied all the same. Check with `/apikey list` or `/quota show` before trying again.',
+  credit_exhausted: 'TWCC refused for lack of credit or quota on the project (not a problem with your key). Ask the project’s tenant admin.',
+  project_not_visible: 'Your TWCC key cannot see this bot’s project; use a key of a member of that project.',
+  not_in_project: 'That is not a key of this project; the bot manages only this project’s keys.',
+  service_disabled: 'CCS is not enabled for this deployment; only VCS is.',
   backend_error: 'TWCC refused the request.',
 };
 
@@ -63,9 +68,20 @@ export const texts = {
   unlinkedTwcc: (cmd: string) =>
     `You are not linked to a tenant member yet, so \`${cmd}\` cannot run. Run \`/tenant login\` with your own TWCC API key first.`,
   adminOnly: (cmd: string) => `Only a tenant admin may run \`${cmd}\`. \`/tenant whoami\` shows your role.`,
+  /** An unexpected failure before anything was changed (src/core/changes.ts keeps count). */
   internal: (ref: string) => `Something went wrong on our side; nothing was changed. (ref ${ref})`,
-  storeUnavailable: (ref: string) => `The bot's storage is not answering, so this could not run. Try again in a minute. (ref ${ref})`,
+  storeUnavailable: (ref: string) => `The bot's storage is unavailable; nothing was changed. Try again in a minute. (ref ${ref})`,
+  storeUnavailableMidway: (ref: string) =>
+    `The bot's storage stopped answering while this ran; it may or may not have been applied. Check before trying again. (ref ${ref})`,
+  /** An unexpected failure after something was changed, or written with an unknown outcome. */
+  partlyDone: (ref: string) =>
+    `Something went wrong on our side and this did not finish; part of it may already have been done. Check before trying again (\`/apikey list\`, \`/quota show\`); if it happens again, give an admin the reference. (ref ${ref})`,
+  recordBusy: (ref: string) =>
+    `Someone else was changing the same thing at that moment, so this stopped before changing it. Try again in a moment. (ref ${ref})`,
+  sameMember: (member: string, others: string[]) =>
+    `\`${member}\` is also linked as ${others.join(', ')}: the bot counts them all as one person, so none of them can approve a request another of them made.`,
   stopping: 'The bot is restarting and did not run this; nothing was changed. Try again in a moment.',
+  restarting: 'The bot is restarting; this may or may not have been applied. Check in a minute (e.g. `/apikey list`) before trying again.',
   confirmOnlyRequester: (who: string) => `Only ${who}, who asked for this, can confirm or cancel it.`,
   expired: 'This request has expired; nothing was changed. Run the command again.',
   alreadyDecided: 'This has already been handled.',

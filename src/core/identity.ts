@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Role, type Actor, type Backend } from '../backends/port.js';
+import { LoginVia, Role, type Actor, type Backend } from '../backends/port.js';
+import { ok, type Result } from '../result.js';
 import { withLock } from '../store/lock.js';
 import type { Store } from '../store/port.js';
 import { chatKey, Platform, type ChatUser } from './invocation.js';
@@ -17,20 +18,45 @@ export const Link = z.object({
   linkedBy: z.string(),
   /** When the backend last confirmed the role (twcc). */
   roleCheckedAt: z.number().optional(),
+  /** How the backend found out who the member is at `/tenant login` (twcc). */
+  loginVia: LoginVia.optional(),
 });
 /** A chat user mapped to a tenant member and role. */
 export type Link = z.infer<typeof Link>;
 
 const ROLE_REFRESH_MS = 10 * 60 * 1000;
 
+/**
+ * ADMINS entries, by chat identity: `slack:U1` is an admin of their own (member named after the
+ * chat user); `anna=slack:U1+discord:2` is one person on two platforms, so both identities are the
+ * member `anna`, and the two-person rule sees one person. The entries are checked in src/config.ts.
+ */
+export function adminMembers(entries: Iterable<string>): Map<string, string | undefined> {
+  const byChatKey = new Map<string, string | undefined>();
+  for (const entry of entries) {
+    const named = /^([^=]+)=(.+)$/.exec(entry);
+    const member = named ? named[1]!.trim().toLowerCase() : undefined;
+    for (const key of (named ? named[2]! : entry).split('+')) byChatKey.set(key.trim(), member);
+  }
+  return byChatKey;
+}
+
+/** A chat user's member when ADMINS does not name one: their id, lower case. */
+const memberFromUserId = (userId: string): string => userId.replace(/[^A-Za-z0-9._@-]/g, '').toLowerCase() || 'admin';
+
 /** Chat identity → tenant member → role. */
 export class Identity {
+  private readonly admins: ReadonlyMap<string, string | undefined>;
+
   constructor(
     private readonly store: Store,
     private readonly backend: Backend,
-    private readonly admins: ReadonlySet<string>,
+    /** ADMINS entries: `slack:U1` or `anna=slack:U1+discord:2`. */
+    admins: Iterable<string>,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.admins = adminMembers(admins);
+  }
 
   private get links() {
     return this.store.collection<Link>('links');
@@ -43,35 +69,61 @@ export class Identity {
 
   /**
    * The actor behind a chat user, or undefined when unlinked. ADMINS entries are linked as admins
-   * on first sight (member named after the chat user); twcc roles are refreshed every 10 minutes.
+   * on first sight (to the member the entry names, else one named after the chat user); twcc roles
+   * are refreshed every 10 minutes. Every change of a link is made under that link's lock.
    */
   async resolve(user: ChatUser): Promise<Actor | undefined> {
     let link = await this.linkOf(user.platform, user.userId);
     const key = chatKey(user);
-    if (!link && this.admins.has(key) && this.backend.capabilities.adminLinks) {
-      // Under the link's lock: two first commands of one admin at once create one link.
-      link = await withLock(this.store, `link:${key}`, async () => {
-        const again = await this.linkOf(user.platform, user.userId);
-        if (again) return again;
-        const memberId = user.userId.replace(/[^A-Za-z0-9._@-]/g, '').toLowerCase() || 'admin';
-        await this.backend.ensureMember(memberId);
-        return this.save(user, memberId, 'admin', 'ADMINS');
-      });
+    if (this.admins.has(key) && this.backend.capabilities.adminLinks) {
+      const member = this.admins.get(key) ?? link?.memberId ?? memberFromUserId(user.userId);
+      if (!link || link.role !== 'admin' || link.memberId !== member) {
+        // Under the link's lock: two first commands of one admin at once make one link.
+        link = await withLock(this.store, `link:${key}`, async () => {
+          const again = await this.linkOf(user.platform, user.userId);
+          if (again && again.role === 'admin' && again.memberId === member) return again;
+          const ensured = await this.backend.ensureMember(member);
+          if (!ensured.ok) throw new Error(`ADMINS member ${member} could not be created: ${ensured.code}`);
+          return this.save(user, member, 'admin', 'ADMINS');
+        });
+      }
     }
     if (!link) return undefined;
-    if (this.admins.has(key) && link.role !== 'admin' && this.backend.capabilities.adminLinks) {
-      link = { ...link, role: 'admin' };
-      await this.links.put(key, link);
-    }
     const actor: Actor = { chatKey: key, memberId: link.memberId, role: link.role };
     if (!this.backend.capabilities.adminLinks && this.now() - (link.roleCheckedAt ?? 0) > ROLE_REFRESH_MS) {
       const fresh = await this.backend.refreshRole(actor);
       if (fresh.ok && fresh.value) {
-        actor.role = fresh.value;
-        await this.links.put(key, { ...link, role: fresh.value, roleCheckedAt: this.now() });
+        const role = fresh.value;
+        actor.role = role;
+        // Re-read under the lock: a login that relinked meanwhile is kept, only the role is refreshed.
+        await withLock(this.store, `link:${key}`, async () => {
+          const current = await this.linkOf(user.platform, user.userId);
+          if (current?.memberId === link!.memberId) await this.links.put(key, { ...current, role, roleCheckedAt: this.now() });
+        });
       }
     }
     return actor;
+  }
+
+  /**
+   * Links a chat user to `memberId` under the link's lock; says what it replaced and which other
+   * chat identities the member already has (they are one person to the two-person rule).
+   */
+  async link(
+    user: Pick<ChatUser, 'platform' | 'userId' | 'name'>,
+    memberId: string,
+    role: Role,
+    linkedBy: string,
+  ): Promise<Result<{ link: Link; previous: Link | undefined; others: Link[] }>> {
+    const key = chatKey(user);
+    return withLock(this.store, `link:${key}`, async () => {
+      const member = await this.backend.ensureMember(memberId);
+      if (!member.ok) return member;
+      const previous = await this.linkOf(user.platform, user.userId);
+      const link = await this.save(user, memberId, role, linkedBy);
+      const others = (await this.all()).filter((l) => l.memberId === memberId && l.chatKey !== key);
+      return ok({ link, previous, others });
+    });
   }
 
   async save(
@@ -79,7 +131,7 @@ export class Identity {
     memberId: string,
     role: Role,
     linkedBy: string,
-    extra: { username?: string; roleCheckedAt?: number } = {},
+    extra: { username?: string; roleCheckedAt?: number; loginVia?: LoginVia } = {},
   ): Promise<Link> {
     const link: Link = {
       chatKey: chatKey(user),

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/port.js';
+import type { Lease, Store } from '../store/port.js';
+import { findSubcommand } from './parser.js';
+import { trackingChanges, type ChangeRecord } from './changes.js';
 import { texts } from './i18n.js';
 import type { Invocation } from './invocation.js';
 import { answer, type Outcome, type PostTarget } from './outcome.js';
@@ -21,20 +23,45 @@ export function compose(middleware: readonly Middleware[], handler: (inv: Invoca
   };
 }
 
-const isStoreUnavailable = (err: unknown): boolean => typeof err === 'object' && err !== null && 'code' in err && err.code === 'store_unavailable';
+const codeOf = (err: unknown): unknown => (typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined);
+
+/**
+ * The words for a failure. After a change (or a write whose outcome is unknown) it says that part may
+ * be done and how to check; before any, that nothing was changed, naming a busy record or a silent store.
+ */
+function failureText(err: unknown, ref: string, changed: boolean): string {
+  if (changed) return texts.partlyDone(ref);
+  const code = codeOf(err);
+  if (code === 'record_busy') return texts.recordBusy(ref);
+  if (code === 'store_unavailable') return texts.storeUnavailable(ref);
+  return texts.internal(ref);
+}
 
 /**
  * The one place an unexpected failure becomes an answer: logged once with a reference, answered in
- * words with the same reference, never a stack trace.
+ * words with the same reference, never a stack trace. A store outage is logged once by the store
+ * itself, so each invocation it refuses is only noted here, with its reference; and "nothing was
+ * changed" is said only when the invocation failed before it could change anything.
  */
 export function errorReferences(logger: Logger): Middleware {
   return async (inv, next) => {
+    const record: ChangeRecord = { changed: false };
     try {
-      return await next();
+      return await trackingChanges(record, next);
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
-      logger.error({ err, ref, kind: inv.kind, platform: inv.user.platform }, 'invocation failed');
-      return answer(reply(isStoreUnavailable(err) ? texts.storeUnavailable(ref) : texts.internal(ref)));
+      const where = { ref, kind: inv.kind, platform: inv.user.platform, changed: record.changed };
+      if (codeOf(err) === 'store_unavailable') {
+        // A store outage is logged once by the store itself; each invocation it stops is only noted here.
+        if (!record.changed) {
+          logger.info(where, 'invocation refused: the store is unavailable');
+          return answer(reply(texts.storeUnavailable(ref)));
+        }
+        logger.warn({ err, ...where }, 'the store failed during an invocation; it may be partly applied');
+        return answer(reply(texts.storeUnavailableMidway(ref)));
+      }
+      logger.error({ err, ...where }, 'invocation failed');
+      return answer(reply(failureText(err, ref, record.changed)));
     }
   };
 }
@@ -42,10 +69,30 @@ export function errorReferences(logger: Logger): Middleware {
 /** A delivered event is claimed before it runs; the same delivery again (a retry, another replica) runs nowhere. */
 export const DELIVERY_TTL_MS = 60 * 60 * 1000;
 
+/** A command that changes nothing (its spec says `readOnly`; help for an unknown or missing word too). */
+function isReadOnly(inv: Invocation): boolean {
+  if (inv.kind !== 'command') return false;
+  const { sub } = findSubcommand(inv.command, inv.text);
+  return !sub || sub.readOnly === true;
+}
+
+/**
+ * A delivered event is claimed before it runs; the same delivery again (a retry, another replica)
+ * runs nowhere. The claim is a write: when the store cannot take it (a read-only SQLite file), a
+ * read-only command still runs, without de-duplication (a read answered twice does no harm); a
+ * command that changes something is refused, since it could run twice.
+ */
 export function deduplicateDeliveries(store: Store, logger: Logger): Middleware {
   return async (inv, next) => {
     if (!inv.deliveryId) return next();
-    const lease = await store.claim(`delivery:${inv.user.platform}:${inv.deliveryId}`, DELIVERY_TTL_MS);
+    let lease: Lease | undefined;
+    try {
+      lease = await store.claim(`delivery:${inv.user.platform}:${inv.deliveryId}`, DELIVERY_TTL_MS);
+    } catch (err) {
+      if (!isReadOnly(inv)) throw err;
+      logger.warn({ err, kind: inv.kind, platform: inv.user.platform }, 'delivery claim failed; a read-only command runs without de-duplication');
+      return next();
+    }
     if (!lease) {
       logger.info({ kind: inv.kind, platform: inv.user.platform }, 'delivery already handled; not run again');
       return { kind: 'duplicate' };

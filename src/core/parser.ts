@@ -49,14 +49,14 @@ const QuotaPair = z.discriminatedUnion('resource', [
 
 const firstIssue = (e: z.ZodError) => e.issues[0]?.message ?? 'is not valid';
 
-function usageOfArg(a: ArgSpec): string {
+function usageOfArg(a: ArgSpec, services: readonly Service[] = Service.options): string {
   const body =
     a.kind === 'mention'
       ? `@${a.name}`
       : a.kind === 'quota'
         ? 'cpu=N gpu=N memory=64G'
         : a.kind === 'service'
-          ? 'ccs|vcs'
+          ? [...services].sort().join('|')
           : a.kind === 'role'
             ? 'admin|user'
             : a.kind === 'keyIds'
@@ -67,7 +67,9 @@ function usageOfArg(a: ArgSpec): string {
   return a.optional ? `[${body.replace(/^<(.*)>$/, '$1')}]` : body;
 }
 
-export const usageLine = (command: CommandName, sub: SubcommandSpec): string => [`/${command} ${sub.name}`, ...sub.args.map(usageOfArg)].join(' ');
+/** `/quota request ccs|vcs cpu=N …`; `services` are those this deployment offers. */
+export const usageLine = (command: CommandName, sub: SubcommandSpec, services: readonly Service[] = Service.options): string =>
+  [`/${command} ${sub.name}`, ...sub.args.map((a) => usageOfArg(a, services))].join(' ');
 
 /** Edit distance, for "did you mean". */
 function distance(a: string, b: string): number {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
-import { postgresClaimer, redisClaimer, sqliteClaimer, type Claimer, type ClaimTables } from './claim.js';
+import type { Logger } from '../log.js';
+import { postgresClaimer, redisClaimer, type Claimer, type ClaimTables } from './claim.js';
 import { COLLECTIONS, STORE_PREFIX_PATTERN, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
 
 /** Path of an sqlite:// URL, or undefined for another kind of store. */
@@ -19,13 +20,15 @@ export interface StoreOptions {
   prefix?: string;
   /** Every store operation answers within this or fails with StoreUnavailableError. */
   deadlineMs?: number;
+  /** Where an outage is logged: once when the store stops answering (with the reason), once when it answers again. */
+  logger?: Logger;
 }
 
-/** Leases and counters tables: under the prefix, else the names they always had. */
-function claimTables(prefix: string, kind: 'sqlite' | 'postgres', schema?: string): ClaimTables {
-  const qualify = (name: string) => (schema ? `${schema}.${name}` : name);
+/** PostgreSQL's leases and counters tables: under the prefix, else the names they always had. */
+function claimTables(prefix: string, schema: string): ClaimTables {
+  const qualify = (name: string) => `${schema}.${name}`;
   if (prefix) return { leases: qualify(`${prefix}leases`), counters: qualify(`${prefix}counters`) };
-  return kind === 'sqlite' ? { leases: 'leases', counters: 'counters' } : { leases: qualify('chatops_leases'), counters: qualify('chatops_counters') };
+  return { leases: qualify('chatops_leases'), counters: qualify('chatops_counters') };
 }
 
 /**
@@ -48,6 +51,8 @@ export function postgresSchema(url: string): string {
 /** A few seconds: inside Slack's and Discord's 3 s only together with the ack, which comes first. */
 export const STORE_DEADLINE_MS = 2_500;
 
+const isTimeout = (err: unknown): err is Error => err instanceof Error && /time(?:d)? ?out/i.test(err.message);
+
 function withDeadline<T>(operation: string, work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -55,33 +60,67 @@ function withDeadline<T>(operation: string, work: Promise<T>, ms: number): Promi
   });
   return Promise.race([
     work.catch((err: unknown) => {
-      throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(operation, err);
+      if (err instanceof StoreUnavailableError) throw err;
+      // The client's own timeout (pg's connection and query timeouts are the deadline) is the same silence.
+      throw new StoreUnavailableError(operation, isTimeout(err) ? new Error(`no answer within ${ms} ms (${err.message})`) : err);
     }),
     late,
   ]).finally(() => clearTimeout(timer));
 }
 
-function keyvCollection<T>(k: Keyv, name: string, ms: number): Collection<T> {
-  const timed = <R>(op: string, p: Promise<R>) => withDeadline(`${op} ${name}`, p, ms);
+/** Runs one store operation: refused at once when the store is known to be away, else under the deadline. */
+type Run = <R>(operation: string, work: () => Promise<R>) => Promise<R>;
+
+/**
+ * Logs an outage once, with its reason, when the first operation fails, and once more when an
+ * operation succeeds again: not a line per command while the store is away.
+ */
+class OutageLog {
+  private downSince: number | undefined;
+
+  constructor(
+    private readonly kind: string,
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  failed(err: StoreUnavailableError): void {
+    if (this.downSince !== undefined) return;
+    this.downSince = Date.now();
+    const reason = err.cause instanceof Error ? err.cause.message : String(err.cause);
+    this.logger?.error({ store: this.kind, operation: err.operation, reason }, 'store unavailable: every command is refused until it answers again');
+  }
+
+  answered(): void {
+    if (this.downSince === undefined) return;
+    const downForMs = Date.now() - this.downSince;
+    this.downSince = undefined;
+    this.logger?.warn({ store: this.kind, downForMs }, 'store available again');
+  }
+}
+
+function keyvCollection<T>(k: Keyv, name: string, run: Run): Collection<T> {
+  const timed = <R>(op: string, work: () => Promise<R>) => run(`${op} ${name}`, work);
   return {
-    get: (id) => timed('get', k.get(id) as Promise<T | undefined>),
+    get: (id) => timed('get', () => k.get(id) as Promise<T | undefined>),
     put: async (id, value, ttlMs) => {
-      await timed('put', k.set(id, value, ttlMs));
+      await timed('put', () => k.set(id, value, ttlMs));
     },
-    delete: (id) => timed('delete', k.delete(id)),
-    has: (id) => timed('has', k.has(id)),
+    delete: (id) => timed('delete', () => k.delete(id)),
+    has: (id) => timed('has', () => k.has(id)),
     values: () =>
-      timed(
-        'list',
-        (async () => {
-          const out: T[] = [];
-          if (!k.iterator) return out;
-          for await (const [, value] of k.iterator(undefined) as AsyncGenerator<[string, T]>) if (value !== undefined) out.push(value);
-          return out;
-        })(),
-      ),
-    clear: () => timed('clear', k.clear()),
+      timed('list', async () => {
+        const out: T[] = [];
+        if (!k.iterator) return out;
+        for await (const [, value] of k.iterator(undefined) as AsyncGenerator<[string, T]>) if (value !== undefined) out.push(value);
+        return out;
+      }),
+    clear: () => timed('clear', () => k.clear()),
   };
+}
+
+/** The part of a node-redis client the store looks at. */
+interface RedisClientState {
+  isReady: boolean;
 }
 
 /**
@@ -89,7 +128,7 @@ function keyvCollection<T>(k: Keyv, name: string, ms: number): Collection<T> {
  * or `postgres://…`, on keyv: one keyv per collection, each with throwOnErrors so that a failing
  * store is an error the caller sees instead of a silent undefined, and every call under a deadline.
  */
-export async function openStore(url: string, { prefix = '', deadlineMs = STORE_DEADLINE_MS }: StoreOptions = {}): Promise<Store> {
+export async function openStore(url: string, { prefix = '', deadlineMs = STORE_DEADLINE_MS, logger }: StoreOptions = {}): Promise<Store> {
   const kind = url.startsWith('sqlite://')
     ? 'sqlite'
     : url.startsWith('redis://') || url.startsWith('rediss://')
@@ -102,38 +141,84 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
 
   let makeAdapter: () => Promise<KeyvStoreAdapter>;
   let claimer: Claimer;
+  /** Why the store cannot take an operation right now without queueing it, or undefined. */
+  let away: () => string | undefined = () => undefined;
   if (kind === 'sqlite') {
     const path = sqlitePath(url) ?? '';
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-    const { KeyvSqlite } = await import('@keyv/sqlite');
-    // iterationLimit: rows per page when listing a collection (keyv's default of 10 recurses per page).
-    makeAdapter = async () => new KeyvSqlite({ uri: url, busyTimeout: 10_000, iterationLimit: 1000 }) as unknown as KeyvStoreAdapter;
-    const claimStore = new KeyvSqlite({ uri: url, busyTimeout: 10_000, table: 'claims_kv' });
-    claimer = await sqliteClaimer(claimStore.query, () => claimStore.disconnect(), claimTables(prefix, 'sqlite'));
+    // One connection for the whole file: every collection and every claim share it (WAL mode).
+    const { openSqliteFile } = await import('./better-sqlite-adapter.js');
+    const file = openSqliteFile(path, { busyTimeoutMs: 10_000 });
+    makeAdapter = async () => file.adapter();
+    claimer = {
+      claim: async (key, token, ttlMs) => file.claim(key, token, ttlMs),
+      release: async (key, token) => file.release(key, token),
+      renew: async (key, token, ttlMs) => file.renew(key, token, ttlMs),
+      increment: async (key, windowMs) => file.increment(key, windowMs),
+      close: async () => file.close(),
+    };
   } else if (kind === 'redis') {
     const { default: KeyvRedis } = await import('@keyv/redis');
-    makeAdapter = async () => new KeyvRedis(url) as unknown as KeyvStoreAdapter;
-    const claimStore = new KeyvRedis(url);
-    claimer = redisClaimer(claimStore);
+    // Nothing waits for Redis to come back: no offline queue (a command issued while it is away fails at
+    // once instead of running whenever it returns: a stale Delete click, a key created 30 s late), errors
+    // thrown rather than swallowed into `undefined`, and no operation started on a client that is not
+    // ready (one not yet connected would connect first and then run the command late).
+    const clients: RedisClientState[] = [];
+    let lastError = 'reconnecting';
+    const connected = async () => {
+      const adapter = new KeyvRedis({ url, disableOfflineQueue: true }, { throwOnErrors: true, throwOnConnectError: true });
+      adapter.on('error', (err: unknown) => {
+        lastError = err instanceof Error ? err.message || err.name : String(err);
+      });
+      await adapter.getClient();
+      clients.push(adapter.client as unknown as RedisClientState);
+      return adapter;
+    };
+    makeAdapter = async () => (await connected()) as unknown as KeyvStoreAdapter;
+    claimer = redisClaimer(await connected());
+    away = () => (clients.every((c) => c.isReady) ? undefined : `not connected to Redis (${lastError})`);
   } else {
     const { KeyvPostgres } = await import('@keyv/postgres');
+    // The pool (pg, shared module-wide) gives up on a connection and the server on a statement within
+    // the deadline, so that a query does not wait in the pool and run after the caller was told it failed.
+    const pool = { connectionTimeoutMillis: deadlineMs, statement_timeout: deadlineMs, query_timeout: deadlineMs };
     // Every table in one schema, named under the prefix; the claim client opens the same keyv table, not one more.
     const schema = postgresSchema(url);
     const table = `${prefix}keyv`;
-    makeAdapter = async () => new KeyvPostgres({ uri: url, schema, table, iterationLimit: 1000 }) as unknown as KeyvStoreAdapter;
-    const claimStore = new KeyvPostgres({ uri: url, schema, table });
-    claimer = await postgresClaimer(claimStore.query, () => claimStore.disconnect(), claimTables(prefix, 'postgres', schema));
+    makeAdapter = async () => new KeyvPostgres({ uri: url, schema, table, iterationLimit: 1000, ...pool }) as unknown as KeyvStoreAdapter;
+    const claimStore = new KeyvPostgres({ uri: url, schema, table, ...pool });
+    // pg's connection timeout (the deadline) is a silent server: said as such; other errors as they are.
+    claimer = await postgresClaimer(claimStore.query, () => claimStore.disconnect(), claimTables(prefix, schema)).catch((err: unknown) => {
+      throw isTimeout(err) ? new StoreUnavailableError('open claims', new Error(`no answer within ${deadlineMs} ms (${err.message})`)) : err;
+    });
   }
+
+  const outage = new OutageLog(kind, logger);
+  const run: Run = async (operation, work) => {
+    const why = away();
+    try {
+      if (why) throw new StoreUnavailableError(operation, new Error(why));
+      const value = await withDeadline(operation, work(), deadlineMs);
+      outage.answered();
+      return value;
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) outage.failed(err);
+      throw err;
+    }
+  };
 
   // One adapter per collection: keyv sets the namespace on its adapter, so they cannot be shared.
   const spaces = new Map<CollectionName, Keyv>();
   for (const name of COLLECTIONS) {
-    spaces.set(name, new Keyv({ store: await makeAdapter(), namespace: `${prefix}${name}`, throwOnErrors: true }));
+    const k = new Keyv({ store: await makeAdapter(), namespace: `${prefix}${name}`, throwOnErrors: true });
+    // Failures reach the caller as errors (and the outage log); the client's own error events are not news.
+    k.on('error', () => undefined);
+    spaces.set(name, k);
   }
   const collections = new Map<CollectionName, Collection<unknown>>();
   const collection = <T>(name: CollectionName): Collection<T> => {
     let c = collections.get(name);
-    if (!c) collections.set(name, (c = keyvCollection(spaces.get(name)!, name, deadlineMs)));
+    if (!c) collections.set(name, (c = keyvCollection(spaces.get(name)!, name, run)));
     return c as Collection<T>;
   };
 
@@ -143,15 +228,15 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
     async claim(key, ttlMs) {
       const token = randomBytes(9).toString('base64url');
       const full = `${prefix}${key}`;
-      const won = await withDeadline('claim', claimer.claim(full, token, ttlMs), deadlineMs);
+      const won = await run('claim', () => claimer.claim(full, token, ttlMs));
       if (!won) return undefined;
       return {
         key,
-        renew: (ttl) => withDeadline('renew', claimer.renew(full, token, ttl), deadlineMs),
-        release: () => withDeadline('release', claimer.release(full, token), deadlineMs),
+        renew: (ttl) => run('renew', () => claimer.renew(full, token, ttl)),
+        release: () => run('release', () => claimer.release(full, token)),
       };
     },
-    increment: (key, windowMs) => withDeadline('increment', claimer.increment(`${prefix}${key}`, windowMs), deadlineMs),
+    increment: (key, windowMs) => run('increment', () => claimer.increment(`${prefix}${key}`, windowMs)),
     async ping() {
       const meta = collection<number>('meta');
       await meta.put('ping', Date.now(), 60_000);

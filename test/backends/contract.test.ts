@@ -92,10 +92,17 @@ describe.each(worlds)('%s backend contract', (_name, makeWorld) => {
     const alice = await world.actor('alice');
     const { key } = value(await world.backend.createKey(alice));
     const extended = value(await world.backend.extendKey(alice, key.id, 10));
-    expect(Date.parse(extended.expiresAt!) - Date.parse(key.expiresAt!)).toBeGreaterThanOrEqual(10 * 86_400_000 - 2_000);
+    expect(extended.verdict).toBe('applied');
+    expect(extended.before.expiresAt).toBe(key.expiresAt);
+    expect(Date.parse(extended.shown!.expiresAt!) - Date.parse(key.expiresAt!)).toBeGreaterThanOrEqual(10 * 86_400_000 - 2_000);
     value(await world.backend.deleteKey(alice, key.id));
     expect(value(await world.backend.listKeys(alice, alice.memberId)).some((k) => k.id === key.id)).toBe(false);
     expect(await world.backend.getKey(alice, key.id)).toMatchObject({ ok: false, code: 'key_not_found' });
+  });
+
+  it('offers both services when configured with both (the twcc world sets TWCC_CCS_SITE)', async () => {
+    world = await makeWorld();
+    expect([...world.backend.capabilities.services].sort()).toEqual(['ccs', 'vcs']);
   });
 
   it('reports quotas: a user sees only their own row, an admin every member', async () => {
@@ -113,7 +120,8 @@ describe.each(worlds)('%s backend contract', (_name, makeWorld) => {
     world = await makeWorld();
     const admin = await world.actor('admin');
     const alice = await world.actor('alice');
-    value(await world.backend.setQuota(admin, alice.memberId, 'vcs', { gpu: 3, memory: 65536 }));
+    const change = value(await world.backend.setQuota(admin, alice.memberId, 'vcs', { gpu: 3, memory: 65536 }));
+    expect(change).toMatchObject({ verdict: 'applied', requested: { gpu: 3, memory: 65536 }, shown: { gpu: { quota: 3 }, memory: { quota: 65536 } } });
     const after = value(await world.backend.getQuotas(admin, 'vcs', alice.memberId)).members[0]!;
     expect(after.resources.gpu.quota).toBe(3);
     expect(after.resources.memory.quota).toBe(65536);

@@ -51,7 +51,10 @@ describe('/tenant', () => {
     };
     expect(await say(slack, slackAdmin, 'tenant link @alice alice')).toBe('Linked @alice to member `alice` as user.');
     const discordAdmin: ChatUser = { platform: 'discord', workspace: 'G1', userId: '999', name: 'root' };
-    expect(await say(slack, discordAdmin, 'tenant link @4242 alice')).toBe('Linked @4242 to member `alice` as user.');
+    // The admin learns that this makes two chat accounts one person.
+    expect(await say(slack, discordAdmin, 'tenant link @4242 alice')).toBe(
+      'Linked @4242 to member `alice` as user. `alice` is also linked as slack:alice: the bot counts them all as one person, so none of them can approve a request another of them made.',
+    );
     const fromSlack = await say(slack, { platform: 'slack', workspace: 'T1', userId: 'U42', name: 'alice' }, 'apikey create');
     const keyId = /`(k-[0-9a-f]+)`/.exec(fromSlack)![1]!;
     const fromDiscord = await say(slack, { platform: 'discord', workspace: 'G1', userId: '4242', name: 'alice' }, 'apikey list');

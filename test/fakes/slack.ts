@@ -113,6 +113,17 @@ export class FakeSlack {
     return this.waitFor(`the ack of ${envelopeId}`, () => this.socketAcks.find((a) => a.envelope_id === envelopeId));
   }
 
+  /** Ends the Socket Mode connection abruptly, as a network failure does; the app may connect again. */
+  dropSocket(): void {
+    this.socket?.terminate();
+    this.socket = undefined;
+  }
+
+  /** True while an app holds a Socket Mode connection. */
+  get socketConnected(): boolean {
+    return this.socket !== undefined;
+  }
+
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       this.route(req, res).catch((err: unknown) => {

@@ -27,6 +27,35 @@ export interface FakeKey {
   status: 'active' | 'disabled';
   /** The account's main key: TWCC refuses to delete it (405). */
   main: boolean;
+  /** The plan code the key belongs to; the fake project's by default. */
+  project?: string;
+  /** The key's name (newer TWCC key records); sent only with `quirks.keyNames`. */
+  name?: string;
+}
+
+/**
+ * Switches for what the live gateway is reported to do (twcc-api.md, "Quirks"); each defaults to
+ * the documented behaviour and may be flipped at any time during a test.
+ */
+export interface FakeQuirks {
+  /** `/api/v2/users/…`: as documented, gone (404), a 302 to the login page, or 200 `{message}` (no list). */
+  usersEndpoint: 'ok' | 404 | 'redirect' | 'message';
+  /** `GET /api_key/` wraps its list as `{"data": […]}`. */
+  keyEnvelope: boolean;
+  /** How key times are written: epoch seconds, epoch milliseconds, or ISO strings. */
+  keyTimes: 'seconds' | 'ms' | 'iso';
+  /** Under which names key times are sent. */
+  keyTimeFields: { created: string; expires: string };
+  /** Key items carry `name`. */
+  keyNames: boolean;
+  /** Key items name their owner as `user: {id, username}`, as `user_id`, or not at all. */
+  keyOwner: 'user' | 'user_id' | 'none';
+  /** Every `/api/v3/` call answers 401 `[i-service] no quota to request resource`. */
+  creditExhausted: boolean;
+  /** Sites whose project answers 503 `50301: The project {id} does not exist`. */
+  projectGone: string[];
+  /** Requests matching this answer 200 `{"message": "no route and no API found with those values"}` and change nothing. */
+  noRoute?: (r: RecordedRequest) => boolean;
 }
 
 export interface FakeUser {
@@ -35,7 +64,7 @@ export interface FakeUser {
   display_name: string;
   email: string;
   /** Role in the fake project; null: not a member. */
-  role: 'tenant_admin' | 'member' | null;
+  role: 'tenant_admin' | 'admin' | 'member' | null;
   keys: FakeKey[];
   /** Per site; memory in MB. */
   quotas: Record<string, FakeResources>;
@@ -81,6 +110,14 @@ export interface FakeTwcc {
   users: Record<string, FakeUser>;
   project: { name: string; ids: Record<string, number>; quotas: Record<string, FakeResources> };
   sites: { vcs: string; ccs: string };
+  /** Flip these to make the fake behave as the live gateway is reported to. */
+  quirks: FakeQuirks;
+  /** Carries out the next `times` requests matching `when`, then answers each `ms` late. */
+  answerLate(ms: number, times?: number, when?: (r: RecordedRequest) => boolean): void;
+  /** Gives the project a new id on `site` (TWCC then answers the old one with 40401). */
+  renumberProject(site: string, id: number): void;
+  /** Adds a key to a user (another project's, a disabled one, a named one). */
+  addKey(user: string, key?: Partial<Omit<FakeKey, 'id'>>): FakeKey;
   /** Requests that reached the "login page" the 302s point to. */
   loginPageRequests: RecordedRequest[];
   /** Most requests in flight at once since start (or since `resetStats`). */
@@ -170,6 +207,17 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
   const requests: RecordedRequest[] = [];
   const loginPageRequests: RecordedRequest[] = [];
   const failures: { failure: FakeFailure; when?: (r: RecordedRequest) => boolean }[] = [];
+  const quirks: FakeQuirks = {
+    usersEndpoint: 'ok',
+    keyEnvelope: false,
+    keyTimes: 'seconds',
+    keyTimeFields: { created: 'created_at', expires: 'expired_time' },
+    keyNames: false,
+    keyOwner: 'user',
+    creditExhausted: false,
+    projectGone: [],
+  };
+  const late: { ms: number; when?: (r: RecordedRequest) => boolean }[] = [];
   let delayMs = 0;
   let inFlight = 0;
   let maxInFlight = 0;
@@ -190,13 +238,16 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
     send(res, 401, { message: `Your request is unauthorized${expired ? '. Key is expired.' : ''}` });
   const noPermission = (res: ServerResponse) => send(res, 403, { message: '40301: You do not have permission to perform this action.' });
 
-  const keyItem = (k: FakeKey, masked: boolean) => ({
+  const time = (seconds: number) => (quirks.keyTimes === 'ms' ? seconds * 1000 : quirks.keyTimes === 'iso' ? new Date(seconds * 1000).toISOString() : seconds);
+  const keyItem = (k: FakeKey, masked: boolean, owner: FakeUser) => ({
     id: k.id,
     key: masked ? `${k.key.slice(0, 4)}${'*'.repeat(k.key.length - 8)}${k.key.slice(-4)}` : k.key,
-    project: projectName,
-    created_at: k.created_at,
-    expired_time: k.expired_time,
+    project: k.project ?? projectName,
+    [quirks.keyTimeFields.created]: time(k.created_at),
+    [quirks.keyTimeFields.expires]: time(k.expired_time),
     status: k.status,
+    ...(quirks.keyNames && k.name ? { name: k.name } : {}),
+    ...(quirks.keyOwner === 'user' ? { user: { id: owner.id, username: owner.username } } : quirks.keyOwner === 'user_id' ? { user_id: owner.id } : {}),
   });
   const quotaRow = (u: FakeUser, site: string) => ({
     user: { id: u.id, display_name: u.display_name, username: u.username, email: u.email },
@@ -212,13 +263,21 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
     }
     const m = (re: RegExp) => re.exec(req.path);
     type Handler = (caller: FakeUser, params: string[]) => void;
+    const usersGone = (): boolean => {
+      if (quirks.usersEndpoint === 'ok') return false;
+      if (quirks.usersEndpoint === 404) send(res, 404, { detail: 'Not found.' });
+      else if (quirks.usersEndpoint === 'redirect') send(res, 302, undefined, { location: loginUrl });
+      else send(res, 200, { message: 'no route and no API found with those values' });
+      return true;
+    };
     const routes: [RegExp, (params: string[]) => string, Partial<Record<string, Handler>>][] = [
-      [/^\/api\/v2\/users\/$/, () => USERS_SITE, { GET: (caller) => send(res, 200, [{ id: caller.id, username: caller.username, display_name: caller.display_name, email: caller.email }]) }],
+      [/^\/api\/v2\/users\/$/, () => USERS_SITE, { GET: (caller) => usersGone() || send(res, 200, [{ id: caller.id, username: caller.username, display_name: caller.display_name, email: caller.email }]) }],
       [
         /^\/api\/v2\/users\/([^/]+)\/$/,
         () => USERS_SITE,
         {
           GET: (caller, [id]) => {
+            if (usersGone()) return;
             if (id !== caller.id) return noPermission(res);
             const associating_projects = [
               { id: 77, name: 'OTHER1234', platform: 'twcc', role: 'tenant_admin' },
@@ -259,16 +318,16 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
             if (caller.role === null) return noPermission(res);
             const who = req.query['user'];
             if (who === undefined) {
-              if (caller.role !== 'tenant_admin') return noPermission(res);
+              if (caller.role === 'member') return noPermission(res);
               return send(res, 200, members().map((u) => (opts.summaryListing ? { user: quotaRow(u, site!).user } : quotaRow(u, site!))));
             }
-            if (caller.role !== 'tenant_admin' && who !== caller.id) return noPermission(res);
+            if (caller.role === 'member' && who !== caller.id) return noPermission(res);
             const target = byId(who);
             send(res, 200, target && target.role !== null ? [quotaRow(target, site!)] : []);
           },
           PATCH: (caller, [site, pid]) => {
             if (String(project.ids[site!]) !== pid) return send(res, 404, { message: `40401: Project ${pid} not found` });
-            if (caller.role !== 'tenant_admin') return noPermission(res);
+            if (caller.role === 'member') return noPermission(res);
             const target = byId(req.query['user'] ?? '');
             if (!target || target.role === null) return send(res, 404, { message: 'user not found in project' });
             const body = req.body as Record<string, unknown> | undefined;
@@ -289,13 +348,14 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
         {
           GET: (caller) => {
             const all = req.query['show_all'] === 'true';
-            send(res, 200, caller.keys.filter((k) => all || k.status === 'active').map((k) => keyItem(k, opts.maskKeysInList ?? false)));
+            const items = caller.keys.filter((k) => all || k.status === 'active').map((k) => keyItem(k, opts.maskKeysInList ?? false, caller));
+            send(res, 200, quirks.keyEnvelope ? { data: items } : items);
           },
           POST: (caller) => {
             const t = now();
             const k: FakeKey = { id: nextKeyId++, key: secret(), created_at: t, expired_time: t + 30 * DAY_S, status: 'active', main: false };
             caller.keys.push(k);
-            send(res, 201, keyItem(k, false));
+            send(res, 201, keyItem(k, false, caller));
           },
         },
       ],
@@ -309,7 +369,7 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
             const days = (req.body as { reset_expired_days?: unknown } | undefined)?.reset_expired_days;
             if (typeof days !== 'number' || !Number.isInteger(days) || days <= 0) return send(res, 400, { message: 'reset_expired_days must be a positive integer' });
             k.expired_time = Math.max(now(), k.expired_time) + days * DAY_S;
-            send(res, 200, keyItem(k, true));
+            send(res, 200, keyItem(k, true, caller));
           },
           DELETE: (caller, [id]) => {
             const i = caller.keys.findIndex((x) => String(x.id) === id);
@@ -333,6 +393,10 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
       if (!caller) return unauthorized(res);
       if (caller.keys.find((k) => k.key === key)!.expired_time < now()) return unauthorized(res, true);
       const host = hostOf(params);
+      if (quirks.creditExhausted && req.path.startsWith('/api/v3/')) return send(res, 401, { message: '[i-service] no quota to request resource' });
+      const pid = /^\/api\/v3\/([^/]+)\/(?:projects\/(\d+)\/|project_quotas\/)/.exec(req.path);
+      const site = pid?.[1] ? decodeURIComponent(pid[1]) : undefined;
+      if (site && quirks.projectGone.includes(site)) return send(res, 503, { message: `50301: The project ${pid?.[2] ?? req.query['project']} does not exist` });
       if (req.headers['x-api-host'] !== host || (req.path.startsWith('/api/v3/') && !siteNames.includes(host))) return noPermission(res);
       const handler = handlers[req.method];
       if (!handler) return send(res, 405, { detail: `Method "${req.method}" not allowed.` });
@@ -356,6 +420,19 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
       if (failure === 'redirect') return send(res, 302, undefined, { location: loginUrl });
       if (typeof failure === 'number') return send(res, failure, { message: `fake failure ${failure}` });
       if (typeof failure === 'object') return send(res, failure.status, failure.body);
+      if (quirks.noRoute?.(recorded)) return send(res, 200, { message: 'no route and no API found with those values' });
+      const j = late.findIndex((l) => !l.when || l.when(recorded));
+      if (j >= 0) {
+        // Carried out now, answered later: what a client with a short deadline sees as "no answer".
+        const { ms } = late.splice(j, 1)[0]!;
+        let status = 200;
+        let headers: Record<string, string> = {};
+        const deferred = {
+          writeHead: (st: number, h?: Record<string, string>) => ((status = st), (headers = h ?? {}), deferred),
+          end: (body?: string) => void setTimeout(() => res.writeHead(status, headers).end(body), ms),
+        } as unknown as ServerResponse;
+        return route(recorded, deferred);
+      }
       if (failure === 'lost') {
         const dropped = { writeHead: () => dropped, end: () => req.socket.destroy() } as unknown as ServerResponse;
         return route(recorded, dropped);
@@ -371,6 +448,19 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
     url,
     requests,
     users,
+    quirks,
+    answerLate(ms, times = 1, when) {
+      for (let i = 0; i < times; i++) late.push({ ms, ...(when ? { when } : {}) });
+    },
+    renumberProject(site, id) {
+      project.ids[site] = id;
+    },
+    addKey(name, key = {}) {
+      const t = now();
+      const k: FakeKey = { id: nextKeyId++, key: secret(), created_at: t - DAY_S, expired_time: t + 60 * DAY_S, status: 'active', main: false, ...key };
+      users[name]!.keys.push(k);
+      return k;
+    },
     project,
     sites,
     loginPageRequests,

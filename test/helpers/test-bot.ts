@@ -23,6 +23,12 @@ export interface TestBotOptions {
   admins?: string[];
   /** Reuse a store file (restart tests); a fresh temp file otherwise. */
   file?: string;
+  /** Another store instead (Redis, PostgreSQL, a shared SQLite file): a replica beside other bots on it. */
+  storeUrl?: string;
+  /** Key prefix on that store, so that parallel test runs do not meet. */
+  prefix?: string;
+  /** Wraps the opened store (fault injection); the core and the registry see the wrapper. */
+  wrapStore?: (store: Store) => Store;
   backend?: (store: Store) => Backend;
   now?: () => number;
   /** The logger the core logs to; silent otherwise. */
@@ -59,9 +65,10 @@ export class TestBot {
   }
 
   static async start(opts: TestBotOptions = {}): Promise<TestBot> {
-    const dir = opts.file ? undefined : mkdtempSync(join(tmpdir(), 'chatops-test-'));
-    const file = opts.file ?? join(dir!, 'bot.sqlite');
-    const store = await openStore(`sqlite://${file}`);
+    const dir = opts.file || opts.storeUrl ? undefined : mkdtempSync(join(tmpdir(), 'chatops-test-'));
+    const file = opts.file ?? (opts.storeUrl ? '' : join(dir!, 'bot.sqlite'));
+    const opened = await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
+    const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
     const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}) });
     return new TestBot(core, store, backend, file, dir);
@@ -108,6 +115,11 @@ export class TestBot {
       }
     }
     throw new Error(`no button "${label}" in the transcript`);
+  }
+
+  /** Every button with this label, oldest first (one per card). */
+  buttons(label: string): Button[] {
+    return this.transcript.flatMap((s) => (s.reply?.blocks ?? []).flatMap((b) => (b.type === 'buttons' ? b.buttons.filter((x) => x.label === label) : [])));
   }
 
   async click(label: string, user: string): Promise<Said> {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,14 +19,22 @@ export interface BotProcess {
 
 const running = new Set<BotProcess>();
 
-export function spawnBot(env: Record<string, string>): BotProcess {
+/** Another user than the test runner's (root ignores file permissions; a non-root process does not). */
+export interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+export function spawnBot(env: Record<string, string>, runAs?: RunAs): BotProcess {
   const dir = mkdtempSync(join(tmpdir(), 'chatops-startup-'));
+  if (runAs) chmodSync(dir, 0o755);
   const startedAt = Date.now();
   // Only what the test gives, plus PATH: no .env and no variable from the test runner leaks in.
   const child = spawn(resolve('node_modules/.bin/tsx'), [resolve('src/main.ts')], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
+    ...(runAs ?? {}),
   });
   let stderr = '';
   const waiting: (() => void)[] = [];

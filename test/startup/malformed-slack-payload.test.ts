@@ -27,7 +27,7 @@ function postSigned(port: number, body: string, signal?: AbortSignal): Promise<R
 test('a signed payload=null does not end the process: the next command is still answered', async () => {
   fake = await startFakeSlack();
   const bot = spawnBot({ SLACK_BOT_TOKEN: 'xoxb-payload-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0', LOG_LEVEL: 'info' });
-  const ready = await bot.line(/"msg":"Slack adapter ready"/);
+  const ready = await bot.line(/"msg":"twcc-chatops ready"/);
   const port = (JSON.parse(ready) as { port: number }).port;
 
   // Bolt throws on it; how it is answered (400, or not at all) is the adapter's business, not asserted here.

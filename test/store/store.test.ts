@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CappedLog } from '../../src/store/capped-log.js';
 import { IdIndex } from '../../src/store/id-index.js';
 import { withLock } from '../../src/store/lock.js';
 import { memoryStore } from '../../src/store/memory-store.js';
@@ -159,5 +160,18 @@ describe('store errors surface', () => {
 
   it('an unknown scheme is refused with the allowed ones named', async () => {
     await expect(openStore('mysql://x')).rejects.toThrow('STORE_URL must start with sqlite://, redis:// or postgres://');
+  });
+});
+
+describe('a capped log (the audit log’s index)', () => {
+  it('gives the newest ids first, across chunks, and hands back what falls off the old end', async () => {
+    const store = memoryStore();
+    const log = new CappedLog(store, 'audit', 3, 2);
+    const dropped: string[] = [];
+    for (let i = 1; i <= 10; i++) dropped.push(...(await log.append(`e${i}`)));
+    // Two sealed chunks of 3 and a head of 1 are kept: e4…e10; e1…e3 fell off with the third chunk.
+    expect(await log.latest(100)).toEqual(['e10', 'e9', 'e8', 'e7', 'e6', 'e5', 'e4']);
+    expect(await log.latest(2)).toEqual(['e10', 'e9']);
+    expect(dropped).toEqual(['e1', 'e2', 'e3']);
   });
 });

@@ -7,13 +7,16 @@ import type { Store } from '../../store/port.js';
 import {
   ApiKey,
   Resources,
+  Service,
   type Actor,
   type Backend,
+  type Capabilities,
+  type KeyExtension,
   type LoginIdentity,
+  type QuotaChange,
   type Member,
   type QuotaValues,
   type Role,
-  type Service,
 } from '../port.js';
 
 export const DEFAULT_KEY_DAYS = 90;
@@ -41,7 +44,7 @@ const toResources = (q: QuotaValues, usage: QuotaValues = {}): Resources => ({
  */
 export class LocalRegistry implements Backend {
   readonly name = 'local' as const;
-  readonly capabilities = { login: false, adminLinks: true, quotaWrite: true };
+  readonly capabilities: Capabilities = { login: false, adminLinks: true, quotaWrite: true, services: Service.options };
 
   /** Each member's key ids, so listing one member's keys reads no one else's. */
   private readonly keysByOwner: IdIndex;
@@ -109,13 +112,15 @@ export class LocalRegistry implements Backend {
       status: 'active',
       secretHash: createHash('sha256').update(secret).digest('hex'),
     };
-    await this.keys().put(id, key);
+    // The index first: if the key's own write then fails, nothing exists (listKeys skips an id without a key);
+    // the other way round, a busy index after the write would leave a key nobody can list or see the secret of.
     await this.keysByOwner.add(actor.memberId, id);
+    await this.keys().put(id, key);
     return ok({ key: this.publicKey(key), secret });
   }
 
-  /** Under the key's lock: two extensions at once both count. */
-  async extendKey(actor: Actor, keyId: string, days: number): Promise<Result<ApiKey>> {
+  /** Under the key's lock: two extensions at once both count. Applied in the store itself: the verdict is `applied`. */
+  async extendKey(actor: Actor, keyId: string, days: number): Promise<Result<KeyExtension>> {
     return withLock(this.store, `key:${keyId}`, async () => {
       const key = await this.storedKey(keyId);
       if (!key) return fail('key_not_found');
@@ -124,7 +129,7 @@ export class LocalRegistry implements Backend {
       const from = Math.max(this.now(), key.expiresAt ? Date.parse(key.expiresAt) : this.now());
       const next: StoredKey = { ...key, expiresAt: new Date(from + days * DAY_MS).toISOString() };
       await this.keys().put(keyId, next);
-      return ok(this.publicKey(next));
+      return ok({ verdict: 'applied' as const, before: this.publicKey(key), shown: this.publicKey(next) });
     });
   }
 
@@ -134,18 +139,25 @@ export class LocalRegistry implements Backend {
       if (!key) return fail('key_not_found');
       if (!this.mayManage(actor, key.owner)) return fail('not_owner');
       await this.keys().delete(keyId);
-      await this.keysByOwner.remove(key.owner, keyId);
+      // The key is gone: a stale id left in the index (its lock busy) is harmless, listKeys skips it,
+      // and failing here would call a done deletion a failure.
+      await this.keysByOwner.remove(key.owner, keyId).catch(() => undefined);
       return ok(undefined);
     });
   }
 
+  /** Under the member's lock: two first links of one member at once create it once. */
   async ensureMember(memberId: string): Promise<Result<Member>> {
     const members = this.members();
-    const existing = StoredMember.safeParse(await members.get(memberId));
-    if (existing.success) return ok({ id: existing.data.id, username: existing.data.username });
-    const m = { id: memberId, username: memberId, createdAt: new Date(this.now()).toISOString() };
-    await members.put(memberId, m);
-    return ok({ id: m.id, username: m.username });
+    const known = StoredMember.safeParse(await members.get(memberId));
+    if (known.success) return ok({ id: known.data.id, username: known.data.username });
+    return withLock(this.store, `member:${memberId}`, async () => {
+      const existing = StoredMember.safeParse(await members.get(memberId));
+      if (existing.success) return ok({ id: existing.data.id, username: existing.data.username });
+      const m = { id: memberId, username: memberId, createdAt: new Date(this.now()).toISOString() };
+      await members.put(memberId, m);
+      return ok({ id: m.id, username: m.username });
+    });
   }
 
   async listMembers(): Promise<Result<Member[]>> {
@@ -171,7 +183,7 @@ export class LocalRegistry implements Backend {
   }
 
   /** Under the member's quota lock: two approvals at once (cpu, then gpu) both apply. */
-  async setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<Resources>> {
+  async setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<QuotaChange>> {
     if (actor.role !== 'admin') return fail('forbidden');
     if (!(await this.members().has(memberId))) return fail('member_not_found');
     return withLock(this.store, `quota:${service}:${memberId}`, async () => {
@@ -180,7 +192,8 @@ export class LocalRegistry implements Backend {
         if ((next[r] ?? 0) > (PROJECT_DEFAULT[r] ?? 0)) return fail('quota_exceeds_project', `${r}`);
       }
       await this.quotas().put(`${service}:member:${memberId}`, next);
-      return ok(toResources(next));
+      const requested = { cpu: next.cpu ?? 0, gpu: next.gpu ?? 0, memory: next.memory ?? 0 };
+      return ok({ verdict: 'applied' as const, requested, shown: toResources(next) });
     });
   }
 

@@ -2,34 +2,39 @@ import { pino, type Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { fail, ok, type Result } from '../../result.js';
 import type { Store } from '../../store/port.js';
-import type {
-  Actor,
-  ApiKey,
-  Backend,
-  Capabilities,
-  LoginIdentity,
-  Member,
-  MemberQuota,
-  QuotaReport,
-  QuotaValues,
-  Resources,
-  Role,
+import {
   Service,
+  type Actor,
+  type ApiKey,
+  type Backend,
+  type Capabilities,
+  type KeyExtension,
+  type LoginIdentity,
+  type LoginVia,
+  type Member,
+  type MemberQuota,
+  type QuotaChange,
+  type QuotaReport,
+  type QuotaValues,
+  type Resources,
+  type Role,
+  type WriteVerdict,
 } from '../port.js';
-import { isKeyId, toApiKey } from './api-keys.js';
-import { MEMBER_ROWS_MAY_BE_SUMMARIES, MEMBERS_SERVICE } from './assumptions.js';
+import { isKeyId, isSameKey, toApiKey } from './api-keys.js';
+import { ADMIN_ROLES, EXTENSION_TOLERANCE_MS, MEMBER_ROWS_MAY_BE_SUMMARIES, MEMBERS_SERVICE } from './assumptions.js';
 import { TwccClient } from './client.js';
 import { CredentialStore, type Credential } from './credentials.js';
 import { TwccHttp, type RetryPolicy, type Timeouts } from './http.js';
 import { mapBounded } from './map-bounded.js';
-import type { TwccUser, UserQuotaRow } from './schemas.js';
+import type { ApiKeyItem, TwccUser, UserQuotaRow } from './schemas.js';
 
 export interface TwccBackendOptions {
   apiUrl: string;
   /** TWCC_PROJECT: the plan code (`GOV108009`). */
   project: string;
   vcsSite: string;
-  ccsSite: string;
+  /** TWCC_CCS_SITE; unset: VCS only (CCS was reported ended in 2026), and `ccs` answers service_disabled. */
+  ccsSite?: string;
   /** TWCC_QUOTA_WRITE=on: apply quota changes through the assumed endpoint. */
   quotaWrite: boolean;
   store: Store;
@@ -49,8 +54,9 @@ export interface TwccBackendOptions {
 /** A member list older than this is read again before `ensureMember` trusts it. */
 const MEMBERS_FRESH_MS = 10 * 60 * 1000;
 const DEFAULT_FANOUT = 8;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-const isAdminRole = (role: string) => role === 'tenant_admin';
+const isAdminRole = (role: string) => ADMIN_ROLES.includes(role.trim().toLowerCase());
 const toMember = (u: TwccUser): Member => ({ id: u.id, username: u.username, ...(u.display_name ? { displayName: u.display_name } : {}) });
 const resourcesOf = (r: Pick<UserQuotaRow, 'cpu' | 'gpu' | 'memory'>): Resources => ({ cpu: r.cpu, gpu: r.gpu, memory: r.memory });
 const byUsername = <T extends { member: Member } | Member>(a: T, b: T) => {
@@ -73,7 +79,9 @@ export class TwccBackend implements Backend {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly project: string;
-  private readonly sites: Record<Service, string>;
+  private readonly sites: { vcs: string; ccs?: string };
+  /** Where members, roles and the login checks are read: VCS, the live service (assumptions.ts). */
+  private readonly membersSite: string;
   private readonly fanout: number;
   /** Project id per site: the same plan has another id on each site, and it does not change. */
   private readonly projectIds = new Map<string, Promise<Result<string>>>();
@@ -81,11 +89,13 @@ export class TwccBackend implements Backend {
   private membersReadAt = 0;
 
   constructor(opts: TwccBackendOptions) {
-    this.capabilities = { login: true, adminLinks: false, quotaWrite: opts.quotaWrite };
+    const services = Service.options.filter((s) => s === 'vcs' || Boolean(opts.ccsSite));
+    this.capabilities = { login: true, adminLinks: false, quotaWrite: opts.quotaWrite, services };
     this.log = (opts.logger ?? pino({ enabled: false })).child({ backend: 'twcc' });
     this.now = opts.now ?? Date.now;
     this.project = opts.project;
-    this.sites = { vcs: opts.vcsSite, ccs: opts.ccsSite };
+    this.sites = { vcs: opts.vcsSite, ...(opts.ccsSite ? { ccs: opts.ccsSite } : {}) };
+    this.membersSite = this.sites[MEMBERS_SERVICE];
     this.fanout = opts.fanout ?? DEFAULT_FANOUT;
     this.http = new TwccHttp({
       apiUrl: opts.apiUrl,
@@ -105,15 +115,85 @@ export class TwccBackend implements Backend {
     const key = apiKey.trim();
     // Also keeps anything that could not be a header value away from the request.
     if (!/^[\x21-\x7e]{8,512}$/.test(key)) return fail('credential_invalid', 'that does not look like a TWCC API key');
-    const me = await this.client.currentUser(key);
-    if (!me.ok) return me;
-    const role = await this.roleOf(key, me.value);
-    if (!role.ok) return role;
-    const identity: LoginIdentity = { memberId: me.value.id, username: me.value.username, role: role.value };
-    await this.credentials.save({ chatKey, apiKey: key, ...identity });
-    this.members.set(identity.memberId, toMember(me.value));
-    this.log.info({ chatKey, memberId: identity.memberId, role: identity.role }, 'twcc login');
+    const who = await this.identify(key);
+    if (!who.ok) return who;
+    const { user, role, via } = who.value;
+    const identity: LoginIdentity = { memberId: user.id, username: user.username, role, via };
+    await this.credentials.save({ chatKey, apiKey: key, memberId: user.id, username: user.username, role });
+    this.members.set(user.id, user);
+    this.log.info({ chatKey, memberId: identity.memberId, role, via }, 'twcc login');
     return ok(identity);
+  }
+
+  /**
+   * Who a key belongs to and their role in TWCC_PROJECT. `/api/v2/users/` first; when it is gone
+   * (3xx, 404, not a list: `unexpected_answer`), the v3 calls. Either way the key must see the project.
+   */
+  private async identify(key: string): Promise<Result<{ user: Member; role: Role; via: LoginVia }>> {
+    const me = await this.client.currentUser(key);
+    let gone: string | undefined;
+    if (me.ok) {
+      const role = await this.roleFromUsers(key, me.value);
+      if (role.ok) {
+        const visible = await this.projectVisibleTo(key);
+        return visible.ok ? ok({ user: toMember(me.value), role: role.value, via: 'users-endpoint' }) : visible;
+      }
+      if (role.code !== 'unexpected_answer') return role;
+      gone = role.detail;
+    } else if (me.code === 'unexpected_answer') {
+      gone = me.detail;
+    } else {
+      return me;
+    }
+    this.log.info({ cause: gone }, 'twcc users endpoint unusable; logging in through the v3 calls');
+    return this.identifyByV3(key, gone ?? 'GET /api/v2/users/ is gone');
+  }
+
+  /** The role from `associating_projects`; not a member of TWCC_PROJECT → project_not_visible. */
+  private async roleFromUsers(apiKey: string, user: Pick<TwccUser, 'id' | 'username'>): Promise<Result<Role>> {
+    const detail = await this.client.userDetail(apiKey, user.id);
+    if (!detail.ok) return detail;
+    const memberships = detail.value.associating_projects.filter((p) => p.name.trim() === this.project);
+    if (memberships.length === 0) return fail('project_not_visible', `TWCC user ${user.username} is not a member of project ${this.project}`);
+    return ok(memberships.some((p) => isAdminRole(p.role)) ? 'admin' : 'user');
+  }
+
+  /** The project's VCS id as this very key sees it (not the shared cache, which another key filled). */
+  private async projectVisibleTo(apiKey: string): Promise<Result<string>> {
+    const id = await this.client.projectId(apiKey, this.membersSite, this.project);
+    if (id.ok) this.projectIds.set(this.membersSite, Promise.resolve(id));
+    return id;
+  }
+
+  /**
+   * The fallback: the project is visible (`projects/?name=`); the role from the all-members
+   * `user_quotas/` (readable: tenant admin; 403: member); the owner from the key list, confirmed by
+   * the member's own `user_quotas/?user=` row (assumptions.ts).
+   */
+  private async identifyByV3(apiKey: string, gone: string): Promise<Result<{ user: Member; role: Role; via: LoginVia }>> {
+    const projectId = await this.projectVisibleTo(apiKey);
+    if (!projectId.ok) return projectId;
+    const role = await this.roleByV3(apiKey, projectId.value);
+    if (!role.ok) return role;
+    const keys = await this.client.listApiKeys(apiKey);
+    if (!keys.ok) return keys;
+    // Every listed key is the caller's own; the login key's row is the surest.
+    const items = keys.value.items;
+    const ownerId = items.find((i) => i.key !== undefined && isSameKey(i.key, apiKey))?.ownerId ?? items.find((i) => i.ownerId)?.ownerId;
+    if (!ownerId) return fail('unexpected_answer', `${gone}, and GET /api_key/ names no owner of its keys: the bot cannot tell whose key this is`);
+    const row = await this.client.memberQuota(apiKey, this.membersSite, projectId.value, ownerId);
+    if (!row.ok) return row.code === 'member_not_found' ? fail('project_not_visible', `the owner of this key has no row in project ${this.project}`) : row;
+    return ok({ user: toMember(row.value.user), role: role.value, via: 'v3-fallback' });
+  }
+
+  /** A key that can read every member's quota is a tenant admin's; a 403 there means a member. */
+  private async roleByV3(apiKey: string, projectId: string): Promise<Result<Role>> {
+    const listing = await this.client.listMemberQuotas(apiKey, this.membersSite, projectId);
+    if (listing.ok) {
+      this.rememberMembers(listing.value.map((r) => toMember(r.user)));
+      return ok('admin');
+    }
+    return listing.code === 'forbidden' ? ok('user') : listing;
   }
 
   async logout(chatKey: string): Promise<void> {
@@ -124,19 +204,14 @@ export class TwccBackend implements Backend {
   async refreshRole(actor: Actor): Promise<Result<Role | undefined>> {
     const cred = await this.credentialOf(actor);
     if (!cred.ok) return cred;
-    const role = await this.roleOf(cred.value.apiKey, { id: cred.value.memberId, username: cred.value.username });
+    let role = await this.roleFromUsers(cred.value.apiKey, { id: cred.value.memberId, username: cred.value.username });
+    if (!role.ok && role.code === 'unexpected_answer') {
+      const projectId = await this.projectIdOn(cred.value.apiKey, this.membersSite);
+      role = projectId.ok ? await this.roleByV3(cred.value.apiKey, projectId.value) : projectId;
+    }
     if (!role.ok) return role;
     await this.credentials.updateRole(actor.chatKey, role.value);
     return ok(role.value);
-  }
-
-  /** The member's role in TWCC_PROJECT, from `associating_projects`; not a member → forbidden. */
-  private async roleOf(apiKey: string, user: Pick<TwccUser, 'id' | 'username'>): Promise<Result<Role>> {
-    const detail = await this.client.userDetail(apiKey, user.id);
-    if (!detail.ok) return detail;
-    const memberships = detail.value.associating_projects.filter((p) => p.name.trim() === this.project);
-    if (memberships.length === 0) return fail('forbidden', `TWCC user ${user.username} is not a member of project ${this.project}`);
-    return ok(memberships.some((p) => isAdminRole(p.role)) ? 'admin' : 'user');
   }
 
   /** The acting chat user's stored key; it must belong to the member the actor is linked to. */
@@ -148,21 +223,48 @@ export class TwccBackend implements Backend {
 
   // --- API keys -------------------------------------------------------------------------------
 
-  async listKeys(actor: Actor, memberId: string): Promise<Result<ApiKey[]>> {
-    if (memberId !== actor.memberId) return fail('others_keys_unsupported');
+  /** Whether an item is a key of TWCC_PROJECT: by plan code, or by the project's id on a site. */
+  private async projectOf(item: ApiKeyItem): Promise<'ours' | 'other' | 'unknown'> {
+    if (item.project === undefined) return 'unknown';
+    if (item.project.trim() === this.project) return 'ours';
+    const ids = await Promise.all([...this.projectIds.values()]);
+    return ids.some((r) => r.ok && r.value === item.project) ? 'ours' : 'other';
+  }
+
+  /** The caller's keys of TWCC_PROJECT (disabled ones too), and the raw items to look ids up in. */
+  private async projectKeys(actor: Actor): Promise<Result<{ keys: ApiKey[]; items: ApiKeyItem[]; apiKey: string }>> {
     const cred = await this.credentialOf(actor);
     if (!cred.ok) return cred;
-    const items = await this.client.listApiKeys(cred.value.apiKey);
-    if (!items.ok) return items;
-    return ok(items.value.map((item) => toApiKey(item, actor.memberId, this.project)));
+    const listed = await this.client.listApiKeys(cred.value.apiKey);
+    if (!listed.ok) return listed;
+    if (listed.value.skipped > 0) this.log.warn({ skipped: listed.value.skipped }, 'twcc key items without a usable id left out');
+    const keys: ApiKey[] = [];
+    for (const item of listed.value.items) {
+      if ((await this.projectOf(item)) !== 'other') keys.push(toApiKey(item, actor.memberId, cred.value.apiKey));
+    }
+    return ok({ keys, items: listed.value.items, apiKey: cred.value.apiKey });
+  }
+
+  async listKeys(actor: Actor, memberId: string): Promise<Result<ApiKey[]>> {
+    if (memberId !== actor.memberId) return fail('others_keys_unsupported');
+    const listed = await this.projectKeys(actor);
+    return listed.ok ? ok(listed.value.keys) : listed;
+  }
+
+  /** A key the bot may manage: listed, and known to be of TWCC_PROJECT (else not_in_project). */
+  private async manageableKey(actor: Actor, keyId: string): Promise<Result<{ key: ApiKey; apiKey: string }>> {
+    if (!isKeyId(keyId)) return fail('key_not_found');
+    const listed = await this.projectKeys(actor);
+    if (!listed.ok) return listed;
+    const key = listed.value.keys.find((k) => k.id === keyId);
+    if (!key) return listed.value.items.some((i) => i.id === keyId) ? fail('not_in_project', `key ${keyId} belongs to another project than ${this.project}`) : fail('key_not_found');
+    if (key.unknown?.includes('project')) return fail('not_in_project', `TWCC does not say which project key ${keyId} belongs to`);
+    return ok({ key, apiKey: listed.value.apiKey });
   }
 
   async getKey(actor: Actor, keyId: string): Promise<Result<ApiKey>> {
-    if (!isKeyId(keyId)) return fail('key_not_found');
-    const keys = await this.listKeys(actor, actor.memberId);
-    if (!keys.ok) return keys;
-    const key = keys.value.find((k) => k.id === keyId);
-    return key ? ok(key) : fail('key_not_found');
+    const found = await this.manageableKey(actor, keyId);
+    return found.ok ? ok(found.value.key) : found;
   }
 
   async createKey(actor: Actor): Promise<Result<{ key: ApiKey; secret: string }>> {
@@ -171,29 +273,32 @@ export class TwccBackend implements Backend {
     const created = await this.client.createApiKey(cred.value.apiKey);
     if (!created.ok) return created;
     this.log.info({ memberId: actor.memberId, keyId: created.value.id }, 'twcc key created');
-    return ok({ key: toApiKey(created.value, actor.memberId, this.project), secret: created.value.key });
+    const item = created.value.project === undefined ? { ...created.value, project: this.project } : created.value;
+    return ok({ key: toApiKey(item, actor.memberId, cred.value.apiKey), secret: created.value.key });
   }
 
-  async extendKey(actor: Actor, keyId: string, days: number): Promise<Result<ApiKey>> {
+  /** PATCH, then the list read back: `applied` only when the expiry moved by the days. */
+  async extendKey(actor: Actor, keyId: string, days: number): Promise<Result<KeyExtension>> {
     if (!Number.isInteger(days) || days <= 0) throw new RangeError(`days must be a positive whole number (got ${days})`);
-    if (!isKeyId(keyId)) return fail('key_not_found');
-    const cred = await this.credentialOf(actor);
-    if (!cred.ok) return cred;
-    const extended = await this.client.extendApiKey(cred.value.apiKey, keyId, days);
-    if (!extended.ok) return extended;
-    this.log.info({ memberId: actor.memberId, keyId, days }, 'twcc key extended');
-    if (extended.value) return ok(toApiKey(extended.value, actor.memberId, this.project));
-    // TWCC sent no item back: read the new expiry from the list (a GET, safe to repeat).
-    const key = await this.getKey(actor, keyId);
-    return key.ok || key.code !== 'key_not_found' ? key : fail('backend_bad_response', `PATCH /api_key/${keyId}/ succeeded but the key is not in GET /api_key/`);
+    const found = await this.manageableKey(actor, keyId);
+    if (!found.ok) return found;
+    const { key: before, apiKey } = found.value;
+    const sent = await this.client.extendApiKey(apiKey, keyId, days);
+    if (!sent.ok && sent.code !== 'maybe_applied') return sent;
+    const answer = sent.ok ? undefined : sent.detail;
+    const after = await this.projectKeys(actor);
+    const shown = after.ok ? after.value.keys.find((k) => k.id === keyId) : undefined;
+    const verdict = shown ? extensionVerdict(before, shown, days, this.now()) : 'unknown';
+    this.log.info({ memberId: actor.memberId, keyId, days, verdict, answered: sent.ok ? 'ok' : sent.code }, 'twcc key extended');
+    return ok({ verdict, before, ...(shown ? { shown } : {}), ...(answer ? { answer } : {}) });
   }
 
+  /** `maybe_applied` when every answer was lost or late: the key may be gone all the same. */
   async deleteKey(actor: Actor, keyId: string): Promise<Result<void>> {
-    if (!isKeyId(keyId)) return fail('key_not_found');
-    const cred = await this.credentialOf(actor);
-    if (!cred.ok) return cred;
-    const deleted = await this.client.deleteApiKey(cred.value.apiKey, keyId);
-    if (deleted.ok) this.log.info({ memberId: actor.memberId, keyId }, 'twcc key deleted');
+    const found = await this.manageableKey(actor, keyId);
+    if (!found.ok) return found;
+    const deleted = await this.client.deleteApiKey(found.value.apiKey, keyId);
+    this.log.info({ memberId: actor.memberId, keyId, loginKey: found.value.key.usedForLogin ?? 'unknown', answered: deleted.ok ? 'ok' : deleted.code }, 'twcc key delete');
     return deleted;
   }
 
@@ -218,7 +323,7 @@ export class TwccBackend implements Backend {
     if (!listing.ok) return listing;
     const summaries = listing.value.filter((r) => r.resources === undefined);
     if (summaries.length > 0 && !MEMBER_ROWS_MAY_BE_SUMMARIES) {
-      return fail('backend_bad_response', `GET /api/v3/${site}/projects/${projectId}/user_quotas/ answered rows without cpu, gpu and memory`);
+      return fail('unexpected_answer', `GET /api/v3/${site}/projects/${projectId}/user_quotas/ answered rows without cpu, gpu and memory`);
     }
     const filled = await mapBounded(summaries, this.fanout, (r) => this.client.memberQuota(apiKey, site, projectId, r.user.id));
     if (!filled.ok) return filled;
@@ -233,36 +338,58 @@ export class TwccBackend implements Backend {
     this.membersReadAt = this.now();
   }
 
-  /** The acting member's key, the service's site, and the project's id on that site. */
-  private async onSite(actor: Actor, service: Service): Promise<Result<{ apiKey: string; site: string; projectId: string }>> {
+  /**
+   * Runs `use` with the project's id on `site`. A 40401 / 50301 (project_not_visible) means the cached
+   * id is stale: it is dropped and looked up once more, and `use` runs again only with a new id.
+   */
+  private async withProjectId<T>(apiKey: string, site: string, use: (projectId: string) => Promise<Result<T>>): Promise<Result<T>> {
+    const first = await this.projectIdOn(apiKey, site);
+    if (!first.ok) return first;
+    const result = await use(first.value);
+    if (result.ok || result.code !== 'project_not_visible') return result;
+    this.forgetProjectId(site, first.value);
+    const again = await this.projectIdOn(apiKey, site);
+    if (!again.ok) return fail('project_not_visible', `${result.detail}; and ${again.detail ?? 'the project could not be looked up again'}`);
+    if (again.value === first.value) {
+      this.forgetProjectId(site, first.value);
+      return fail('project_not_visible', `${result.detail}; TWCC still lists ${this.project} as project ${first.value} on ${site}`);
+    }
+    this.log.info({ site, was: first.value, now: again.value }, 'twcc project id changed; looked up again');
+    return use(again.value);
+  }
+
+  /** Drops the cached id of `site` (it answered 40401 / 50301); the next call looks it up again. */
+  private forgetProjectId(site: string, id: string): void {
+    this.log.info({ site, projectId: id }, 'twcc project id stale; dropped');
+    this.projectIds.delete(site);
+  }
+
+  /** The acting member's key and the service's site; service_disabled when the site is not configured. */
+  private async onSite(actor: Actor, service: Service): Promise<Result<{ apiKey: string; site: string }>> {
+    const site = this.sites[service];
+    if (site === undefined) return fail('service_disabled', `TWCC_CCS_SITE is not set, so ${service.toUpperCase()} is off`);
     const cred = await this.credentialOf(actor);
     if (!cred.ok) return cred;
-    const site = this.sites[service];
-    const projectId = await this.projectIdOn(cred.value.apiKey, site);
-    if (!projectId.ok) return projectId;
-    return ok({ apiKey: cred.value.apiKey, site, projectId: projectId.value });
+    return ok({ apiKey: cred.value.apiKey, site });
   }
 
   async getQuotas(actor: Actor, service: Service, memberId?: string): Promise<Result<QuotaReport>> {
     const context = await this.onSite(actor, service);
     if (!context.ok) return context;
-    const { apiKey, site, projectId } = context.value;
-
-    const one = (id: string) =>
-      this.client
-        .memberQuota(apiKey, site, projectId, id)
-        .then((r): Result<MemberQuota[]> => (r.ok ? ok([{ member: toMember(r.value.user), resources: resourcesOf(r.value) }]) : r));
-    const [project, members] = await Promise.all([
-      this.client.projectQuotas(apiKey, site, projectId),
-      memberId !== undefined ? one(memberId) : actor.role === 'admin' ? this.allMemberQuotas(apiKey, site, projectId) : one(actor.memberId),
-    ]);
-    if (!project.ok) {
-      // A stale id answers "Project {id} not found": look it up again next time.
-      this.projectIds.delete(site);
-      return project;
-    }
-    if (!members.ok) return members;
-    return ok({ service, project: resourcesOf(project.value), members: members.value });
+    const { apiKey, site } = context.value;
+    return this.withProjectId(apiKey, site, async (projectId) => {
+      const one = (id: string) =>
+        this.client
+          .memberQuota(apiKey, site, projectId, id)
+          .then((r): Result<MemberQuota[]> => (r.ok ? ok([{ member: toMember(r.value.user), resources: resourcesOf(r.value) }]) : r));
+      const [project, members] = await Promise.all([
+        this.client.projectQuotas(apiKey, site, projectId),
+        memberId !== undefined ? one(memberId) : actor.role === 'admin' ? this.allMemberQuotas(apiKey, site, projectId) : one(actor.memberId),
+      ]);
+      if (!project.ok) return project;
+      if (!members.ok) return members;
+      return ok({ service, project: resourcesOf(project.value), members: members.value });
+    });
   }
 
   /** Admin: every member of the project; user: only themselves (TWCC shows a user nobody else). */
@@ -270,18 +397,13 @@ export class TwccBackend implements Backend {
     const cred = await this.credentialOf(actor);
     if (!cred.ok) return cred;
     if (actor.role === 'admin') return this.membersWith(cred.value.apiKey);
-    const site = this.sites[MEMBERS_SERVICE];
-    const projectId = await this.projectIdOn(cred.value.apiKey, site);
-    if (!projectId.ok) return projectId;
-    const own = await this.client.memberQuota(cred.value.apiKey, site, projectId.value, actor.memberId);
+    const { apiKey } = cred.value;
+    const own = await this.withProjectId(apiKey, this.membersSite, (projectId) => this.client.memberQuota(apiKey, this.membersSite, projectId, actor.memberId));
     return own.ok ? ok([toMember(own.value.user)]) : own;
   }
 
   private async membersWith(apiKey: string): Promise<Result<Member[]>> {
-    const site = this.sites[MEMBERS_SERVICE];
-    const projectId = await this.projectIdOn(apiKey, site);
-    if (!projectId.ok) return projectId;
-    const listing = await this.client.listMemberQuotas(apiKey, site, projectId.value);
+    const listing = await this.withProjectId(apiKey, this.membersSite, (projectId) => this.client.listMemberQuotas(apiKey, this.membersSite, projectId));
     if (!listing.ok) return listing;
     const members = listing.value.map((r) => toMember(r.user)).sort(byUsername);
     this.rememberMembers(members);
@@ -303,47 +425,74 @@ export class TwccBackend implements Backend {
       if (!cred.ok) continue;
       const members = await this.membersWith(cred.value.apiKey);
       if (members.ok) return known();
-      if (members.code === 'backend_unavailable' || members.code === 'backend_bad_response') return members;
+      if (members.code === 'backend_unavailable' || members.code === 'unexpected_answer') return members;
     }
     return known();
   }
 
-  async setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<Resources>> {
+  /**
+   * The PATCH (assumed endpoint), then the member's row read back: `applied` only when it shows the
+   * new quotas. A PATCH whose answer was unreadable or lost (`maybe_applied`) is read back all the same.
+   */
+  async setQuota(actor: Actor, memberId: string, service: Service, values: QuotaValues): Promise<Result<QuotaChange>> {
     if (!this.capabilities.quotaWrite) return fail('quota_write_unsupported');
     if (actor.role !== 'admin') return fail('forbidden');
     const context = await this.onSite(actor, service);
     if (!context.ok) return context;
-    const { apiKey, site, projectId } = context.value;
+    const { apiKey, site } = context.value;
 
-    const [current, project] = await Promise.all([
-      this.client.memberQuota(apiKey, site, projectId, memberId),
-      this.client.projectQuotas(apiKey, site, projectId),
-    ]);
-    if (!current.ok) return current;
-    if (!project.ok) return project;
-    const target = {
-      cpu: values.cpu ?? current.value.cpu.quota,
-      gpu: values.gpu ?? current.value.gpu.quota,
-      memory: values.memory ?? current.value.memory.quota,
+    const read = await this.withProjectId(apiKey, site, async (projectId) => {
+      const [current, project] = await Promise.all([
+        this.client.memberQuota(apiKey, site, projectId, memberId),
+        this.client.projectQuotas(apiKey, site, projectId),
+      ]);
+      if (!current.ok) return current;
+      if (!project.ok) return project;
+      return ok({ projectId, current: current.value, project: project.value });
+    });
+    if (!read.ok) return read;
+    const { projectId, current, project } = read.value;
+    const requested = {
+      cpu: values.cpu ?? current.cpu.quota,
+      gpu: values.gpu ?? current.gpu.quota,
+      memory: values.memory ?? current.memory.quota,
     };
     for (const r of ['cpu', 'gpu', 'memory'] as const) {
-      const limit = project.value[r].quota;
-      if (limit !== -1 && target[r] > limit) return fail('quota_exceeds_project', `${r}: ${target[r]} > ${limit}`);
+      const limit = project[r].quota;
+      if (limit !== -1 && requested[r] > limit) return fail('quota_exceeds_project', `${r}: ${requested[r]} > ${limit}`);
     }
 
-    const patched = await this.client.setMemberQuota(apiKey, site, projectId, memberId, target);
-    if (!patched.ok) return patched;
-    this.log.info({ memberId, service, values: target, by: actor.memberId }, 'twcc quota set');
-    if (patched.value) return ok(resourcesOf(patched.value));
-    const usage = resourcesOf(current.value);
-    return ok({
-      cpu: { usage: usage.cpu.usage, quota: target.cpu },
-      gpu: { usage: usage.gpu.usage, quota: target.gpu },
-      memory: { usage: usage.memory.usage, quota: target.memory },
-    });
+    const sent = await this.client.setMemberQuota(apiKey, site, projectId, memberId, requested);
+    if (!sent.ok && sent.code !== 'maybe_applied') {
+      if (sent.code === 'project_not_visible') this.forgetProjectId(site, projectId);
+      return sent;
+    }
+    const answer = sent.ok ? undefined : sent.detail;
+    const back = await this.client.memberQuota(apiKey, site, projectId, memberId);
+    const shown = back.ok ? resourcesOf(back.value) : undefined;
+    const verdict: WriteVerdict = !shown ? 'unknown' : quotasAre(shown, requested) ? 'applied' : quotasAre(shown, quotasOf(current)) ? 'not_applied' : 'unknown';
+    this.log.info({ memberId, service, values: requested, by: actor.memberId, verdict, answered: sent.ok ? 'ok' : sent.code }, 'twcc quota set');
+    return ok({ verdict, requested, ...(shown ? { shown } : {}), ...(answer ? { answer } : {}) });
   }
 
   async close(): Promise<void> {
     await this.http.close();
   }
+}
+
+const quotasOf = (r: Pick<UserQuotaRow, 'cpu' | 'gpu' | 'memory'>) => ({ cpu: r.cpu.quota, gpu: r.gpu.quota, memory: r.memory.quota });
+const quotasAre = (shown: Resources, q: { cpu: number; gpu: number; memory: number }) =>
+  shown.cpu.quota === q.cpu && shown.gpu.quota === q.gpu && shown.memory.quota === q.memory;
+
+/**
+ * `applied` when the read-back expiry moved by `days` from the old expiry or from now
+ * (assumptions.ts), `not_applied` when it did not move, else `unknown`.
+ */
+function extensionVerdict(before: ApiKey, shown: ApiKey, days: number, now: number): WriteVerdict {
+  if (before.unknown?.includes('expires') || shown.unknown?.includes('expires')) return 'unknown';
+  if (shown.expiresAt === before.expiresAt) return 'not_applied';
+  if (shown.expiresAt === null || before.expiresAt === null) return 'unknown';
+  const after = Date.parse(shown.expiresAt);
+  const near = (t: number) => Math.abs(after - t) <= EXTENSION_TOLERANCE_MS;
+  return near(Date.parse(before.expiresAt) + days * DAY_MS) || near(now + days * DAY_MS) ? 'applied' : 'unknown';
 }

@@ -2,8 +2,8 @@ import { fail, ok, type Result } from '../../result.js';
 import { endpoints, extendKeyBody, quotaWriteBody, type Endpoint } from './assumptions.js';
 import type { TwccCall, TwccHttp } from './http.js';
 import {
-  ApiKeyItem,
-  ApiKeyItems,
+  ApiKeyList,
+  OneApiKey,
   CurrentUsers,
   MemberListing,
   ProjectQuotas,
@@ -12,6 +12,7 @@ import {
   UserQuotaRow,
   UserQuotaRows,
   parseAnswer,
+  type ApiKeyItem,
   type TwccUser,
 } from './schemas.js';
 import type { z } from 'zod';
@@ -32,21 +33,23 @@ export class TwccClient {
     return answer.ok ? parseAnswer(schema, answer.value.body, call.endpoint) : answer;
   }
 
+  /** The caller; `unexpected_answer` (3xx, 404, a body that is no list of users) means the endpoint is gone. */
   async currentUser(apiKey: string): Promise<Result<TwccUser>> {
-    const users = await this.call(CurrentUsers, { endpoint: endpoints.currentUser(), apiKey });
+    const users = await this.call(CurrentUsers, { endpoint: endpoints.currentUser(), apiKey, statusCodes: { 404: 'unexpected_answer' } });
     return users.ok ? ok(users.value[0]!) : users;
   }
 
+  /** The user's projects and roles; `unexpected_answer` as for currentUser. */
   userDetail(apiKey: string, userId: string): Promise<Result<UserDetail>> {
-    return this.call(UserDetail, { endpoint: endpoints.userDetail(userId), apiKey });
+    return this.call(UserDetail, { endpoint: endpoints.userDetail(userId), apiKey, statusCodes: { 404: 'unexpected_answer' } });
   }
 
-  /** The project id of `plan` on `site`, or `backend_error` when TWCC lists none for this key. */
+  /** The project id of `plan` on `site`, or `project_not_visible` when TWCC lists none for this key. */
   async projectId(apiKey: string, site: string, plan: string): Promise<Result<string>> {
     const projects = await this.call(Projects, { endpoint: endpoints.projectsByName(site, plan), apiKey });
     if (!projects.ok) return projects;
-    const match = projects.value.find((p) => p.name === plan);
-    return match ? ok(match.id) : fail('backend_error', `TWCC lists no project named ${plan} on site ${site}`);
+    const match = projects.value.find((p) => p.name.trim() === plan);
+    return match ? ok(match.id) : fail('project_not_visible', `GET /api/v3/${site}/projects/?name=${plan} lists no project ${plan} for this key`);
   }
 
   async projectQuotas(apiKey: string, site: string, projectId: string): Promise<Result<ProjectResources>> {
@@ -69,7 +72,10 @@ export class TwccClient {
     return row ? ok(row) : fail('member_not_found');
   }
 
-  /** ASSUMED endpoint (assumptions.ts); the answer's row, or undefined when TWCC sends none. */
+  /**
+   * ASSUMED endpoint (assumptions.ts). ok: TWCC accepted it, with the row it answered when it sent
+   * one; `maybe_applied`: sent, but the answer was unreadable or lost; any other failure: refused.
+   */
   async setMemberQuota(
     apiKey: string,
     site: string,
@@ -83,31 +89,36 @@ export class TwccClient {
     return ok(firstOf(UserQuotaRow, answer.value.body));
   }
 
-  listApiKeys(apiKey: string): Promise<Result<ApiKeyItem[]>> {
-    return this.call(ApiKeyItems, { endpoint: endpoints.listApiKeys(), apiKey });
+  /** Every key of the caller, disabled ones too; items without a usable id are counted in `skipped`. */
+  listApiKeys(apiKey: string): Promise<Result<{ items: ApiKeyItem[]; skipped: number }>> {
+    return this.call(ApiKeyList, { endpoint: endpoints.listApiKeys(), apiKey });
   }
 
   /** The new key; its `key` must be the full secret (TWCC shows it once). */
   async createApiKey(apiKey: string): Promise<Result<ApiKeyItem & { key: string }>> {
     const endpoint = endpoints.createApiKey();
-    const created = await this.call(ApiKeyItem, { endpoint, apiKey });
-    if (!created.ok) return fail(created.code, created.code === 'backend_bad_response' ? `${created.detail}; a key may have been created, see /apikey list` : created.detail);
+    const created = await this.call(OneApiKey, { endpoint, apiKey });
+    if (!created.ok) return created;
     const { key } = created.value;
     if (!key) return missingSecret(endpoint);
     return ok({ ...created.value, key });
   }
 
-  /** Not retried: a repeat would add the days twice. The updated item when TWCC sends one. */
-  async extendApiKey(apiKey: string, keyId: string, days: number): Promise<Result<ApiKeyItem | undefined>> {
+  /**
+   * Not retried: a repeat would add the days twice. ok: TWCC accepted it (the answer proves nothing:
+   * the backend reads the list back); `maybe_applied`: sent, answer unreadable or lost.
+   */
+  async extendApiKey(apiKey: string, keyId: string, days: number): Promise<Result<void>> {
     const answer = await this.http.send({
       endpoint: endpoints.extendApiKey(keyId),
       apiKey,
       body: extendKeyBody(days),
       statusCodes: { 404: 'key_not_found' },
     });
-    return answer.ok ? ok(firstOf(ApiKeyItem, answer.value.body)) : answer;
+    return answer.ok ? ok(undefined) : answer;
   }
 
+  /** Retried where safe (http.ts); `maybe_applied` when every answer was lost or late. */
   async deleteApiKey(apiKey: string, keyId: string): Promise<Result<void>> {
     const answer = await this.http.send({
       endpoint: endpoints.deleteApiKey(keyId),
@@ -125,5 +136,5 @@ function firstOf<S extends z.ZodType>(schema: S, body: unknown): z.output<S> | u
 }
 
 function missingSecret(endpoint: Endpoint): Result<never> {
-  return fail('backend_bad_response', `${endpoint.method} ${endpoint.path} answered without the new key's secret (field key); see /apikey list`);
+  return fail('maybe_applied', `${endpoint.method} ${endpoint.path} answered without the new key's secret (field key); see /apikey list`);
 }

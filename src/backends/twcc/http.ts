@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Pool, errors, type Dispatcher } from 'undici';
 import pkg from '../../../package.json' with { type: 'json' };
 import { fail, ok, type ErrorCode, type Result } from '../../result.js';
-import type { Endpoint } from './assumptions.js';
+import { BAD_KEY_401, CREDIT_401, MESSAGE_FIELDS, STALE_PROJECT_404, STALE_PROJECT_503, type Endpoint } from './assumptions.js';
 import { ErrorBody, labelOf } from './schemas.js';
 
 const USER_AGENT = `twcc-chatops/${pkg.version} (+undici)`;
@@ -63,8 +63,6 @@ type Attempt =
   | { final: true; result: Result<HttpAnswer> }
   | { final: false; result: Result<HttpAnswer>; retryAfterMs?: number; maybeApplied: boolean };
 
-const MAYBE_APPLIED_NOTE = '; it may have been applied all the same, so check before repeating it';
-
 /**
  * The TWCC transport: one keep-alive Pool to the gateway, the headers every call carries, timeouts,
  * retries with backoff where repeating is safe (GET; DELETE, where a 404 on a retry means the first
@@ -107,12 +105,16 @@ export class TwccHttp {
     const { method } = call.endpoint;
     if (!call.endpoint.path.endsWith('/')) throw new Error(`TWCC paths end with a slash: ${call.endpoint.path}`);
     const attempts = method === 'GET' || method === 'DELETE' ? Math.max(1, this.retry.attempts) : 1;
+    let mayHaveReached = false;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(call, attempt);
-      if (!outcome.final && outcome.maybeApplied && attempts === 1 && !outcome.result.ok) {
-        return fail(outcome.result.code, `${outcome.result.detail}${MAYBE_APPLIED_NOTE}`);
+      if (!outcome.final) mayHaveReached ||= outcome.maybeApplied;
+      const last = outcome.final || attempt >= attempts || this.closed;
+      if (last && !outcome.final && mayHaveReached && method !== 'GET' && !outcome.result.ok) {
+        // A write that may have reached TWCC is never reported as "not done".
+        return fail('maybe_applied', outcome.result.detail);
       }
-      if (outcome.final || attempt >= attempts || this.closed) return outcome.result;
+      if (last) return outcome.result;
       const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
       const wait = Math.min(this.retry.maxDelayMs, Math.max(outcome.retryAfterMs ?? 0, backoff * (0.5 + Math.random() / 2)));
       this.log.warn({ endpoint: labelOf(call.endpoint), attempt, code: outcome.result.ok ? undefined : outcome.result.code, waitMs: Math.round(wait) }, 'twcc call failed, retrying');
@@ -160,25 +162,34 @@ export class TwccHttp {
       const why = networkFailure(err);
       this.log.warn({ endpoint: label, attempt, cause: why }, 'twcc call failed');
       if (err instanceof errors.ResponseExceededMaxSizeError) {
-        return { final: true, result: fail('backend_bad_response', `${label}: the answer is larger than ${MAX_RESPONSE_BYTES} bytes`) };
+        return { final: true, result: fail('unexpected_answer', `${label}: the answer is larger than ${MAX_RESPONSE_BYTES} bytes`) };
       }
       return { final: false, result: fail('backend_unavailable', `${label}: ${why}`), maybeApplied: !neverSent(err) };
     }
     const ms = Math.round(performance.now() - started);
     this.log.debug({ endpoint: label, status, ms, attempt }, 'twcc call');
 
+    // A write whose answer cannot be read may still have been carried out.
+    const unreadable: ErrorCode = endpoint.method === 'GET' ? 'unexpected_answer' : 'maybe_applied';
     if (status >= 200 && status < 300) {
       if (text.trim() === '') return { final: true, result: ok({ status, body: undefined }) };
+      let body: unknown;
       try {
-        return { final: true, result: ok({ status, body: JSON.parse(text) as unknown }) };
+        body = JSON.parse(text) as unknown;
       } catch {
         const type = String(headers['content-type'] ?? 'no content type').split(';')[0];
-        return { final: true, result: fail('backend_bad_response', `${label} answered ${status} with a body that is not JSON (${type})`) };
+        return { final: true, result: fail(unreadable, `${label} answered ${status} with a body that is not JSON (${type})`) };
       }
+      // The live gateway answers an unknown route under a valid site with 200 {"message": …} (twcc-api.md).
+      const only = messageOnly(body);
+      if (only !== undefined) {
+        return { final: true, result: fail(unreadable, `${label} answered ${status} with only a message: "${scrub(only).slice(0, MAX_MESSAGE_CHARS)}"`) };
+      }
+      return { final: true, result: ok({ status, body }) };
     }
     if (status >= 300 && status < 400) {
       const where = redirectTarget(headers['location']);
-      return { final: true, result: fail('backend_bad_response', `${label} answered ${status}, a redirect${where}; redirects are not followed`) };
+      return { final: true, result: fail('unexpected_answer', `${label} answered ${status}, a redirect${where}; redirects are not followed`) };
     }
     if (status === 404 && endpoint.method === 'DELETE' && attempt > 1) {
       // The earlier attempt deleted it and its answer was lost.
@@ -187,9 +198,13 @@ export class TwccHttp {
 
     const message = scrub(errorMessage(text)).slice(0, MAX_MESSAGE_CHARS);
     const detail = `${label} answered ${status}${message ? `: ${message}` : ''}`;
+    // A stale or unknown project id (40401, 50301): the backend looks the id up again; never retried here.
+    if ((status === 404 && STALE_PROJECT_404.test(message)) || (status === 503 && STALE_PROJECT_503.test(message))) {
+      return { final: true, result: fail('project_not_visible', detail) };
+    }
     const special = call.statusCodes?.[status];
     if (special) return { final: true, result: fail(special, detail) };
-    if (status === 401) return { final: true, result: fail('credential_invalid', detail) };
+    if (status === 401) return { final: true, result: fail(unauthorizedMeaning(message), detail) };
     if (status === 403) return { final: true, result: fail('forbidden', detail) };
     if (status === 408 || status === 429 || status >= 500) {
       // 500, 502 and 504 can come after the back end did the work; 408, 429 and 503 mean it did not.
@@ -211,6 +226,22 @@ export class TwccHttp {
     await Promise.race([this.dispatcher.close(), cut]);
     stop.abort();
   }
+}
+
+/** The message of a 2xx body that is nothing but `{"message"}` / `{"detail"}`, else undefined. */
+function messageOnly(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const keys = Object.keys(body);
+  if (keys.length === 0 || !keys.every((k) => MESSAGE_FIELDS.includes(k))) return undefined;
+  const parsed = ErrorBody.safeParse(body);
+  return parsed.success ? ('message' in parsed.data ? parsed.data.message : parsed.data.detail) : JSON.stringify(body);
+}
+
+/** 401 means a bad key only when TWCC says so; `[i-service] no quota…` is about credit (twcc-api.md). */
+function unauthorizedMeaning(message: string): ErrorCode {
+  if (CREDIT_401.test(message)) return 'credit_exhausted';
+  if (message === '' || BAD_KEY_401.test(message)) return 'credential_invalid';
+  return 'backend_error';
 }
 
 /** The text of a `{"message"}` / `{"detail"}` error body, or of a short plain body. */

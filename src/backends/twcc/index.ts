@@ -14,7 +14,7 @@ export function createTwccBackend(opts: { config: Config; store: Store; logger: 
     apiUrl: config.TWCC_API_URL,
     project: config.TWCC_PROJECT,
     vcsSite: config.TWCC_VCS_SITE,
-    ccsSite: config.TWCC_CCS_SITE,
+    ...(config.TWCC_CCS_SITE ? { ccsSite: config.TWCC_CCS_SITE } : {}),
     quotaWrite: config.TWCC_QUOTA_WRITE === 'on',
     store: opts.store,
     encryptionKey: loadEncryptionKey(config.ENCRYPTION_KEY, opts.dataDir),

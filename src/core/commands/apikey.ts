@@ -13,8 +13,16 @@ import type { HandlerTable, Sub } from './types.js';
 const say = (message: string) => answer(reply(message));
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** A field the backend could not read shows as `unknown`; a disabled key says so; a named key shows its name. */
 function keyRow(k: ApiKey, now: number): string[] {
-  return [k.id, k.masked, k.project, formatDate(k.createdAt), formatExpiry(k.expiresAt, now)];
+  const unknown = (field: NonNullable<ApiKey['unknown']>[number]) => k.unknown?.includes(field) ?? false;
+  return [
+    k.disabled ? `${k.id} (disabled)` : k.id,
+    k.name ? `${k.name} ${k.masked}` : k.masked,
+    unknown('project') ? 'unknown' : k.project,
+    unknown('created') ? 'unknown' : formatDate(k.createdAt),
+    unknown('expires') ? 'unknown' : formatExpiry(k.expiresAt, now),
+  ];
 }
 
 const list: CommandHandler<Sub<'apikey', 'list'>> = async ({ services, user, actor, args }) => {
@@ -72,9 +80,17 @@ const extend: CommandHandler<Sub<'apikey', 'extend'>> = async ({ services, user,
     await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome: 'failed', detail: after.code });
     return say(`\`${keyId}\`: ${describeError(after.code, after.detail)}`);
   }
-  await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome: 'ok', detail: `+${days}d → ${after.value.expiresAt ?? 'never'}` });
+  // The backend read the key back: say only what it shows.
+  const { verdict, shown, answer: said } = after.value;
   const now = services.now();
-  return say(`Key \`${keyId}\` now expires ${formatExpiry(after.value.expiresAt, now)} (was ${formatExpiry(before.value.expiresAt, now)}).`);
+  const shows = shown && !shown.unknown?.includes('expires') ? formatExpiry(shown.expiresAt, now) : 'unknown';
+  const outcome = verdict === 'applied' ? 'ok' : verdict === 'not_applied' ? 'failed' : 'unknown';
+  await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome, detail: `+${days}d ${verdict} → ${shown ? (shown.expiresAt ?? 'never') : 'unknown'}` });
+  const was = formatExpiry(before.value.expiresAt, now);
+  if (verdict === 'applied') return say(`Key \`${keyId}\` now expires ${shows} (was ${was}).`);
+  const twccSaid = said ? ` (TWCC answered: ${said})` : '';
+  if (verdict === 'not_applied') return say(`Key \`${keyId}\` was not extended: TWCC still shows it expiring ${shows}.${twccSaid}`);
+  return say(`Key \`${keyId}\` may or may not have been extended: TWCC now shows it expiring ${shows} (was ${was}).${twccSaid} Check with \`/apikey list\` before trying again.`);
 };
 
 /** Asks for the click first; the keys are read once here, for the card, and checked again by the backend at deletion. */
@@ -86,15 +102,28 @@ const remove: CommandHandler<Sub<'apikey', 'delete'>> = async ({ services, user,
     if (!k.ok) return say(`\`${id}\`: ${describeError(k.code, k.detail)} Nothing was deleted.`);
     keys.push(k.value);
   }
-  const pending = await services.pending.create({ flow: 'confirm', action: 'apikey.delete', requester: user, requesterMember: actor.memberId, where, args: { keyIds } });
+  // Deleting the key the bot acts with breaks the member's next command: say so, and ask once more.
+  const login = keys.find((k) => k.usedForLogin);
+  const loginKeyIds = login ? [login.id] : [];
+  const pending = await services.pending.create({
+    flow: 'confirm',
+    action: 'apikey.delete',
+    requester: user,
+    requesterMember: actor.memberId,
+    where,
+    args: { keyIds, ...(login ? { loginKeyIds } : {}) },
+  });
   const n = keys.length;
   const names = keys.map((k) => `\`${k.id}\` (${k.masked})`).join(', ');
+  const loginWarning = login ? ` \`${login.id}\` is the key you logged in with: after deleting it the bot needs a new key, so run \`/tenant login\` with another one.` : '';
   return answer(
     confirmationCard(
       pending,
-      `Delete ${plural(n, 'API key')}: ${names}? This cannot be undone; anything using ${n === 1 ? 'it' : 'them'} stops working.`,
-      n === 1 ? 'Delete' : `Delete ${n} keys`,
-      { title: 'Delete for good?', text: `${plural(n, 'key')} will be deleted. This cannot be undone.`, confirm: 'Delete', deny: 'Keep' },
+      `Delete ${plural(n, 'API key')}: ${names}? This cannot be undone; anything using ${n === 1 ? 'it' : 'them'} stops working.${loginWarning}`,
+      login ? 'Delete, I will log in again' : n === 1 ? 'Delete' : `Delete ${n} keys`,
+      login
+        ? { title: 'Delete your login key?', text: `\`${login.id}\` is the key the bot uses for you. After this, run \`/tenant login\` with a new key.`, confirm: 'Delete it', deny: 'Keep' }
+        : { title: 'Delete for good?', text: `${plural(n, 'key')} will be deleted. This cannot be undone.`, confirm: 'Delete', deny: 'Keep' },
     ),
   );
 };

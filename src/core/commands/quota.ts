@@ -1,4 +1,4 @@
-import { Service, type Actor, type QuotaValues, type Resources } from '../../backends/port.js';
+import { type Actor, type QuotaValues, type Resources } from '../../backends/port.js';
 import { auditBase } from '../audit.js';
 import type { CommandHandler, Services } from '../context.js';
 import { approvalCard } from '../flows/decide.js';
@@ -28,7 +28,8 @@ const show: CommandHandler<Sub<'quota', 'show'>> = async ({ services, user, acto
     memberId = actor.memberId;
   }
   const blocks: Block[] = [];
-  for (const service of args.service ? [args.service] : Service.options) {
+  // Only the services this deployment offers (TWCC: CCS only with TWCC_CCS_SITE); a named one is asked, and refused by the backend.
+  for (const service of args.service ? [args.service] : services.backend.capabilities.services) {
     const report = await services.backend.getQuotas(actor, service, memberId);
     if (!report.ok) {
       blocks.push(text(`**${service.toUpperCase()}**: ${describeError(report.code, report.detail)}`));

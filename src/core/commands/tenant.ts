@@ -1,6 +1,7 @@
+import type { LoginVia } from '../../backends/port.js';
 import { auditBase } from '../audit.js';
 import type { CommandHandler, Services } from '../context.js';
-import { describeError } from '../i18n.js';
+import { describeError, texts } from '../i18n.js';
 import type { LoginInvocation } from '../invocation.js';
 import type { Outcome } from '../outcome.js';
 import { reply, text } from '../reply.js';
@@ -28,8 +29,8 @@ export async function completeLogin(services: Services, inv: LoginInvocation): P
         : describeError(who.code, who.detail);
     return answer(`Login failed: ${why} Nothing was saved.`);
   }
-  const { memberId, username, role } = who.value;
-  await services.identity.save(inv.user, memberId, role, 'login', { username, roleCheckedAt: services.now() });
+  const { memberId, username, role, via } = who.value;
+  await services.identity.save(inv.user, memberId, role, 'login', { username, roleCheckedAt: services.now(), loginVia: via });
   await services.audit.append({ ...base, member: memberId, action: 'link.login', target: memberId, outcome: 'ok', detail: role });
   return answer(`You are linked to TWCC user \`${username}\` as ${role === 'admin' ? 'a tenant admin' : 'a tenant user'}. Your key is stored encrypted; \`/tenant logout\` forgets it.`);
 }
@@ -46,11 +47,10 @@ const link: CommandHandler<Sub<'tenant', 'link'>> = async ({ services, user, whe
   const mention = args.user;
   const memberId = args.member.toLowerCase();
   const role = args.role ?? 'user';
-  const member = await services.backend.ensureMember(memberId);
-  if (!member.ok) return answer(describeError(member.code, member.detail));
   const target = { platform: user.platform, userId: mention.userId, ...(mention.name ? { name: mention.name } : {}) };
-  const previous = await services.identity.linkOf(user.platform, mention.userId);
-  await services.identity.save(target, memberId, role, `${user.platform}:${user.userId}`);
+  const linking = await services.identity.link(target, memberId, role, `${user.platform}:${user.userId}`);
+  if (!linking.ok) return answer(describeError(linking.code, linking.detail));
+  const { previous, others } = linking.value;
   await services.audit.append({
     ...auditBase(user, where, actor),
     action: 'link.created',
@@ -58,7 +58,9 @@ const link: CommandHandler<Sub<'tenant', 'link'>> = async ({ services, user, whe
     outcome: 'ok',
     detail: `${memberId} as ${role}${previous ? ` (was ${previous.memberId} as ${previous.role})` : ''}`,
   });
-  return answer(`Linked @${mention.name ?? mention.userId} to member \`${memberId}\` as ${role}.`);
+  const linked = `Linked @${mention.name ?? mention.userId} to member \`${memberId}\` as ${role}.`;
+  if (others.length === 0) return answer(linked);
+  return answer(`${linked} ${texts.sameMember(memberId, others.map((l) => `${l.platform}:${l.name ?? l.userId}`))}`);
 };
 
 const unlink: CommandHandler<Sub<'tenant', 'unlink'>> = async ({ services, user, where, actor, args }) => {
@@ -86,6 +88,12 @@ const members: CommandHandler<Sub<'tenant', 'members'>> = async ({ services, act
   return { kind: 'reply', reply: reply([text(`${rows.length} member${rows.length === 1 ? '' : 's'}:`), { type: 'table', columns: ['member', 'role', 'chat'], rows }]) };
 };
 
+/** How `/tenant whoami` names the path the backend's login took. */
+const loginPaths: Record<LoginVia, string> = {
+  'users-endpoint': 'through TWCC’s users endpoint (/api/v2/users/)',
+  'v3-fallback': 'through TWCC’s v3 project and quota calls (the users endpoint did not answer)',
+};
+
 const whoami: CommandHandler<Sub<'tenant', 'whoami'>> = async ({ services, user, actor }) => {
   if (!actor) {
     const how = services.backend.capabilities.login ? 'Run `/tenant login` with your own TWCC API key.' : 'Ask a tenant admin to run `/tenant link @you <member>`.';
@@ -102,6 +110,7 @@ const whoami: CommandHandler<Sub<'tenant', 'whoami'>> = async ({ services, user,
           { label: 'Member', value: link?.username ?? actor.memberId },
           { label: 'Role', value: actor.role },
           { label: 'Backend', value: services.backend.name === 'twcc' ? 'TWCC' : 'embedded registry' },
+          ...(link?.loginVia ? [{ label: 'Login', value: loginPaths[link.loginVia] }] : []),
         ],
       },
     ]),

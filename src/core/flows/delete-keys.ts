@@ -3,7 +3,11 @@ import { describeError } from '../i18n.js';
 import { auditBase } from '../audit.js';
 import type { ConfirmAction } from './registry.js';
 
-const DeleteKeysArgs = z.object({ keyIds: z.array(z.string()).min(1) });
+const DeleteKeysArgs = z.object({
+  keyIds: z.array(z.string()).min(1),
+  /** Of those, the key the requester logged in with (the backend's usedForLogin): after it, a new login. */
+  loginKeyIds: z.array(z.string()).optional(),
+});
 
 /** `/apikey delete`: runs on the requester's click; the backend checks each key's owner again. */
 export const deleteKeysAction: ConfirmAction<z.infer<typeof DeleteKeysArgs>> = {
@@ -16,10 +20,16 @@ export const deleteKeysAction: ConfirmAction<z.infer<typeof DeleteKeysArgs>> = {
     let deleted = 0;
     for (const keyId of args.keyIds) {
       const result = await services.backend.deleteKey(actor, keyId);
+      const relogin = args.loginKeyIds?.includes(keyId) ? ' It was the key you logged in with: run `/tenant login` with another key.' : '';
       if (result.ok) {
         deleted++;
-        lines.push(`Deleted \`${keyId}\`.`);
+        lines.push(`Deleted \`${keyId}\`.${relogin}`);
         await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'ok' });
+      } else if (result.code === 'maybe_applied') {
+        // Sent, but the answer was lost or late: it may be gone, so never "not deleted".
+        deleted++;
+        lines.push(`\`${keyId}\` may have been deleted: ${describeError(result.code, result.detail)}${relogin}`);
+        await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'unknown', detail: result.code });
       } else {
         lines.push(`\`${keyId}\` was not deleted: ${describeError(result.code, result.detail)}`);
         await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'failed', detail: result.code });

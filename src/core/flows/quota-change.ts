@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { QuotaValues, Service } from '../../backends/port.js';
+import { QuotaValues, Service, type Resources } from '../../backends/port.js';
 import { auditBase } from '../audit.js';
 import { describeError } from '../i18n.js';
 import type { PendingAction } from './pending.js';
-import { formatMemory } from '../units.js';
+import { formatCount, formatMemory } from '../units.js';
 import type { ApprovalAction } from './registry.js';
 
 export const QuotaChangeArgs = z.object({
@@ -31,6 +31,11 @@ export function formatQuotaChange(a: Pick<QuotaChangeArgs, 'current' | 'requeste
   return parts.join(', ');
 }
 
+/** "cpu 16, gpu 2, memory 64G": the quotas a backend shows. */
+function formatQuotas(r: Resources): string {
+  return `cpu ${formatCount(r.cpu.quota)}, gpu ${formatCount(r.gpu.quota)}, memory ${formatMemory(r.memory.quota)}`;
+}
+
 function describe(p: PendingAction, a: QuotaChangeArgs): string {
   const who = p.requester.name ? `@${p.requester.name}` : p.requesterMember;
   const svc = a.service.toUpperCase();
@@ -56,11 +61,23 @@ export const quotaChangeAction: ApprovalAction<QuotaChangeArgs> = {
     }
     await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok' });
     const applied = await services.backend.setQuota(actor, args.target, args.service, args.requested);
-    if (applied.ok) {
-      await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'ok', detail: JSON.stringify(args.requested) });
-      return { status: 'applied', note: `Approved by ${by} and applied.` };
+    if (!applied.ok) {
+      // maybe_applied: sent, but the answer was lost or late; never "not applied".
+      const maybe = applied.code === 'maybe_applied';
+      await services.audit.append({ ...base, action: 'quota.applied', target, outcome: maybe ? 'unknown' : 'failed', detail: applied.code });
+      const why = describeError(applied.code, applied.detail);
+      return maybe ? { status: 'approved', note: `Approved by ${by}; ${why}` } : { status: 'failed', note: `Approved by ${by}, but not applied: ${why}` };
     }
-    await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'failed', detail: applied.code });
-    return { status: 'failed', note: `Approved by ${by}, but not applied: ${describeError(applied.code, applied.detail)}` };
+    // The backend read the quota back: the card says only what it shows.
+    const { verdict, shown, answer } = applied.value;
+    const audited = verdict === 'applied' ? 'ok' : verdict === 'not_applied' ? 'failed' : 'unknown';
+    await services.audit.append({ ...base, action: 'quota.applied', target, outcome: audited, detail: `${verdict} ${JSON.stringify(args.requested)}` });
+    if (verdict === 'applied') return { status: 'applied', note: `Approved by ${by} and applied.` };
+    const shows = shown ? `TWCC now shows ${formatQuotas(shown)}` : 'TWCC’s quota could not be read back';
+    const twccSaid = answer ? ` (TWCC answered: ${answer})` : '';
+    if (verdict === 'not_applied') {
+      return { status: 'failed', note: `Approved by ${by}, but not applied: ${shows}.${twccSaid} Apply it on the portal’s Quota page.` };
+    }
+    return { status: 'approved', note: `Approved by ${by}; it may have been applied, but this is not confirmed: ${shows}.${twccSaid} Check with \`/quota show\`.` };
   },
 };

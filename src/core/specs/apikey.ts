@@ -10,6 +10,7 @@ export const apikeySpec = {
       summary: 'List API keys (yours; an admin may name a member)',
       args: [{ name: 'member', kind: 'mention', optional: true, description: 'Whose keys (admins only)' }],
       who: 'member',
+      readOnly: true,
       examples: ['/apikey list', '/apikey list @alice'],
     },
     {
@@ -37,6 +38,6 @@ export const apikeySpec = {
       flow: 'confirm',
       examples: ['/apikey delete k-3f9a2c', '/apikey delete k-3f9a2c k-77b01e'],
     },
-    { name: 'help', summary: 'Show what you can do with /apikey', args: [], who: 'anyone', examples: ['/apikey help'] },
+    { name: 'help', summary: 'Show what you can do with /apikey', args: [], who: 'anyone', readOnly: true, examples: ['/apikey help'] },
   ],
 } as const satisfies CommandSpec;

@@ -13,6 +13,7 @@ export const quotaSpec = {
         { name: 'member', kind: 'mention', optional: true, description: 'One member (admins only)' },
       ],
       who: 'member',
+      readOnly: true,
       examples: ['/quota show', '/quota show vcs', '/quota show vcs @alice'],
     },
     {
@@ -40,6 +41,6 @@ export const quotaSpec = {
       flow: 'approval',
       examples: ['/quota request vcs gpu=4 training the new model'],
     },
-    { name: 'help', summary: 'Show what you can do with /quota', args: [], who: 'anyone', examples: ['/quota help'] },
+    { name: 'help', summary: 'Show what you can do with /quota', args: [], who: 'anyone', readOnly: true, examples: ['/quota help'] },
   ],
 } as const satisfies CommandSpec;

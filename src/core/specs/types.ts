@@ -31,6 +31,11 @@ export interface SubcommandSpec {
   readonly who: Audience;
   /** Names the flow this subcommand starts; src/core/flows/registry.ts has one action for each. */
   readonly flow?: FlowKind;
+  /**
+   * Changes nothing: on a store that cannot take writes (a read-only SQLite file) it still runs,
+   * without the delivery de-duplication (a retried read is answered twice, which is harmless).
+   */
+  readonly readOnly?: true;
   readonly examples: readonly string[];
 }
 

@@ -95,9 +95,9 @@ test('an interaction delivered twice (to two replicas, or retried) runs once; th
 });
 
 class LoginBackend extends LocalRegistry {
-  override readonly capabilities = { login: true, adminLinks: false, quotaWrite: true };
+  override readonly capabilities = { login: true, adminLinks: false, quotaWrite: true, services: ['vcs' as const] };
   override async login(): Promise<Result<LoginIdentity>> {
-    return ok({ memberId: 'dave', username: 'dave-twcc', role: 'user' });
+    return ok({ memberId: 'dave', username: 'dave-twcc', role: 'user', via: 'users-endpoint' });
   }
 }
 

@@ -17,11 +17,11 @@ afterEach(async () => {
  * identity, which is all the adapter's modal round trip needs.
  */
 class LoginBackend extends LocalRegistry {
-  override readonly capabilities = { login: true, adminLinks: false, quotaWrite: true };
+  override readonly capabilities = { login: true, adminLinks: false, quotaWrite: true, services: ['vcs' as const] };
   readonly keysSeen: string[] = [];
   override async login(_chatKey: string, apiKey: string): Promise<Result<LoginIdentity>> {
     this.keysSeen.push(apiKey);
-    return ok({ memberId: 'dave', username: 'dave-twcc', role: 'user' });
+    return ok({ memberId: 'dave', username: 'dave-twcc', role: 'user', via: 'users-endpoint' });
   }
 }
 

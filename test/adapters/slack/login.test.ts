@@ -20,11 +20,11 @@ function registryWithLogin(store: Store): Backend {
   const login = async (_chatKey: string, apiKey: string): Promise<Result<LoginIdentity>> => {
     if (apiKey !== CAROLS_KEY) return fail('credential_invalid');
     await registry.ensureMember('carol');
-    return ok({ memberId: 'carol', username: 'carol.chen', role: 'user' });
+    return ok({ memberId: 'carol', username: 'carol.chen', role: 'user', via: 'users-endpoint' });
   };
   return new Proxy(registry, {
     get(target, prop) {
-      if (prop === 'capabilities') return { login: true, adminLinks: false, quotaWrite: false };
+      if (prop === 'capabilities') return { login: true, adminLinks: false, quotaWrite: false, services: ['vcs'] };
       if (prop === 'login') return login;
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;

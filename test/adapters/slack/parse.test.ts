@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseSlackPayload } from '../../../adapters/slack/parse.js';
+import { sealLoginContext } from '../../../adapters/slack/modal-context.js';
+import { parseSlackPayload as parseWith } from '../../../adapters/slack/parse.js';
+
+const SECRET = 'parse-test-signing-secret';
+const parseSlackPayload = (body: unknown) => parseWith(body, SECRET);
 
 const slash = {
   token: 'legacy',
@@ -62,7 +66,7 @@ describe('parseSlackPayload', () => {
   });
 
   it('turns the login modal’s submission into a login invocation in the channel it was opened from', () => {
-    const meta = JSON.stringify({ channelId: 'C9', responseUrl: 'https://hooks.slack.com/commands/T1/2/z' });
+    const meta = sealLoginContext(SECRET, { channelId: 'C9', responseUrl: 'https://hooks.slack.com/commands/T1/2/z', userId: 'U1' });
     expect(parseSlackPayload(submission(meta, '  key-123456  '))).toMatchObject({
       kind: 'login',
       invocation: { kind: 'login', where: { workspace: 'T1', channelId: 'C9' }, apiKey: 'key-123456' },
@@ -78,12 +82,22 @@ describe('parseSlackPayload', () => {
     expect(parseSlackPayload({ type: 'shortcut' })).toEqual({ kind: 'unsupported', reason: 'payload type shortcut' });
     expect(parseSlackPayload('text')).toEqual({ kind: 'unsupported', reason: 'not an object' });
     const badMeta = parseSlackPayload(submission('{"channelId":""}', 'secret-key-value'));
-    expect(badMeta).toEqual({ kind: 'unsupported', reason: 'view_submission: bad private_metadata' });
+    expect(badMeta).toEqual({ kind: 'unsupported', reason: 'view_submission: private_metadata not sealed' });
     expect(JSON.stringify(badMeta)).not.toContain('secret-key-value');
   });
 
+  it('refuses a modal context it did not seal, sealed for another user, or expired', () => {
+    const context = { channelId: 'C9', responseUrl: 'https://hooks.slack.com/commands/T1/2/z' };
+    const forged = sealLoginContext('another-secret', { ...context, userId: 'U1' });
+    expect(parseSlackPayload(submission(forged, 'k'))).toEqual({ kind: 'unsupported', reason: 'view_submission: private_metadata bad seal' });
+    const bobs = sealLoginContext(SECRET, { ...context, userId: 'U2' });
+    expect(parseSlackPayload(submission(bobs, 'k'))).toEqual({ kind: 'unsupported', reason: 'view_submission: private_metadata another user' });
+    const old = sealLoginContext(SECRET, { ...context, userId: 'U1' }, Date.now() - 31 * 60 * 1000);
+    expect(parseSlackPayload(submission(old, 'k'))).toEqual({ kind: 'unsupported', reason: 'view_submission: private_metadata expired' });
+  });
+
   it('takes a submission with an empty input as an empty key (the core answers it)', () => {
-    const meta = JSON.stringify({ channelId: 'C9', responseUrl: 'https://hooks.slack.com/commands/T1/2/z' });
+    const meta = sealLoginContext(SECRET, { channelId: 'C9', responseUrl: 'https://hooks.slack.com/commands/T1/2/z', userId: 'U1' });
     expect(parseSlackPayload(submission(meta, null))).toMatchObject({ kind: 'login', invocation: { apiKey: '' } });
   });
 });

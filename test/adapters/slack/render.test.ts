@@ -94,16 +94,13 @@ describe('renderReply', () => {
 });
 
 describe('renderLoginModal', () => {
-  it('is a modal with one plain-text input and the context in private_metadata', () => {
-    const view = renderLoginModal(
-      { kind: 'login-modal', title: 'Link your TWCC account', label: 'Your TWCC API key', placeholder: 'Paste it here' },
-      { channelId: 'C1', responseUrl: 'https://hooks.slack.com/commands/T1/1/abc' },
-    );
+  it('is a modal with one plain-text input and the sealed context in private_metadata', () => {
+    const view = renderLoginModal({ kind: 'login-modal', title: 'Link your TWCC account', label: 'Your TWCC API key', placeholder: 'Paste it here' }, 'sealed.context');
     expect(view).toMatchObject({
       type: 'modal',
       callback_id: 'tenant-login',
       title: { text: 'Link your TWCC account' },
-      private_metadata: JSON.stringify({ channelId: 'C1', responseUrl: 'https://hooks.slack.com/commands/T1/1/abc' }),
+      private_metadata: 'sealed.context',
       blocks: [{ type: 'input', block_id: 'api-key', element: { type: 'plain_text_input', action_id: 'api-key' } }],
     });
     expect(view.title.text.length).toBeLessThanOrEqual(24);

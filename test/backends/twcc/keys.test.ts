@@ -25,10 +25,10 @@ function onlyRequest(w: TwccWorld, apiKey: string) {
 }
 
 describe('twcc API keys', () => {
-  it('lists the caller’s keys with GET /api_key/, masking secrets TWCC sends whole', async () => {
+  it('lists the caller’s keys with GET /api_key/?show_all=true, masking secrets TWCC sends whole', async () => {
     const keys = valueOf(await w.backend.listKeys(alice, alice.memberId));
     const r = onlyRequest(w, w.fake.users.alice!.apiKey);
-    expect([r.method, r.path, r.query, r.body]).toEqual(['GET', '/api_key/', {}, undefined]);
+    expect([r.method, r.path, r.query, r.body]).toEqual(['GET', '/api_key/', { show_all: 'true' }, undefined]);
 
     const fakeKeys = w.fake.users.alice!.keys;
     expect(keys.map((k) => k.id)).toEqual(fakeKeys.map((k) => String(k.id)));
@@ -89,42 +89,48 @@ describe('twcc API keys', () => {
     expect(key.masked.replace('…', '').length).toBeLessThanOrEqual(8);
   });
 
-  it('extends a key with PATCH /api_key/{id}/ {"reset_expired_days": N}', async () => {
+  it('extends a key with PATCH /api_key/{id}/ {"reset_expired_days": N}, then reads the list back: applied', async () => {
     const fakeKey = w.fake.users.alice!.keys[2]!;
     const before = fakeKey.expired_time;
-    const key = valueOf(await w.backend.extendKey(alice, String(fakeKey.id), 30));
-    const r = onlyRequest(w, w.fake.users.alice!.apiKey);
-    expect([r.method, r.path, r.query, r.body]).toEqual(['PATCH', `/api_key/${fakeKey.id}/`, {}, { reset_expired_days: 30 }]);
-    expect(Date.parse(key.expiresAt!)).toBe(before * 1000 + 30 * DAY_MS);
-    expect(key.masked).not.toContain(fakeKey.key);
+    const extended = valueOf(await w.backend.extendKey(alice, String(fakeKey.id), 30));
+    expect(w.fake.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['GET /api_key/', `PATCH /api_key/${fakeKey.id}/`, 'GET /api_key/']);
+    const r = w.fake.requests[1]!;
+    expect([r.query, r.body, r.headers['x-api-host']]).toEqual([{}, { reset_expired_days: 30 }, 'admin']);
+    expect(extended.verdict).toBe('applied');
+    expect(extended.before.expiresAt).toBe(new Date(before * 1000).toISOString());
+    expect(Date.parse(extended.shown!.expiresAt!)).toBe(before * 1000 + 30 * DAY_MS);
+    expect(extended.shown!.masked).not.toContain(fakeKey.key);
   });
 
-  it('reads the new expiry from the list when the PATCH answers no item', async () => {
+  it('says not applied when TWCC answers 204 but the list read back shows the old expiry', async () => {
     const fakeKey = w.fake.users.alice!.keys[2]!;
     const before = fakeKey.expired_time;
-    w.fake.failNext({ status: 204, body: undefined });
-    // The canned 204 does not apply the change: the list shows the old expiry, as TWCC would have it.
-    const key = valueOf(await w.backend.extendKey(alice, String(fakeKey.id), 7));
-    expect(w.fake.requests.map((q) => `${q.method} ${q.path}`)).toEqual([`PATCH /api_key/${fakeKey.id}/`, 'GET /api_key/']);
-    expect(key.expiresAt).toBe(new Date(before * 1000).toISOString());
+    // The canned 204 does not apply the change.
+    w.fake.failNext({ status: 204, body: undefined }, 1, (q) => q.method === 'PATCH');
+    const extended = valueOf(await w.backend.extendKey(alice, String(fakeKey.id), 7));
+    expect(extended.verdict).toBe('not_applied');
+    expect(extended.shown!.expiresAt).toBe(new Date(before * 1000).toISOString());
   });
 
   it('says key_not_found when extending a key TWCC does not know', async () => {
     expect(await w.backend.extendKey(alice, '424242', 10)).toMatchObject({ ok: false, code: 'key_not_found' });
-    expect(w.fake.requests).toHaveLength(1);
+    expect(w.fake.requests.map((q) => q.method)).toEqual(['GET']);
   });
 
   it('deletes a key with DELETE /api_key/{id}/', async () => {
     const fakeKey = w.fake.users.alice!.keys[2]!;
     expect(await w.backend.deleteKey(alice, String(fakeKey.id))).toEqual({ ok: true, value: undefined });
-    const r = onlyRequest(w, w.fake.users.alice!.apiKey);
-    expect([r.method, r.path, r.query, r.body]).toEqual(['DELETE', `/api_key/${fakeKey.id}/`, {}, undefined]);
+    // The list first: only a key of this project is deleted.
+    expect(w.fake.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['GET /api_key/', `DELETE /api_key/${fakeKey.id}/`]);
+    const r = w.fake.requests[1]!;
+    expect([r.query, r.body, r.headers['x-api-key']]).toEqual([{}, undefined, w.fake.users.alice!.apiKey]);
     expect(w.fake.users.alice!.keys.some((k) => k.id === fakeKey.id)).toBe(false);
   });
 
   it('says main_key for the account’s main key (405) and key_not_found for an unknown one, without retrying', async () => {
     expect(await w.backend.deleteKey(alice, String(w.fake.users.alice!.keys[0]!.id))).toMatchObject({ ok: false, code: 'main_key' });
     expect(await w.backend.deleteKey(alice, '31337')).toMatchObject({ ok: false, code: 'key_not_found' });
-    expect(w.fake.requests.map((q) => q.method)).toEqual(['DELETE', 'DELETE']);
+    // An id not in the list is never sent to TWCC.
+    expect(w.fake.requests.map((q) => q.method)).toEqual(['GET', 'DELETE', 'GET']);
   });
 });

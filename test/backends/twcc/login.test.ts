@@ -15,11 +15,16 @@ describe('twcc login', () => {
   it('checks a tenant admin key with GET /api/v2/users/ and reads the role from associating_projects', async () => {
     const admin = w.fake.users.admin!;
     const identity = valueOf(await w.backend.login('slack:U1', `  ${admin.apiKey}\n`));
-    expect(identity).toEqual({ memberId: admin.id, username: 'u_admin01', role: 'admin' });
-    expect(w.fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v2/users/', `GET /api/v2/users/${admin.id}/`]);
+    expect(identity).toEqual({ memberId: admin.id, username: 'u_admin01', role: 'admin', via: 'users-endpoint' });
+    const vcs = w.fake.sites.vcs;
+    // The last call checks that this key can see TWCC_PROJECT.
+    expect(w.fake.requests.map((r) => `${r.method} ${r.path} @${r.headers['x-api-host']}`)).toEqual([
+      'GET /api/v2/users/ @goc',
+      `GET /api/v2/users/${admin.id}/ @goc`,
+      `GET /api/v3/${vcs}/projects/ @${vcs}`,
+    ]);
     for (const r of w.fake.requests) {
       expect(r.headers['x-api-key']).toBe(admin.apiKey);
-      expect(r.headers['x-api-host']).toBe('goc');
       expect(r.headers['content-type']).toBe('application/json');
       expect(r.headers['user-agent']).toMatch(/^twcc-chatops\/\d+\.\d+\.\d+/);
       expect(r.body).toBeUndefined();
@@ -28,12 +33,12 @@ describe('twcc login', () => {
 
   it('maps a project member to the user role (tenant_admin elsewhere does not count)', async () => {
     const alice = w.fake.users.alice!;
-    expect(valueOf(await w.backend.login('slack:U2', alice.apiKey))).toEqual({ memberId: alice.id, username: 'u_alice88', role: 'user' });
+    expect(valueOf(await w.backend.login('slack:U2', alice.apiKey))).toEqual({ memberId: alice.id, username: 'u_alice88', role: 'user', via: 'users-endpoint' });
   });
 
   it('refuses a TWCC user who is not in TWCC_PROJECT, and stores nothing', async () => {
     const r = await w.backend.login('slack:U3', w.fake.users.outsider!.apiKey);
-    expect(r).toEqual({ ok: false, code: 'forbidden', detail: 'TWCC user u_out07 is not a member of project GOV108009' });
+    expect(r).toEqual({ ok: false, code: 'project_not_visible', detail: 'TWCC user u_out07 is not a member of project GOV108009' });
     expect(await w.store.collection('credentials').get('slack:U3')).toBeUndefined();
   });
 
@@ -92,7 +97,7 @@ describe('twcc login', () => {
     w.fake.users.alice!.role = 'tenant_admin';
     expect(await w.backend.refreshRole(alice)).toEqual({ ok: true, value: 'admin' });
     w.fake.users.alice!.role = null;
-    expect(await w.backend.refreshRole(alice)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await w.backend.refreshRole(alice)).toMatchObject({ ok: false, code: 'project_not_visible' });
   });
 
   it('does not use a stored key for an actor linked to another member', async () => {

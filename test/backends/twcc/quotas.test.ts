@@ -22,9 +22,9 @@ describe('twcc quotas', () => {
     const { w, admin } = await world();
     const vcs = w.fake.sites.vcs;
     const report = valueOf(await w.backend.getQuotas(admin, 'vcs'));
+    // The VCS project id was looked up at login.
     expect(calls(w).sort()).toEqual(
       [
-        `GET /api/v3/${vcs}/projects/?name=GOV108009 @${vcs}`,
         `GET /api/v3/${vcs}/project_quotas/?project=1234 @${vcs}`,
         `GET /api/v3/${vcs}/projects/1234/user_quotas/ @${vcs}`,
       ].sort(),
@@ -69,10 +69,8 @@ describe('twcc quotas', () => {
       valueOf(await w.backend.getQuotas(admin, 'vcs'));
       valueOf(await w.backend.getQuotas(alice, 'ccs'));
     }
-    expect(w.fake.requests.filter((r) => r.path.endsWith('/projects/')).map((r) => r.path)).toEqual([
-      `/api/v3/${w.fake.sites.vcs}/projects/`,
-      `/api/v3/${w.fake.sites.ccs}/projects/`,
-    ]);
+    // VCS: once at each login (the key must see the project); CCS: once, on first use.
+    expect(w.fake.requests.filter((r) => r.path.endsWith('/projects/')).map((r) => r.path)).toEqual([`/api/v3/${w.fake.sites.ccs}/projects/`]);
   });
 
   it('lists members (admin: all, from user_quotas; user: self) and ensures one exists', async () => {
@@ -107,12 +105,14 @@ describe('twcc quotas', () => {
 describe('twcc quota changes', () => {
   it('applies exactly one PATCH, memory in MB, when TWCC_QUOTA_WRITE is on', async () => {
     const { w, admin } = await world({ backend: { quotaWrite: true } });
-    expect(w.backend.capabilities).toEqual({ login: true, adminLinks: false, quotaWrite: true });
+    expect(w.backend.capabilities).toEqual({ login: true, adminLinks: false, quotaWrite: true, services: ['ccs', 'vcs'] });
     const alice = w.fake.users.alice!;
     const vcs = w.fake.sites.vcs;
     const applied = valueOf(await w.backend.setQuota(admin, alice.id, 'vcs', { memory: 64 * 1024, gpu: 4 }));
     const patches = w.fake.requests.filter((r) => r.method !== 'GET');
     expect(patches).toHaveLength(1);
+    // Read back after the PATCH: the last call is the member's own row.
+    expect(calls(w).at(-1)).toBe(`GET /api/v3/${vcs}/projects/1234/user_quotas/?user=${alice.id} @${vcs}`);
     expect(patches[0]).toMatchObject({
       method: 'PATCH',
       path: `/api/v3/${vcs}/projects/1234/user_quotas/`,
@@ -120,7 +120,11 @@ describe('twcc quota changes', () => {
       body: { cpu: 16, gpu: 4, memory: 65536 },
     });
     expect(patches[0]!.headers).toMatchObject({ 'x-api-key': w.fake.users.admin!.apiKey, 'x-api-host': vcs });
-    expect(applied).toEqual({ cpu: { usage: 1.5, quota: 16 }, gpu: { usage: 0, quota: 4 }, memory: { usage: 2048.5, quota: 65536 } });
+    expect(applied).toEqual({
+      verdict: 'applied',
+      requested: { cpu: 16, gpu: 4, memory: 65536 },
+      shown: { cpu: { usage: 1.5, quota: 16 }, gpu: { usage: 0, quota: 4 }, memory: { usage: 2048.5, quota: 65536 } },
+    });
     expect(alice.quotas[vcs]!.memory.quota).toBe(65536);
   });
 

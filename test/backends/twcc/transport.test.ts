@@ -39,9 +39,9 @@ describe('twcc transport: retries', () => {
     expect(await w.backend.createKey(alice)).toEqual({ ok: false, code: 'backend_unavailable', detail: 'POST /api_key/ answered 503: fake failure 503' });
     w.fake.failNext('lost');
     const lost = await w.backend.createKey(alice);
-    expect(lost).toMatchObject({ ok: false, code: 'backend_unavailable' });
-    // The key was made, but its secret is gone: the member is told to look before trying again.
-    expect(!lost.ok && lost.detail).toMatch(/^POST \/api_key\/: connection failed \(\w+\); it may have been applied all the same, so check before repeating it$/);
+    // The key was made, but its secret is gone: the member is told it may have been, and to look.
+    expect(lost).toMatchObject({ ok: false, code: 'maybe_applied' });
+    expect(!lost.ok && lost.detail).toMatch(/^POST \/api_key\/: connection failed \(\w+\)$/);
     expect(methods()).toEqual(['POST /api_key/', 'POST /api_key/']);
   });
 
@@ -49,12 +49,13 @@ describe('twcc transport: retries', () => {
     await world();
     const key = w.fake.users.alice!.keys[2]!;
     const before = key.expired_time;
-    w.fake.failNext(503);
+    const patch = (r: { method: string }) => r.method === 'PATCH';
+    w.fake.failNext(503, 1, patch);
     expect(await w.backend.extendKey(alice, String(key.id), 30)).toMatchObject({ ok: false, code: 'backend_unavailable' });
-    w.fake.failNext('lost');
-    expect(await w.backend.extendKey(alice, String(key.id), 30)).toMatchObject({ ok: false, code: 'backend_unavailable' });
-    expect(methods()).toEqual([`PATCH /api_key/${key.id}/`, `PATCH /api_key/${key.id}/`]);
-    // The lost one went through, once.
+    w.fake.failNext('lost', 1, patch);
+    // The lost one went through, once; the list read back says so.
+    expect(valueOf(await w.backend.extendKey(alice, String(key.id), 30))).toMatchObject({ verdict: 'applied', answer: expect.stringMatching(/^PATCH \/api_key\/\d+\/: connection failed/) });
+    expect(methods().filter((m) => m.startsWith('PATCH'))).toEqual([`PATCH /api_key/${key.id}/`, `PATCH /api_key/${key.id}/`]);
     expect(key.expired_time).toBe(before + 30 * 86400);
   });
 
@@ -71,18 +72,18 @@ describe('twcc transport: retries', () => {
   it('treats a 404 on a DELETE retry as done (the first attempt went through)', async () => {
     await world();
     const key = w.fake.users.alice!.keys[2]!;
-    w.fake.failNext('lost');
+    w.fake.failNext('lost', 1, (r) => r.method === 'DELETE');
     expect(await w.backend.deleteKey(alice, String(key.id))).toEqual({ ok: true, value: undefined });
-    expect(methods()).toEqual([`DELETE /api_key/${key.id}/`, `DELETE /api_key/${key.id}/`]);
+    expect(methods()).toEqual(['GET /api_key/', `DELETE /api_key/${key.id}/`, `DELETE /api_key/${key.id}/`]);
     expect(w.fake.users.alice!.keys.some((k) => k.id === key.id)).toBe(false);
   });
 
   it('retries a DELETE after a 503', async () => {
     await world();
     const key = w.fake.users.alice!.keys[2]!;
-    w.fake.failNext(503);
+    w.fake.failNext(503, 1, (r) => r.method === 'DELETE');
     expect(await w.backend.deleteKey(alice, String(key.id))).toEqual({ ok: true, value: undefined });
-    expect(methods()).toHaveLength(2);
+    expect(methods()).toEqual(['GET /api_key/', `DELETE /api_key/${key.id}/`, `DELETE /api_key/${key.id}/`]);
   });
 });
 
@@ -91,18 +92,18 @@ describe('twcc transport: answers it refuses', () => {
     await world();
     w.fake.failNext('redirect');
     const r = await w.backend.listKeys(alice, alice.memberId);
-    expect(r).toMatchObject({ ok: false, code: 'backend_bad_response' });
+    expect(r).toMatchObject({ ok: false, code: 'unexpected_answer' });
     expect(!r.ok && r.detail).toMatch(/^GET \/api_key\/ answered 302, a redirect to http:\/\/127\.0\.0\.1:\d+\/login\/; redirects are not followed$/);
     expect(w.fake.loginPageRequests).toEqual([]);
     expect(methods()).toEqual(['GET /api_key/']);
   });
 
-  it('reports a body that is not JSON as backend_bad_response, without retrying', async () => {
+  it('reports a body that is not JSON as unexpected_answer, without retrying', async () => {
     await world();
     w.fake.failNext('malformed');
     expect(await w.backend.listKeys(alice, alice.memberId)).toEqual({
       ok: false,
-      code: 'backend_bad_response',
+      code: 'unexpected_answer',
       detail: 'GET /api_key/ answered 200 with a body that is not JSON (application/json)',
     });
     expect(methods()).toHaveLength(1);
@@ -111,16 +112,12 @@ describe('twcc transport: answers it refuses', () => {
   it('names the endpoint and the wrong fields of an unexpected shape, never a stack or a value', async () => {
     await world();
     const leaked = 'sk-this-must-not-show-up-0123456789';
-    w.fake.failNext({ status: 200, body: [{ id: 7, key: leaked, status: 'active' }, { id: { nested: true }, created_at: 'not a date' }] });
+    w.fake.failNext({ status: 200, body: { keys: [{ id: 7, key: leaked }], count: 1 } });
     const r = await w.backend.listKeys(alice, alice.memberId);
-    expect(r).toMatchObject({ ok: false, code: 'backend_bad_response' });
+    expect(r).toMatchObject({ ok: false, code: 'unexpected_answer' });
     const detail = !r.ok ? (r.detail ?? '') : '';
-    expect(detail).toContain('GET /api_key/ answered an unexpected shape: ');
-    expect(detail).toContain('[0].created_at/create_time');
-    expect(detail).toContain('[1].id');
-    expect(detail).toContain('[1].created_at/create_time: expected epoch seconds or an ISO date');
+    expect(detail).toBe('GET /api_key/ answered an unexpected shape: (body): Invalid input: expected array, received object');
     expect(detail).not.toContain(leaked);
-    expect(detail).not.toMatch(/\n\s+at /);
   });
 
   it('reports a missing secret after POST, pointing at /apikey list', async () => {
@@ -128,7 +125,7 @@ describe('twcc transport: answers it refuses', () => {
     w.fake.failNext({ status: 201, body: { id: 9, created_at: 1700000000, expired_time: null } });
     expect(await w.backend.createKey(alice)).toEqual({
       ok: false,
-      code: 'backend_bad_response',
+      code: 'maybe_applied',
       detail: "POST /api_key/ answered without the new key's secret (field key); see /apikey list",
     });
   });
@@ -136,7 +133,7 @@ describe('twcc transport: answers it refuses', () => {
   it('takes a 3xx of any kind as an error', async () => {
     await world();
     w.fake.failNext(301);
-    expect(await w.backend.listKeys(alice, alice.memberId)).toMatchObject({ ok: false, code: 'backend_bad_response' });
+    expect(await w.backend.listKeys(alice, alice.memberId)).toMatchObject({ ok: false, code: 'unexpected_answer' });
   });
 
   it('turns a slow answer into backend_unavailable', async () => {
@@ -162,7 +159,7 @@ describe('twcc transport: answers it refuses', () => {
     await world();
     const prefixed = w.another({ apiUrl: `${w.fake.url}/gateway/` });
     // The fake has no /gateway/ prefix: the portal answers 302, which must not be followed.
-    expect(await prefixed.listKeys(alice, alice.memberId)).toMatchObject({ ok: false, code: 'backend_bad_response' });
+    expect(await prefixed.listKeys(alice, alice.memberId)).toMatchObject({ ok: false, code: 'unexpected_answer' });
     expect(methods()).toEqual(['GET /gateway/api_key/']);
   });
 });

@@ -1,0 +1,63 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import type { Logger } from '../../src/log.js';
+
+/** Bolt's own limit on a request body. */
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+type Shape = { ok: true } | { ok: false; status: 400 | 413; reason: string };
+
+const isPlainObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * What Bolt's receiver will make of this body (its parseHTTPRequestBody): a form with a `payload`
+ * field is that field's JSON, another form is its fields, anything else is JSON. Bolt reads
+ * `body.ssl_check` off the result without a check, so a payload that is not an object (`null`, `1`,
+ * `"x"`, an array) would throw inside it; such bodies are refused here. `reason` names no value.
+ */
+export function slackBodyShape(raw: Buffer, contentType: string | undefined): Shape {
+  const text = raw.toString('utf8');
+  let body: unknown;
+  try {
+    if (contentType === 'application/x-www-form-urlencoded') {
+      const form = parseQuery(text);
+      body = typeof form.payload === 'string' ? JSON.parse(form.payload) : form;
+    } else {
+      body = JSON.parse(text);
+    }
+  } catch {
+    return { ok: false, status: 400, reason: 'body is not JSON' };
+  }
+  return isPlainObject(body) ? { ok: true } : { ok: false, status: 400, reason: `payload is ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` };
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Wraps Bolt's request listener: the body is read here (Bolt takes a pre-read body from
+ * `req.rawBody`, see its bufferIncomingMessage) and refused with 400 when Bolt could not take it,
+ * before Bolt or its signature check sees it.
+ */
+export function refuseMalformedPayloads(listener: RequestListener, log: Logger): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    const raw = await readBody(req, BODY_LIMIT);
+    const shape: Shape = raw ? slackBodyShape(raw, req.headers['content-type']) : { ok: false, status: 413, reason: 'body too large' };
+    if (!shape.ok) {
+      log.warn({ reason: shape.reason }, 'Slack request refused');
+      res.writeHead(shape.status, { 'content-type': 'text/plain' });
+      res.end(`${shape.reason}\n`);
+      return;
+    }
+    Object.assign(req, { rawBody: raw });
+    listener(req, res);
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * Issue 12, target 1: the Slack path over HTTP against a bare Bolt app that only acknowledges and a
+ * bare node:http server, in one run, in interleaved 1-second slices, every request a distinct signed
+ * slash command. The bot is `node dist/src/main.js` on the embedded registry and a SQLite file, with
+ * the fake Slack in its own process counting one answer per request. A benchmark: it prints
+ * numbers and asserts nothing (it stops with an error if the bot loses or repeats answers).
+ *   npm run build && npx tsx bench/slack-http.ts      (BENCH_ROUNDS=4 slices per target)
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BENCH_USER, startBareTarget, startBot, startFakeSlackProcess, type FakeSlackProcess, type Server } from './lib/bot.js';
+import { load } from './lib/load.js';
+import { pinLoadGenerator, procStats } from './lib/processes.js';
+import { fmt, percentile, printTable, ratio } from './lib/stats.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const SLICE_S = 1;
+const CONNECTIONS = [50, 1];
+const KEYS = 100;
+const COMMANDS = { whoami: '/tenant whoami', list: '/apikey list' } as const;
+type CommandName = keyof typeof COMMANDS;
+
+interface Totals {
+  acked: number;
+  failed: number;
+  wallMs: number;
+  cpuMs: number;
+  latencies: number[];
+  answerMs: number[];
+}
+const totals = new Map<string, Totals>();
+const totalsFor = (key: string): Totals => {
+  let t = totals.get(key);
+  if (!t) totals.set(key, (t = { acked: 0, failed: 0, wallMs: 0, cpuMs: 0, latencies: [], answerMs: [] }));
+  return t;
+};
+
+/** Waits until the fake Slack has `expected` answers tagged `tag`; returns them with the wait (ms). */
+async function answersFor(fake: FakeSlackProcess, tag: string, expected: number, timeoutMs = 60_000) {
+  const start = performance.now();
+  const answerMs: number[] = [];
+  for (;;) {
+    const c = await fake.count();
+    answerMs.push(...c.answerMs);
+    const mine = c.byTag[tag] ?? { answered: 0, last: '' };
+    if (mine.answered >= expected) return { ...c, ...mine, answerMs, waitedMs: performance.now() - start };
+    if (performance.now() - start > timeoutMs) throw new Error(`the bot answered ${mine.answered} of ${expected} requests within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+let acknowledgedByBot = 0;
+let slices = 0;
+
+/**
+ * One slice: load for SLICE_S seconds; for the bot, until every acknowledged request of the slice is
+ * answered too (requests cut off at the slice's end may be answered later; they are not counted).
+ */
+async function slice(server: Server, fake: FakeSlackProcess, command: CommandName, connections: number, key: string): Promise<void> {
+  const isBot = server.name === 'bot';
+  const tag = `s${++slices}`;
+  const cpu0 = procStats(server.pid).cpuMs;
+  if (isBot) await fake.count(); // drops answer times from before this slice
+  const s = await load(server.url, { ...BENCH_USER, line: COMMANDS[command] }, fake.url, { connections, durationS: SLICE_S, tag });
+  const t = totalsFor(key);
+  t.acked += s.acked;
+  t.failed += s.failed;
+  t.latencies.push(...s.latencies);
+  t.wallMs += s.wallMs;
+  if (isBot) {
+    acknowledgedByBot += s.acked;
+    const answered = await answersFor(fake, tag, s.acked);
+    t.wallMs += answered.waitedMs;
+    t.answerMs.push(...answered.answerMs);
+    const expect = command === 'whoami' ? 'Role: admin' : `${KEYS} API keys`;
+    if (!answered.last.includes(expect)) throw new Error(`the bot's last answer to ${COMMANDS[command]} lacks "${expect}": ${answered.last.slice(0, 200)}`);
+  }
+  t.cpuMs += procStats(server.pid).cpuMs - cpu0;
+}
+
+const started = performance.now();
+console.log(`Slack over HTTP: ${pinLoadGenerator()}; ${ROUNDS} interleaved ${SLICE_S}-s slices per target and connection count`);
+const logs = mkdtempSync(join(tmpdir(), 'chatops-bench-logs-'));
+const fake = await startFakeSlackProcess(join(logs, 'fake-slack.log'));
+const servers: Server[] = [];
+try {
+  const http = await startBareTarget('bare node:http', fake.url, join(logs, 'bare-http.log'));
+  servers.push(http);
+  const bolt = await startBareTarget('bare Bolt', fake.url, join(logs, 'bare-bolt.log'));
+  servers.push(bolt);
+  const bot = await startBot(fake.url, { logFile: join(logs, 'bot.log') });
+  servers.push(bot);
+
+  // 100 keys in the store for /apikey list, created through the bot as a user would.
+  const seeded = await load(bot.url, { ...BENCH_USER, line: '/apikey create' }, fake.url, { connections: 4, amount: KEYS, tag: 'seed' });
+  if (seeded.acked !== KEYS) throw new Error(`${seeded.failed} of ${KEYS} /apikey create failed`);
+  await answersFor(fake, 'seed', KEYS);
+
+  for (const connections of CONNECTIONS) {
+    // Warm-up slices (JIT, connection pools), not counted.
+    for (const s of [http, bolt]) await slice(s, fake, 'whoami', connections, 'warm-up');
+    for (const c of ['whoami', 'list'] as const) await slice(bot, fake, c, connections, 'warm-up');
+    for (let round = 0; round < ROUNDS; round++) {
+      await slice(http, fake, 'whoami', connections, `http|${connections}`);
+      await slice(bolt, fake, 'whoami', connections, `bolt|${connections}`);
+      await slice(bot, fake, 'whoami', connections, `whoami|${connections}`);
+      await slice(bot, fake, 'list', connections, `list|${connections}`);
+    }
+  }
+  const final = await fake.count();
+  if (final.duplicates > 0) throw new Error(`the fake Slack got ${final.duplicates} repeated answers`);
+
+  const row = (label: string, key: string) => {
+    const t = totalsFor(key);
+    const lat = t.latencies.sort((a, b) => a - b);
+    const ans = t.answerMs.sort((a, b) => a - b);
+    return {
+      label,
+      rps: t.acked / (t.wallMs / 1000),
+      p50: percentile(lat, 50),
+      p99: percentile(lat, 99),
+      a50: ans.length ? percentile(ans, 50) : NaN,
+      a99: ans.length ? percentile(ans, 99) : NaN,
+      cpu: t.cpuMs / t.acked,
+      failed: t.failed,
+    };
+  };
+  for (const command of ['whoami', 'list'] as const) {
+    for (const connections of CONNECTIONS) {
+      const rows = [row('bare node:http', `http|${connections}`), row('bare Bolt', `bolt|${connections}`), row(`bot ${COMMANDS[command]}`, `${command}|${connections}`)];
+      const [h, b, me] = rows as [ReturnType<typeof row>, ReturnType<typeof row>, ReturnType<typeof row>];
+      printTable(
+        `Slack ${COMMANDS[command]}${command === 'list' ? ` (${KEYS} keys)` : ''}, ${connections} connection${connections > 1 ? 's' : ''}`,
+        ['target', 'req/s', 'ack p50 ms', 'ack p99 ms', 'answer p50 ms', 'answer p99 ms', 'CPU ms/req', 'errors'],
+        rows.map((r) => [r.label, r.rps, r.p50, r.p99, r.a50, r.a99, r.cpu, String(r.failed)]),
+      );
+      console.log(`bot/bolt: req/s ${ratio(me.rps, b.rps)}, p99 ${ratio(me.p99, b.p99)}, CPU ${ratio(me.cpu, b.cpu)}   bot/http: req/s ${ratio(me.rps, h.rps)}, p99 ${ratio(me.p99, h.p99)}`);
+    }
+  }
+  console.log(
+    `\nbot req/s counts a request once the fake Slack has its answer (acknowledged ${acknowledgedByBot} in the slices, ${final.answered} answers in all, ` +
+      `${final.duplicates} repeated); RSS after: bot ${fmt(procStats(bot.pid).rssMiB)} MiB, bare Bolt ${fmt(procStats(bolt.pid).rssMiB)} MiB; ${fmt((performance.now() - started) / 1000)} s in all; logs in ${logs}`,
+  );
+} finally {
+  for (const s of servers) await s.stop();
+  await fake.stop();
+}

@@ -1,0 +1,49 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SIGNING_SECRET, World } from './harness.js';
+
+let world: World | undefined;
+
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+/** POSTs `body` to /slack/events with `contentType`, signed as Slack signs it; gives up after Slack's 3 s. */
+async function postSigned(url: string, body: string, contentType: string): Promise<{ status: number; body: string }> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const res = await fetch(`${url}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+    body,
+    signal: AbortSignal.timeout(3_000),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+describe('signed Slack requests the bot cannot take', () => {
+  it('refuses payloads that are not objects with 400, and keeps answering commands', async () => {
+    world = await World.start();
+
+    expect(await postSigned(world.url, 'payload=null', FORM)).toEqual({ status: 400, body: 'payload is null\n' });
+    expect(await postSigned(world.url, 'payload=7', FORM)).toEqual({ status: 400, body: 'payload is number\n' });
+    expect(await postSigned(world.url, `payload=${encodeURIComponent('"text"')}`, FORM)).toEqual({ status: 400, body: 'payload is string\n' });
+    expect(await postSigned(world.url, `payload=${encodeURIComponent('[]')}`, FORM)).toEqual({ status: 400, body: 'payload is an array\n' });
+    expect(await postSigned(world.url, 'null', 'application/json')).toEqual({ status: 400, body: 'payload is null\n' });
+    expect(await postSigned(world.url, 'payload={', FORM)).toEqual({ status: 400, body: 'body is not JSON\n' });
+
+    const answer = await (await world.person('UANNA', 'anna').types('/tenant whoami')).answer();
+    expect(answer.readable).toContain('slack:UANNA');
+  });
+
+  it('acknowledges a payload no listener takes within Slack’s 3 s, with an empty 200', async () => {
+    world = await World.start();
+
+    const unknown = await postSigned(world.url, `payload=${encodeURIComponent(JSON.stringify({ type: 'something_new', team: { id: 'T0001' } }))}`, FORM);
+    expect(unknown).toEqual({ status: 200, body: '' });
+    expect(await world.logged('no listener takes')).toContain('acknowledged empty');
+  });
+});

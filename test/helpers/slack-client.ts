@@ -1,0 +1,73 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { FakeSlack } from '../fakes/slack.js';
+
+/** What Slack got back for a slash command (the ack), and where the bot answers it. */
+export interface Typed {
+  status: number;
+  responseUrl: string;
+  /** The text of the first answer at the response_url, waiting at most `withinMs` for it. */
+  answer(withinMs?: number): Promise<string>;
+  /** The whole first answer (text and blocks, as JSON), for what only the blocks show (tables). */
+  answerWhole(withinMs?: number): Promise<string>;
+}
+
+/**
+ * Slack as a bot process meets it: slash commands as signed form POSTs to `/slack/events` on `port`,
+ * answers read off the fake Slack's response_urls.
+ */
+export function slackTo(port: number, signingSecret: string, fake: FakeSlack) {
+  async function post(body: string): Promise<number> {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+      body,
+    });
+    await res.arrayBuffer();
+    return res.status;
+  }
+  return {
+    /** `userId` fills the `/tenant login` modal the bot opened (as the fake recorded views.open) and submits it. */
+    async submitsLogin(userId: string, view: Record<string, unknown>, apiKey: string): Promise<number> {
+      const payload = {
+        type: 'view_submission',
+        team: { id: 'T0001' },
+        user: { id: userId, username: userId.toLowerCase(), team_id: 'T0001' },
+        trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
+        view: { ...view, state: { values: { 'api-key': { 'api-key': { type: 'plain_text_input', value: apiKey } } } } },
+      };
+      return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    },
+    /** `userId` types `/command text` in #general. */
+    async types(userId: string, line: string): Promise<Typed> {
+      const [command = '', ...rest] = line.trim().split(/\s+/);
+      const responseUrl = fake.newResponseUrl();
+      const form = new URLSearchParams({
+        team_id: 'T0001',
+        channel_id: 'CGENERAL',
+        user_id: userId,
+        user_name: userId.toLowerCase(),
+        command,
+        text: rest.join(' '),
+        api_app_id: 'A0001',
+        response_url: responseUrl,
+        trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
+      });
+      const status = await post(form.toString());
+      const first = (withinMs: number) => fake.waitFor(`an answer to ${line}`, () => fake.responsesTo(responseUrl)[0], withinMs);
+      return {
+        status,
+        responseUrl,
+        answer: async (withinMs = 10_000) => String((await first(withinMs)).body.text),
+        answerWhole: async (withinMs = 10_000) => JSON.stringify((await first(withinMs)).body),
+      };
+    },
+  };
+}
+
+/** GET /readyz on `port`: its status and the reasons it gives. */
+export async function readyz(port: number): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+  return { status: res.status, body: await res.text() };
+}

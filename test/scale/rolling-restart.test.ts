@@ -1,0 +1,112 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, expect, test } from 'vitest';
+import { admin2, links, MEMBERS, ScaleWorld, type Person } from './scale-world.js';
+
+let world: ScaleWorld | undefined;
+let sink: Server | undefined;
+afterEach(async () => {
+  sink?.closeAllConnections();
+  await new Promise<void>((done) => (sink ? sink.close(() => done()) : done()));
+  sink = undefined;
+  await world?.close();
+  world = undefined;
+});
+
+/** The load: each worker sends one request every PACE_MS (after the previous one was answered), at most MAX_PER_WORKER, at most MAX_LOAD_MS. */
+const PACE_MS = 40;
+const MAX_PER_WORKER = 1_000;
+const MAX_LOAD_MS = 90_000;
+const WORKERS = 3;
+
+/** A response_url that holds each answer for `holdMs` before taking it: work that is still in flight. */
+async function slowResponseUrl(holdMs: number): Promise<{ url: string; received: () => string[] }> {
+  const received: string[] = [];
+  sink = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += String(c)));
+    req.on('end', () => {
+      setTimeout(() => {
+        received.push(body);
+        res.writeHead(200).end('ok');
+      }, holdMs);
+    });
+  });
+  await new Promise<void>((done) => sink!.listen(0, '127.0.0.1', done));
+  return { url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/respond/slow`, received: () => received };
+}
+
+/** /readyz of one replica: its status, or `refused` once it no longer accepts connections. */
+async function readyz(url: string): Promise<number | 'refused'> {
+  return fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+    (r) => r.status,
+    () => 'refused' as const,
+  );
+}
+
+test('three replicas restarted one by one under steady load through nginx: no request fails', async () => {
+  world = await ScaleWorld.start('redis', 3);
+  const w = world;
+  await w.answerTo(await w.slack.command(w.lb, admin2, '/tenant whoami'), 'whoami of admin2', /Role: admin/);
+  const members = MEMBERS.slice(0, WORKERS);
+  for (const m of members) await links(w, w.lb, m);
+
+  // Steady load: each worker types commands through nginx, one after another, until the restart is over.
+  let restarting = true;
+  const started = Date.now();
+  const load = { sent: 0, answered: 0, failed: [] as string[] };
+  async function worker(member: Person): Promise<void> {
+    for (let i = 0; i < MAX_PER_WORKER && restarting && Date.now() - started < MAX_LOAD_MS; i++) {
+      const line = i % 10 === 0 ? '/apikey create' : '/tenant whoami';
+      load.sent += 1;
+      const ack = await w.slack.command(w.lb, member, line);
+      const expected = line === '/apikey create' ? /^New API key `k-/ : new RegExp(`Member: ${member.name}, Role: user`);
+      try {
+        await w.answerTo(ack, `${line} by ${member.name}`, expected);
+        load.answered += 1;
+      } catch (err) {
+        load.failed.push(err instanceof Error ? err.message : String(err));
+      }
+      await new Promise((r) => setTimeout(r, PACE_MS));
+    }
+  }
+  const workers = Promise.all(members.map((m) => worker(m)));
+
+  // A deploy: each replica gets SIGTERM, exits, and its successor starts in the same slot.
+  const slow = await slowResponseUrl(1_000);
+  const exits: { code: number | null; signal: string | null }[] = [];
+  const readiness: (number | 'refused')[] = [];
+  for (let slot = 0; slot < w.replicas.ports.length; slot++) {
+    const url = w.replicas.url(slot);
+    // Work in flight when SIGTERM arrives: acknowledged, its answer still on its way.
+    const inFlight = await w.slack.command(url, members[0]!, '/tenant whoami', { responseUrl: slow.url });
+    expect(inFlight.status).toBe(200);
+    const answersBefore = slow.received().length;
+    const bot = w.replicas.bot(slot);
+    const exited = w.replicas.terminate(slot);
+    // Once the replica has taken the signal (it says so), it is not ready.
+    await bot.line(/"msg":"stopping: not ready/);
+    readiness.push(await readyz(url));
+    exits.push(await exited);
+    // It finished that work before exiting.
+    expect(slow.received().length).toBe(answersBefore + 1);
+    await w.replicas.startSlot(slot);
+    expect(await readyz(url)).toBe(200);
+  }
+  restarting = false;
+  await workers;
+
+  // Not ready at once: /readyz said 503, or no longer accepted the connection, never 200.
+  expect(readiness.filter((r) => r !== 503 && r !== 'refused')).toEqual([]);
+  expect(exits).toEqual(exits.map(() => ({ code: 0, signal: null, afterMs: expect.any(Number) })));
+  // The load ran across the whole deploy (it was not cut short by its own bounds), and nothing failed.
+  expect(Date.now() - started).toBeLessThan(MAX_LOAD_MS);
+  expect(load.sent).toBeLessThan(WORKERS * MAX_PER_WORKER);
+  expect(load.failed, w.nginx.errorLog()).toEqual([]);
+  expect(w.slack.failures, w.nginx.errorLog()).toEqual([]);
+  expect(load.answered).toBe(load.sent);
+  console.log(
+    `[scale] rolling restart of 3 replicas: requests sent during it ${load.sent}, answered ${load.answered}, failed ${load.failed.length + w.slack.failures.length}; ` +
+      `/readyz right after SIGTERM: ${readiness.join(', ')}`,
+  );
+}, 180_000);

@@ -1,0 +1,84 @@
+import { createHmac } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
+import { TestBot } from '../helpers/test-bot.js';
+import { cleanUpBots, spawnBot } from './bot-process.js';
+
+/**
+ * A SQLite file the bot may only read (issue 10, finding 8): reads are still answered, a change is
+ * refused in words, and /readyz says the store is not writable. The tests run as root, and root
+ * ignores file permissions, so the bot runs as `nobody` (uid 65534) on a file and folder of mode
+ * 0444/0555: SQLite opens it read-only, as it would for an operator's read-only file.
+ */
+const SIGNING_SECRET = 'read-only-store-secret';
+const NOBODY = { uid: 65534, gid: 65534 };
+
+let fake: FakeSlack | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await cleanUpBots();
+  await fake?.stop();
+  fake = undefined;
+  if (dir) {
+    chmodSync(dir, 0o755);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  dir = undefined;
+});
+
+function postSigned(port: number, body: string): Promise<Response> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+    body,
+  });
+}
+
+test('on a read-only SQLite file, reads are answered, a change is refused in words, and /readyz says "not writable"', async () => {
+  // Yesterday's store: Anna (an ADMINS admin) made a key. Then the file became read-only.
+  dir = mkdtempSync(join(tmpdir(), 'chatops-readonly-'));
+  const file = join(dir, 'bot.sqlite');
+  const before = await TestBot.start({ file, admins: ['slack:UANNA'] });
+  const anna = { platform: 'slack', workspace: 'T0001', userId: 'UANNA', name: 'anna' } as const;
+  const created = await before.core.handle({ kind: 'command', user: anna, where: { workspace: 'T0001', channelId: 'CGENERAL' }, command: 'apikey', text: 'create' });
+  const keyId = /`(k-[0-9a-f]+)`/.exec(JSON.stringify(created))![1]!;
+  await before.stop(true);
+  chmodSync(file, 0o444);
+  chmodSync(dir, 0o555);
+
+  fake = await startFakeSlack();
+  const bot = spawnBot(
+    { STORE_URL: `sqlite://${file}`, ADMINS: 'slack:UANNA', SLACK_BOT_TOKEN: 'xoxb-read-only', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0' },
+    NOBODY,
+  );
+  const port = (JSON.parse(await bot.line(/"msg":"twcc-chatops ready"/)) as { port: number }).port;
+
+  let trigger = 0;
+  const command = async (name: string, text: string) => {
+    const responseUrl = fake!.newResponseUrl();
+    const body = new URLSearchParams({
+      team_id: 'T0001', channel_id: 'CGENERAL', user_id: 'UANNA', user_name: 'anna', command: `/${name}`, text,
+      api_app_id: 'A0001', response_url: responseUrl, trigger_id: `trigger-read-only-${++trigger}`,
+    });
+    expect((await postSigned(port, body.toString())).status).toBe(200);
+    const answer = await fake!.waitFor(`the answer to /${name} ${text}`, () => fake!.responsesTo(responseUrl)[0]);
+    return JSON.stringify(answer.body);
+  };
+
+  expect(await command('tenant', 'whoami')).toContain('uanna');
+  expect(await command('apikey', 'list')).toContain(keyId);
+  // A change cannot be de-duplicated (nor made): it is refused in words, and no secret is shown.
+  const refused = await command('apikey', 'create');
+  expect(refused).toContain("The bot's storage");
+  expect(refused).not.toContain('twcc_');
+
+  const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+  expect(ready.status).toBe(503);
+  expect(await ready.text()).toMatch(/^store: not writable \(.*SQLITE_READONLY/m);
+  expect(bot.stderr()).toContain('a read-only command runs without de-duplication');
+}, 60_000);
