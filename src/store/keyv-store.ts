@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../log.js';
 import { postgresClaimer, redisClaimer, type Claimer, type ClaimTables } from './claim.js';
-import { COLLECTIONS, STORE_PREFIX_PATTERN, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
+import { COLLECTIONS, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
 
 /** Path of an sqlite:// URL, or undefined for another kind of store. */
 export function sqlitePath(url: string): string | undefined {
@@ -23,6 +23,9 @@ export interface StoreOptions {
   /** Where an outage is logged: once when the store stops answering (with the reason), once when it answers again. */
   logger?: Logger;
 }
+
+/** A prefix as part of an unquoted SQL table name: lower case, anything but letters, digits and _ as _. */
+const tableSafe = (prefix: string): string => prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 
 /** PostgreSQL's leases and counters tables: under the prefix, else the names they always had. */
 function claimTables(prefix: string, schema: string): ClaimTables {
@@ -137,7 +140,6 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
         ? 'postgres'
         : undefined;
   if (!kind) throw new Error(`STORE_URL must start with sqlite://, redis:// or postgres:// (got ${url.split(':')[0]}:)`);
-  if (!STORE_PREFIX_PATTERN.test(prefix)) throw new Error(`STORE_PREFIX "${prefix}" must start with a lower-case letter, then letters, digits or _`);
 
   let makeAdapter: () => Promise<KeyvStoreAdapter>;
   let claimer: Claimer;
@@ -184,11 +186,13 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
     const pool = { connectionTimeoutMillis: deadlineMs, statement_timeout: deadlineMs, query_timeout: deadlineMs };
     // Every table in one schema, named under the prefix; the claim client opens the same keyv table, not one more.
     const schema = postgresSchema(url);
-    const table = `${prefix}keyv`;
+    // STORE_PREFIX is an identifier already (config.ts); a prefix given in code is made one.
+    const tablePrefix = tableSafe(prefix);
+    const table = `${tablePrefix}keyv`;
     makeAdapter = async () => new KeyvPostgres({ uri: url, schema, table, iterationLimit: 1000, ...pool }) as unknown as KeyvStoreAdapter;
     const claimStore = new KeyvPostgres({ uri: url, schema, table, ...pool });
     // pg's connection timeout (the deadline) is a silent server: said as such; other errors as they are.
-    claimer = await postgresClaimer(claimStore.query, () => claimStore.disconnect(), claimTables(prefix, schema)).catch((err: unknown) => {
+    claimer = await postgresClaimer(claimStore.query, () => claimStore.disconnect(), claimTables(tablePrefix, schema)).catch((err: unknown) => {
       throw isTimeout(err) ? new StoreUnavailableError('open claims', new Error(`no answer within ${deadlineMs} ms (${err.message})`)) : err;
     });
   }

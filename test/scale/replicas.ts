@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closedPort, spawnBot, type BotProcess } from '../startup/bot-process.js';
+import { closedPort, NO_RATE_LIMITS, spawnBot, type BotProcess } from '../startup/bot-process.js';
 
 export const SIGNING_SECRET = 'scale-out-signing-secret';
 export const APPROVALS = 'CAPPROVALS';
@@ -40,6 +40,8 @@ export class Replicas {
       ADMINS: ADMINS.join(','),
       APPROVALS_CHANNEL: APPROVALS,
       LOG_LEVEL: 'info',
+      // The load runs many commands per member; test/core/rate-limit.test.ts tests the limits.
+      RATE_LIMITS: NO_RATE_LIMITS,
     };
     const replicas = new Replicas(ports, env);
     await Promise.all(ports.map((_, slot) => replicas.startSlot(slot)));

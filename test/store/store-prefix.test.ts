@@ -79,9 +79,3 @@ describe('PostgreSQL tables', () => {
     expect(await tables(schema, prefix)).toEqual([`${schema}.${prefix}counters`, `${schema}.${prefix}keyv`, `${schema}.${prefix}leases`]);
   });
 });
-
-describe('a prefix that cannot name a table', () => {
-  it('is refused before anything is created', async () => {
-    await expect(openStore(POSTGRES, { prefix: 'Blue-1' })).rejects.toThrow('STORE_PREFIX "Blue-1" must start with a lower-case letter, then letters, digits or _');
-  });
-});
