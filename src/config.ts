@@ -34,6 +34,17 @@ const port = z
     return z.NEVER;
   });
 
+/** How far ahead an API key may expire, in days from today. */
+const keyMaxDays = z
+  .string()
+  .default('365')
+  .transform((v, ctx) => {
+    const n = Number(v.trim());
+    if (/^\d+$/.test(v.trim()) && n >= 1 && n <= 3650) return n;
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a number of days; write a whole number from 1 to 3650` });
+    return z.NEVER;
+  });
+
 /** `slack:U123` (an admin of their own), or `anna=slack:U123+discord:456` (one person on two platforms: one member). */
 const CHAT_ID = '(?:slack|discord|local):[^:\\s+=]+';
 const ADMIN_ENTRY = new RegExp(`^(?:${CHAT_ID}|[A-Za-z0-9][A-Za-z0-9._@-]{0,63}=${CHAT_ID}(?:\\+${CHAT_ID})*)$`);
@@ -108,6 +119,7 @@ export const ConfigSchema = z.object({
     error: 'is not 32 bytes in base64; generate one with `openssl rand -base64 32`, or unset it to use the key file in the data folder',
   }),
   ADMINS: admins,
+  KEY_MAX_DAYS: keyMaxDays,
   APPROVALS_CHANNEL: optional,
   DISCORD_APPROVALS_CHANNEL: optional,
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),

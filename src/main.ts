@@ -74,7 +74,7 @@ async function main(args: string[]): Promise<void> {
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const limits = parseRateLimits(config.RATE_LIMITS);
   if (!limits.ok) throw new Error(`RATE_LIMITS: ${limits.problems.join('; ')}`); // config.ts has refused these already
-  const core = new Core({ store, backend, admins, logger, middleware: [measureInvocations], rateLimits: limits.value });
+  const core = new Core({ store, backend, admins, logger, keyMaxDays: config.KEY_MAX_DAYS, middleware: [measureInvocations], rateLimits: limits.value });
 
   // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
   const http = useShell ? undefined : new HttpServer(config.PORT, logger);
@@ -123,17 +123,15 @@ async function main(args: string[]): Promise<void> {
       logger.error({ afterMs: Date.now() - startedAt }, 'shutdown did not finish in time; exiting now');
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
-    // Not ready at once (a load balancer sends no new work), and no new connection is accepted (a balancer
-    // passes the request on to another replica); requests already accepted are answered: work in flight
-    // gets WORK_GRACE_MS, and what is still unanswered then is told "this may or may not have been
-    // applied" by its adapter.
+    // Not ready at once, and new platform requests get 503 (a load balancer passes them on to another
+    // replica); requests already accepted are answered: work in flight gets WORK_GRACE_MS, and what is
+    // still unanswered then is told "this may or may not have been applied" by its adapter.
     http?.markStopping();
-    logger.info({ code }, 'stopping: not ready, no new connections, finishing work in flight');
-    const closing = http?.stop();
+    logger.info({ code }, 'stopping: not ready, new requests refused with 503, finishing work in flight');
     await core.stop(WORK_GRACE_MS);
     await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => logger.error({ err, adapter: a.name }, 'adapter stop failed'))));
     // Each close waits for its own work (a TWCC call of 30 s, an idle connection): not past the limit.
-    await atMost(CLOSE_MS, closing);
+    await atMost(CLOSE_MS, http?.stop());
     await atMost(CLOSE_MS, backend.close());
     await atMost(CLOSE_MS, store.close());
     logger.info({ afterMs: Date.now() - startedAt }, 'stopped');

@@ -23,6 +23,7 @@ const MEANING: Record<keyof Config, string> = {
   RATE_LIMITS: 'per-member limits, action=count/window over the defaults (e.g. apikey.create=10/1h; action=off lifts one)',
   ENCRYPTION_KEY: '32 bytes, base64, for stored TWCC credentials (unset: generated once into the data folder)',
   ADMINS: 'bootstrap admins, e.g. slack:U123,discord:456; one person on two platforms: anna=slack:U123+discord:456',
+  KEY_MAX_DAYS: '/apikey extend may move a key’s expiry at most this many days from today',
   APPROVALS_CHANNEL: 'Slack channel id for approval requests (unset: where the request was typed)',
   DISCORD_APPROVALS_CHANNEL: 'Discord channel id for approval requests (unset: where the request was typed)',
   LOG_LEVEL: 'pino log level',

@@ -98,6 +98,11 @@ const cases: { when: string; env: Record<string, string>; lines: string[] }[] = 
     lines: ['PORT: "eighty" is not a port number; write a whole number from 0 to 65535 (0: any free port)'],
   },
   {
+    when: 'KEY_MAX_DAYS that is not a number of days',
+    env: { KEY_MAX_DAYS: '0' },
+    lines: ['KEY_MAX_DAYS: "0" is not a number of days; write a whole number from 1 to 3650'],
+  },
+  {
     when: 'SLACK_API_URL without its scheme',
     env: { SLACK_API_URL: '127.0.0.1:8080/api/' },
     lines: ['SLACK_API_URL: is not an http(s) URL; write the whole URL with its scheme, e.g. https://slack.com/api/'],
@@ -171,6 +176,7 @@ describe('a configuration that can work is accepted', () => {
     { when: 'one rate limit changed and one lifted', env: { RATE_LIMITS: 'apikey.create=3/30m,quota.request=off' } },
     { when: 'a postgresql:// store', env: { STORE_URL: 'postgresql://postgres@127.0.0.1:5432/test' } },
     { when: 'a 32-byte ENCRYPTION_KEY', env: { ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') } },
+    { when: 'keys may expire two years ahead', env: { KEY_MAX_DAYS: '730' } },
     { when: 'the twcc backend on any free port', env: { BACKEND: 'twcc', TWCC_PROJECT: 'GOV108009', PORT: '0' } },
     // Blank values count as unset, as a `.env` template leaves them.
     { when: 'blank tokens', env: { SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: ' ', DISCORD_TOKEN: '' } },

@@ -26,6 +26,7 @@ function optionsOfArg(arg: ArgSpec, offered: Offered): APIApplicationCommandBasi
     case 'keyIds':
     case 'reason':
     case 'memberName':
+    case 'requestId':
       return [{ ...base, type: ApplicationCommandOptionType.String }];
     case 'days':
     case 'count':

@@ -5,6 +5,8 @@ import type { Adapter, Messenger, Outcome, PostTarget } from '../../src/core/out
 import type { Button, Reply } from '../../src/core/reply.js';
 import { renderForTerminal } from './render.js';
 
+const clip = (s: string, max = 40): string => (s.length <= max ? s : `${s.slice(0, max)}…`);
+
 export interface ShellOptions {
   core: Core;
   /** The first start ever on this store: the longer greeting (main knows, from the store). */
@@ -39,7 +41,12 @@ function firstStartHint(backend: ShellOptions['backend']): string[] {
 }
 
 const WHERE = { workspace: 'local', channelId: 'shell' };
-const COMMAND = /^\/(apikey|quota|tenant)(?:\s+(.*))?$/s;
+/** Command names in any case (`/APIKEY list`), as Slack and Discord take them. */
+const COMMAND = /^\/(apikey|quota|tenant)(?:\s+(.*))?$/is;
+/** A chat name: letters and digits of any script (`陳大文`, `José`), then `.`, `_`, `-`. */
+const NAME = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,63}$/u;
+/** Longer than any slash command Slack would deliver: not run, and not echoed back. */
+const MAX_LINE = 4000;
 
 /**
  * The terminal adapter: commands typed as in Slack, buttons clicked by number, `/as <name>` to act
@@ -119,13 +126,15 @@ function shellLoop(
       if (awaitingLoginKey) {
         awaitingLoginKey = false;
         showOutcome(await core.handle({ kind: 'login', user: user(), where: WHERE, apiKey: line }));
+      } else if (line.length > MAX_LINE) {
+        write(`That line is ${line.length} characters long; a command is at most ${MAX_LINE}. Nothing was run.`);
       } else if (line === '' || line.startsWith('#')) {
         // blank lines and comments let scripts breathe
       } else if (line === 'exit' || line === 'quit') {
         break;
       } else if (/^\/as(\s|$)/.test(line)) {
         const name = line.slice(3).trim().replace(/^@/, '').replace(/^local:/, '');
-        if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+        if (NAME.test(name)) {
           acting = name;
           write(`You are now local:${acting}.`);
         } else write('Usage: /as <name>, e.g. /as alice');
@@ -140,8 +149,8 @@ function shellLoop(
         else showOutcome(await core.handle({ kind: 'click', user: user(), where: WHERE, actionId: button.id, messageIsPrivate: true }));
       } else {
         const m = COMMAND.exec(line);
-        if (!m) write(`\`${line.split(/\s/)[0]}\` is not a command. Commands: /apikey, /quota, /tenant, /as, /help, exit.`);
-        else showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: m[1] as CommandName, text: m[2] ?? '' }));
+        if (!m) write(`\`${clip(line.split(/\s/)[0] ?? '')}\` is not a command. Commands: /apikey, /quota, /tenant, /as, /help, exit.`);
+        else showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: m[1]!.toLowerCase() as CommandName, text: m[2] ?? '' }));
       }
       prompt();
     }

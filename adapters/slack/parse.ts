@@ -96,7 +96,8 @@ function parseSlashCommand(body: unknown): SlackInbound {
   const parsed = SlashCommand.safeParse(body);
   if (!parsed.success) return { kind: 'unsupported', reason: `slash command: bad ${where(parsed.error.issues)}` };
   const c = parsed.data;
-  const command = CommandName.safeParse(c.command.replace(/^\//, ''));
+  // Command names in any case: `/APIKEY list` is `/apikey list`.
+  const command = CommandName.safeParse(c.command.replace(/^\//, '').toLowerCase());
   if (!command.success) return { kind: 'unsupported', reason: 'slash command: not one of ours' };
   return {
     kind: 'command',

@@ -14,6 +14,7 @@ export interface ArgValueByKind {
   count: number;
   memberName: string;
   role: Role;
+  requestId: string;
 }
 
 type ArgValue<A extends ArgSpec> = A extends { optional: true } ? ArgValueByKind[A['kind']] | undefined : ArgValueByKind[A['kind']];

@@ -19,7 +19,7 @@ export const AuditEntry = z.object({
   /** `key.created`, `key.extended`, `key.deleted`, `quota.requested`, `quota.approved`, … */
   action: z.string(),
   target: z.string(),
-  outcome: z.enum(['ok', 'failed', 'rejected', 'expired', 'unknown']),
+  outcome: z.enum(['ok', 'failed', 'rejected', 'expired', 'cancelled', 'unknown']),
   detail: z.string().optional(),
 });
 /** One line of the append-only audit log. Never holds a secret. */

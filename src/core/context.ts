@@ -19,6 +19,8 @@ export interface Services {
   pending: PendingActions;
   logger: Logger;
   now: () => number;
+  /** How far ahead a key may expire, in days from today. */
+  keyMaxDays: number;
   /** Posts through the messenger of the target's platform; false (and logged) when it could not. */
   post(target: PostTarget, reply: Reply): Promise<boolean>;
 }

@@ -17,7 +17,7 @@ import { answer, type Adapter, type Messenger, type Outcome, type PostTarget } f
 import { parseOptions, parseText, findSubcommand } from './parser.js';
 import { mayRun } from './policy.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
-import { reply, type Reply } from './reply.js';
+import { reply, text, type Reply } from './reply.js';
 
 export interface CoreOptions {
   store: Store;
@@ -27,6 +27,8 @@ export interface CoreOptions {
   logger?: Logger;
   /** Injected clock, for expiries in tests. */
   now?: () => number;
+  /** How far ahead `/apikey extend` may move an expiry, in days from today (KEY_MAX_DAYS; default 365). */
+  keyMaxDays?: number;
   /** Run around every invocation inside the core's own (error references, de-duplication, the secret rule): metrics. */
   middleware?: readonly Middleware[];
   /** Per-member limits on state-changing commands (RATE_LIMITS); none when unset. */
@@ -61,6 +63,7 @@ export class Core {
       pending: new PendingActions(store, now),
       logger,
       now,
+      keyMaxDays: opts.keyMaxDays ?? 365,
       post: (target, r) => this.#post(target, r),
     };
     this.#limits = new RateLimiter(opts.store, opts.rateLimits ?? {}, now);
@@ -140,8 +143,9 @@ export class Core {
     const { sub, word, rest } = findSubcommand(inv.command, inv.text);
     const actor = await services.identity.resolve(inv.user);
     if (!sub || sub.name === 'help') {
-      if (word && !sub) return answer(unknownSubcommandReply(inv.command, word, actor, services.backend.capabilities.services));
-      return answer(helpReply(inv.command, actor, services.backend.capabilities.services));
+      const { capabilities } = services.backend;
+      if (word && !sub) return answer(unknownSubcommandReply(inv.command, word, actor, capabilities));
+      return answer(helpReply(inv.command, actor, capabilities));
     }
     const label = `/${inv.command} ${sub.name}`;
     const verdict = mayRun(sub.who, actor);
@@ -159,7 +163,8 @@ export class Core {
     if (limited) return answer(limited);
     const handler = handlerFor(inv.command, sub.name);
     if (!handler) throw new Error(`no handler for ${label}`);
-    return handler({ services, user: inv.user, where: inv.where, actor, args: parsed.args as never });
+    const outcome = await handler({ services, user: inv.user, where: inv.where, actor, args: parsed.args as never });
+    return parsed.notes ? withNotes(outcome, parsed.notes) : outcome;
   }
 
   async #click(inv: ClickInvocation): Promise<Outcome> {
@@ -167,4 +172,10 @@ export class Core {
     if (!ref) return answer(reply(texts.unknownAction));
     return decideFlow(this.#services, inv, ref);
   }
+}
+
+/** What the parser did to the input (a reason cut short), told after the handler's answer. */
+function withNotes(outcome: Outcome, notes: string[]): Outcome {
+  if (outcome.kind !== 'reply') return outcome;
+  return { ...outcome, reply: { ...outcome.reply, blocks: [...outcome.reply.blocks, ...notes.map((n) => text(n))] } };
 }

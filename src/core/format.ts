@@ -14,6 +14,16 @@ export function formatExpiry(iso: string | null, now: number): string {
   return `${date} (expired ${-days} day${days === -1 ? '' : 's'} ago)`;
 }
 
+/** A duration as people say it: "less than a minute", "5 min", "3 h", "2 days". */
+export function formatAge(ms: number): string {
+  const min = Math.floor(Math.max(0, ms) / 60_000);
+  if (min < 1) return 'less than a minute';
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h`;
+  return `${Math.floor(h / 24)} days`;
+}
+
 export const formatDate = (iso: string): string => iso.slice(0, 10);
 
 /** "3 / 8" per resource; memory with a unit. */

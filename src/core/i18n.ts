@@ -59,6 +59,11 @@ export function waitFor(ms: number): string {
   if (ms < 120 * 60_000) return plural(Math.ceil(ms / 60_000), 'minute');
   return plural(Math.ceil(ms / 3_600_000), 'hour');
 }
+/** How another admin comes to exist: admins link them on the embedded registry; on TWCC roles come from TWCC. */
+const howToAddAdmin = (adminLinks: boolean) =>
+  adminLinks
+    ? 'an admin can make one with `/tenant link @someone <member> admin`, or list them in ADMINS'
+    : 'another TWCC tenant admin has to run `/tenant login`';
 
 export const texts = {
   rateLimited: (action: string, max: number, windowMs: number, retryMs: number) =>
@@ -86,6 +91,10 @@ export const texts = {
   expired: 'This request has expired; nothing was changed. Run the command again.',
   alreadyDecided: 'This has already been handled.',
   unknownAction: 'That button no longer does anything; nothing was changed.',
+  noOtherAdmin: (adminLinks: boolean) => `No other tenant admin exists yet to approve it: ${howToAddAdmin(adminLinks)}.`,
+  ownRequest: (adminLinks: boolean) =>
+    `You asked for this change: another tenant admin has to approve or reject it. If there is none, ${howToAddAdmin(adminLinks)}.`,
+  cancelledByRequester: (note: string | undefined) => `${note ?? 'Cancelled by its requester.'} Nothing was changed.`,
   approvalNotPosted: (id: string) =>
     `Request \`${id}\` is saved, but the bot could not post it to the approvals channel (is the bot invited there?). Ask an admin to check.`,
 };

@@ -148,6 +148,28 @@ export class Identity {
     return link;
   }
 
+  /** Listed in ADMINS: stays an admin whatever a link says (on a backend where admins link members). */
+  isPinnedAdmin(user: Pick<ChatUser, 'platform' | 'userId'>): boolean {
+    return this.backend.capabilities.adminLinks && this.admins.has(chatKey(user));
+  }
+
+  /**
+   * How many admins other than `memberId` could approve: linked admins of other members, and ADMINS
+   * entries not linked yet (each becomes an admin on its first command).
+   */
+  async otherAdmins(memberId: string): Promise<number> {
+    const links = await this.all();
+    // Count people, not chat identities: one person on two platforms is one member.
+    const others = new Set(links.filter((l) => l.role === 'admin' && l.memberId !== memberId).map((l) => l.memberId));
+    if (this.backend.capabilities.adminLinks) {
+      for (const [key, named] of this.admins) {
+        const member = named ?? memberFromUserId(key.slice(key.indexOf(':') + 1));
+        if (member !== memberId && !links.some((l) => l.chatKey === key)) others.add(member);
+      }
+    }
+    return others.size;
+  }
+
   async remove(platform: ChatUser['platform'], userId: string): Promise<boolean> {
     return this.links.delete(chatKey({ platform, userId }));
   }

@@ -6,7 +6,14 @@ import { specFor } from './specs/index.js';
 import type { ArgKind, ArgSpec, CommandSpec, SubcommandSpec } from './specs/types.js';
 import { MemoryAmount } from './units.js';
 
-export type ParseResult = { ok: true; args: UntypedArgs } | { ok: false; message: string };
+/** `notes`: what the parser did that the caller should hear about (a reason cut to its limit). */
+export type ParseResult = { ok: true; args: UntypedArgs; notes?: string[] } | { ok: false; message: string };
+
+/** The longest reason kept; a longer one is cut, and the reply says so. */
+const REASON_MAX = 500;
+
+/** A typed word echoed in an error, cut so that a pasted novel is not sent back whole. */
+export const clip = (s: string, max = 40): string => (s.length <= max ? s : `${s.slice(0, max)}…`);
 
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const MENTION = /^@([\p{L}\p{N}][\p{L}\p{N}._-]{0,63})$/u;
@@ -30,7 +37,8 @@ const words: { [K in WordKind]: z.ZodType<unknown, string> } = {
     .string()
     .regex(/^-?\d+$/, 'must be a whole number of days')
     .transform(Number)
-    .pipe(z.number().int().min(1, 'must be at least 1 day').max(365, 'can be at most 365 days')),
+    // A sanity bound only: how far a key may be extended is the handler's rule (KEY_MAX_DAYS).
+    .pipe(z.number().int().min(1, 'must be at least 1 day').max(3650, 'can be at most 3650 days')),
   service: enumOf(Service, 'a service', 'ccs or vcs'),
   count: z
     .string()
@@ -39,13 +47,22 @@ const words: { [K in WordKind]: z.ZodType<unknown, string> } = {
     .pipe(z.number().int().min(1, 'must be at least 1').max(200, 'can be at most 200')),
   memberName: z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}._@-]{0,63}$/u, 'is not a member name (letters, digits, . _ - @)'),
   role: enumOf(Role, 'a role', 'admin or user'),
+  requestId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a request id (see `/quota pending`)'),
 };
 
+const countOf = (resource: string, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d+$/, `${resource} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().min(0, `${resource} must be 0 or more`).max(max, `${resource} is too large`));
+
 const QuotaPair = z.discriminatedUnion('resource', [
-  z.object({ resource: z.literal('cpu'), value: z.string().regex(/^\d+$/, 'cpu must be a whole number').transform(Number).pipe(z.number().max(100_000, 'cpu is too large')) }),
-  z.object({ resource: z.literal('gpu'), value: z.string().regex(/^\d+$/, 'gpu must be a whole number').transform(Number).pipe(z.number().max(10_000, 'gpu is too large')) }),
+  z.object({ resource: z.literal('cpu'), value: countOf('cpu', 100_000) }),
+  z.object({ resource: z.literal('gpu'), value: countOf('gpu', 10_000) }),
   z.object({ resource: z.literal('memory'), value: MemoryAmount }),
 ]);
+const RESOURCE = /^(cpu|gpu|memory)$/i;
 
 const firstIssue = (e: z.ZodError) => e.issues[0]?.message ?? 'is not valid';
 
@@ -71,23 +88,27 @@ function usageOfArg(a: ArgSpec, services: readonly Service[] = Service.options):
 export const usageLine = (command: CommandName, sub: SubcommandSpec, services: readonly Service[] = Service.options): string =>
   [`/${command} ${sub.name}`, ...sub.args.map((a) => usageOfArg(a, services))].join(' ');
 
-/** Edit distance, for "did you mean". */
+/** Edit distance with swapped neighbours counting as one edit (`lsit` is one from `list`), for "did you mean". */
 function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
+    for (let j = 1; j <= b.length; j++) {
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
   return d[a.length]![b.length]!;
 }
 
+/** The subcommand a mistyped word most likely meant, by its name or an alias; always the real name. */
 export function suggestSubcommand(spec: CommandSpec, word: string): string | undefined {
   const w = word.toLowerCase();
   const ranked = spec.subcommands
-    .map((s) => ({ name: s.name, d: s.name.startsWith(w) && w.length >= 2 ? 0 : distance(w, s.name) }))
+    .flatMap((s) => [s.name, ...(s.aliases ?? [])].map((said) => ({ name: s.name, said })))
+    .map(({ name, said }) => ({ name, said, d: said.startsWith(w) && w.length >= 2 ? 0 : distance(w, said) }))
     .sort((a, b) => a.d - b.d);
   const best = ranked[0];
-  return best && best.d <= Math.max(1, Math.floor(best.name.length / 3)) ? best.name : undefined;
+  return best && best.d <= Math.max(1, Math.floor(best.said.length / 3)) ? best.name : undefined;
 }
 
 /** Finds the subcommand; the caller decides what an empty or unknown one means. */
@@ -96,7 +117,8 @@ export function findSubcommand(command: CommandName, text: string): { sub?: Subc
   const word = trimmed.split(/\s+/, 1)[0] ?? '';
   const rest = trimmed.slice(word.length).trim();
   if (word === '') return { rest };
-  const sub = specFor(command).subcommands.find((s) => s.name === word.toLowerCase());
+  const w = word.toLowerCase();
+  const sub = specFor(command).subcommands.find((s) => s.name === w || s.aliases?.includes(w));
   return { sub, word, rest };
 }
 
@@ -110,14 +132,17 @@ const mentionOf = (raw: string, mentions: Record<string, MentionRef>): MentionRe
 export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<string, MentionRef> = {}): ParseResult {
   const tokens = rest.match(/\S+/g) ?? [];
   const args: UntypedArgs = {};
+  const notes: string[] = [];
   const bad = (message: string): ParseResult => ({ ok: false, message });
+  /** Optional arguments passed over because the word did not fit them: an error then names them too. */
+  const skipped: ArgSpec[] = [];
   let i = 0;
   for (const [index, arg] of sub.args.entries()) {
     const laterRequired = sub.args.slice(index + 1).some((a) => !a.optional);
     if (arg.kind === 'reason') {
       const text = tokens.slice(i).join(' ').trim();
       i = tokens.length;
-      if (text) args[arg.name] = text.slice(0, 500);
+      if (text) args[arg.name] = reasonOf(text, arg, notes);
       else if (!arg.optional) return bad(`missing ${arg.name}`);
       continue;
     }
@@ -130,7 +155,10 @@ export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<st
     }
     if (arg.kind === 'quota') {
       const pairs: [string, string][] = [];
-      for (; i < tokens.length && tokens[i]!.includes('='); i++) {
+      for (; i < tokens.length; i++) {
+        const spaced = spacedPair(tokens, i);
+        if (spaced) return bad(spaced);
+        if (!tokens[i]!.includes('=')) break;
         const [resource = '', ...value] = tokens[i]!.split('=');
         pairs.push([resource, value.join('=')]);
       }
@@ -147,14 +175,48 @@ export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<st
     const parsed = wordOf(arg, token, mentions);
     if (!parsed.ok) {
       // An optional argument that does not fit may be the next one: `/quota show @bob` skips service.
-      if (arg.optional && !laterRequired && index < sub.args.length - 1) continue;
+      if (arg.optional && !laterRequired && index < sub.args.length - 1) {
+        skipped.push(arg);
+        continue;
+      }
+      if (skipped.length > 0) return bad(`\`${clip(token)}\`: expected ${[...skipped, arg].map(expectedOf).join(' or ')}`);
       return parsed;
     }
+    skipped.length = 0;
     args[arg.name] = parsed.value;
     i++;
   }
-  if (i < tokens.length) return bad(`unexpected \`${tokens.slice(i).join(' ')}\``);
-  return { ok: true, args };
+  if (i < tokens.length) {
+    if (skipped.length > 0) return bad(`\`${clip(tokens[i]!)}\`: expected ${skipped.map(expectedOf).join(' or ')}`);
+    return bad(`unexpected \`${clip(tokens.slice(i).join(' '))}\``);
+  }
+  return notes.length > 0 ? { ok: true, args, notes } : { ok: true, args };
+}
+
+/** What a word in this place could have been: `ccs, vcs`, `@member`. */
+function expectedOf(arg: ArgSpec): string {
+  if (arg.kind === 'service') return Service.options.slice().sort().join(', ');
+  if (arg.kind === 'role') return Role.options.join(', ');
+  if (arg.kind === 'mention') return `@${arg.name}`;
+  return `<${arg.name}>`;
+}
+
+/** `gpu = 4`, `gpu= 4`, `gpu =4`: a pair written with spaces, which would otherwise read as a reason. */
+function spacedPair(tokens: string[], i: number): string | undefined {
+  const t = tokens[i]!;
+  const next = tokens[i + 1];
+  let resource: string | undefined;
+  let value: string | undefined;
+  if (RESOURCE.test(t) && next?.startsWith('=')) [resource, value] = [t, next === '=' ? tokens[i + 2] : next.slice(1)];
+  else if (RESOURCE.test(t.slice(0, -1)) && t.endsWith('=') && next !== undefined) [resource, value] = [t.slice(0, -1), next];
+  if (resource === undefined) return undefined;
+  return `write \`${resource.toLowerCase()}=${clip(value ?? 'N', 12)}\` with no spaces around \`=\``;
+}
+
+function reasonOf(text: string, arg: ArgSpec, notes: string[]): string {
+  if (text.length <= REASON_MAX) return text;
+  notes.push(`The ${arg.name} was cut to its first ${REASON_MAX} characters (it had ${text.length}).`);
+  return text.slice(0, REASON_MAX);
 }
 
 /**
@@ -163,6 +225,7 @@ export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<st
  */
 export function parseOptions(sub: SubcommandSpec, options: Record<string, OptionValue>): ParseResult {
   const args: UntypedArgs = {};
+  const notes: string[] = [];
   for (const arg of sub.args) {
     if (arg.kind === 'quota') {
       const pairs = (['cpu', 'gpu', 'memory'] as const).flatMap((r): [string, string][] => (options[r] === undefined || options[r] === '' ? [] : [[r, String(options[r])]]));
@@ -183,7 +246,7 @@ export function parseOptions(sub: SubcommandSpec, options: Record<string, Option
     }
     if (typeof v === 'object') return { ok: false, message: `${arg.name} must be a value, not a chat user` };
     if (arg.kind === 'reason') {
-      args[arg.name] = String(v).trim().slice(0, 500);
+      args[arg.name] = reasonOf(String(v).trim(), arg, notes);
       continue;
     }
     if (arg.kind === 'keyIds') {
@@ -196,25 +259,25 @@ export function parseOptions(sub: SubcommandSpec, options: Record<string, Option
     if (!parsed.ok) return parsed;
     args[arg.name] = parsed.value;
   }
-  return { ok: true, args };
+  return notes.length > 0 ? { ok: true, args, notes } : { ok: true, args };
 }
 
 function wordOf(arg: ArgSpec, token: string, mentions: Record<string, MentionRef>): { ok: true; value: unknown } | { ok: false; message: string } {
   if (arg.kind === 'mention') {
     const m = mentionOf(token, mentions);
-    return m ? { ok: true, value: m } : { ok: false, message: `\`${token}\` is not a mention of a chat user; write @name` };
+    return m ? { ok: true, value: m } : { ok: false, message: `\`${clip(token)}\` is not a mention of a chat user; write @name` };
   }
   const schema = words[arg.kind as WordKind];
   const parsed = schema.safeParse(token);
   if (parsed.success) return { ok: true, value: parsed.data };
   const message = firstIssue(parsed.error);
-  return { ok: false, message: message.startsWith('`') ? message : `${arg.name} \`${token}\` ${message}` };
+  return { ok: false, message: message.startsWith('`') ? message : `${arg.name} \`${clip(token)}\` ${message}` };
 }
 
 function keyIdsOf(text: string, arg: ArgSpec): ParseResult {
   const ids = text.split(/[\s,]+/).filter(Boolean);
   if (ids.length === 0) return { ok: false, message: `missing <${arg.name}>` };
-  for (const id of ids) if (!KEY_ID.test(id)) return { ok: false, message: `\`${id}\` is not a key id (see \`/apikey list\`)` };
+  for (const id of ids) if (!KEY_ID.test(id)) return { ok: false, message: `\`${clip(id)}\` is not a key id (see \`/apikey list\`)` };
   if (ids.length > 20) return { ok: false, message: 'at most 20 keys at once' };
   return { ok: true, args: { [arg.name]: [...new Set(ids)] } };
 }
@@ -224,9 +287,10 @@ function quotaOf(pairs: [string, string][]): { ok: true; value: QuotaValues } | 
   for (const [resource, value] of pairs) {
     const pair = QuotaPair.safeParse({ resource: resource.toLowerCase(), value });
     if (!pair.success) {
-      const known = ['cpu', 'gpu', 'memory'].includes(resource.toLowerCase());
-      return { ok: false, message: known ? firstIssue(pair.error) : `\`${resource}\` is not a resource; use cpu=, gpu= or memory=` };
+      const known = RESOURCE.test(resource);
+      return { ok: false, message: known ? firstIssue(pair.error) : `\`${clip(resource)}\` is not a resource; use cpu=, gpu= or memory=` };
     }
+    if (quota[pair.data.resource] !== undefined) return { ok: false, message: `${pair.data.resource} is given twice; give each resource once` };
     quota[pair.data.resource] = pair.data.value;
   }
   if (Object.keys(quota).length === 0) return { ok: false, message: 'give at least one of cpu=N, gpu=N, memory=64G' };

@@ -57,7 +57,10 @@ export class HttpServer {
     this.checks.set(name, check);
   }
 
-  /** From now on /readyz answers 503, so a load balancer sends no new work while in-flight work ends. */
+  /**
+   * From now on /readyz answers 503 and new platform requests (POST) get 503, so a load balancer sends
+   * them elsewhere while the work in flight ends; GET endpoints keep answering until `stop()`.
+   */
   markStopping(): void {
     this.stopping = true;
   }
@@ -94,6 +97,13 @@ export class HttpServer {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    if (this.stopping && req.method === 'POST') {
+      // New work is not taken once stopping: a 503 that a load balancer passes on to another replica
+      // (nginx: proxy_next_upstream http_503 non_idempotent); /healthz and /readyz still answer.
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' });
+      res.end('stopping\n');
+      return;
+    }
     const handler = this.routes.get(`${req.method ?? 'GET'} ${path}`);
     if (!handler) {
       res.writeHead(404, { 'content-type': 'text/plain' });

@@ -50,12 +50,20 @@ interface Row {
 }
 
 export function openSqliteFile(path: string, { busyTimeoutMs = 10_000, now = Date.now }: SqliteFileOptions = {}): SqliteFile {
-  const db = new Database(path, { timeout: busyTimeoutMs });
-  // ':memory:' has no WAL (it answers "memory"); a file must get it, or the point of one connection is lost.
-  const mode = db.pragma('journal_mode = WAL', { simple: true });
-  if (path !== ':memory:' && path !== '' && mode !== 'wal') throw new Error(`SQLite refused WAL mode for ${path} (got ${String(mode)})`);
-  db.pragma('synchronous = NORMAL');
-  migrate(db);
+  let db = new Database(path, { timeout: busyTimeoutMs });
+  try {
+    // ':memory:' has no WAL (it answers "memory"); a file must get it, or the point of one connection is lost.
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (path !== ':memory:' && path !== '' && mode !== 'wal') throw new Error(`SQLite refused WAL mode for ${path} (got ${String(mode)})`);
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+  } catch (err) {
+    // A file we may read but not write (a read-only mount, a copy for inspection): open it read-only, so
+    // reads are still answered; every write then fails with SQLITE_READONLY, and /readyz says so.
+    if (!String((err as { code?: string }).code).startsWith('SQLITE_READONLY')) throw err;
+    db.close();
+    db = new Database(path, { timeout: busyTimeoutMs, readonly: true, fileMustExist: true });
+  }
 
   const live = '(expires IS NULL OR expires > @now)';
   const q = {

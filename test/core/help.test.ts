@@ -11,13 +11,11 @@ beforeAll(async () => {
 afterAll(() => bot.stop());
 
 describe('help', () => {
-  it('shows a user only what a user may run', async () => {
+  it('shows a user only what a user may run; on the embedded registry, an admin links them, so no login or logout', async () => {
     const help = (await bot.say('alice', '/tenant help')).text;
     expect(help).toBe(
       [
         '**/tenant**: Link chat users to tenant members',
-        '`/tenant login` — Link yourself with your own TWCC API key',
-        '`/tenant logout` — Forget your link and stored credential',
         '`/tenant whoami` — Who you are to the bot',
         '`/tenant help` — Show what you can do with /tenant',
       ].join('\n'),
@@ -27,7 +25,10 @@ describe('help', () => {
   it('shows an admin everything', async () => {
     const help = (await bot.say('admin', '/tenant')).text;
     for (const sub of ['login', 'logout', 'link', 'unlink', 'members', 'whoami', 'audit', 'help']) expect(help).toContain(`/tenant ${sub}`);
-    expect((await bot.say('admin', '/quota help')).text).toContain('`/quota set @member ccs|vcs cpu=N gpu=N memory=64G [reason…]` — Change a member’s quota; another admin approves');
+    const quota = (await bot.say('admin', '/quota help')).text;
+    expect(quota).toContain('`/quota set @member ccs|vcs cpu=N gpu=N memory=64G [reason…]` — Change a member’s quota (up or down); another admin approves');
+    expect(quota).toContain('`/quota pending` — Requests waiting for approval, with their age (admins see every one)');
+    expect(quota).toContain('`/quota cancel <request-id>` — Withdraw your own pending request');
   });
 
   it('tells an unlinked user how to link', async () => {

@@ -52,7 +52,7 @@ it('ADMINS anna=slack:UANNA+discord:111: Anna asks on Slack and cannot approve i
 
   expect(await chat.say(anna.slack, '/quota request vcs gpu=4 training')).toContain('Asked the tenant admins to approve VCS quota');
   const approve = chat.approveButton();
-  expect(await chat.click(anna.discord, approve)).toBe('You asked for this change: another tenant admin has to approve or reject it.');
+  expect(await chat.click(anna.discord, approve)).toBe('You asked for this change: another tenant admin has to approve or reject it. If there is none, an admin can make one with `/tenant link @someone <member> admin`, or list them in ADMINS.');
   expect(await chat.click(ben, approve)).toContain('Approved by @ben and applied.');
   expect(await chat.say(anna.discord, '/quota show vcs')).toMatch(/anna\s+0 \/ 8\s+0 \/ 4\s/);
 });
@@ -72,7 +72,7 @@ it('an admin first listed alone, then as one person on two platforms, becomes th
   const chat = await slackAndDiscordBot(['anna=slack:UANNA+discord:111', 'slack:UBEN'], file);
   expect(await chat.say(anna.slack, '/tenant whoami')).toContain('Member: anna\nRole: admin');
   expect(await chat.say(anna.slack, '/quota request vcs cpu=12')).toContain('Asked the tenant admins');
-  expect(await chat.click(anna.discord, chat.approveButton())).toBe('You asked for this change: another tenant admin has to approve or reject it.');
+  expect(await chat.click(anna.discord, chat.approveButton())).toBe('You asked for this change: another tenant admin has to approve or reject it. If there is none, an admin can make one with `/tenant link @someone <member> admin`, or list them in ADMINS.');
 });
 
 it('an admin who links a second chat account of their own is told so, and cannot approve their own request from it', async () => {
@@ -81,6 +81,6 @@ it('an admin who links a second chat account of their own is told so, and cannot
     'Linked @boss2 to member `boss` as admin. `boss` is also linked as local:boss: the bot counts them all as one person, so none of them can approve a request another of them made.',
   );
   await bot.say('boss', '/quota request vcs gpu=3');
-  expect((await bot.click('Approve', 'boss2')).text).toBe('You asked for this change: another tenant admin has to approve or reject it.');
+  expect((await bot.click('Approve', 'boss2')).text).toBe('You asked for this change: another tenant admin has to approve or reject it. If there is none, an admin can make one with `/tenant link @someone <member> admin`, or list them in ADMINS.');
   expect((await bot.click('Approve', 'admin')).text).toContain('Approved by @admin and applied.');
 });

@@ -40,7 +40,10 @@ describe('/quota set goes through a second admin', () => {
     expect(card?.text).toContain('[1] Approve  [2] Reject');
     expect(card?.reply?.visibility).toBe('channel');
 
-    expect((await bot.click('Approve', 'admin')).text).toBe('You asked for this change: another tenant admin has to approve or reject it.');
+    expect((await bot.click('Approve', 'admin')).text).toBe(
+      'You asked for this change: another tenant admin has to approve or reject it. ' +
+        'If there is none, an admin can make one with `/tenant link @someone <member> admin`, or list them in ADMINS.',
+    );
     expect((await bot.click('Approve', 'alice')).text).toBe('Only a tenant admin can approve or reject quota changes.');
     expect((await bot.say('admin', '/quota show vcs @alice')).text).toMatch(/alice\s+0 \/ 8\s+0 \/ 1\s+0M \/ 32G/);
 

@@ -33,10 +33,31 @@ describe('/tenant', () => {
     expect((await bot.say('alice', '/tenant login')).text).toContain('Ask an admin to run `/tenant link @you <member>`');
   });
 
-  it('logout forgets the caller’s link', async () => {
+  it('on the embedded registry, a member’s logout is refused: only an admin could link them again', async () => {
     await bot.say('admin', '/tenant link @alice alice');
-    expect((await bot.say('alice', '/tenant logout')).text).toBe('You are logged out: your link and stored credential are gone.');
-    expect((await bot.say('alice', '/apikey list')).text).toContain('You are not linked to a tenant member yet');
+    expect((await bot.say('alice', '/tenant logout')).text).toBe(
+      'On the embedded registry a tenant admin links you, and only an admin can link you again, so `/tenant logout` is for admins. ' +
+        'To be unlinked, ask an admin to run `/tenant unlink @you`. Nothing was changed.',
+    );
+    expect((await bot.say('alice', '/tenant whoami')).text).toContain('Member: alice');
+  });
+
+  it('an admin’s logout forgets their link', async () => {
+    await bot.say('admin', '/tenant link @bob bob admin');
+    expect((await bot.say('bob', '/tenant help')).text).toContain('`/tenant logout`');
+    expect((await bot.say('bob', '/tenant logout')).text).toBe('You are logged out: your link and stored credential are gone.');
+    expect((await bot.say('bob', '/apikey list')).text).toContain('You are not linked to a tenant member yet');
+  });
+
+  it('an admin pinned by ADMINS: linking without a role says ADMINS keeps them admin, and whoami agrees', async () => {
+    expect((await bot.say('admin', '/tenant link @admin root')).text).toBe('Linked @admin to member `root` as admin. (ADMINS keeps them an admin.)');
+    expect((await bot.say('admin', '/tenant whoami')).text).toBe('Chat user: local:admin\nMember: root\nRole: admin\nBackend: embedded registry');
+    expect((await bot.say('admin', '/tenant members')).text).toMatch(/root\s+admin\s+local:admin/);
+  });
+
+  it('takes names in any script: @José is linked to josé', async () => {
+    expect((await bot.say('admin', '/tenant link @José josé')).text).toBe('Linked @José to member `josé` as user.');
+    expect((await bot.say('José', '/tenant whoami')).text).toBe('Chat user: local:José\nMember: josé\nRole: user\nBackend: embedded registry');
   });
 
   it('one person may be linked from Slack and Discord at once', async () => {

@@ -226,7 +226,7 @@ describe('on the twcc backend, when TWCC behaves as reported in 2026', () => {
     const all = await bot.say('alice', '/quota show');
     expect(all.text).toContain('VCS');
     expect(all.text).not.toContain('CCS');
-    expect((await bot.say('alice', '/quota show ccs')).text).toBe('**CCS**: CCS is not enabled for this deployment; only VCS is. (TWCC_CCS_SITE is not set, so CCS is off)');
+    expect((await bot.say('alice', '/quota show ccs')).text).toBe('CCS is not enabled for this deployment; only VCS is.');
     expect(fake.requests.some((r) => r.path.includes(fake.sites.ccs))).toBe(false);
   });
 });

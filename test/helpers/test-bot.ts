@@ -33,6 +33,8 @@ export interface TestBotOptions {
   now?: () => number;
   /** The logger the core logs to; silent otherwise. */
   logger?: Logger;
+  /** KEY_MAX_DAYS; the core's default otherwise. */
+  keyMaxDays?: number;
   /** Extra core middleware, innermost (under the core's own rules, as a handler). */
   middleware?: Middleware[];
 }
@@ -70,7 +72,7 @@ export class TestBot {
     const opened = await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
     const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}) });
+    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}) });
     return new TestBot(core, store, backend, file, dir);
   }
 

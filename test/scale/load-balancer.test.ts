@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { APPROVALS } from './replicas.js';
-import { admin2, asksForQuota, asksToDelete, createsKey, links, MEMBERS, ScaleWorld, type Person } from './scale-world.js';
+import { admin2, asksForQuota, asksToDelete, createsKey, links, MEMBERS, ScaleWorld, until, type Person } from './scale-world.js';
 
 let world: ScaleWorld | undefined;
 afterEach(async () => {
@@ -55,8 +55,10 @@ describe.each(['redis', 'postgres'] as const)('replicas on one %s, behind nginx 
     expect(acks.map((a) => a.status)).toEqual(acks.map(() => 200));
     // One replica ran it; every other one says so in its log (the store's claim refused them).
     const skipped = () => w.replicas.ports.map((_, slot) => w.replicas.bot(slot).stderr().split('\n').filter((l) => l.includes('delivery already handled')).length);
-    await w.fake.waitFor('every other replica to refuse the delivery', () => (skipped().reduce((a, b) => a + b, 0) >= count - 1 ? true : undefined));
-    const deleted = acks.flatMap((a) => w.slack.answersAt(a.responseUrl)).filter((s) => s.text === `Deleted \`${keyId}\`.`);
+    await until('every other replica to refuse the delivery', () => skipped().reduce((a, b) => a + b, 0) >= count - 1);
+    const answered = () => acks.flatMap((a) => w.slack.answersAt(a.responseUrl));
+    await w.fake.waitFor('the answer of the replica that ran it', () => answered()[0]);
+    const deleted = answered().filter((s) => s.text === `Deleted \`${keyId}\`.`);
     expect(deleted).toHaveLength(1);
     w.answers += deleted.length;
 

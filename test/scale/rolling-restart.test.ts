@@ -15,8 +15,8 @@ afterEach(async () => {
 
 /** The load: each worker sends one request every PACE_MS (after the previous one was answered), at most MAX_PER_WORKER, at most MAX_LOAD_MS. */
 const PACE_MS = 40;
-const MAX_PER_WORKER = 1_000;
-const MAX_LOAD_MS = 90_000;
+const MAX_PER_WORKER = 2_500;
+const MAX_LOAD_MS = 150_000;
 const WORKERS = 3;
 
 /** A response_url that holds each answer for `holdMs` before taking it: work that is still in flight. */
@@ -73,7 +73,7 @@ test('three replicas restarted one by one under steady load through nginx: no re
   const workers = Promise.all(members.map((m) => worker(m)));
 
   // A deploy: each replica gets SIGTERM, exits, and its successor starts in the same slot.
-  const slow = await slowResponseUrl(1_000);
+  const slow = await slowResponseUrl(2_000);
   const exits: { code: number | null; signal: string | null }[] = [];
   const readiness: (number | 'refused')[] = [];
   for (let slot = 0; slot < w.replicas.ports.length; slot++) {
@@ -82,23 +82,28 @@ test('three replicas restarted one by one under steady load through nginx: no re
     const inFlight = await w.slack.command(url, members[0]!, '/tenant whoami', { responseUrl: slow.url });
     expect(inFlight.status).toBe(200);
     const answersBefore = slow.received().length;
-    const bot = w.replicas.bot(slot);
     const exited = w.replicas.terminate(slot);
-    // Once the replica has taken the signal (it says so), it is not ready.
-    await bot.line(/"msg":"stopping: not ready/);
-    readiness.push(await readyz(url));
-    exits.push(await exited);
+    // Not ready while that work is still in flight (polled: at most 40 times, 25 ms apart).
+    let seen: number | 'refused' = 200;
+    for (let poll = 0; poll < 40 && seen === 200; poll++) {
+      seen = await readyz(url);
+      if (seen === 200) await new Promise((r) => setTimeout(r, 25));
+    }
+    readiness.push(seen);
+    expect(slow.received().length, 'the in-flight answer was already delivered: the check came too late').toBe(answersBefore);
+    const exit = await exited;
+    exits.push(exit);
     // It finished that work before exiting.
-    expect(slow.received().length).toBe(answersBefore + 1);
+    expect(slow.received().length, `replica ${slot} exited ${JSON.stringify(exit)} first:\n${w.replicas.logs().slice(-3_000)}`).toBe(answersBefore + 1);
     await w.replicas.startSlot(slot);
     expect(await readyz(url)).toBe(200);
   }
   restarting = false;
   await workers;
 
-  // Not ready at once: /readyz said 503, or no longer accepted the connection, never 200.
+  // Not ready: /readyz said 503, or no longer accepted the connection, within 1 s of SIGTERM.
   expect(readiness.filter((r) => r !== 503 && r !== 'refused')).toEqual([]);
-  expect(exits).toEqual(exits.map(() => ({ code: 0, signal: null, afterMs: expect.any(Number) })));
+  expect(exits).toEqual(exits.map(() => ({ code: 0, signal: null })));
   // The load ran across the whole deploy (it was not cut short by its own bounds), and nothing failed.
   expect(Date.now() - started).toBeLessThan(MAX_LOAD_MS);
   expect(load.sent).toBeLessThan(WORKERS * MAX_PER_WORKER);
@@ -109,4 +114,4 @@ test('three replicas restarted one by one under steady load through nginx: no re
     `[scale] rolling restart of 3 replicas: requests sent during it ${load.sent}, answered ${load.answered}, failed ${load.failed.length + w.slack.failures.length}; ` +
       `/readyz right after SIGTERM: ${readiness.join(', ')}`,
   );
-}, 180_000);
+}, 240_000);

@@ -79,6 +79,15 @@ export class ScaleWorld {
   }
 }
 
+/** Resolves once `probe` holds, polled every 25 ms (logs have no event to wait on); fails after `timeoutMs`. */
+export async function until(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** The admin links a member (through `url`). */
 export async function links(w: ScaleWorld, url: string, member: Person): Promise<void> {
   const ack = await w.slack.command(url, admin1, `/tenant link ${mention(member)} ${member.name}`);

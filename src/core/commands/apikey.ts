@@ -11,6 +11,7 @@ import { memberOfMention } from './members.js';
 import type { HandlerTable, Sub } from './types.js';
 
 const say = (message: string) => answer(reply(message));
+const DAY_MS = 24 * 60 * 60 * 1000;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A field the backend could not read shows as `unknown`; a disabled key says so; a named key shows its name. */
@@ -74,6 +75,21 @@ const extend: CommandHandler<Sub<'apikey', 'extend'>> = async ({ services, user,
   const days = args.days;
   const before = await services.backend.getKey(actor, keyId);
   if (!before.ok) return say(`\`${keyId}\`: ${describeError(before.code, before.detail)}`);
+  const now = services.now();
+  // The limit is on the resulting expiry: days are added to the later of today and the current expiry
+  // (an expiry the backend could not read counts as today: the backend's own limit then applies).
+  const readable = before.value.expiresAt && !before.value.unknown?.includes('expires') ? Date.parse(before.value.expiresAt) : Number.NaN;
+  const from = Number.isNaN(readable) ? now : Math.max(now, readable);
+  const most = Math.floor((now + services.keyMaxDays * DAY_MS - from) / DAY_MS);
+  if (days > most) {
+    const limit = `a key may expire at most ${plural(services.keyMaxDays, 'day')} from today`;
+    const was = formatExpiry(before.value.expiresAt, now);
+    return say(
+      most < 1
+        ? `Key \`${keyId}\` expires ${was}: ${limit}, so it cannot be extended now. Nothing was changed.`
+        : `Key \`${keyId}\` expires ${was}, and ${limit}: the most you can add now is ${plural(most, 'day')}. Nothing was changed.`,
+    );
+  }
   const after = await services.backend.extendKey(actor, keyId, days);
   const base = auditBase(user, where, actor);
   if (!after.ok) {
@@ -82,7 +98,6 @@ const extend: CommandHandler<Sub<'apikey', 'extend'>> = async ({ services, user,
   }
   // The backend read the key back: say only what it shows.
   const { verdict, shown, answer: said } = after.value;
-  const now = services.now();
   const shows = shown && !shown.unknown?.includes('expires') ? formatExpiry(shown.expiresAt, now) : 'unknown';
   const outcome = verdict === 'applied' ? 'ok' : verdict === 'not_applied' ? 'failed' : 'unknown';
   await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome, detail: `+${days}d ${verdict} → ${shown ? (shown.expiresAt ?? 'never') : 'unknown'}` });

@@ -1,7 +1,10 @@
 import type { Services } from '../context.js';
 import type { ChatUser, MentionRef } from '../invocation.js';
 
-/** A mention names a chat user on the caller's platform; it counts only once linked to a member. */
+/**
+ * A mention names a chat user on the caller's platform; it counts only once linked to a member. The
+ * message says only that: reads must not claim "nothing was changed", writes add what they did not do.
+ */
 export async function memberOfMention(
   services: Services,
   caller: ChatUser,
@@ -9,6 +12,6 @@ export async function memberOfMention(
 ): Promise<{ ok: true; memberId: string; label: string } | { ok: false; message: string }> {
   const link = await services.identity.linkOf(caller.platform, mention.userId);
   const label = `@${mention.name ?? link?.name ?? mention.userId}`;
-  if (!link) return { ok: false, message: `${label} is not linked to a tenant member; nothing was changed.` };
+  if (!link) return { ok: false, message: `${label} is not linked to a tenant member.` };
   return { ok: true, memberId: link.memberId, label };
 }

@@ -36,6 +36,13 @@ export async function completeLogin(services: Services, inv: LoginInvocation): P
 }
 
 const logout: CommandHandler<Sub<'tenant', 'logout'>> = async ({ services, user, where, actor }) => {
+  // On the embedded registry an admin made the link, and only an admin can make it again.
+  if (!services.backend.capabilities.login && actor && actor.role !== 'admin') {
+    return answer(
+      'On the embedded registry a tenant admin links you, and only an admin can link you again, so `/tenant logout` is for admins. ' +
+        'To be unlinked, ask an admin to run `/tenant unlink @you`. Nothing was changed.',
+    );
+  }
   await services.backend.logout(`${user.platform}:${user.userId}`);
   const removed = await services.identity.remove(user.platform, user.userId);
   if (removed) await services.audit.append({ ...auditBase(user, where, actor), action: 'link.logout', target: actor?.memberId ?? '-', outcome: 'ok' });
@@ -46,7 +53,13 @@ const link: CommandHandler<Sub<'tenant', 'link'>> = async ({ services, user, whe
   if (!services.backend.capabilities.adminLinks) return answer(describeError('link_unsupported'));
   const mention = args.user;
   const memberId = args.member.toLowerCase();
-  const role = args.role ?? 'user';
+  const label = `@${mention.name ?? mention.userId}`;
+  // ADMINS keeps a person an admin whatever a link says: refuse a role that would not hold.
+  const pinned = services.identity.isPinnedAdmin({ platform: user.platform, userId: mention.userId });
+  if (pinned && args.role === 'user') {
+    return answer(`${label} is listed in ADMINS, which keeps them a tenant admin: they cannot be linked as user. Remove them from ADMINS and restart the bot first. Nothing was changed.`);
+  }
+  const role = pinned ? 'admin' : (args.role ?? 'user');
   const target = { platform: user.platform, userId: mention.userId, ...(mention.name ? { name: mention.name } : {}) };
   const linking = await services.identity.link(target, memberId, role, `${user.platform}:${user.userId}`);
   if (!linking.ok) return answer(describeError(linking.code, linking.detail));
@@ -58,7 +71,7 @@ const link: CommandHandler<Sub<'tenant', 'link'>> = async ({ services, user, whe
     outcome: 'ok',
     detail: `${memberId} as ${role}${previous ? ` (was ${previous.memberId} as ${previous.role})` : ''}`,
   });
-  const linked = `Linked @${mention.name ?? mention.userId} to member \`${memberId}\` as ${role}.`;
+  const linked = `Linked ${label} to member \`${memberId}\` as ${role}.${pinned && !args.role ? ' (ADMINS keeps them an admin.)' : ''}`;
   if (others.length === 0) return answer(linked);
   return answer(`${linked} ${texts.sameMember(memberId, others.map((l) => `${l.platform}:${l.name ?? l.userId}`))}`);
 };

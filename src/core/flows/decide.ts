@@ -96,13 +96,14 @@ async function decideConfirmation(services: Services, inv: ClickInvocation, ref:
 async function decideApproval(services: Services, inv: ClickInvocation, ref: Extract<ActionRef, { flow: 'approval' }>, pending: PendingAction): Promise<Outcome> {
   const action = flowActions[pending.action];
   if (action?.flow !== 'approval') return notice(texts.unknownAction);
+  if (pending.status === 'cancelled') return notice(texts.cancelledByRequester(pending.note));
   if (pending.status !== 'pending') return notice(texts.alreadyDecided);
   const approver = await services.identity.resolve(inv.user);
   if (!approver || approver.role !== 'admin') return notice('Only a tenant admin can approve or reject quota changes.');
   // The two-person rule compares members, not chat identities: one person on two platforms is one person.
   const sameChatUser = approver.chatKey === `${pending.requester.platform}:${pending.requester.userId}`;
   if (sameChatUser || approver.memberId === pending.requesterMember) {
-    return notice('You asked for this change: another tenant admin has to approve or reject it.');
+    return notice(texts.ownRequest(services.backend.capabilities.adminLinks));
   }
   const lease = await services.pending.claim(pending);
   if (!lease) return notice(texts.alreadyDecided);

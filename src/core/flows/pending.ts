@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { IdIndex } from '../../store/id-index.js';
 import type { Lease, Store } from '../../store/port.js';
 import { ChatUser, Where } from '../invocation.js';
 import type { FlowKind } from '../specs/types.js';
@@ -40,12 +41,23 @@ export const FLOW_TTL_MS: Record<FlowKind, { wait: number; keep: number }> = {
   approval: { wait: 24 * 60 * 60 * 1000, keep: 8 * 24 * 60 * 60 * 1000 },
 };
 
-/** One store for every pending flow: confirmations and approvals alike. */
+/** The key of the index of every open approval; the others are keyed by the requester's member id. */
+const EVERYONE = '*';
+
+/**
+ * One store for every pending flow: confirmations and approvals alike. Open approvals are also listed
+ * in an index, by requester and all together, so that `/quota pending` and the duplicate check read
+ * those records only, never the whole store.
+ */
 export class PendingActions {
+  private readonly open: IdIndex;
+
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.open = new IdIndex(store, 'open-approvals');
+  }
 
   private get records() {
     return this.store.collection<PendingAction>('pending');
@@ -57,6 +69,10 @@ export class PendingActions {
     const pending: PendingAction = { ...p, id: newFlowId(), argsHash: hashArgs(p.args), createdAt, expiresAt: createdAt + ttl.wait, status: 'pending' };
     // Kept a while past expiry so a late click is told "expired" instead of "unknown".
     await this.records.put(pending.id, pending, ttl.keep);
+    if (p.flow === 'approval') {
+      await this.open.add(EVERYONE, pending.id);
+      await this.open.add(p.requesterMember, pending.id);
+    }
     return pending;
   }
 
@@ -69,6 +85,26 @@ export class PendingActions {
 
   async save(p: PendingAction): Promise<void> {
     await this.records.put(p.id, p, FLOW_TTL_MS[p.flow].keep);
+    if (p.flow === 'approval' && p.status !== 'pending') await this.unlist(p.requesterMember, p.id);
+  }
+
+  /**
+   * Approvals still waiting, oldest first: one member's requests, or everyone's. Ids whose record is
+   * gone, decided or expired leave the index as they are met.
+   */
+  async openApprovals(requesterMember?: string): Promise<PendingAction[]> {
+    const open: PendingAction[] = [];
+    for (const id of await this.open.ids(requesterMember ?? EVERYONE)) {
+      const p = await this.get(id);
+      if (p && p.status === 'pending' && !this.isExpired(p)) open.push(p);
+      else await this.unlist(p?.requesterMember ?? requesterMember, id);
+    }
+    return open;
+  }
+
+  private async unlist(requesterMember: string | undefined, id: string): Promise<void> {
+    await this.open.remove(EVERYONE, id);
+    if (requesterMember !== undefined) await this.open.remove(requesterMember, id);
   }
 
   isExpired(p: PendingAction): boolean {

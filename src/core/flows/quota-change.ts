@@ -26,7 +26,9 @@ export function formatQuotaChange(a: Pick<QuotaChangeArgs, 'current' | 'requeste
     if (want === undefined) continue;
     const fmt = k === 'memory' ? formatMemory : String;
     const was = a.current[k];
-    parts.push(`${k} ${was === undefined ? '?' : fmt(was)} → ${fmt(want)}`);
+    // Only `/quota set` may lower a quota; the card says so, so that nobody approves it as "more".
+    const lower = was !== undefined && (was < 0 || want < was);
+    parts.push(`${k} ${was === undefined ? '?' : fmt(was)} → ${fmt(want)}${lower ? ' (decrease)' : ''}`);
   }
   return parts.join(', ');
 }

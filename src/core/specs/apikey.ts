@@ -7,6 +7,7 @@ export const apikeySpec = {
   subcommands: [
     {
       name: 'list',
+      aliases: ['ls'],
       summary: 'List API keys (yours; an admin may name a member)',
       args: [{ name: 'member', kind: 'mention', optional: true, description: 'Whose keys (admins only)' }],
       who: 'member',
@@ -25,13 +26,14 @@ export const apikeySpec = {
       summary: 'Move a key’s expiry by a number of days',
       args: [
         { name: 'key-id', kind: 'keyId', description: 'The key id, as /apikey list shows it' },
-        { name: 'days', kind: 'days', description: 'Days to add (1 to 365)' },
+        { name: 'days', kind: 'days', description: 'Days to add; the new expiry may be at most KEY_MAX_DAYS (default 365) days away' },
       ],
       who: 'member',
       examples: ['/apikey extend k-3f9a2c 30'],
     },
     {
       name: 'delete',
+      aliases: ['rm', 'remove', 'del'],
       summary: 'Delete keys, after you confirm with a button',
       args: [{ name: 'key-id', kind: 'keyIds', description: 'Key ids, separated by spaces or commas' }],
       who: 'member',

@@ -3,7 +3,7 @@ import type { CommandSpec } from './types.js';
 export const quotaSpec = {
   name: 'quota',
   description: 'Show and change resource quotas',
-  usageHint: 'show [ccs|vcs] [@member] | set @member <ccs|vcs> cpu=N gpu=N memory=64G | request <ccs|vcs> cpu=N … [reason] | help',
+  usageHint: 'show [ccs|vcs] [@member] | set @member <ccs|vcs> cpu=N gpu=N memory=64G | request <ccs|vcs> cpu=N … [reason] | pending | cancel <request-id> | help',
   subcommands: [
     {
       name: 'show',
@@ -18,7 +18,7 @@ export const quotaSpec = {
     },
     {
       name: 'set',
-      summary: 'Change a member’s quota; another admin approves',
+      summary: 'Change a member’s quota (up or down); another admin approves',
       args: [
         { name: 'member', kind: 'mention', description: 'The member' },
         { name: 'service', kind: 'service', description: 'ccs or vcs' },
@@ -40,6 +40,21 @@ export const quotaSpec = {
       who: 'member',
       flow: 'approval',
       examples: ['/quota request vcs gpu=4 training the new model'],
+    },
+    {
+      name: 'pending',
+      summary: 'Requests waiting for approval, with their age (admins see every one)',
+      args: [],
+      who: 'member',
+      readOnly: true,
+      examples: ['/quota pending'],
+    },
+    {
+      name: 'cancel',
+      summary: 'Withdraw your own pending request',
+      args: [{ name: 'request-id', kind: 'requestId', description: 'The request id, as /quota pending shows it' }],
+      who: 'member',
+      examples: ['/quota cancel Fq3kZ8mWp2Xa'],
     },
     { name: 'help', summary: 'Show what you can do with /quota', args: [], who: 'anyone', readOnly: true, examples: ['/quota help'] },
   ],

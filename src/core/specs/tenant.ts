@@ -5,8 +5,8 @@ export const tenantSpec = {
   description: 'Link chat users to tenant members',
   usageHint: 'login | logout | link @user <member> [admin|user] | unlink @user | members | whoami | audit [n] | help',
   subcommands: [
-    { name: 'login', summary: 'Link yourself with your own TWCC API key', args: [], who: 'anyone', examples: ['/tenant login'] },
-    { name: 'logout', summary: 'Forget your link and stored credential', args: [], who: 'anyone', examples: ['/tenant logout'] },
+    { name: 'login', summary: 'Link yourself with your own TWCC API key', args: [], who: 'anyone', selfLink: true, examples: ['/tenant login'] },
+    { name: 'logout', summary: 'Forget your link and stored credential', args: [], who: 'anyone', selfLink: true, examples: ['/tenant logout'] },
     {
       name: 'link',
       summary: 'Map a chat user to a tenant member and role',

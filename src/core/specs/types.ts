@@ -6,9 +6,10 @@ import type { CommandName } from '../invocation.js';
  * - `mention`: a chat user (`@bob` in text; a user option on Discord)
  * - `keyIds`: one or more key ids, separated by spaces or commas (rest of the line)
  * - `quota`: `cpu=N gpu=N memory=64G`, at least one; Discord gives cpu, gpu, memory options
- * - `reason`: free text to the end of the line
+ * - `reason`: free text to the end of the line (at most 500 characters; the reply says when it was cut)
+ * - `requestId`: the id of a pending request, as the reply to `/quota request` gives it
  */
-export type ArgKind = 'mention' | 'keyId' | 'keyIds' | 'days' | 'service' | 'quota' | 'reason' | 'count' | 'memberName' | 'role';
+export type ArgKind = 'mention' | 'keyId' | 'keyIds' | 'days' | 'service' | 'quota' | 'reason' | 'count' | 'memberName' | 'role' | 'requestId';
 
 export interface ArgSpec {
   /** Option name on Discord, placeholder in usage text, key of the handler's `args`. */
@@ -26,6 +27,8 @@ export type FlowKind = 'confirm' | 'approval';
 
 export interface SubcommandSpec {
   readonly name: string;
+  /** Other words typed for it (`ls` for `list`); not shown in help, not registered on Discord. */
+  readonly aliases?: readonly string[];
   readonly summary: string;
   readonly args: readonly ArgSpec[];
   readonly who: Audience;
@@ -36,6 +39,11 @@ export interface SubcommandSpec {
    * without the delivery de-duplication (a retried read is answered twice, which is harmless).
    */
   readonly readOnly?: true;
+  /**
+   * `selfLink`: links the caller by their own TWCC login; on a backend without logins (the embedded
+   * registry, where an admin links members) it is not offered to members.
+   */
+  readonly selfLink?: true;
   readonly examples: readonly string[];
 }
 

@@ -36,7 +36,10 @@ test('/quota set goes to the approvals channel, and only a second admin’s Appr
 
   // The requester cannot approve their own request.
   const own = await h.fake.answered(h.fake.click(alice, card, approve));
-  expect(h.shown(own)).toBe('You asked for this change: another tenant admin has to approve or reject it.');
+  expect(h.shown(own)).toBe(
+    'You asked for this change: another tenant admin has to approve or reject it. ' +
+      'If there is none, an admin can make one with `/tenant link @someone <member> admin`, or list them in ADMINS.',
+  );
   expect(h.fake.followups(own)[0]!.flags).toBe(64);
   // Nor can a member who is not an admin.
   const member = await h.fake.answered(h.fake.click(bob, card, approve));

@@ -54,7 +54,7 @@ test('a string option cannot smuggle in another argument', async () => {
 
 test('a bare memory number is an error that says so', async () => {
   const r = await say(bob, 'quota', 'request', { service: 'ccs', memory: '64' });
-  expect(r.content.split('\n')[0]).toBe('Memory needs a unit: write 64G or 64M, not a bare 64.');
+  expect(r.content.split('\n')[0]).toBe('memory needs a unit: write 64G or 64M, not a bare 64.');
 });
 
 test('help shows only what the caller may run', async () => {

@@ -74,6 +74,23 @@ describe('the shell adapter through a pipe', () => {
   });
 });
 
+describe('the shell takes lines as people type them', () => {
+  it('command names in any case, names in any script, and a pasted 200 KB line not echoed back', async () => {
+    const huge = `/apikey list ${'x'.repeat(200_000)}`;
+    const script = ['/APIKEY list', '/Apikey LIST', '/as 陳大文', '/tenant whoami', '/as @José', '/tenant whoami', huge, `/${'y'.repeat(300)}`];
+    const { code, out } = await npmStart(script.join('\n') + '\n', join(dir, 'typed.sqlite'));
+    expect(code).toBe(0);
+    expect(out.match(/You have no API keys\. `\/apikey create` makes one\./g)).toHaveLength(2);
+    expect(out).toContain('You are now local:陳大文.');
+    expect(out).toContain('You (local:陳大文) are not linked to a tenant member.');
+    expect(out).toContain('You are now local:José.');
+    expect(out).toContain('That line is 200013 characters long; a command is at most 4000. Nothing was run.');
+    expect(out).toContain(`\`/${'y'.repeat(39)}…\` is not a command.`);
+    expect(out).not.toContain('x'.repeat(100));
+    expect(out.length).toBeLessThan(5_000);
+  });
+});
+
 describe('process', () => {
   it('SIGTERM ends the whole process promptly', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, STORE_URL: `sqlite://${join(dir, 'term.sqlite')}` };

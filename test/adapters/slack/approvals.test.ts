@@ -47,7 +47,10 @@ describe('/quota set on Slack', () => {
 
     // The requester cannot approve their own request; a member who is not an admin cannot either.
     const own = await (await admin1.clicks(card, 'Approve')).answer();
-    expect(own).toMatchObject({ ephemeral: true, replacedOriginal: false, readable: 'You asked for this change: another tenant admin has to approve or reject it.' });
+    expect(own).toMatchObject({ ephemeral: true, replacedOriginal: false, readable:
+        'You asked for this change: another tenant admin has to approve or reject it. ' +
+        'If there is none, an admin can make one with `/tenant link @someone <member> admin`, or list them in ADMINS.',
+    });
     const members = await (await alice.clicks(card, 'Approve')).answer();
     expect(members).toMatchObject({ ephemeral: true, readable: 'Only a tenant admin can approve or reject quota changes.' });
     expect(await vcsQuotaOf(w, 'alice')).toBe(8);

@@ -46,6 +46,10 @@ describe('parseSlackPayload', () => {
     });
   });
 
+  it('takes a command name in any case: /APIKEY is /apikey', () => {
+    expect(parseSlackPayload({ ...slash, command: '/APIKEY', text: 'LIST' })).toMatchObject({ kind: 'command', invocation: { command: 'apikey', text: 'LIST' } });
+  });
+
   it('writes Slack’s mentions as the core’s @name, with the user each names beside the text', () => {
     const parsed = parseSlackPayload({ ...slash, text: 'list <@U2|bob> <@U3> <@U4|Bob Smith>' });
     expect(parsed).toMatchObject({

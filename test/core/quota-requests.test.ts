@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TestBot } from '../helpers/test-bot.js';
+
+let bot: TestBot;
+afterEach(() => bot.stop());
+
+/** Two admins (admin, carol) and a member alice on the embedded registry. */
+async function twoAdmins(now?: () => number): Promise<TestBot> {
+  bot = await TestBot.start({ admins: ['local:admin', 'local:carol'], ...(now ? { now } : {}) });
+  await bot.say('admin', '/tenant link @alice alice');
+  await bot.say('carol', '/tenant whoami');
+  return bot;
+}
+
+const requestId = (text: string) => /request `([\w-]+)`/.exec(text)![1]!;
+
+describe('a quota ask must change something', () => {
+  it('a set may lower a quota; the card shows it as a decrease, and approving applies it', async () => {
+    await twoAdmins();
+    await bot.say('admin', '/quota set @alice vcs gpu=0 cpu=8 memory=16G');
+    const card = bot.posts('approvals')[0]!;
+    // cpu is already 8: only what changes is asked for.
+    expect(card.text).toContain('@admin asks to set @alice’s VCS quota: gpu 1 → 0 (decrease), memory 32G → 16G (decrease).');
+    expect((await bot.click('Approve', 'carol')).text).toContain('Approved by @carol and applied.');
+    expect((await bot.say('alice', '/quota show vcs')).text).toMatch(/alice\s+0 \/ 8\s+0 \/ 0\s+0M \/ 16G/);
+  });
+
+  it('the same request twice is refused with a pointer to the first; a different one is not', async () => {
+    await twoAdmins();
+    const first = await bot.say('alice', '/quota request vcs gpu=4 new model');
+    const id = requestId(first.text);
+    expect((await bot.say('alice', '/quota request vcs gpu=4 really')).text).toBe(
+      `You already asked for this: request \`${id}\`, made less than a minute ago, is still waiting. ` +
+        `\`/quota pending\` shows it; \`/quota cancel ${id}\` withdraws it. Nothing new was requested.`,
+    );
+    expect((await bot.say('alice', '/quota request vcs gpu=2')).text).toMatch(/^Asked the tenant admins to approve VCS quota for @alice/);
+    expect(bot.posts('approvals')).toHaveLength(2);
+    const audit = (await bot.say('admin', '/tenant audit 50')).text;
+    expect(audit.match(/quota\.requested/g)).toHaveLength(2);
+  });
+
+  it('the same request typed twice at once makes one request', async () => {
+    await twoAdmins();
+    const said = await Promise.all([bot.say('alice', '/quota request ccs cpu=12'), bot.say('alice', '/quota request ccs cpu=12')]);
+    expect(said.filter((s) => s.text.startsWith('Asked the tenant admins'))).toHaveLength(1);
+    expect(said.filter((s) => s.text.startsWith('You already asked for this'))).toHaveLength(1);
+  });
+
+  it('once decided, the same request may be asked again', async () => {
+    await twoAdmins();
+    await bot.say('alice', '/quota request vcs gpu=4');
+    await bot.click('Reject', 'admin');
+    expect((await bot.say('alice', '/quota request vcs gpu=4')).text).toMatch(/^Asked the tenant admins/);
+  });
+});
+
+describe('when nobody else can approve', () => {
+  it('a lone admin’s /quota set says at once that no other admin exists and how to add one; the click says it again', async () => {
+    bot = await TestBot.start({ admins: ['local:admin'] });
+    await bot.say('admin', '/tenant link @alice alice');
+    const asked = await bot.say('admin', '/quota set @alice vcs gpu=2');
+    expect(asked.text).toMatch(
+      /^Asked the tenant admins to approve VCS quota for @alice \(request `[\w-]+`\)\. You will hear the decision privately\. No other tenant admin exists yet to approve it: an admin can make one with `\/tenant link @someone <member> admin`, or list them in ADMINS\.$/,
+    );
+    expect((await bot.click('Approve', 'admin')).text).toBe(
+      'You asked for this change: another tenant admin has to approve or reject it. If there is none, an admin can make one with `/tenant link @someone <member> admin`, or list them in ADMINS.',
+    );
+    // Following the advice makes the request decidable.
+    await bot.say('admin', '/tenant link @bob bob admin');
+    expect((await bot.click('Approve', 'bob')).text).toContain('Approved by @bob and applied.');
+  });
+
+  it('a member’s request with an admin to decide it says nothing of the kind', async () => {
+    bot = await TestBot.start({ admins: ['local:admin'] });
+    await bot.say('admin', '/tenant link @alice alice');
+    expect((await bot.say('alice', '/quota request vcs gpu=2')).text).not.toContain('No other tenant admin');
+  });
+
+  it('an admin listed in ADMINS who has not spoken yet counts as one', async () => {
+    bot = await TestBot.start({ admins: ['local:admin', 'local:carol'] });
+    await bot.say('admin', '/tenant link @alice alice');
+    expect((await bot.say('admin', '/quota set @alice vcs gpu=2')).text).not.toContain('No other tenant admin');
+  });
+});
+
+describe('/quota pending and /quota cancel', () => {
+  it('an admin sees every waiting request with its age; a member sees their own', async () => {
+    let now = Date.parse('2026-12-01T09:00:00Z');
+    await twoAdmins(() => now);
+    await bot.say('admin', '/tenant link @bob bob');
+    const a = requestId((await bot.say('alice', '/quota request vcs gpu=4 new model')).text);
+    now += 2 * 60 * 60 * 1000;
+    const b = requestId((await bot.say('bob', '/quota request ccs cpu=12')).text);
+    now += 5 * 60 * 1000;
+
+    const all = (await bot.say('carol', '/quota pending')).text;
+    expect(all).toContain('2 quota requests waiting for approval:');
+    expect(all).toMatch(new RegExp(`${a}\\s+@alice\\s+VCS for @alice: gpu 1 → 4\\s+2 h ago\\s+in 21 h`));
+    expect(all).toMatch(new RegExp(`${b}\\s+@bob\\s+CCS for @bob: cpu 8 → 12\\s+5 min ago\\s+in 23 h`));
+    expect(all).toContain('Approve or reject each on its card in the approvals channel');
+
+    const mine = (await bot.say('alice', '/quota pending')).text;
+    expect(mine).toContain('1 quota request waiting for approval:');
+    expect(mine).toContain(a);
+    expect(mine).not.toContain(b);
+
+    await bot.click('Approve', 'admin'); // the latest card: bob's
+    expect((await bot.say('bob', '/quota pending')).text).toBe('You have no quota requests waiting for approval.');
+    now += 22 * 60 * 60 * 1000; // alice's has expired
+    expect((await bot.say('admin', '/quota pending')).text).toBe('No quota requests are waiting for approval.');
+  });
+
+  it('the requester cancels; the card then says so, nobody else may cancel, and it is audited', async () => {
+    await twoAdmins();
+    const id = requestId((await bot.say('alice', '/quota request vcs gpu=4')).text);
+    expect((await bot.say('admin', `/quota cancel ${id}`)).text).toBe(
+      `Only @alice, who asked for request \`${id}\`, can cancel it; an admin may reject it on its card. Nothing was changed.`,
+    );
+    expect((await bot.say('alice', `/quota cancel ${id}`)).text).toBe(`Cancelled VCS quota request \`${id}\` (gpu 1 → 4).`);
+    expect(bot.posts('approvals').at(-1)?.text).toBe(`VCS quota request \`${id}\` (gpu 1 → 4) was cancelled by @alice; its card no longer does anything.`);
+    expect((await bot.click('Approve', 'admin')).text).toBe('Cancelled by @alice. Nothing was changed.');
+    expect((await bot.say('alice', '/quota show vcs')).text).toMatch(/alice\s+0 \/ 8\s+0 \/ 1/);
+    expect((await bot.say('alice', `/quota cancel ${id}`)).text).toBe(`Request \`${id}\` is already cancelled; nothing was changed.`);
+    expect((await bot.say('alice', '/quota pending')).text).toBe('You have no quota requests waiting for approval.');
+    expect((await bot.say('admin', '/tenant audit 1')).text).toMatch(/local:alice\s+quota\.cancelled\s+alice\/vcs\s+cancelled/);
+  });
+});
