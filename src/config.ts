@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_RATE_LIMITS, parseRateLimits } from './core/rate-limit.js';
 import { decodeEncryptionKey } from './crypto/encryption-key.js';
+import { STORE_PREFIX_PATTERN } from './store/port.js';
 import { StartupError, type StartupProblem } from './startup/problem.js';
 
 type Env = Record<string, string | undefined>;
@@ -84,6 +86,10 @@ export const ConfigSchema = z.object({
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: optional,
   DISCORD_API_URL: httpUrl('https://discord.com/api'),
+  // Not a secret (Discord shows it to anyone with the portal open), so a wrong one may be echoed.
+  DISCORD_PUBLIC_KEY: optional.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), {
+    error: (iss) => `"${String(iss.input)}" is not 64 hex characters; copy the Public Key from the Developer Portal (General Information)`,
+  }),
   PORT: port,
   BACKEND: oneOf(['local', 'twcc'], 'local'),
   TWCC_API_URL: httpUrl('https://apigateway.twcc.ai'),
@@ -97,6 +103,16 @@ export const ConfigSchema = z.object({
     .superRefine((v, ctx) => {
       const problem = storeUrlProblem(v.trim());
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  STORE_PREFIX: optional.refine((v) => v === undefined || STORE_PREFIX_PATTERN.test(v), {
+      error: (iss) => `"${String(iss.input)}" must start with a lower-case letter, then up to 39 lower-case letters, digits or _ (it names tables)`,
+    }),
+  RATE_LIMITS: z
+    .string()
+    .default(DEFAULT_RATE_LIMITS)
+    .superRefine((v, ctx) => {
+      const parsed = parseRateLimits(v);
+      if (!parsed.ok) for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
     }),
   // Checked whatever the backend: a key that is set but unusable is a mistake even before it is needed.
   ENCRYPTION_KEY: optional.refine((v) => v === undefined || decodeEncryptionKey(v) !== undefined, {
@@ -140,7 +156,7 @@ function halfSetPlatform(env: Env, platform: string, required: string[], related
 function crossFieldProblems(env: Env): StartupProblem[] {
   const problems = [
     ...halfSetPlatform(env, 'Slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'], ['SLACK_APP_TOKEN']),
-    ...halfSetPlatform(env, 'Discord', ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'], []),
+    ...halfSetPlatform(env, 'Discord', ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'], ['DISCORD_PUBLIC_KEY']),
   ];
   if (env.BACKEND?.trim() === 'twcc' && (env.TWCC_PROJECT ?? '').trim() === '') {
     problems.push({ variable: 'TWCC_PROJECT', message: "required when BACKEND=twcc; set it to the project's plan code (e.g. GOV108009)" });
@@ -174,6 +190,8 @@ export function loadConfig(env: Env = { ...readDotEnv(), ...process.env }): Conf
 
 export const slackEnabled = (c: Config) => Boolean(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET);
 export const discordEnabled = (c: Config) => Boolean(c.DISCORD_TOKEN && c.DISCORD_APPLICATION_ID);
+/** With the public key, Discord sends interactions over HTTP (any replica may answer); without it, the gateway. */
+export const discordOverHttp = (c: Config) => discordEnabled(c) && c.DISCORD_PUBLIC_KEY !== undefined;
 
 /** The services a deployment offers: the embedded registry both; TWCC's CCS only with TWCC_CCS_SITE. */
 export const servicesOf = (c: Pick<Config, 'BACKEND' | 'TWCC_CCS_SITE'>): ('vcs' | 'ccs')[] =>

@@ -1,8 +1,9 @@
 import { dirname, join, resolve } from 'node:path';
 import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
-import { discordEnabled, loadConfig, slackEnabled, type Config } from './config.js';
+import { discordEnabled, discordOverHttp, loadConfig, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
+import { parseRateLimits } from './core/rate-limit.js';
 import type { ShellAdapter } from '../adapters/shell/index.js';
 import type { Adapter } from './core/outcome.js';
 import { HttpServer } from './http/server.js';
@@ -65,13 +66,15 @@ async function main(args: string[]): Promise<void> {
   installProcessGuards(logger);
 
   // Fail fast, naming the variable: every dependency answers within a deadline before any adapter starts.
-  const store = await openReachableStore(config.STORE_URL, { logger });
+  const store = await openReachableStore(config.STORE_URL, { logger, ...(config.STORE_PREFIX ? { prefix: config.STORE_PREFIX } : {}) });
   if (!useShell) await checkPortFree(config.PORT);
   if (slackEnabled(config)) await checkSlackAuth(config);
 
   const backend = await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
-  const core = new Core({ store, backend, admins, logger, keyMaxDays: config.KEY_MAX_DAYS, middleware: [measureInvocations] });
+  const limits = parseRateLimits(config.RATE_LIMITS);
+  if (!limits.ok) throw new Error(`RATE_LIMITS: ${limits.problems.join('; ')}`); // config.ts has refused these already
+  const core = new Core({ store, backend, admins, logger, keyMaxDays: config.KEY_MAX_DAYS, middleware: [measureInvocations], rateLimits: limits.value });
 
   // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
   const http = useShell ? undefined : new HttpServer(config.PORT, logger);
@@ -93,7 +96,11 @@ async function main(args: string[]): Promise<void> {
     const { createSlackAdapter } = await import('../adapters/slack/index.js');
     adapters.push(createSlackAdapter({ core, config, logger, http, stopGraceMs: SLACK_STOP_GRACE_MS }));
   }
-  if (discordEnabled(config)) {
+  if (discordOverHttp(config) && http) {
+    // Interactions arrive at POST /discord/interactions: any replica can take any of them.
+    const { createDiscordHttpAdapter } = await import('../adapters/discord/http-interactions.js');
+    adapters.push(createDiscordHttpAdapter({ core, config, logger, http }));
+  } else if (discordEnabled(config)) {
     const { createDiscordAdapter } = await import('../adapters/discord/index.js');
     adapters.push(createDiscordAdapter({ core, config, logger, ...(http ? { http } : {}) }));
   }
@@ -143,7 +150,8 @@ async function main(args: string[]): Promise<void> {
     await shell.closed;
     await shutdown(0);
   } else {
-    logger.info({ port, slack: slackEnabled(config), discord: discordEnabled(config), backend: backend.name, store: store.kind }, 'twcc-chatops ready');
+    const discord = discordOverHttp(config) ? 'http' : discordEnabled(config) ? 'gateway' : false;
+    logger.info({ port, slack: slackEnabled(config), discord, backend: backend.name, store: store.kind }, 'twcc-chatops ready');
   }
 }
 

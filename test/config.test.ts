@@ -113,6 +113,32 @@ const cases: { when: string; env: Record<string, string>; lines: string[] }[] = 
     lines: ["TWCC_PROJECT: required when BACKEND=twcc; set it to the project's plan code (e.g. GOV108009)"],
   },
   {
+    when: 'DISCORD_PUBLIC_KEY without the token and application id',
+    env: { DISCORD_PUBLIC_KEY: 'ab'.repeat(32) },
+    lines: [
+      'DISCORD_TOKEN: not set, but DISCORD_PUBLIC_KEY is; set it to the bot token (Developer Portal → Bot → Reset Token), or unset DISCORD_PUBLIC_KEY to run without Discord',
+      'DISCORD_APPLICATION_ID: not set, but DISCORD_PUBLIC_KEY is; set it to the Application ID (Developer Portal → General Information), or unset DISCORD_PUBLIC_KEY to run without Discord',
+    ],
+  },
+  {
+    when: 'a DISCORD_PUBLIC_KEY that is not 32 bytes of hex',
+    env: { DISCORD_TOKEN, DISCORD_APPLICATION_ID: '123456', DISCORD_PUBLIC_KEY: 'abc123' },
+    lines: ['DISCORD_PUBLIC_KEY: "abc123" is not 64 hex characters; copy the Public Key from the Developer Portal (General Information)'],
+  },
+  {
+    when: 'a STORE_PREFIX that cannot name a table',
+    env: { STORE_PREFIX: 'Team-A' },
+    lines: ['STORE_PREFIX: "Team-A" must start with a lower-case letter, then up to 39 lower-case letters, digits or _ (it names tables)'],
+  },
+  {
+    when: 'RATE_LIMITS with an unknown action and a malformed entry',
+    env: { RATE_LIMITS: 'apikey.create=5/1h, apikey.list=3/1m, quota.request=5 per hour' },
+    lines: [
+      'RATE_LIMITS: "apikey.list" is not a rate-limited action; use apikey.create, apikey.extend, apikey.delete, quota.request, quota.set',
+      'RATE_LIMITS: "quota.request=5 per hour" is not action=count/window; write e.g. apikey.create=10/1h (windows in s, m, h, d) or apikey.create=off',
+    ],
+  },
+  {
     // Every problem at once, so that fixing one does not reveal the next only on the next start.
     when: 'three mistakes at once',
     env: { DISCORD_TOKEN, STORE_URL: 'data.sqlite', ADMINS: 'anna' },
@@ -145,6 +171,9 @@ describe('a configuration that can work is accepted', () => {
     { when: 'Discord with admins on two platforms', env: { DISCORD_TOKEN, DISCORD_APPLICATION_ID: '123456', ADMINS: 'discord:1001, slack:UANNA' } },
     { when: 'one admin on two platforms, beside another', env: { ADMINS: 'anna=slack:UANNA+discord:1001,slack:UBEN' } },
     { when: 'a Redis store', env: { STORE_URL: 'redis://127.0.0.1:6379' } },
+    { when: 'a shared Redis under a prefix', env: { STORE_URL: 'redis://127.0.0.1:6379', STORE_PREFIX: 'team_a_' } },
+    { when: 'Discord over HTTP interactions', env: { DISCORD_TOKEN, DISCORD_APPLICATION_ID: '123456', DISCORD_PUBLIC_KEY: 'AB'.repeat(32) } },
+    { when: 'one rate limit changed and one lifted', env: { RATE_LIMITS: 'apikey.create=3/30m,quota.request=off' } },
     { when: 'a postgresql:// store', env: { STORE_URL: 'postgresql://postgres@127.0.0.1:5432/test' } },
     { when: 'a 32-byte ENCRYPTION_KEY', env: { ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') } },
     { when: 'keys may expire two years ahead', env: { KEY_MAX_DAYS: '730' } },

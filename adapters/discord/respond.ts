@@ -18,7 +18,7 @@ import { isPrivate, renderLoginModal, renderReply } from './render.js';
 export const DEFAULT_ACK_WITHIN_MS = 1_000;
 
 /** The outcome if the core settles within `ms`, else undefined (the promise keeps running). */
-async function settledWithin<T>(pending: Promise<T>, ms: number): Promise<T | undefined> {
+export async function settledWithin<T>(pending: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {
     timer = setTimeout(resolve, ms, undefined);
@@ -31,7 +31,7 @@ async function settledWithin<T>(pending: Promise<T>, ms: number): Promise<T | un
 }
 
 /** A modal can only open as the first answer to a command; past that, the user is asked to run it again. */
-function replyOf(outcome: Outcome): Reply {
+export function replyOf(outcome: Outcome): Reply {
   switch (outcome.kind) {
     case 'reply':
       return outcome.reply;

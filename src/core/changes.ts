@@ -39,6 +39,8 @@ export function storeNotingChanges(store: Store): Store {
   return {
     kind: store.kind,
     claim: (key, ttlMs) => store.claim(key, ttlMs),
+    // A rate-limit count is bookkeeping: it changes nothing a user sees.
+    increment: (key, windowMs) => store.increment(key, windowMs),
     ping: () => store.ping(),
     close: () => store.close(),
     collection<T>(name: CollectionName): Collection<T> {

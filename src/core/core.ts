@@ -16,6 +16,7 @@ import { compose, deduplicateDeliveries, errorReferences, keepSecretsPrivate, lo
 import { answer, type Adapter, type Messenger, type Outcome, type PostTarget } from './outcome.js';
 import { parseOptions, parseText, findSubcommand } from './parser.js';
 import { mayRun } from './policy.js';
+import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { reply, text, type Reply } from './reply.js';
 
 export interface CoreOptions {
@@ -30,6 +31,8 @@ export interface CoreOptions {
   keyMaxDays?: number;
   /** Run around every invocation inside the core's own (error references, de-duplication, the secret rule): metrics. */
   middleware?: readonly Middleware[];
+  /** Per-member limits on state-changing commands (RATE_LIMITS); none when unset. */
+  rateLimits?: RateLimits;
 }
 
 /**
@@ -43,6 +46,7 @@ export class Core {
   readonly #messengers = new Map<Platform, Messenger>();
   readonly #run: (inv: Invocation) => Promise<Outcome>;
   readonly #inFlight = new Set<Promise<Outcome>>();
+  readonly #limits: RateLimiter;
   #stopping = false;
 
   constructor(opts: CoreOptions) {
@@ -62,6 +66,7 @@ export class Core {
       keyMaxDays: opts.keyMaxDays ?? 365,
       post: (target, r) => this.#post(target, r),
     };
+    this.#limits = new RateLimiter(opts.store, opts.rateLimits ?? {}, now);
     this.#run = compose(
       [errorReferences(logger), logInvocations(logger), deduplicateDeliveries(opts.store, logger), keepSecretsPrivate, ...(opts.middleware ?? [])],
       (inv) => this.#dispatch(inv),
@@ -153,6 +158,9 @@ export class Core {
     const service = sub.args.find((a) => a.kind === 'service');
     const asked = service ? parsed.args[service.name] : undefined;
     if (typeof asked === 'string' && !offered.includes(asked as Service)) return answer(reply(describeError('service_disabled')));
+    // Counted only for a command that would run: help, refusals and typos cost nothing.
+    const limited = await this.#limits.refusal(`${inv.command}.${sub.name}`, actor);
+    if (limited) return answer(limited);
     const handler = handlerFor(inv.command, sub.name);
     if (!handler) throw new Error(`no handler for ${label}`);
     const outcome = await handler({ services, user: inv.user, where: inv.where, actor, args: parsed.args as never });

@@ -29,6 +29,36 @@ export function describeError(code: ErrorCode, detail?: string): string {
   return detail ? `${base} (${detail})` : base;
 }
 
+/** What each rate-limited action is, as "you can … at most N …". */
+const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
+const LIMITED_DOING: Record<string, (n: number) => string> = {
+  'apikey.create': (n) => `create at most ${n} ${n === 1 ? 'key' : 'keys'}`,
+  'apikey.extend': (n) => `extend keys at most ${times(n)}`,
+  'apikey.delete': (n) => `delete keys at most ${times(n)}`,
+  'quota.request': (n) => `request a quota change at most ${times(n)}`,
+  'quota.set': (n) => `set quotas at most ${times(n)}`,
+};
+
+/** `an hour`, `every 2 hours`, `every 30 minutes`, `a day`. */
+function per(windowMs: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1_000, 'second'],
+  ];
+  const [ms, name] = units.find(([u]) => windowMs % u === 0) ?? [1_000, 'second'];
+  const n = Math.round(windowMs / ms);
+  return n === 1 ? `${name === 'hour' ? 'an' : 'a'} ${name}` : `every ${n} ${name}s`;
+}
+
+/** `42 minutes`, `30 seconds`, `3 hours`: rounded up, so that trying again then works. */
+export function waitFor(ms: number): string {
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (ms < 60_000) return plural(Math.max(1, Math.ceil(ms / 1_000)), 'second');
+  if (ms < 120 * 60_000) return plural(Math.ceil(ms / 60_000), 'minute');
+  return plural(Math.ceil(ms / 3_600_000), 'hour');
+}
 /** How another admin comes to exist: admins link them on the embedded registry; on TWCC roles come from TWCC. */
 const howToAddAdmin = (adminLinks: boolean) =>
   adminLinks
@@ -36,6 +66,8 @@ const howToAddAdmin = (adminLinks: boolean) =>
     : 'another TWCC tenant admin has to run `/tenant login`';
 
 export const texts = {
+  rateLimited: (action: string, max: number, windowMs: number, retryMs: number) =>
+    `You can ${LIMITED_DOING[action]?.(max) ?? `run ${action} at most ${times(max)}`} ${per(windowMs)}; try again in ${waitFor(retryMs)}. Nothing was changed.`,
   unlinkedLocal: (cmd: string) =>
     `You are not linked to a tenant member yet, so \`${cmd}\` cannot run. Ask a tenant admin to run \`/tenant link @you <member>\`, then try again.`,
   unlinkedTwcc: (cmd: string) =>

@@ -23,6 +23,10 @@ export interface SqliteFile {
   claim(key: string, token: string, ttlMs: number): boolean;
   /** Gives the claim back, if `token` still holds it. */
   release(key: string, token: string): void;
+  /** Extends a claim `token` still holds and that has not expired; false otherwise. */
+  renew(key: string, token: string, ttlMs: number): boolean;
+  /** One more in the window counter `key` (a new window of `windowMs` once the last has ended): one upsert RETURNING. */
+  increment(key: string, windowMs: number): { count: number; resetAt: number };
   /** Closes the connection (idempotent); every later call throws. */
   close(): void;
   readonly open: boolean;
@@ -81,6 +85,16 @@ export function openSqliteFile(path: string, { busyTimeoutMs = 10_000, now = Dat
        RETURNING key`,
     ),
     release: db.prepare<{ key: string; token: string }>('DELETE FROM leases WHERE key = @key AND token = @token'),
+    renew: db.prepare<{ key: string; token: string; expires: number; now: number }, { key: string }>(
+      'UPDATE leases SET expires_at = @expires WHERE key = @key AND token = @token AND expires_at > @now RETURNING key',
+    ),
+    increment: db.prepare<{ key: string; resetAt: number; now: number }, { count: number; reset_at: number }>(
+      `INSERT INTO counters(key, count, reset_at) VALUES(@key, 1, @resetAt)
+       ON CONFLICT(key) DO UPDATE SET
+         count = CASE WHEN counters.reset_at <= @now THEN 1 ELSE counters.count + 1 END,
+         reset_at = CASE WHEN counters.reset_at <= @now THEN excluded.reset_at ELSE counters.reset_at END
+       RETURNING count, reset_at`,
+    ),
     sweepKeyv: db.prepare<{ now: number }>('DELETE FROM keyv WHERE expires IS NOT NULL AND expires <= @now'),
     sweepClaims: db.prepare<{ now: number }>('DELETE FROM leases WHERE expires_at <= @now'),
   };
@@ -193,6 +207,20 @@ export function openSqliteFile(path: string, { busyTimeoutMs = 10_000, now = Dat
       ensureOpen();
       q.release.run({ key, token });
     },
+    renew(key, token, ttlMs) {
+      ensureOpen();
+      const at = now();
+      const held = q.renew.get({ key, token, expires: at + ttlMs, now: at }) !== undefined;
+      wrote();
+      return held;
+    },
+    increment(key, windowMs) {
+      ensureOpen();
+      const at = now();
+      const row = q.increment.get({ key, resetAt: at + windowMs, now: at })!;
+      wrote();
+      return { count: row.count, resetAt: row.reset_at };
+    },
     close() {
       if (db.open) db.close();
     },
@@ -212,6 +240,7 @@ function migrate(db: Database.Database): void {
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS keyv(key VARCHAR(255) PRIMARY KEY, value TEXT, expires INTEGER)');
     db.exec('CREATE TABLE IF NOT EXISTS leases(key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL)');
+    db.exec('CREATE TABLE IF NOT EXISTS counters(key TEXT PRIMARY KEY, count INTEGER NOT NULL, reset_at INTEGER NOT NULL)');
     const columns = db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'keyv\')').all();
     if (!columns.some((c) => c.name === 'expires')) {
       db.exec('ALTER TABLE keyv ADD COLUMN expires INTEGER');

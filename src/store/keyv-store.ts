@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../log.js';
-import { postgresClaimer, redisClaimer, type Claimer } from './claim.js';
+import { postgresClaimer, redisClaimer, type Claimer, type ClaimTables } from './claim.js';
 import { COLLECTIONS, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
 
 /** Path of an sqlite:// URL, or undefined for another kind of store. */
@@ -13,12 +13,42 @@ export function sqlitePath(url: string): string | undefined {
 }
 
 export interface StoreOptions {
-  /** Prefixes every collection and claim, so tests (or deployments) can share one Redis or database. */
+  /**
+   * STORE_PREFIX: prefixes every collection, claim and counter, and on SQL stores every table, so tests
+   * (or deployments) can share one Redis or database. Lower-case letters, digits and `_`.
+   */
   prefix?: string;
   /** Every store operation answers within this or fails with StoreUnavailableError. */
   deadlineMs?: number;
   /** Where an outage is logged: once when the store stops answering (with the reason), once when it answers again. */
   logger?: Logger;
+}
+
+/** A prefix as part of an unquoted SQL table name: lower case, anything but letters, digits and _ as _. */
+const tableSafe = (prefix: string): string => prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+
+/** PostgreSQL's leases and counters tables: under the prefix, else the names they always had. */
+function claimTables(prefix: string, schema: string): ClaimTables {
+  const qualify = (name: string) => `${schema}.${name}`;
+  if (prefix) return { leases: qualify(`${prefix}leases`), counters: qualify(`${prefix}counters`) };
+  return { leases: qualify('chatops_leases'), counters: qualify('chatops_counters') };
+}
+
+/**
+ * The schema a postgres:// URL puts new tables in (`?options=-c search_path=…`, first entry), else
+ * public. keyv qualifies its tables with a schema of its own and our leases table would follow the
+ * search_path: both are given this one, so that a store never lies across two schemas.
+ */
+export function postgresSchema(url: string): string {
+  const options = URL.canParse(url) ? (new URL(url).searchParams.get('options') ?? '') : '';
+  const path = /(?:^|\s)(?:-c\s*|--)search_path=(\S+)/.exec(options)?.[1];
+  const first = path
+    ?.split(',')
+    .map((s) => s.trim().replace(/^"(.*)"$/, '$1'))
+    .find((s) => s !== '' && s !== '$user');
+  if (first === undefined) return 'public';
+  if (!/^[a-z_][a-z0-9_]*$/.test(first)) throw new Error(`STORE_URL: the search_path schema "${first}" must be lower-case letters, digits and _`);
+  return first;
 }
 
 /** A few seconds: inside Slack's and Discord's 3 s only together with the ack, which comes first. */
@@ -125,6 +155,8 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
     claimer = {
       claim: async (key, token, ttlMs) => file.claim(key, token, ttlMs),
       release: async (key, token) => file.release(key, token),
+      renew: async (key, token, ttlMs) => file.renew(key, token, ttlMs),
+      increment: async (key, windowMs) => file.increment(key, windowMs),
       close: async () => file.close(),
     };
   } else if (kind === 'redis') {
@@ -152,10 +184,15 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
     // The pool (pg, shared module-wide) gives up on a connection and the server on a statement within
     // the deadline, so that a query does not wait in the pool and run after the caller was told it failed.
     const pool = { connectionTimeoutMillis: deadlineMs, statement_timeout: deadlineMs, query_timeout: deadlineMs };
-    makeAdapter = async () => new KeyvPostgres({ uri: url, iterationLimit: 1000, ...pool }) as unknown as KeyvStoreAdapter;
-    const claimStore = new KeyvPostgres({ uri: url, table: 'claims_kv', ...pool });
+    // Every table in one schema, named under the prefix; the claim client opens the same keyv table, not one more.
+    const schema = postgresSchema(url);
+    // STORE_PREFIX is an identifier already (config.ts); a prefix given in code is made one.
+    const tablePrefix = tableSafe(prefix);
+    const table = `${tablePrefix}keyv`;
+    makeAdapter = async () => new KeyvPostgres({ uri: url, schema, table, iterationLimit: 1000, ...pool }) as unknown as KeyvStoreAdapter;
+    const claimStore = new KeyvPostgres({ uri: url, schema, table, ...pool });
     // pg's connection timeout (the deadline) is a silent server: said as such; other errors as they are.
-    claimer = await postgresClaimer(claimStore.query, () => claimStore.disconnect()).catch((err: unknown) => {
+    claimer = await postgresClaimer(claimStore.query, () => claimStore.disconnect(), claimTables(tablePrefix, schema)).catch((err: unknown) => {
       throw isTimeout(err) ? new StoreUnavailableError('open claims', new Error(`no answer within ${deadlineMs} ms (${err.message})`)) : err;
     });
   }
@@ -199,8 +236,13 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
       const full = `${prefix}${key}`;
       const won = await run('claim', () => claimer.claim(full, token, ttlMs));
       if (!won) return undefined;
-      return { key, release: () => run('release', () => claimer.release(full, token)) };
+      return {
+        key,
+        renew: (ttl) => run('renew', () => claimer.renew(full, token, ttl)),
+        release: () => run('release', () => claimer.release(full, token)),
+      };
     },
+    increment: (key, windowMs) => run('increment', () => claimer.increment(`${prefix}${key}`, windowMs)),
     async ping() {
       const meta = collection<number>('meta');
       await meta.put('ping', Date.now(), 60_000);

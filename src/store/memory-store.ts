@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { COLLECTIONS, type Collection, type CollectionName, type Store } from './port.js';
+import { COLLECTIONS, type Collection, type CollectionName, type Store, type WindowCount } from './port.js';
 
 interface Entry {
   value: unknown;
@@ -13,6 +13,7 @@ interface Entry {
 export function memoryStore(now: () => number = Date.now): Store {
   const spaces = new Map<CollectionName, Map<string, Entry>>(COLLECTIONS.map((n) => [n, new Map()]));
   const claims = new Map<string, { token: string; expiresAt: number }>();
+  const counters = new Map<string, WindowCount>();
   const live = (e: Entry | undefined) => (e && e.expiresAt > now() ? e : undefined);
   const copy = <T>(v: unknown): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -47,16 +48,31 @@ export function memoryStore(now: () => number = Date.now): Store {
     kind: 'memory',
     collection,
     async claim(key, ttlMs) {
-      const held = claims.get(key);
-      if (held && held.expiresAt > now()) return undefined;
+      const current = claims.get(key);
+      if (current && current.expiresAt > now()) return undefined;
       const token = randomBytes(6).toString('hex');
       claims.set(key, { token, expiresAt: now() + ttlMs });
+      const mine = () => {
+        const c = claims.get(key);
+        return c && c.token === token && c.expiresAt > now() ? c : undefined;
+      };
       return {
         key,
+        async renew(ttl) {
+          const c = mine();
+          if (c) c.expiresAt = now() + ttl;
+          return c !== undefined;
+        },
         async release() {
           if (claims.get(key)?.token === token) claims.delete(key);
         },
       };
+    },
+    async increment(key, windowMs) {
+      const c = counters.get(key);
+      const next = c && c.resetAt > now() ? { count: c.count + 1, resetAt: c.resetAt } : { count: 1, resetAt: now() + windowMs };
+      counters.set(key, next);
+      return { ...next };
     },
     async ping() {},
     async close() {},

@@ -3,6 +3,9 @@
  * `keyv-store.ts` implements it on keyv (SQLite, Redis, PostgreSQL) and `memory-store.ts` in memory.
  */
 
+/** STORE_PREFIX: also a valid unquoted SQL table name (keyv quotes some of its statements, not others). */
+export const STORE_PREFIX_PATTERN = /^([a-z][a-z0-9_]{0,39})?$/;
+
 /** Kinds of record, each in its own collection. */
 export const COLLECTIONS = ['links', 'members', 'keys', 'quotas', 'pending', 'audit', 'credentials', 'meta', 'indexes'] as const;
 export type CollectionName = (typeof COLLECTIONS)[number];
@@ -23,7 +26,15 @@ export interface Collection<T> {
 /** A claim that is held: `release()` gives it back, so work that failed can be tried again. */
 export interface Lease {
   readonly key: string;
+  /** Extends the claim to `ttlMs` from now; false when it had expired (another may hold it now). */
+  renew(ttlMs: number): Promise<boolean>;
   release(): Promise<void>;
+}
+
+/** A window counter after one more: how many so far in this window, and when it ends (epoch ms). */
+export interface WindowCount {
+  count: number;
+  resetAt: number;
 }
 
 export interface Store {
@@ -34,6 +45,11 @@ export interface Store {
    * the store itself: SQLite upsert, Redis SET NX PX, PostgreSQL ON CONFLICT), undefined for the rest.
    */
   claim(key: string, ttlMs: number): Promise<Lease | undefined>;
+  /**
+   * Counts one more under `key`, atomically across replicas (SQLite and PostgreSQL upsert RETURNING,
+   * Redis INCR in MULTI); a window of `windowMs` starts at the first count after the last one ended.
+   */
+  increment(key: string, windowMs: number): Promise<WindowCount>;
   /** Resolves when the store answers a read and a write; throws with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

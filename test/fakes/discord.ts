@@ -2,9 +2,12 @@
  * A fake Discord for integration tests: the REST routes the bot uses (under `/api/v10`) and a
  * gateway WebSocket on the same loopback port. discord.js logs in against it for real: it reads
  * `GET /gateway/bot`, connects, is greeted with HELLO, IDENTIFYs, gets READY, heartbeats, and then
- * receives `INTERACTION_CREATE` dispatches built here from raw payloads. Every REST call is recorded
+ * receives `INTERACTION_CREATE` dispatches built here from raw payloads. With an Interactions Endpoint
+ * URL set (`useInteractionsEndpoint`), the same payloads are POSTed there instead, signed with the
+ * application's Ed25519 key, and the HTTP answer is the callback. Every REST call is recorded
  * and messages are modelled (ephemeral flag, edits, components) so tests can read a transcript.
  */
+import { sign, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -74,6 +77,9 @@ export interface SentInteraction {
   dispatchedAt: number;
   /** How many gateway connections the dispatch went out on (0: no bot could have received it). */
   deliveredTo?: number;
+  /** Over HTTP interactions: the status the endpoint answered with, and the JSON body that was signed. */
+  httpStatus?: number;
+  httpBody?: string;
   /** For clicks: the message the button is on. */
   messageId?: string;
   callback?: { type: number; data?: Record<string, unknown>; at: number };
@@ -95,6 +101,12 @@ export interface FakeDiscordOptions {
 
 const isUser = (v: OptionValue): v is FakeUser => typeof v === 'object';
 
+/** The two headers Discord signs an HTTP interaction with: Ed25519 over timestamp + body. */
+export function signInteraction(privateKey: KeyObject, body: string, timestamp = String(Math.floor(Date.now() / 1000))): Record<string, string> {
+  const signature = sign(null, Buffer.from(timestamp + body), privateKey).toString('hex');
+  return { 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp };
+}
+
 export class FakeDiscord {
   readonly calls: RestCall[] = [];
   readonly messages = new Map<string, FakeMessage>();
@@ -111,6 +123,7 @@ export class FakeDiscord {
   private readonly dmChannels = new Map<string, string>();
   private readonly botUser: FakeUser;
   private seq = 0;
+  private endpoint: { url: string; key: KeyObject } | undefined;
   private nextId = 1_300_000_000_000_000_000n;
   private port = 0;
 
@@ -268,11 +281,39 @@ export class FakeDiscord {
     return { sent, payload };
   }
 
+  /**
+   * As setting the Interactions Endpoint URL in the Developer Portal does: from now on interactions are
+   * POSTed to `url`, signed with `privateKey`, and no longer dispatched on the gateway.
+   */
+  useInteractionsEndpoint(url: string, privateKey: KeyObject): void {
+    this.endpoint = { url, key: privateKey };
+  }
+
   private fire(sent: SentInteraction, payload: unknown): SentInteraction {
     sent.dispatchedAt = Date.now();
+    if (this.endpoint) {
+      sent.deliveredTo = 1;
+      sent.httpBody = JSON.stringify(payload);
+      void this.post(this.endpoint, sent, sent.httpBody);
+      return sent;
+    }
     sent.deliveredTo = this.sockets.size;
     this.dispatch('INTERACTION_CREATE', payload);
     return sent;
+  }
+
+  /** One HTTP delivery; a 200 answer is the interaction's callback, recorded as the callback route records it. */
+  private async post(endpoint: { url: string; key: KeyObject }, sent: SentInteraction, body: string): Promise<void> {
+    try {
+      const res = await fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/json', ...signInteraction(endpoint.key, body) }, body });
+      sent.httpStatus = res.status;
+      const answer = (await res.json().catch(() => undefined)) as { type?: unknown; data?: Record<string, unknown> } | undefined;
+      if (res.status === 200 && answer) this.acknowledge(sent, Number(answer.type), answer.data, Date.now());
+    } catch {
+      sent.httpStatus = 0;
+    } finally {
+      this.changes.emit('change');
+    }
   }
 
   /**
@@ -459,6 +500,23 @@ export class FakeDiscord {
     }
   }
 
+  /** Records an interaction's callback and what it makes; the reason when Discord would refuse it. */
+  private acknowledge(sent: SentInteraction, type: number, data: Record<string, unknown> | undefined, at: number): string | undefined {
+    if (sent.callback) return 'Interaction has already been acknowledged.';
+    if ((type === Callback.DeferUpdate || type === Callback.Update) && !sent.messageId) return 'Invalid interaction application command';
+    if (!Object.values(Callback).includes(type as never)) return `unsupported callback type ${type}`;
+    sent.callback = { type, at, ...(data ? { data } : {}) };
+    if (type === Callback.Reply) sent.originalId = this.createMessage(sent.channelId, data ?? {}, 'interaction', sent.id).id;
+    else if (type === Callback.DeferReply) {
+      const flags = (Number(data?.flags ?? 0) & EPHEMERAL) | LOADING;
+      sent.originalId = this.createMessage(sent.channelId, { flags }, 'interaction', sent.id).id;
+    } else if (type === Callback.DeferUpdate || type === Callback.Update) {
+      sent.originalId = sent.messageId;
+      if (type === Callback.Update) this.editMessage(this.messages.get(sent.messageId!)!, data ?? {});
+    } else if (type === Callback.Modal) sent.modal = data as unknown as ModalJson;
+    return undefined;
+  }
+
   private json(res: ServerResponse, status: number, payload: unknown): void {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(payload));
@@ -480,19 +538,8 @@ export class FakeDiscord {
       const sent = this.interactions.get(m[1]!);
       if (!sent || sent.token !== m[2]) return notFound(10062, 'Unknown interaction');
       if (sent.callback) return this.json(res, 400, { message: 'Interaction has already been acknowledged.', code: 40060 });
-      const type = Number(body.type);
-      const data = (body.data ?? undefined) as Record<string, unknown> | undefined;
-      sent.callback = { type, at: call.at, ...(data ? { data } : {}) };
-      if (type === Callback.Reply) sent.originalId = this.createMessage(sent.channelId, data ?? {}, 'interaction', sent.id).id;
-      else if (type === Callback.DeferReply) {
-        const flags = (Number(data?.flags ?? 0) & EPHEMERAL) | LOADING;
-        sent.originalId = this.createMessage(sent.channelId, { flags }, 'interaction', sent.id).id;
-      } else if (type === Callback.DeferUpdate || type === Callback.Update) {
-        if (!sent.messageId) return this.json(res, 400, { message: 'Invalid interaction application command', code: 50035 });
-        sent.originalId = sent.messageId;
-        if (type === Callback.Update) this.editMessage(this.messages.get(sent.messageId)!, data ?? {});
-      } else if (type === Callback.Modal) sent.modal = data as unknown as ModalJson;
-      else return this.json(res, 400, { message: `unsupported callback type ${type}`, code: 50035 });
+      const refused = this.acknowledge(sent, Number(body.type), (body.data ?? undefined) as Record<string, unknown> | undefined, call.at);
+      if (refused) return this.json(res, 400, { message: refused, code: 50035 });
       return this.noContent(res);
     }
 

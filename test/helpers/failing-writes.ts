@@ -22,6 +22,7 @@ export class FailingWrites {
     return {
       kind: store.kind,
       claim: (key, ttlMs) => store.claim(key, ttlMs),
+      increment: (key, windowMs) => store.increment(key, windowMs),
       ping: () => store.ping(),
       close: () => store.close(),
       collection<T>(name: CollectionName): Collection<T> {

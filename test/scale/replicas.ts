@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closedPort } from '../startup/bot-process.js';
+import { closedPort, NO_RATE_LIMITS } from '../startup/bot-process.js';
 import { spawnReplica, type ReplicaProcess } from './replica-process.js';
 
 export const SIGNING_SECRET = 'scale-out-signing-secret';
@@ -43,6 +43,8 @@ export class Replicas {
       ADMINS: ADMINS.join(','),
       APPROVALS_CHANNEL: APPROVALS,
       LOG_LEVEL: 'info',
+      // The load runs many commands per member; test/core/rate-limit.test.ts tests the limits.
+      RATE_LIMITS: NO_RATE_LIMITS,
     };
     const replicas = new Replicas(ports, env);
     // One after another: on two shared cores, replicas compiling at once can starve each other past

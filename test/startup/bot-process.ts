@@ -19,6 +19,9 @@ export interface BotProcess {
 
 const running = new Set<BotProcess>();
 
+/** RATE_LIMITS with every limit off. */
+export const NO_RATE_LIMITS = 'apikey.create=off,apikey.extend=off,apikey.delete=off,quota.request=off,quota.set=off';
+
 /** Another user than the test runner's (root ignores file permissions; a non-root process does not). */
 export interface RunAs {
   uid: number;
@@ -32,7 +35,8 @@ export function spawnBot(env: Record<string, string>, runAs?: RunAs): BotProcess
   // Only what the test gives, plus PATH: no .env and no variable from the test runner leaks in.
   const child = spawn(resolve('node_modules/.bin/tsx'), [resolve('src/main.ts')], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, ...env },
+    // RATE_LIMITS lifted: these tests run many commands per member; test/core/rate-limit.test.ts tests the limits.
+    env: { PATH: process.env.PATH ?? '', STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, RATE_LIMITS: NO_RATE_LIMITS, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
     ...(runAs ?? {}),
   });

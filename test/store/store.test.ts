@@ -113,12 +113,40 @@ describe.each(stores)('%s store', (kind, url) => {
     expect(await store.claim(key, 400)).toBeDefined();
   });
 
+  it('a lease is renewed by its holder only while it holds it', async () => {
+    const key = `renew:${randomBytes(4).toString('hex')}`;
+    const lease = (await store.claim(key, 400))!;
+    expect(await lease.renew(60_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 600));
+    // Renewed past its first lifetime: still held.
+    expect(await store.claim(key, 400)).toBeUndefined();
+    await lease.release();
+    const next = (await store.claim(key, 400))!;
+    expect(await lease.renew(60_000)).toBe(false); // the old holder cannot take it back
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await next.renew(60_000)).toBe(false); // expired: lost, even though nobody took it
+  });
+
+  it('counts within a window, every concurrent count once, and starts again when the window ends', async () => {
+    const key = `count:${randomBytes(4).toString('hex')}`;
+    const before = Date.now();
+    const counts = await Promise.all(Array.from({ length: 15 }, () => store.increment(key, 500)));
+    expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    for (const c of counts) expect(c.resetAt).toBeLessThanOrEqual(Date.now() + 500);
+    for (const c of counts) expect(c.resetAt).toBeGreaterThan(before);
+    await new Promise((r) => setTimeout(r, 700));
+    expect((await store.increment(key, 500)).count).toBe(1);
+  });
+
   it('claims race across two store instances (two replicas)', async () => {
     // Kept open until the end: @keyv/postgres pools per process, so closing one closes both.
     other = await open();
     const key = `replica:${randomBytes(4).toString('hex')}`;
     const results = await Promise.all([store.claim(key, 60_000), other.claim(key, 60_000), store.claim(key, 60_000), other.claim(key, 60_000)]);
     expect(results.filter(Boolean)).toHaveLength(1);
+    const counter = `replica-count:${randomBytes(4).toString('hex')}`;
+    const counts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : other!).increment(counter, 60_000)));
+    expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 });
 

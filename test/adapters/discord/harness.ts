@@ -1,13 +1,16 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { createDiscordHttpAdapter, INTERACTIONS_PATH } from '../../../adapters/discord/http-interactions.js';
 import { startDiscord, type RunningDiscord } from '../../../adapters/discord/index.js';
 import { LocalRegistry } from '../../../src/backends/local/registry.js';
 import type { Backend } from '../../../src/backends/port.js';
 import { loadConfig } from '../../../src/config.js';
 import { Core } from '../../../src/core/core.js';
-import { createLogger } from '../../../src/log.js';
+import { HttpServer } from '../../../src/http/server.js';
+import { createLogger, type Logger } from '../../../src/log.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { startFakeDiscord, type FakeDiscord, type FakeUser, type OptionValue, type SentInteraction } from '../../fakes/discord.js';
 
@@ -28,6 +31,39 @@ export interface HarnessOptions {
   approvalsChannel?: string;
   /** Chat identities that are admins from the start; alice (`discord:1001`) by default. */
   admins?: string[];
+  /** Discord over HTTP interactions (DISCORD_PUBLIC_KEY set) instead of the gateway. */
+  overHttp?: boolean;
+  /** Over HTTP: how long the bot waits for the core before deferring (the adapter's default otherwise). */
+  ackWithinMs?: number;
+}
+
+/** The application's key pair over HTTP: Discord signs with the private half, the bot knows the public one. */
+export interface AppKeys {
+  privateKey: KeyObject;
+  publicKeyHex: string;
+}
+
+export function appKeys(): AppKeys {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const x = publicKey.export({ format: 'jwk' }).x!;
+  return { privateKey, publicKeyHex: Buffer.from(x, 'base64url').toString('hex') };
+}
+
+/** The HTTP mode's adapter on its own server on a free port, as main.ts wires it. */
+type Config = ReturnType<typeof loadConfig>;
+async function startOverHttp(core: Core, config: Config, logger: Logger, ackWithinMs?: number): Promise<RunningDiscord & { url: string }> {
+  const http = new HttpServer(0, logger);
+  const adapter = createDiscordHttpAdapter({ core, config, logger, http, ...(ackWithinMs ? { ackWithinMs } : {}) });
+  core.registerAdapter(adapter);
+  await adapter.start();
+  const port = await http.start();
+  return {
+    url: `http://127.0.0.1:${port}${INTERACTIONS_PATH}`,
+    async stop() {
+      await adapter.stop();
+      await http.stop();
+    },
+  };
 }
 
 /** A real discord.js client logged in to the fake Discord, on a temp SQLite store. */
@@ -40,6 +76,8 @@ export class Harness {
     readonly bot: RunningDiscord,
     readonly logs: string[],
     private readonly dir: string,
+    /** Over HTTP: the endpoint Discord posts to, and the key pair it signs with. */
+    readonly endpoint?: { url: string; keys: AppKeys },
   ) {}
 
   static async start(opts: HarnessOptions = {}): Promise<Harness> {
@@ -56,14 +94,18 @@ export class Harness {
     });
     const logger = createLogger('trace', sink);
     const core = new Core({ store, backend, admins: opts.admins ?? ['discord:1001'], logger });
+    const keys = opts.overHttp ? appKeys() : undefined;
     const config = loadConfig({
       DISCORD_TOKEN: TOKEN,
       DISCORD_APPLICATION_ID: APP_ID,
       DISCORD_API_URL: fake.apiUrl,
+      ...(keys ? { DISCORD_PUBLIC_KEY: keys.publicKeyHex } : {}),
       ...(opts.approvalsChannel ? { DISCORD_APPROVALS_CHANNEL: opts.approvalsChannel } : {}),
     });
-    const bot = await startDiscord({ core, config, logger });
-    return new Harness(fake, core, store, backend, bot, logs, dir);
+    if (!keys) return new Harness(fake, core, store, backend, await startDiscord({ core, config, logger }), logs, dir);
+    const bot = await startOverHttp(core, config, logger, opts.ackWithinMs);
+    fake.useInteractionsEndpoint(bot.url, keys.privateKey);
+    return new Harness(fake, core, store, backend, bot, logs, dir, { url: bot.url, keys });
   }
 
   /** `user` runs `/command subcommand options…` in #general and the bot answers. */

@@ -1,0 +1,205 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InteractionResponseType, REST, Routes, type RESTPatchAPIWebhookWithTokenMessageJSONBody } from 'discord.js';
+import type { Config } from '../../src/config.js';
+import type { Core } from '../../src/core/core.js';
+import type { Adapter, Outcome } from '../../src/core/outcome.js';
+import type { Reply } from '../../src/core/reply.js';
+import type { HttpServer } from '../../src/http/server.js';
+import type { Logger } from '../../src/log.js';
+import { InteractionPayload, parsePayload } from './interaction-payload.js';
+import { DiscordMessenger } from './messenger.js';
+import { isPrivate, renderLoginModal, renderReply } from './render.js';
+import { DEFAULT_ACK_WITHIN_MS, replyOf, settledWithin } from './respond.js';
+import { summarizeDiscordError } from './safe-error.js';
+import { discordPublicKey, verifyDiscordSignature } from './verify.js';
+
+export const INTERACTIONS_PATH = '/discord/interactions';
+
+export interface DiscordHttpOptions {
+  core: Core;
+  config: Config;
+  logger: Logger;
+  /** The one server on PORT: the endpoint is mounted on it, and /readyz waits for the start check. */
+  http: HttpServer;
+  /** How long to wait for the core before deferring; 1 s by default (see respond.ts). */
+  ackWithinMs?: number;
+  /** Clock for the signature's timestamp window, for tests. */
+  now?: () => number;
+}
+
+/** Interaction payloads are a few kilobytes; anything this large is not one. */
+const MAX_BODY_BYTES = 1 << 20;
+const EPHEMERAL = 1 << 6;
+const DRAIN_MS = 5_000;
+const START_CHECK_MS = 10_000;
+
+/** What answers the interaction's HTTP request (the callback), and what is left to do after it. */
+interface Answer {
+  callback: { type: InteractionResponseType; data?: unknown };
+  later?: () => Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end(status === 401 ? 'invalid request signature\n' : '');
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+const message = (r: Reply) => ({ ...renderReply(r), allowed_mentions: { parse: [] }, ...(isPrivate(r) ? { flags: EPHEMERAL } : {}) });
+
+/**
+ * Discord over HTTP interactions (DISCORD_PUBLIC_KEY set): `POST /discord/interactions` on PORT,
+ * Ed25519-verified, answered in the HTTP response within Discord's 3 s: directly when the core is
+ * fast (a message, a card update, the login modal), else deferred and finished through the
+ * interaction's webhook. Stateless per request, so any replica behind a load balancer can take any
+ * interaction; the interaction id is the delivery id, so one delivered twice runs once. Same core,
+ * renderer and flows as the gateway adapter.
+ */
+export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
+  const { core, config, logger: parentLogger, http, ackWithinMs = DEFAULT_ACK_WITHIN_MS, now = Date.now } = opts;
+  const { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: appId, DISCORD_PUBLIC_KEY: publicKeyHex } = config;
+  if (!token || !appId || !publicKeyHex) throw new Error('Discord over HTTP needs DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_PUBLIC_KEY');
+  const logger = parentLogger.child({ adapter: 'discord', mode: 'http' });
+  const publicKey = discordPublicKey(publicKeyHex);
+  const api = config.DISCORD_API_URL.replace(/\/+$/, '');
+
+  // Bot-token calls (approval posts, DMs) and interaction webhooks on separate clients: discord.js
+  // counts every request against its client-side 50/s global budget, but Discord exempts
+  // interaction webhooks from the global limit, so they get their own client, sent without the token.
+  const rest = new REST({ api }).setToken(token);
+  const webhooks = new REST({ api, globalRequestsPerSecond: 1_000 });
+  rest.on('rateLimited', (info) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit'));
+  const messenger = new DiscordMessenger({ rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
+
+  const original = (interactionToken: string) => Routes.webhookMessage(appId, interactionToken, '@original');
+  const editOriginal = (interactionToken: string, body: RESTPatchAPIWebhookWithTokenMessageJSONBody) =>
+    webhooks.patch(original(interactionToken), { body, auth: false });
+  const followUp = (interactionToken: string, r: Reply) => webhooks.post(Routes.webhook(appId, interactionToken), { body: message(r), auth: false });
+
+  /** A command or the login modal's submit: a message (or the modal) now, else an ephemeral defer and an edit. */
+  const answerCommand = (interactionToken: string, canOpenModal: boolean, early: Outcome | undefined, pending: Promise<Outcome>): Answer => {
+    if (early?.kind === 'login-modal' && canOpenModal) return { callback: { type: InteractionResponseType.Modal, data: renderLoginModal(early) } };
+    if (early) return { callback: { type: InteractionResponseType.ChannelMessageWithSource, data: message(replyOf(early)) } };
+    return {
+      callback: { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: EPHEMERAL } },
+      later: async () => {
+        const outcome = await pending;
+        if (outcome.kind === 'duplicate') await webhooks.delete(original(interactionToken), { auth: false });
+        else await editOriginal(interactionToken, renderReply(replyOf(outcome)));
+      },
+    };
+  };
+
+  /** A click: the card updated in place, or a private notice; when slow, a deferred update, then either. */
+  const answerClick = (interactionToken: string, early: Outcome | undefined, pending: Promise<Outcome>): Answer => {
+    if (early?.kind === 'reply') {
+      if (early.reply.replaceOriginal === true) return { callback: { type: InteractionResponseType.UpdateMessage, data: renderReply(early.reply) } };
+      return { callback: { type: InteractionResponseType.ChannelMessageWithSource, data: message(early.reply) } };
+    }
+    return {
+      callback: { type: InteractionResponseType.DeferredMessageUpdate },
+      later: async () => {
+        const outcome = await pending;
+        if (outcome.kind === 'duplicate') return;
+        const r = replyOf(outcome);
+        if (r.replaceOriginal === true) await editOriginal(interactionToken, renderReply(r));
+        else await followUp(interactionToken, r);
+      },
+    };
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  let started = false;
+  let stopping = false;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (err) {
+      if (!(err instanceof BodyTooLarge)) throw err;
+      return send(res, 413, { message: 'request body too large' });
+    }
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? req.headers[name] : undefined);
+    const verdict = verifyDiscordSignature(publicKey, header('x-signature-ed25519'), header('x-signature-timestamp'), body, now());
+    if (!verdict.ok) {
+      logger.warn({ reason: verdict.reason }, 'discord interaction refused: signature');
+      return send(res, 401);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      return send(res, 400, { message: 'body is not JSON' });
+    }
+    const payload = InteractionPayload.safeParse(json);
+    if (!payload.success) {
+      logger.warn({ issues: payload.error.issues.length }, 'discord interaction not understood');
+      return send(res, 400, { message: 'not an interaction this bot understands' });
+    }
+    if (payload.data.application_id !== appId) return send(res, 401);
+    const parsed = parsePayload(payload.data);
+    if (parsed.kind === 'ping') return send(res, 200, { type: InteractionResponseType.Pong });
+    if (parsed.kind === 'unsupported') {
+      logger.debug({ what: parsed.what }, 'interaction ignored');
+      return send(res, 400, { message: `unsupported: ${parsed.what}` });
+    }
+    if (stopping) return send(res, 503, { message: 'stopping' });
+
+    const interactionToken = payload.data.token;
+    const pending = core.handle(parsed.invocation);
+    const early = await settledWithin(pending, ackWithinMs);
+    // The same interaction delivered again (another replica, a retry): answered there, not here.
+    if (early?.kind === 'duplicate') return send(res, 409, { message: 'this interaction was already answered' });
+    const answer =
+      parsed.kind === 'click' ? answerClick(interactionToken, early, pending) : answerCommand(interactionToken, parsed.kind === 'command', early, pending);
+    send(res, 200, answer.callback);
+    if (!answer.later) return;
+    const job = answer.later()
+      .catch((err: unknown) => logger.error({ kind: parsed.kind, discord: summarizeDiscordError(err) }, 'could not finish a deferred discord interaction'))
+      .finally(() => inFlight.delete(job));
+    inFlight.add(job);
+  };
+
+  http.mount('POST', INTERACTIONS_PATH, handle);
+  http.addReadinessCheck('discord', () => (started ? undefined : 'the Discord token has not been checked yet'));
+  return {
+    name: 'discord',
+    messenger,
+    async start() {
+      // Fail fast on a wrong token: no connection is held in this mode, so this is the only check.
+      try {
+        const app = (await rest.get(Routes.currentApplication(), { signal: AbortSignal.timeout(START_CHECK_MS) })) as { id?: string };
+        if (app.id !== appId) logger.warn({ configured: appId, actual: app.id }, 'DISCORD_APPLICATION_ID does not match the token’s application');
+      } catch (err) {
+        throw new Error(`discord token check failed: ${summarizeDiscordError(err).message}`);
+      }
+      started = true;
+      logger.info({ path: INTERACTIONS_PATH }, 'discord interactions endpoint ready');
+    },
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await Promise.race([Promise.allSettled([...inFlight]), sleep(DRAIN_MS, undefined, { ref: false })]);
+      messenger.close();
+    },
+  };
+}
