@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
@@ -33,7 +34,9 @@ export function spawnBot(env: Record<string, string>, runAs?: RunAs): BotProcess
   if (runAs) chmodSync(dir, 0o755);
   const startedAt = Date.now();
   // Only what the test gives, plus PATH: no .env and no variable from the test runner leaks in.
-  const child = spawn(resolve('node_modules/.bin/tsx'), [resolve('src/main.ts')], {
+  // `node --import tsx`, not the tsx wrapper: a signal then reaches the bot itself, and a killed test
+  // leaves no bot running behind a dead wrapper.
+  const child = spawn(process.execPath, ['--import', pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href, resolve('src/main.ts')], {
     cwd: dir,
     // RATE_LIMITS lifted: these tests run many commands per member; test/core/rate-limit.test.ts tests the limits.
     env: { PATH: process.env.PATH ?? '', STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, RATE_LIMITS: NO_RATE_LIMITS, ...env },
