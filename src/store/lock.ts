@@ -23,7 +23,8 @@ export interface LockOptions {
  * release, so it works the same on every store; a dead holder's lock expires after `ttlMs`.
  */
 export async function withLock<T>(store: Store, key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
-  const { ttlMs = 15_000, waitMs = 5_000 } = opts;
+  // A dead holder's lock expires before a waiter gives up: the waiter then takes it over.
+  const { ttlMs = 5_000, waitMs = 7_000 } = opts;
   const deadline = Date.now() + waitMs;
   let lease: Lease | undefined;
   for (let pause = 2; !(lease = await store.claim(`lock:${key}`, ttlMs)); pause = Math.min(pause * 2, 50)) {

@@ -149,6 +149,9 @@ describe('deploy/Dockerfile', () => {
     }
     expect(runtime.some((i) => i.op === 'COPY' && i.args.startsWith('--from=deps /app/node_modules'))).toBe(true);
     symlinkSync(resolve('node_modules'), join(app, 'node_modules'));
+    // The build stage's dist/ is the project's own, built by `npm test`'s pretest as `npm ci` builds it.
+    expect(runtime.some((i) => i.op === 'COPY' && i.args.startsWith('--from=deps /app/dist'))).toBe(true);
+    cpSync(resolve('dist'), join(app, 'dist'), { recursive: true });
     const cmd = JSON.parse(runtime.find((i) => i.op === 'CMD')!.args) as string[];
     const healthcheck = JSON.parse(/CMD (\[.*\])$/.exec(runtime.find((i) => i.op === 'HEALTHCHECK')!.args)![1]!) as string[];
     expect(cmd[0]).toBe('node');
