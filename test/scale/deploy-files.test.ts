@@ -83,7 +83,7 @@ describe('deploy/twcc-chatops.service', () => {
   test('a unit systemd accepts, that stops with SIGTERM and gives the bot its 10 s to finish', () => {
     const unit = readFileSync('deploy/twcc-chatops.service', 'utf8');
     const field = (key: string) => [...unit.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1]);
-    expect(field('ExecStart')).toEqual(['/usr/bin/node --import tsx src/main.ts']);
+    expect(field('ExecStart')).toEqual(['/usr/bin/node dist/src/main.js']);
     expect(field('KillSignal')).toEqual(['SIGTERM']);
     expect(Number(field('TimeoutStopSec')[0])).toBeGreaterThan(10);
     expect(field('User')).toEqual(['twcc-chatops']);
