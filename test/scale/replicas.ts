@@ -27,7 +27,7 @@ export class Replicas {
     this.bots = ports.map(() => undefined);
   }
 
-  static async start(count: number, opts: { storeUrl: string; slackApiUrl: string }): Promise<Replicas> {
+  static async start(count: number, opts: { storeUrl: string; slackApiUrl: string; env?: Record<string, string> }): Promise<Replicas> {
     const ports: number[] = [];
     while (ports.length < count) {
       const port = await closedPort();
@@ -45,6 +45,7 @@ export class Replicas {
       LOG_LEVEL: 'info',
       // The load runs many commands per member; test/core/rate-limit.test.ts tests the limits.
       RATE_LIMITS: NO_RATE_LIMITS,
+      ...opts.env,
     };
     const replicas = new Replicas(ports, env);
     // One after another: on two shared cores, replicas compiling at once can starve each other past
