@@ -101,10 +101,6 @@ export class Core {
     clearTimeout(timer);
   }
 
-  /** The backend's name, for adapters that greet (the shell). */
-  get backendName(): Backend['name'] {
-    return this.#services.backend.name;
-  }
 
   async #post(target: PostTarget, r: Reply): Promise<boolean> {
     const { logger } = this.#services;

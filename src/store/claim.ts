@@ -22,59 +22,12 @@ export interface ClaimTables {
   counters: string;
 }
 
-type SqliteQuery = (sql: string, ...params: unknown[]) => Promise<unknown[]>;
 type CounterRow = { count: number | string; reset_at: number | string };
 const windowCount = (rows: unknown[]): WindowCount => {
   const row = rows[0] as CounterRow | undefined;
   if (!row) throw new Error('the counter upsert returned no row');
   return { count: Number(row.count), resetAt: Number(row.reset_at) };
 };
-
-/** SQLite: an upsert that only takes an expired row; RETURNING yields a row only for the winner. */
-export async function sqliteClaimer(query: SqliteQuery, close: () => Promise<void>, tables: ClaimTables = { leases: 'leases', counters: 'counters' }): Promise<Claimer> {
-  const { leases, counters } = tables;
-  await query(`CREATE TABLE IF NOT EXISTS ${leases}(key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
-  await query(`CREATE TABLE IF NOT EXISTS ${counters}(key TEXT PRIMARY KEY, count INTEGER NOT NULL, reset_at INTEGER NOT NULL)`);
-  return {
-    async claim(key, token, ttlMs) {
-      const now = Date.now();
-      const rows = await query(
-        `INSERT INTO ${leases}(key, token, expires_at) VALUES(?, ?, ?)
-         ON CONFLICT(key) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at WHERE ${leases}.expires_at <= ?
-         RETURNING key`,
-        key,
-        token,
-        now + ttlMs,
-        now,
-      );
-      return rows.length === 1;
-    },
-    async renew(key, token, ttlMs) {
-      const now = Date.now();
-      const rows = await query(`UPDATE ${leases} SET expires_at = ? WHERE key = ? AND token = ? AND expires_at > ? RETURNING key`, now + ttlMs, key, token, now);
-      return rows.length === 1;
-    },
-    async release(key, token) {
-      await query(`DELETE FROM ${leases} WHERE key = ? AND token = ?`, key, token);
-    },
-    async increment(key, windowMs) {
-      const now = Date.now();
-      const rows = await query(
-        `INSERT INTO ${counters}(key, count, reset_at) VALUES(?, 1, ?)
-         ON CONFLICT(key) DO UPDATE SET
-           count = CASE WHEN ${counters}.reset_at <= ? THEN 1 ELSE ${counters}.count + 1 END,
-           reset_at = CASE WHEN ${counters}.reset_at <= ? THEN excluded.reset_at ELSE ${counters}.reset_at END
-         RETURNING count, reset_at`,
-        key,
-        now + windowMs,
-        now,
-        now,
-      );
-      return windowCount(rows);
-    },
-    close,
-  };
-}
 
 type PgQuery = (sql: string, values?: unknown[]) => Promise<unknown[]>;
 

@@ -3,7 +3,6 @@ import type { Actor } from '../../backends/port.js';
 import type { Services } from '../context.js';
 import type { ChatUser, Where } from '../invocation.js';
 import type { PendingAction, PendingStatus } from './pending.js';
-import type { FlowKind } from '../specs/types.js';
 import { deleteKeysAction } from './delete-keys.js';
 import { quotaChangeAction } from './quota-change.js';
 
@@ -84,4 +83,3 @@ export const flowActions: Record<string, FlowAction> = {
   'quota.request': approvalFlow(quotaChangeAction),
 };
 
-export const flowKindOf = (name: string): FlowKind | undefined => flowActions[name]?.flow;
