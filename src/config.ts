@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, parseRateLimits } from './core/rate-limit.js';
+import { parseReminderDays, parseReminderInterval } from './core/reminders/schedule.js';
 import { decodeEncryptionKey } from './crypto/encryption-key.js';
 import { STORE_PREFIX_PATTERN } from './store/port.js';
 import { StartupError, type StartupProblem } from './startup/problem.js';
@@ -120,6 +121,21 @@ export const ConfigSchema = z.object({
   }),
   ADMINS: admins,
   KEY_MAX_DAYS: keyMaxDays,
+  // Kept as written (the README and --help show `1h`, not milliseconds); main.ts parses them again.
+  REMINDER_DAYS: z
+    .string()
+    .default('14,3,1')
+    .superRefine((v, ctx) => {
+      const parsed = parseReminderDays(v);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    }),
+  REMINDER_INTERVAL: z
+    .string()
+    .default('1h')
+    .superRefine((v, ctx) => {
+      const parsed = parseReminderInterval(v);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    }),
   APPROVALS_CHANNEL: optional,
   DISCORD_APPROVALS_CHANNEL: optional,
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
