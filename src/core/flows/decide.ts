@@ -73,6 +73,8 @@ async function decideConfirmation(services: Services, inv: ClickInvocation, ref:
   if (action?.flow !== 'confirm') return notice(texts.unknownAction);
   const isRequester = pending.requester.platform === inv.user.platform && pending.requester.userId === inv.user.userId;
   if (!isRequester) return notice(texts.confirmOnlyRequester(pending.requester.name ? `@${pending.requester.name}` : 'the person'));
+  // Closed by something else meanwhile (a reminder's key was extended or deleted): say why, run nothing.
+  if (pending.status === 'cancelled' && pending.note !== undefined) return edited(pending.note);
   const lease = await services.pending.claim(pending);
   if (!lease) return notice(texts.alreadyDecided);
   if (services.pending.isExpired(pending)) return edited(texts.expired);

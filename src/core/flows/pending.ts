@@ -63,12 +63,18 @@ export class PendingActions {
     return this.store.collection<PendingAction>('pending');
   }
 
-  async create(p: Pick<PendingAction, 'flow' | 'action' | 'requester' | 'requesterMember' | 'where' | 'args'>): Promise<PendingAction> {
+  /**
+   * A new pending flow; it waits for its click FLOW_TTL_MS[flow].wait, or until `opts.until` (epoch ms)
+   * for one that must wait longer (a key-expiry reminder waits until the key expires).
+   */
+  async create(
+    p: Pick<PendingAction, 'flow' | 'action' | 'requester' | 'requesterMember' | 'where' | 'args'>,
+    opts: { until?: number } = {},
+  ): Promise<PendingAction> {
     const createdAt = this.now();
-    const ttl = FLOW_TTL_MS[p.flow];
-    const pending: PendingAction = { ...p, id: newFlowId(), argsHash: hashArgs(p.args), createdAt, expiresAt: createdAt + ttl.wait, status: 'pending' };
-    // Kept a while past expiry so a late click is told "expired" instead of "unknown".
-    await this.records.put(pending.id, pending, ttl.keep);
+    const expiresAt = opts.until ?? createdAt + FLOW_TTL_MS[p.flow].wait;
+    const pending: PendingAction = { ...p, id: newFlowId(), argsHash: hashArgs(p.args), createdAt, expiresAt, status: 'pending' };
+    await this.records.put(pending.id, pending, this.keepFor(pending));
     if (p.flow === 'approval') {
       await this.open.add(EVERYONE, pending.id);
       await this.open.add(p.requesterMember, pending.id);
@@ -83,8 +89,13 @@ export class PendingActions {
     return parsed.data;
   }
 
+  /** Kept FLOW_TTL_MS[flow].keep past its expiry, so that a late click is told "expired" instead of "unknown". */
+  private keepFor(p: PendingAction): number {
+    return Math.max(0, p.expiresAt - this.now()) + FLOW_TTL_MS[p.flow].keep;
+  }
+
   async save(p: PendingAction): Promise<void> {
-    await this.records.put(p.id, p, FLOW_TTL_MS[p.flow].keep);
+    await this.records.put(p.id, p, this.keepFor(p));
     if (p.flow === 'approval' && p.status !== 'pending') await this.unlist(p.requesterMember, p.id);
   }
 
@@ -113,7 +124,7 @@ export class PendingActions {
 
   /** A lease for exactly one decision, across processes; released when the decision's work fails. */
   claim(p: PendingAction): Promise<Lease | undefined> {
-    return this.store.claim(`decide:${p.id}`, FLOW_TTL_MS[p.flow].keep);
+    return this.store.claim(`decide:${p.id}`, this.keepFor(p));
   }
 }
 
