@@ -8,7 +8,8 @@ import type { ShellAdapter } from '../adapters/shell/index.js';
 import type { Adapter } from './core/outcome.js';
 import { HttpServer } from './http/server.js';
 import { createLogger, logFile, type Logger } from './log.js';
-import { measureInvocations } from './metrics.js';
+import { countReminders, measureInvocations } from './metrics.js';
+import { parseReminderDays, parseReminderInterval } from './core/reminders/schedule.js';
 import { checkPortFree } from './startup/port-free.js';
 import { installProcessGuards } from './startup/process-guards.js';
 import { checkSlackAuth } from './startup/slack-auth.js';
@@ -74,7 +75,23 @@ async function main(args: string[]): Promise<void> {
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const limits = parseRateLimits(config.RATE_LIMITS);
   if (!limits.ok) throw new Error(`RATE_LIMITS: ${limits.problems.join('; ')}`); // config.ts has refused these already
-  const core = new Core({ store, backend, admins, logger, keyMaxDays: config.KEY_MAX_DAYS, middleware: [measureInvocations], rateLimits: limits.value });
+  const reminderDays = parseReminderDays(config.REMINDER_DAYS);
+  const reminderInterval = parseReminderInterval(config.REMINDER_INTERVAL);
+  // config.ts has refused these already.
+  if (!reminderDays.ok) throw new Error(`REMINDER_DAYS: ${reminderDays.problem}`);
+  if (!reminderInterval.ok) throw new Error(`REMINDER_INTERVAL: ${reminderInterval.problem}`);
+  const core = new Core({
+    store,
+    backend,
+    admins,
+    logger,
+    keyMaxDays: config.KEY_MAX_DAYS,
+    reminderDays: reminderDays.value,
+    middleware: [measureInvocations],
+    rateLimits: limits.value,
+  });
+  // Every replica runs one; the one holding the store lease sweeps. None at all with REMINDER_DAYS=off.
+  const reminders = reminderDays.value.length > 0 ? core.reminderSweeper({ intervalMs: reminderInterval.value, onSweep: countReminders }) : undefined;
 
   // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
   const http = useShell ? undefined : new HttpServer(config.PORT, logger);
@@ -128,7 +145,8 @@ async function main(args: string[]): Promise<void> {
     // still unanswered then is told "this may or may not have been applied" by its adapter.
     http?.markStopping();
     logger.info({ code }, 'stopping: not ready, new requests refused with 503, finishing work in flight');
-    await core.stop(WORK_GRACE_MS);
+    // The sweep stops before its next member and gives its lease to another replica.
+    await Promise.all([core.stop(WORK_GRACE_MS), atMost(CLOSE_MS, reminders?.stop())]);
     await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => logger.error({ err, adapter: a.name }, 'adapter stop failed'))));
     // Each close waits for its own work (a TWCC call of 30 s, an idle connection): not past the limit.
     await atMost(CLOSE_MS, http?.stop());
@@ -146,6 +164,8 @@ async function main(args: string[]): Promise<void> {
     core.registerAdapter(adapter);
     await adapter.start();
   }
+  // After the adapters: a reminder goes out through their messengers.
+  reminders?.start();
   if (shell) {
     await shell.closed;
     await shutdown(0);

@@ -20,6 +20,19 @@ export const invocationSeconds = new Histogram({
   registers: [metrics],
 });
 
+export const remindersTotal = new Counter({
+  name: 'chatops_reminders_total',
+  help: 'Key-expiry reminder DMs, by outcome: sent, or failed (tried again at the next sweep)',
+  labelNames: ['outcome'] as const,
+  registers: [metrics],
+});
+
+/** Counts what each reminder sweep sent and failed to send. */
+export function countReminders(report: { sent: number; failed: number }): void {
+  if (report.sent > 0) remindersTotal.inc({ outcome: 'sent' }, report.sent);
+  if (report.failed > 0) remindersTotal.inc({ outcome: 'failed' }, report.failed);
+}
+
 /** Counts and times every invocation in the core, whichever adapter (the shell too) it came from. */
 export const measureInvocations: Middleware = async (inv, next) => {
   const labels = { platform: inv.user.platform, kind: inv.kind };

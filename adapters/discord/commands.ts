@@ -35,6 +35,8 @@ function optionsOfArg(arg: ArgSpec, offered: Offered): APIApplicationCommandBasi
       return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(offered) }];
     case 'role':
       return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(['admin', 'user']) }];
+    case 'onOff':
+      return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(['on', 'off']) }];
     case 'quota':
       return [
         { name: 'cpu', description: 'CPU cores', type: ApplicationCommandOptionType.Integer, required: false, min_value: 0 },

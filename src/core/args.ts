@@ -15,6 +15,7 @@ export interface ArgValueByKind {
   memberName: string;
   role: Role;
   requestId: string;
+  onOff: 'on' | 'off';
 }
 
 type ArgValue<A extends ArgSpec> = A extends { optional: true } ? ArgValueByKind[A['kind']] | undefined : ArgValueByKind[A['kind']];

@@ -8,6 +8,8 @@ import type { ChatUser, Where } from './invocation.js';
 import type { Outcome, PostTarget } from './outcome.js';
 import type { PendingActions } from './flows/pending.js';
 import type { Reply } from './reply.js';
+import type { KeyReminders } from './reminders/key-reminders.js';
+import type { ReminderOptOut } from './reminders/opt-out.js';
 import type { SubcommandSpec } from './specs/types.js';
 
 /** What command handlers and flows may use. Private to the core: adapters never see it. */
@@ -21,6 +23,11 @@ export interface Services {
   now: () => number;
   /** How far ahead a key may expire, in days from today. */
   keyMaxDays: number;
+  /** REMINDER_DAYS: days before expiry at which a key's owner is reminded, largest first; empty: none. */
+  reminderDays: readonly number[];
+  reminderOptOut: ReminderOptOut;
+  /** Open reminder cards per key, closed when the key is extended or deleted. */
+  keyReminders: KeyReminders;
   /** Posts through the messenger of the target's platform; false (and logged) when it could not. */
   post(target: PostTarget, reply: Reply): Promise<boolean>;
 }

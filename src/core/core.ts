@@ -18,6 +18,9 @@ import { parseOptions, parseText, findSubcommand } from './parser.js';
 import { mayRun } from './policy.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { reply, text, type Reply } from './reply.js';
+import { backendClosingReminders, KeyReminders } from './reminders/key-reminders.js';
+import { ReminderOptOut } from './reminders/opt-out.js';
+import { ReminderSweeper, type ReminderSweeperOptions } from './reminders/sweeper.js';
 
 export interface CoreOptions {
   store: Store;
@@ -29,6 +32,8 @@ export interface CoreOptions {
   now?: () => number;
   /** How far ahead `/apikey extend` may move an expiry, in days from today (KEY_MAX_DAYS; default 365). */
   keyMaxDays?: number;
+  /** REMINDER_DAYS, parsed (src/core/reminders/schedule.ts); default 14, 3 and 1 days; empty: no reminders. */
+  reminderDays?: readonly number[];
   /** Run around every invocation inside the core's own (error references, de-duplication, the secret rule): metrics. */
   middleware?: readonly Middleware[];
   /** Per-member limits on state-changing commands (RATE_LIMITS); none when unset. */
@@ -54,16 +59,22 @@ export class Core {
     const logger = opts.logger ?? silentLogger();
     // What the core changes is noted per invocation, so that a failure says "nothing was changed" only when it is so.
     const store = storeNotingChanges(opts.store);
-    const backend = backendNotingChanges(opts.backend);
+    const pending = new PendingActions(store, now);
+    const keyReminders = new KeyReminders(store, pending);
+    // Extending or deleting a key, by any path, closes its open reminder cards.
+    const backend = backendClosingReminders(backendNotingChanges(opts.backend), keyReminders);
     this.#services = {
       store,
       backend,
       identity: new Identity(store, backend, opts.admins ?? [], now),
       audit: new AuditLog(store, now, logger),
-      pending: new PendingActions(store, now),
+      pending,
       logger,
       now,
       keyMaxDays: opts.keyMaxDays ?? 365,
+      reminderDays: opts.reminderDays ?? [14, 3, 1],
+      reminderOptOut: new ReminderOptOut(store),
+      keyReminders,
       post: (target, r) => this.#post(target, r),
     };
     this.#limits = new RateLimiter(opts.store, opts.rateLimits ?? {}, now);
@@ -101,6 +112,12 @@ export class Core {
     clearTimeout(timer);
   }
 
+
+  /** The key-expiry reminder sweep over this core's services; main.ts starts it, and stops it at shutdown. */
+  reminderSweeper(opts: Omit<ReminderSweeperOptions, 'spread'>): ReminderSweeper {
+    // A backend read with each member's own credential (TWCC) is read one member at a time, spread over the interval.
+    return new ReminderSweeper(this.#services, { ...opts, spread: this.#services.backend.capabilities.login });
+  }
 
   async #post(target: PostTarget, r: Reply): Promise<boolean> {
     const { logger } = this.#services;

@@ -15,6 +15,7 @@ const REASON_MAX = 500;
 /** A typed word echoed in an error, cut so that a pasted novel is not sent back whole. */
 export const clip = (s: string, max = 40): string => (s.length <= max ? s : `${s.slice(0, max)}…`);
 
+const OnOff = z.enum(['on', 'off']);
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const MENTION = /^@([\p{L}\p{N}][\p{L}\p{N}._-]{0,63})$/u;
 
@@ -48,6 +49,7 @@ const words: { [K in WordKind]: z.ZodType<unknown, string> } = {
   memberName: z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}._@-]{0,63}$/u, 'is not a member name (letters, digits, . _ - @)'),
   role: enumOf(Role, 'a role', 'admin or user'),
   requestId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a request id (see `/quota pending`)'),
+  onOff: enumOf(OnOff, 'on or off', 'on or off'),
 };
 
 const countOf = (resource: string, max: number) =>
@@ -76,6 +78,8 @@ function usageOfArg(a: ArgSpec, services: readonly Service[] = Service.options):
           ? [...services].sort().join('|')
           : a.kind === 'role'
             ? 'admin|user'
+            : a.kind === 'onOff'
+              ? 'on|off'
             : a.kind === 'keyIds'
               ? `<${a.name}>...`
               : a.kind === 'reason'
@@ -197,6 +201,7 @@ export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<st
 function expectedOf(arg: ArgSpec): string {
   if (arg.kind === 'service') return Service.options.slice().sort().join(', ');
   if (arg.kind === 'role') return Role.options.join(', ');
+  if (arg.kind === 'onOff') return OnOff.options.join(', ');
   if (arg.kind === 'mention') return `@${arg.name}`;
   return `<${arg.name}>`;
 }

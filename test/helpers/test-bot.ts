@@ -37,6 +37,8 @@ export interface TestBotOptions {
   keyMaxDays?: number;
   /** Extra core middleware, innermost (under the core's own rules, as a handler). */
   middleware?: Middleware[];
+  /** REMINDER_DAYS, parsed; the core's default (14, 3, 1) otherwise. */
+  reminderDays?: number[];
 }
 
 export const asUser = (name: string): ChatUser => ({ platform: 'local', workspace: 'local', userId: name, name });
@@ -72,7 +74,7 @@ export class TestBot {
     const opened = await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
     const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}) });
+    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}) });
     return new TestBot(core, store, backend, file, dir);
   }
 

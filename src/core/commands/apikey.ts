@@ -1,12 +1,13 @@
 import type { ApiKey } from '../../backends/port.js';
 import { auditBase } from '../audit.js';
-import type { CommandHandler } from '../context.js';
+import type { CommandContext, CommandHandler } from '../context.js';
 import { confirmationCard } from '../flows/decide.js';
 import { formatDate, formatExpiry } from '../format.js';
 import { describeError } from '../i18n.js';
 import { answer } from '../outcome.js';
 import { mayManageMember } from '../policy.js';
 import { reply, text } from '../reply.js';
+import { remindersCommand } from '../reminders/command.js';
 import { memberOfMention } from './members.js';
 import type { HandlerTable, Sub } from './types.js';
 
@@ -70,11 +71,12 @@ const create: CommandHandler<Sub<'apikey', 'create'>> = async ({ services, user,
   );
 };
 
-const extend: CommandHandler<Sub<'apikey', 'extend'>> = async ({ services, user, where, actor, args }) => {
-  const keyId = args['key-id'];
-  const days = args.days;
+const extend: CommandHandler<Sub<'apikey', 'extend'>> = async (ctx) => say(await extendKeyBy(ctx, ctx.args['key-id'], ctx.args.days));
+
+/** `/apikey extend`, and a reminder's Extend button: the KEY_MAX_DAYS limit, the write, its read-back, the audit. */
+export async function extendKeyBy({ services, user, where, actor }: Omit<CommandContext<Sub<'apikey', 'extend'>>, 'args'>, keyId: string, days: number): Promise<string> {
   const before = await services.backend.getKey(actor, keyId);
-  if (!before.ok) return say(`\`${keyId}\`: ${describeError(before.code, before.detail)}`);
+  if (!before.ok) return `\`${keyId}\`: ${describeError(before.code, before.detail)}`;
   const now = services.now();
   // The limit is on the resulting expiry: days are added to the later of today and the current expiry
   // (an expiry the backend could not read counts as today: the backend's own limit then applies).
@@ -84,17 +86,15 @@ const extend: CommandHandler<Sub<'apikey', 'extend'>> = async ({ services, user,
   if (days > most) {
     const limit = `a key may expire at most ${plural(services.keyMaxDays, 'day')} from today`;
     const was = formatExpiry(before.value.expiresAt, now);
-    return say(
-      most < 1
-        ? `Key \`${keyId}\` expires ${was}: ${limit}, so it cannot be extended now. Nothing was changed.`
-        : `Key \`${keyId}\` expires ${was}, and ${limit}: the most you can add now is ${plural(most, 'day')}. Nothing was changed.`,
-    );
+    return most < 1
+      ? `Key \`${keyId}\` expires ${was}: ${limit}, so it cannot be extended now. Nothing was changed.`
+      : `Key \`${keyId}\` expires ${was}, and ${limit}: the most you can add now is ${plural(most, 'day')}. Nothing was changed.`;
   }
   const after = await services.backend.extendKey(actor, keyId, days);
   const base = auditBase(user, where, actor);
   if (!after.ok) {
     await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome: 'failed', detail: after.code });
-    return say(`\`${keyId}\`: ${describeError(after.code, after.detail)}`);
+    return `\`${keyId}\`: ${describeError(after.code, after.detail)}`;
   }
   // The backend read the key back: say only what it shows.
   const { verdict, shown, answer: said } = after.value;
@@ -102,11 +102,11 @@ const extend: CommandHandler<Sub<'apikey', 'extend'>> = async ({ services, user,
   const outcome = verdict === 'applied' ? 'ok' : verdict === 'not_applied' ? 'failed' : 'unknown';
   await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome, detail: `+${days}d ${verdict} → ${shown ? (shown.expiresAt ?? 'never') : 'unknown'}` });
   const was = formatExpiry(before.value.expiresAt, now);
-  if (verdict === 'applied') return say(`Key \`${keyId}\` now expires ${shows} (was ${was}).`);
+  if (verdict === 'applied') return `Key \`${keyId}\` now expires ${shows} (was ${was}).`;
   const twccSaid = said ? ` (TWCC answered: ${said})` : '';
-  if (verdict === 'not_applied') return say(`Key \`${keyId}\` was not extended: TWCC still shows it expiring ${shows}.${twccSaid}`);
-  return say(`Key \`${keyId}\` may or may not have been extended: TWCC now shows it expiring ${shows} (was ${was}).${twccSaid} Check with \`/apikey list\` before trying again.`);
-};
+  if (verdict === 'not_applied') return `Key \`${keyId}\` was not extended: TWCC still shows it expiring ${shows}.${twccSaid}`;
+  return `Key \`${keyId}\` may or may not have been extended: TWCC now shows it expiring ${shows} (was ${was}).${twccSaid} Check with \`/apikey list\` before trying again.`;
+}
 
 /** Asks for the click first; the keys are read once here, for the card, and checked again by the backend at deletion. */
 const remove: CommandHandler<Sub<'apikey', 'delete'>> = async ({ services, user, where, actor, args }) => {
@@ -143,4 +143,4 @@ const remove: CommandHandler<Sub<'apikey', 'delete'>> = async ({ services, user,
   );
 };
 
-export const apikeyHandlers: HandlerTable<'apikey'> = { list, create, extend, delete: remove };
+export const apikeyHandlers: HandlerTable<'apikey'> = { list, create, extend, delete: remove, reminders: remindersCommand };

@@ -5,6 +5,7 @@ import { describeError, texts } from '../i18n.js';
 import type { LoginInvocation } from '../invocation.js';
 import type { Outcome } from '../outcome.js';
 import { reply, text } from '../reply.js';
+import { reminderSettingTexts } from '../reminders/texts.js';
 import type { HandlerTable, Sub } from './types.js';
 
 const answer = (message: string): Outcome => ({ kind: 'reply', reply: reply(message) });
@@ -98,7 +99,9 @@ const members: CommandHandler<Sub<'tenant', 'members'>> = async ({ services, act
     return [m.username, role, mine.map((l) => `${l.platform}:${l.name ?? l.userId}`).join(', ') || '(not linked)'];
   });
   if (rows.length === 0) return answer('No tenant members yet. `/tenant link @user <member>` adds one.');
-  return { kind: 'reply', reply: reply([text(`${rows.length} member${rows.length === 1 ? '' : 's'}:`), { type: 'table', columns: ['member', 'role', 'chat'], rows }]) };
+  const remindersOff = await services.reminderOptOut.off(list.value.map((m) => m.id));
+  const offNote = remindersOff.length > 0 ? [text(reminderSettingTexts.membersOff(remindersOff))] : [];
+  return { kind: 'reply', reply: reply([text(`${rows.length} member${rows.length === 1 ? '' : 's'}:`), { type: 'table', columns: ['member', 'role', 'chat'], rows }, ...offNote]) };
 };
 
 /** How `/tenant whoami` names the path the backend's login took. */

@@ -5,6 +5,7 @@ import type { ChatUser, Where } from '../invocation.js';
 import type { PendingAction, PendingStatus } from './pending.js';
 import { deleteKeysAction } from './delete-keys.js';
 import { quotaChangeAction } from './quota-change.js';
+import { remindAction } from '../reminders/remind-action.js';
 
 /** What a flow action's code gets when the deciding click comes. */
 export interface FlowContext<A> {
@@ -81,5 +82,9 @@ export const flowActions: Record<string, FlowAction> = {
   'apikey.delete': confirmFlow(deleteKeysAction),
   'quota.set': approvalFlow(quotaChangeAction),
   'quota.request': approvalFlow(quotaChangeAction),
+  'apikey.remind': confirmFlow(remindAction),
 };
+
+/** Flows that no subcommand starts: the reminder sweep (src/core/reminders) sends their cards by DM. */
+export const flowsWithoutCommand: ReadonlySet<string> = new Set(['apikey.remind']);
 

@@ -3,7 +3,7 @@ import type { CommandSpec } from './types.js';
 export const apikeySpec = {
   name: 'apikey',
   description: 'Manage your TWCC API keys',
-  usageHint: 'list [@member] | create | extend <key-id> <days> | delete <key-id>... | help',
+  usageHint: 'list [@member] | create | extend <key-id> <days> | delete <key-id>... | reminders [on|off] | help',
   subcommands: [
     {
       name: 'list',
@@ -39,6 +39,13 @@ export const apikeySpec = {
       who: 'member',
       flow: 'confirm',
       examples: ['/apikey delete k-3f9a2c', '/apikey delete k-3f9a2c k-77b01e'],
+    },
+    {
+      name: 'reminders',
+      summary: 'Turn your key-expiry reminders off or on; alone, says whether they are on',
+      args: [{ name: 'state', kind: 'onOff', optional: true, description: 'off: no reminders; on: reminders again' }],
+      who: 'member',
+      examples: ['/apikey reminders off', '/apikey reminders on', '/apikey reminders'],
     },
     { name: 'help', summary: 'Show what you can do with /apikey', args: [], who: 'anyone', readOnly: true, examples: ['/apikey help'] },
   ],

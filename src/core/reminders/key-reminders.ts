@@ -1,0 +1,71 @@
+import type { Backend } from '../../backends/port.js';
+import { IdIndex } from '../../store/id-index.js';
+import type { Store } from '../../store/port.js';
+import type { PendingActions } from '../flows/pending.js';
+import { reminderTexts } from './texts.js';
+
+/**
+ * The reminder cards still open for each key: extending or deleting a key closes them, so that a
+ * later click on one says why and never extends the key a second time.
+ */
+export class KeyReminders {
+  private readonly index: IdIndex;
+
+  constructor(
+    store: Store,
+    private readonly pending: PendingActions,
+  ) {
+    this.index = new IdIndex(store, 'key-reminders');
+  }
+
+  /** A reminder card sent for `keyId`. */
+  add(keyId: string, pendingId: string): Promise<void> {
+    return this.index.add(keyId, pendingId);
+  }
+
+  /** Closes every open reminder card of `keyId`, each with `note` as what a click on it is told. */
+  async cancel(keyId: string, note: string): Promise<number> {
+    let closed = 0;
+    for (const id of await this.index.ids(keyId)) {
+      const p = await this.pending.get(id);
+      if (p?.status === 'pending') {
+        await this.pending.save({ ...p, status: 'cancelled', note });
+        closed++;
+      }
+      await this.index.remove(keyId, id);
+    }
+    return closed;
+  }
+}
+
+const isRefusal = (r: { ok: boolean; code?: string }) => !r.ok && r.code !== 'maybe_applied';
+
+/**
+ * The backend as the core uses it, closing a key's reminder cards whenever the key is extended or
+ * deleted, by whichever path (`/apikey extend`, a reminder's Extend button, `/apikey delete`). A
+ * change that may have been applied counts: the next sweep reads the key afresh.
+ */
+export function backendClosingReminders(backend: Backend, reminders: KeyReminders): Backend {
+  return new Proxy(backend, {
+    get(target, prop, receiver) {
+      if (prop === 'extendKey') {
+        return async (...args: Parameters<Backend['extendKey']>) => {
+          const result = await target.extendKey(...args);
+          if (!isRefusal(result) && !(result.ok && result.value.verdict === 'not_applied')) {
+            await reminders.cancel(args[1], reminderTexts.voidedByExtension(args[1]));
+          }
+          return result;
+        };
+      }
+      if (prop === 'deleteKey') {
+        return async (...args: Parameters<Backend['deleteKey']>) => {
+          const result = await target.deleteKey(...args);
+          if (!isRefusal(result)) await reminders.cancel(args[1], reminderTexts.voidedByDeletion(args[1]));
+          return result;
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

@@ -1,0 +1,192 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ReminderSweeper } from '../../src/core/reminders/sweeper.js';
+import { TestBot } from '../helpers/test-bot.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+const START = Date.parse('2026-12-01T09:00:00Z');
+
+let clock: number;
+let bot: TestBot;
+let sweeper: ReminderSweeper;
+
+beforeEach(async () => {
+  clock = START;
+  bot = await TestBot.start({ now: () => clock });
+  sweeper = bot.core.reminderSweeper({ intervalMs: 60_000, takeoverMs: 5_000 });
+  await bot.say('admin', '/tenant link @alice alice');
+  await bot.say('admin', '/tenant link @bob bob');
+});
+afterEach(async () => {
+  await sweeper.stop();
+  await bot.stop();
+});
+
+const keyIdIn = (text: string) => /`(k-[0-9a-f]{6})`/.exec(text)?.[1] ?? '';
+/** Alice's new key: it expires in 90 days (the registry's default), on 2027-03-01. */
+const aliceCreatesAKey = async () => keyIdIn((await bot.say('alice', '/apikey create')).text);
+/** Moves the clock to `days` before START + 90 days (the new key's expiry), and sweeps. */
+async function sweepAtDaysLeft(days: number) {
+  clock = START + (90 - days) * DAY;
+  const report = await sweeper.runOnce();
+  expect(report?.complete).toBe(true);
+  return report!;
+}
+const dmsTo = (user: string) => bot.posts('dm', user).map((s) => s.text);
+
+describe('key-expiry reminders', () => {
+  it('reminds the owner by DM once at each threshold, with the date, "in N days" and two buttons', async () => {
+    const id = await aliceCreatesAKey();
+    await sweepAtDaysLeft(90);
+    await sweepAtDaysLeft(15);
+    expect(dmsTo('alice')).toEqual([]);
+
+    expect((await sweepAtDaysLeft(14)).sent).toBe(1);
+    expect(dmsTo('alice')).toEqual([
+      `Your API key \`${id}\` expires 2027-03-01 (in 14 days).\n` +
+        '**Extend 90 days** moves it on; **Not now** leaves it as it is. `/apikey reminders off` stops these messages.\n' +
+        '[1] Extend 90 days  [2] Not now',
+    ]);
+    expect(bot.posts('dm', 'alice')[0]!.reply).toMatchObject({ visibility: 'dm' });
+    expect(bot.button('Extend 90 days').style).toBe('primary');
+
+    // The same day again, and the days up to the next threshold: nothing more.
+    for (const left of [14, 13, 10, 4]) expect((await sweepAtDaysLeft(left)).sent).toBe(0);
+    await sweepAtDaysLeft(3);
+    await sweepAtDaysLeft(3);
+    await sweepAtDaysLeft(2);
+    await sweepAtDaysLeft(1);
+    await sweepAtDaysLeft(1);
+    expect(dmsTo('alice').map((t) => /\(in \d+ days?\)/.exec(t)?.[0])).toEqual(['(in 14 days)', '(in 3 days)', '(in 1 day)']);
+    // Expired: no more reminders; nobody else heard of the key.
+    clock = START + 91 * DAY;
+    expect((await sweeper.runOnce())?.sent).toBe(0);
+    expect(bot.posts('dm').filter((s) => s.to !== 'alice')).toEqual([]);
+  });
+
+  it('sends a key first seen two days before expiry only the smallest due reminder (3 days), not three at once', async () => {
+    await aliceCreatesAKey();
+    await sweepAtDaysLeft(2);
+    expect(dmsTo('alice')).toHaveLength(1);
+    expect(dmsTo('alice')[0]).toContain('(in 2 days)');
+    await sweepAtDaysLeft(1);
+    expect(dmsTo('alice')).toHaveLength(2);
+  });
+
+  it('Extend adds 90 days, edits the card in place, and the new expiry starts its thresholds afresh', async () => {
+    const id = await aliceCreatesAKey();
+    await sweepAtDaysLeft(14);
+    const extended = await bot.click('Extend 90 days', 'alice');
+    expect(extended.reply).toMatchObject({ replaceOriginal: true });
+    expect(extended.text).toBe(`Key \`${id}\` now expires 2027-05-30 (in 104 days) (was 2027-03-01 (in 14 days)).`);
+    expect(extended.reply?.blocks.some((b) => b.type === 'buttons')).toBe(false);
+    expect((await bot.say('alice', '/apikey list')).text).toContain('2027-05-30');
+
+    // The old thresholds never fire again; the new expiry's 14-day reminder does, once.
+    await sweepAtDaysLeft(3);
+    await sweepAtDaysLeft(1);
+    expect(dmsTo('alice')).toHaveLength(1);
+    clock = Date.parse('2027-05-16T09:00:00Z');
+    await sweeper.runOnce();
+    expect(dmsTo('alice')).toHaveLength(2);
+    expect(dmsTo('alice')[1]).toContain('expires 2027-05-30 (in 14 days)');
+  });
+
+  it('an extension by /apikey extend closes the open reminder: its Extend then says so and extends nothing', async () => {
+    const id = await aliceCreatesAKey();
+    await sweepAtDaysLeft(14);
+    await bot.say('alice', `/apikey extend ${id} 30`);
+    const late = await bot.click('Extend 90 days', 'alice');
+    expect(late.text).toBe(`Key \`${id}\` was extended after this reminder was sent; nothing was changed.`);
+    expect(late.reply).toMatchObject({ replaceOriginal: true });
+    expect((await bot.say('alice', '/apikey list')).text).toContain('2027-03-31');
+    // The reminder for the old expiry is not sent at its next threshold either.
+    await sweepAtDaysLeft(3);
+    expect(dmsTo('alice')).toHaveLength(1);
+  });
+
+  it('a deleted key gets no more reminders, and its open reminder says it is gone', async () => {
+    const id = await aliceCreatesAKey();
+    await sweepAtDaysLeft(14);
+    await bot.say('alice', `/apikey delete ${id}`);
+    expect((await bot.click('Delete', 'alice')).text).toBe(`Deleted \`${id}\`.`);
+    expect((await bot.click('Extend 90 days', 'alice')).text).toBe(`Key \`${id}\` was deleted after this reminder was sent; there is nothing to extend.`);
+    await sweepAtDaysLeft(3);
+    await sweepAtDaysLeft(1);
+    expect(dmsTo('alice')).toHaveLength(1);
+  });
+
+  it('Not now leaves the key as it is; the next threshold still reminds', async () => {
+    const id = await aliceCreatesAKey();
+    await sweepAtDaysLeft(14);
+    const later = await bot.click('Not now', 'alice');
+    expect(later.text).toBe('Not now: the key keeps its expiry. The next reminder comes closer to it.');
+    expect(later.reply).toMatchObject({ replaceOriginal: true });
+    expect((await bot.say('alice', '/apikey list')).text).toContain(`${id}`);
+    expect((await bot.say('alice', '/apikey list')).text).toContain('2027-03-01 (in 14 days)');
+    await sweepAtDaysLeft(3);
+    expect(dmsTo('alice')).toHaveLength(2);
+  });
+
+  it('only the owner may click Extend, and a double click extends once', async () => {
+    const id = await aliceCreatesAKey();
+    await sweepAtDaysLeft(14);
+    const extend = bot.button('Extend 90 days').id;
+    expect((await bot.clickId(extend, 'bob')).text).toBe('Only @alice, who asked for this, can confirm or cancel it.');
+    const [first, second] = await Promise.all([bot.clickId(extend, 'alice'), bot.clickId(extend, 'alice')]);
+    const texts = [first.text, second.text].sort();
+    expect(texts[0]).toBe(`Key \`${id}\` now expires 2027-05-30 (in 104 days) (was 2027-03-01 (in 14 days)).`);
+    expect(texts[1]).toBe('This has already been handled.');
+    expect((await bot.say('admin', '/tenant audit')).text.match(/key\.extended/g)).toHaveLength(1);
+  });
+
+  it('checks authorization again at the click: an unlinked owner extends nothing', async () => {
+    const id = await aliceCreatesAKey();
+    await sweepAtDaysLeft(14);
+    await bot.say('admin', '/tenant unlink @alice');
+    expect((await bot.click('Extend 90 days', 'alice')).text).toBe('You are no longer linked to a tenant member; nothing was changed.');
+    await bot.say('admin', '/tenant link @alice alice');
+    expect((await bot.say('alice', '/apikey list')).text).toContain(`${id}`);
+    expect((await bot.say('alice', '/apikey list')).text).toContain('2027-03-01 (in 14 days)');
+  });
+
+  it('a member turns reminders off and on; admins see who has them off', async () => {
+    await aliceCreatesAKey();
+    expect((await bot.say('alice', '/apikey reminders')).text).toBe(
+      'Your key-expiry reminders are on: a direct message 14, 3 and 1 days before a key expires. `/apikey reminders off` turns them off.',
+    );
+    expect((await bot.say('alice', '/apikey reminders off')).text).toBe('Key-expiry reminders turned off: you will get none until `/apikey reminders on`.');
+    expect((await bot.say('alice', '/apikey reminders')).text).toBe('Your key-expiry reminders are off. `/apikey reminders on` turns them back on.');
+    expect((await bot.say('admin', '/tenant members')).text).toContain('Key-expiry reminders are off for: alice.');
+    expect((await sweepAtDaysLeft(14)).optedOut).toBe(1);
+    expect(dmsTo('alice')).toEqual([]);
+
+    expect((await bot.say('alice', '/apikey reminders on')).text).toBe('Key-expiry reminders turned on: a direct message 14, 3 and 1 days before a key expires.');
+    expect((await bot.say('admin', '/tenant members')).text).not.toContain('reminders are off');
+    await sweepAtDaysLeft(13);
+    expect(dmsTo('alice')).toHaveLength(1);
+  });
+
+  it('refuses a reminders setting that is neither on nor off', async () => {
+    const said = await bot.say('alice', '/apikey reminders maybe');
+    expect(said.text).toContain('`maybe` is not on or off; use on or off');
+    expect(said.text).toContain('/apikey reminders [on|off]');
+  });
+});
+
+describe('REMINDER_DAYS=off', () => {
+  it('sends nothing, and says so to a member who asks', async () => {
+    const quiet = await TestBot.start({ now: () => clock, reminderDays: [] });
+    const quietSweeper = quiet.core.reminderSweeper({ intervalMs: 60_000 });
+    try {
+      await quiet.say('admin', '/tenant link @alice alice');
+      await quiet.say('alice', '/apikey create');
+      clock = START + 89 * DAY;
+      expect((await quietSweeper.runOnce())?.sent).toBe(0);
+      expect(quiet.posts('dm')).toEqual([]);
+      expect((await quiet.say('alice', '/apikey reminders')).text).toBe('Key-expiry reminders are off for this whole bot (REMINDER_DAYS=off), whatever your own setting.');
+    } finally {
+      await quietSweeper.stop();
+      await quiet.stop();
+    }
+  });
+});
