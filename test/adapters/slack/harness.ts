@@ -56,6 +56,8 @@ export interface WorldOptions {
   socketMode?: boolean;
   /** Extra core middleware, innermost (it runs under the core's secret rule, as a handler would). */
   middleware?: Middleware[];
+  /** REMINDER_DAYS, parsed; the core's default otherwise. */
+  reminderDays?: number[];
 }
 
 const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -124,7 +126,14 @@ export class World {
       },
     });
     const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['slack:UADMIN1', 'slack:UADMIN2'], logger, middleware: [measureInvocations, ...(opts.middleware ?? [])] });
+    const core = new Core({
+      store,
+      backend,
+      admins: opts.admins ?? ['slack:UADMIN1', 'slack:UADMIN2'],
+      logger,
+      middleware: [measureInvocations, ...(opts.middleware ?? [])],
+      ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}),
+    });
     const fake = await startFakeSlack();
     const approvals = opts.approvalsChannel === undefined ? APPROVALS : (opts.approvalsChannel ?? undefined);
     const slack = await startSlack({
