@@ -266,17 +266,27 @@ export class FakeDiscord {
       type,
       token: sent.token,
       version: 1,
-      guild_id: this.opts.guildId,
       channel_id: channelId,
-      channel: { id: channelId, type: 0, guild_id: this.opts.guildId, name: 'general' },
-      member: this.member(user),
       app_permissions: '2248473465835073',
       locale: 'en-US',
-      guild_locale: 'en-US',
       entitlements: [],
-      authorizing_integration_owners: { '0': this.opts.guildId },
-      context: 0,
       attachment_size_limit: 10_485_760,
+      // In the bot's DM with a user, Discord sends no guild: `user` instead of `member`, a DM channel, context 1.
+      ...([...this.dmChannels.values()].includes(channelId)
+        ? {
+            channel: { id: channelId, type: 1, recipients: [{ id: user.id, username: user.username, discriminator: '0', global_name: null, avatar: null }] },
+            user: this.member(user).user,
+            authorizing_integration_owners: { '0': this.opts.guildId },
+            context: 1,
+          }
+        : {
+            guild_id: this.opts.guildId,
+            channel: { id: channelId, type: 0, guild_id: this.opts.guildId, name: 'general' },
+            member: this.member(user),
+            guild_locale: 'en-US',
+            authorizing_integration_owners: { '0': this.opts.guildId },
+            context: 0,
+          }),
     };
     return { sent, payload };
   }

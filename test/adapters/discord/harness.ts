@@ -35,6 +35,8 @@ export interface HarnessOptions {
   overHttp?: boolean;
   /** Over HTTP: how long the bot waits for the core before deferring (the adapter's default otherwise). */
   ackWithinMs?: number;
+  /** REMINDER_DAYS, parsed; the core's default otherwise. */
+  reminderDays?: number[];
 }
 
 /** The application's key pair over HTTP: Discord signs with the private half, the bot knows the public one. */
@@ -93,7 +95,7 @@ export class Harness {
       },
     });
     const logger = createLogger('trace', sink);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['discord:1001'], logger });
+    const core = new Core({ store, backend, admins: opts.admins ?? ['discord:1001'], logger, ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}) });
     const keys = opts.overHttp ? appKeys() : undefined;
     const config = loadConfig({
       DISCORD_TOKEN: TOKEN,
