@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, expect, it } from 'vitest';
+import { createShellAdapter, type ShellAdapter } from '../../../adapters/shell/index.js';
+import { LocalRegistry } from '../../../src/backends/local/registry.js';
+import { Core } from '../../../src/core/core.js';
+import type { ReminderSweeper } from '../../../src/core/reminders/sweeper.js';
+import { openStore, type Store } from '../../../src/store/index.js';
+
+let dir: string;
+let store: Store;
+let shell: ShellAdapter;
+let sweeper: ReminderSweeper;
+let input: PassThrough;
+let output = '';
+
+afterEach(async () => {
+  input.end();
+  await shell.closed;
+  await sweeper.stop();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Types a line at the prompt and waits until the terminal shows `expected`. */
+async function types(line: string, expected: string): Promise<void> {
+  const before = output.length;
+  input.write(`${line}\n`);
+  for (let i = 0; i < 500 && !output.slice(before).includes(expected); i++) await sleep(10);
+  expect(output.slice(before)).toContain(expected);
+}
+
+it('shows a reminder in the shell as a private notice whose buttons are clicked by number', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'chatops-shell-rem-'));
+  store = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`);
+  // A new key expires in 90 days: with a 90-day threshold the first sweep reminds of it.
+  const core = new Core({ store, backend: new LocalRegistry(store), admins: ['local:admin'], reminderDays: [90] });
+  input = new PassThrough();
+  const sink = new PassThrough();
+  sink.on('data', (d: Buffer) => (output += d.toString('utf8')));
+  shell = createShellAdapter({ core, firstStart: false, input, output: sink as unknown as NodeJS.WriteStream, interactive: false, backend: { name: 'local', project: 'LOCAL' } });
+  core.registerAdapter(shell);
+  await shell.start();
+  sweeper = core.reminderSweeper({ intervalMs: 60_000 });
+
+  await types('/tenant link @alice alice', 'Linked @alice');
+  await types('/as alice', 'You are now local:alice.');
+  await types('/apikey create', 'New API key');
+  const id = /`(k-[0-9a-f]{6})`/.exec(output)![1]!;
+
+  expect((await sweeper.runOnce())?.sent).toBe(1);
+  expect(output).toMatch(new RegExp(`\\(private to alice\\)\\n  Your API key \`${id}\` expires \\d{4}-\\d\\d-\\d\\d \\(in 90 days\\)\\.`));
+  expect(output).toContain('[1] Extend 90 days  [2] Not now');
+  await types('1', `Key \`${id}\` now expires`);
+  expect(output).toContain('(in 180 days)');
+});
