@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TwccBackend } from '../../src/backends/twcc/index.js';
+import type { ReminderSweeper } from '../../src/core/reminders/sweeper.js';
+import { startFakeTwcc, type FakeTwcc } from '../fakes/twcc.js';
+import { TestBot } from '../helpers/test-bot.js';
+
+/** Reminders on the twcc backend: the real undici client against the fake TWCC, an injected clock. */
+const DAY = 24 * 60 * 60 * 1000;
+let fake: FakeTwcc;
+let bot: TestBot;
+let sweeper: ReminderSweeper;
+let clock: number;
+const logs: string[] = [];
+
+afterEach(async () => {
+  await sweeper.stop();
+  await bot.stop();
+  await fake.close();
+  logs.length = 0;
+});
+
+async function start(): Promise<void> {
+  clock = Date.now();
+  fake = await startFakeTwcc();
+  const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, done) => void (logs.push(chunk.toString('utf8')), done()) }));
+  bot = await TestBot.start({
+    admins: [],
+    now: () => clock,
+    logger,
+    backend: (store) =>
+      new TwccBackend({
+        apiUrl: fake.url,
+        project: fake.project.name,
+        vcsSite: fake.sites.vcs,
+        ccsSite: fake.sites.ccs,
+        quotaWrite: false,
+        store,
+        encryptionKey: randomBytes(32),
+        retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+      }),
+  });
+  // Spread over the interval: with two members, a pause of 50 ms between them.
+  sweeper = bot.core.reminderSweeper({ intervalMs: 100 });
+  await bot.login('alice', fake.users.alice!.apiKey);
+  await bot.login('bob', fake.users.bob!.apiKey);
+}
+
+/** alice's third key (the fake's) expires 20 days from now: six days on, its 14-day reminder is due. */
+const aliceKeyId = () => {
+  const k = fake.users.alice!.keys[2]!;
+  return String(k.id);
+};
+
+describe('reminders on the twcc backend', () => {
+  it('read each member’s keys with that member’s own TWCC key, one member after another', async () => {
+    await start();
+    fake.requests.length = 0;
+    clock += 6 * DAY;
+    const report = await sweeper.runOnce();
+    expect(report).toMatchObject({ complete: true, members: 2, sent: 1, unreadable: 0 });
+    expect(bot.posts('dm', 'alice').map((s) => s.text)).toEqual([expect.stringMatching(new RegExp(`^Your API key \`${aliceKeyId()}\`.* expires \\d{4}-\\d\\d-\\d\\d \\(in 14 days\\)\\.`))]);
+    expect(bot.posts('dm', 'bob')).toEqual([]);
+
+    // Every request of the sweep carried the key of the member whose keys it read, alice's first.
+    const byKey = fake.requests.map((r) => (r.headers['x-api-key'] === fake.users.alice!.apiKey ? 'alice' : r.headers['x-api-key'] === fake.users.bob!.apiKey ? 'bob' : 'other'));
+    expect(byKey.length).toBeGreaterThan(1);
+    expect(byKey).not.toContain('other');
+    expect(byKey.indexOf('bob')).toBeGreaterThan(byKey.lastIndexOf('alice'));
+  });
+
+  it('skip a member whose stored credential is gone (logged), and Extend without it says to log in again', async () => {
+    await start();
+    clock += 6 * DAY;
+    await bot.store.collection('credentials').delete('local:bob');
+    expect(await sweeper.runOnce()).toMatchObject({ complete: true, sent: 1, unreadable: 1 });
+    expect(logs.join('')).toMatch(/"member":"bob-[^"]+","code":"not_logged_in".*could not read the member’s keys; skipped/);
+
+    await bot.store.collection('credentials').delete('local:alice');
+    const said = await bot.click('Extend 90 days', 'alice');
+    expect(said.text).toBe(`\`${aliceKeyId()}\`: You have no TWCC key on file, run \`/tenant login\`.`);
+    expect(said.reply).toMatchObject({ replaceOriginal: true });
+  });
+
+  it('Extend adds 90 days through TWCC with the owner’s key', async () => {
+    await start();
+    clock += 6 * DAY;
+    await sweeper.runOnce();
+    const said = await bot.click('Extend 90 days', 'alice');
+    expect(said.text).toMatch(new RegExp(`^Key \`${aliceKeyId()}\` now expires \\d{4}-\\d\\d-\\d\\d \\(in 104 days\\) \\(was \\d{4}-\\d\\d-\\d\\d \\(in 14 days\\)\\)\\.$`));
+    const extend = fake.requests.find((r) => r.method !== 'GET' && JSON.stringify(r.body ?? '').includes('reset_expired_days'));
+    expect(extend?.headers['x-api-key']).toBe(fake.users.alice!.apiKey);
+  });
+});
