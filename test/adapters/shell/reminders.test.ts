@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -56,4 +56,19 @@ it('shows a reminder in the shell as a private notice whose buttons are clicked 
   expect(output).toContain('[1] Extend 90 days  [2] Not now');
   await types('1', `Key \`${id}\` now expires`);
   expect(output).toContain('(in 180 days)');
+  await types('/apikey reminders off', 'Key-expiry reminders turned off');
+
+  // The README's Reminders section shows this conversation: the same lines, ids, dates and day counts aside.
+  const readme = readFileSync('README.md', 'utf8');
+  const start = readme.indexOf('```text\n', readme.indexOf('## Reminders')) + '```text\n'.length;
+  const shown = readme.slice(start, readme.indexOf('```', start));
+  const normalize = (t: string) =>
+    t
+      .replace(/k-[0-9a-f]{6}/g, 'k-<id>')
+      .replace(/\d{4}-\d\d-\d\d/g, '<date>')
+      .replace(/\(in \d+ days\)/g, '(in N days)')
+      // What alice typed: the piped shell does not echo it.
+      .replace(/^alice> .*\n/gm, '');
+  const seen = output.slice(output.indexOf('(private to alice)'));
+  expect(normalize(seen).trim()).toBe(normalize(shown).trim());
 });
