@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReminderSweeper } from '../../src/core/reminders/sweeper.js';
+import { replyToPlainText } from '../../src/core/reply.js';
 import { TestBot } from '../helpers/test-bot.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -170,6 +171,43 @@ describe('key-expiry reminders', () => {
     const said = await bot.say('alice', '/apikey reminders maybe');
     expect(said.text).toContain('`maybe` is not on or off; use on or off');
     expect(said.text).toContain('/apikey reminders [on|off]');
+  });
+});
+
+describe('an owner linked on two platforms', () => {
+  it('is reminded on each; Extend on one voids the other card, so the key is extended once', async () => {
+    const two = await TestBot.start({ now: () => clock, admins: ['local:admin', 'slack:UADMIN'] });
+    const twoSweeper = two.core.reminderSweeper({ intervalMs: 60_000 });
+    const onSlack: string[] = [];
+    let slackCard = '';
+    two.core.registerAdapter({
+      name: 'slack',
+      messenger: {
+        post: async (target, r) => {
+          onSlack.push(`${target.kind === 'dm' ? target.user.userId : '#'}: ${replyToPlainText(r)}`);
+          slackCard = r.blocks.flatMap((b) => (b.type === 'buttons' ? b.buttons : [])).find((b) => b.label === 'Extend 90 days')?.id ?? slackCard;
+        },
+      },
+    });
+    const slackUser = (userId: string, name: string) => ({ platform: 'slack' as const, workspace: 'T1', userId, name });
+    const where = { workspace: 'T1', channelId: 'CGENERAL' };
+    try {
+      await two.say('admin', '/tenant link @alice alice');
+      await two.core.handle({ kind: 'command', user: slackUser('UADMIN', 'admin'), where, command: 'tenant', text: 'link @alice alice', mentions: { alice: { userId: 'UALICE', name: 'alice' } } });
+      const id = keyIdIn((await two.say('alice', '/apikey create')).text);
+      clock = START + 76 * DAY;
+      expect((await twoSweeper.runOnce())?.sent).toBe(2);
+      expect(two.posts('dm', 'alice')).toHaveLength(1);
+      expect(onSlack).toEqual([expect.stringMatching(new RegExp(`^UALICE: Your API key \`${id}\` expires 2027-03-01 \\(in 14 days\\)\\.`))]);
+
+      expect((await two.click('Extend 90 days', 'alice')).text).toContain(`Key \`${id}\` now expires 2027-05-30`);
+      const onSlackClick = await two.core.handle({ kind: 'click', user: slackUser('UALICE', 'alice'), where: { workspace: 'T1', channelId: 'DALICE' }, actionId: slackCard });
+      expect(onSlackClick).toMatchObject({ kind: 'reply', reply: { replaceOriginal: true, blocks: [{ type: 'text', text: `Key \`${id}\` was extended after this reminder was sent; nothing was changed.` }] } });
+      expect((await two.say('alice', '/apikey list')).text).toContain('2027-05-30');
+    } finally {
+      await twoSweeper.stop();
+      await two.stop();
+    }
   });
 });
 

@@ -6,7 +6,7 @@
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The sweep runs at most this often: a store and a backend are not polled in a loop. */
-export const MIN_INTERVAL_MS = 5_000;
+const MIN_INTERVAL_MS = 5_000;
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: DAY_MS } as const;
 
@@ -34,7 +34,7 @@ export function parseReminderInterval(text: string): Parsed<number> {
 }
 
 /** Whole days until `expiresAt`, as "in N days" shows them (src/core/format.ts rounds the same way). */
-export const daysLeft = (expiresAt: number, now: number): number => Math.round((expiresAt - now) / DAY_MS);
+const daysLeft = (expiresAt: number, now: number): number => Math.round((expiresAt - now) / DAY_MS);
 
 /**
  * The threshold whose reminder is due for a key expiring at `expiresAt`: the smallest of `days` that
