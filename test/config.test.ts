@@ -103,6 +103,19 @@ const cases: { when: string; env: Record<string, string>; lines: string[] }[] = 
     lines: ['KEY_MAX_DAYS: "0" is not a number of days; write a whole number from 1 to 3650'],
   },
   {
+    when: 'REMINDER_DAYS that is not a list of days, and a REMINDER_INTERVAL too short',
+    env: { REMINDER_DAYS: '14,0,two', REMINDER_INTERVAL: '2s' },
+    lines: [
+      'REMINDER_DAYS: "14,0,two" is not a list of days; write whole numbers from 1 to 3650 separated by commas (e.g. 14,3,1), or off',
+      'REMINDER_INTERVAL: "2s" is too often; the sweep runs at most every 5s',
+    ],
+  },
+  {
+    when: 'a REMINDER_INTERVAL without a unit',
+    env: { REMINDER_INTERVAL: '3600' },
+    lines: ['REMINDER_INTERVAL: "3600" is not a duration; write a number and a unit (s, m, h, d), e.g. 30s or 1h'],
+  },
+  {
     when: 'SLACK_API_URL without its scheme',
     env: { SLACK_API_URL: '127.0.0.1:8080/api/' },
     lines: ['SLACK_API_URL: is not an http(s) URL; write the whole URL with its scheme, e.g. https://slack.com/api/'],
@@ -177,6 +190,8 @@ describe('a configuration that can work is accepted', () => {
     { when: 'a postgresql:// store', env: { STORE_URL: 'postgresql://postgres@127.0.0.1:5432/test' } },
     { when: 'a 32-byte ENCRYPTION_KEY', env: { ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') } },
     { when: 'keys may expire two years ahead', env: { KEY_MAX_DAYS: '730' } },
+    { when: 'reminders off', env: { REMINDER_DAYS: 'off' } },
+    { when: 'reminders a week and a day ahead, swept every 30 seconds', env: { REMINDER_DAYS: '1, 7', REMINDER_INTERVAL: '30s' } },
     { when: 'the twcc backend on any free port', env: { BACKEND: 'twcc', TWCC_PROJECT: 'GOV108009', PORT: '0' } },
     // Blank values count as unset, as a `.env` template leaves them.
     { when: 'blank tokens', env: { SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: ' ', DISCORD_TOKEN: '' } },
