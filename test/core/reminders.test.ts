@@ -120,7 +120,7 @@ describe('key-expiry reminders', () => {
     const id = await aliceCreatesAKey();
     await sweepAtDaysLeft(14);
     const later = await bot.click('Not now', 'alice');
-    expect(later.text).toBe('Not now: the key keeps its expiry. The next reminder comes closer to it.');
+    expect(later.text).toBe('Not now: the key keeps its expiry; nothing was changed.');
     expect(later.reply).toMatchObject({ replaceOriginal: true });
     expect((await bot.say('alice', '/apikey list')).text).toContain(`${id}`);
     expect((await bot.say('alice', '/apikey list')).text).toContain('2027-03-01 (in 14 days)');

@@ -38,6 +38,11 @@ it('the bot process sweeps every REMINDER_INTERVAL, DMs a due key’s owner on S
   expect(JSON.stringify(dm.args.blocks)).toContain(`Your API key \`${id}\` expires`);
   expect(JSON.stringify(dm.args.blocks)).toContain('Extend 90 days');
 
+  // Counted for /metrics once the sweep has finished.
+  await bot.line(/"sent":1.*"msg":"reminder sweep done"/);
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  expect(metrics).toContain('chatops_reminders_total{outcome="sent"} 1');
+
   bot.child.kill('SIGTERM');
   const exit = await bot.exited;
   expect(exit.code).toBe(0);

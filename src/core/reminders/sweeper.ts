@@ -66,7 +66,9 @@ export class ReminderSweeper {
         mayContinue: () => this.#lease.held && !this.#abort.signal.aborted,
         signal: this.#abort.signal,
       });
-      logger.info({ ...report }, 'reminder sweep done');
+      // Quiet when there was nothing to do: a short REMINDER_INTERVAL would fill the log.
+      const eventful = report.sent + report.failed + report.unreadable > 0 || !report.complete;
+      logger[eventful ? 'info' : 'debug']({ ...report }, 'reminder sweep done');
       this.opts.onSweep?.(report);
       return report;
     } catch (err) {

@@ -16,7 +16,7 @@ export const reminderTexts = {
   extendButton: (days: number) => `Extend ${days} days`,
   notNowButton: 'Not now',
   /** The card after Not now. */
-  notNow: 'Not now: the key keeps its expiry. The next reminder comes closer to it.',
+  notNow: 'Not now: the key keeps its expiry; nothing was changed.',
   /** The card's record was closed because the key changed meanwhile: a click says so and runs nothing. */
   voidedByExtension: (keyId: string) => `Key \`${keyId}\` was extended after this reminder was sent; nothing was changed.`,
   voidedByDeletion: (keyId: string) => `Key \`${keyId}\` was deleted after this reminder was sent; there is nothing to extend.`,

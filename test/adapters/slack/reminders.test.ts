@@ -74,7 +74,7 @@ describe('a key-expiry reminder on Slack', () => {
     const dm = await world.dmTo('UALICE');
     await alice.clicks(dm, 'Not now');
     await world.fake.waitFor('chat.update of the DM', () => world.fake.callsTo('chat.update')[0]);
-    expect((await world.dmTo('UALICE')).readable).toBe('Not now: the key keeps its expiry. The next reminder comes closer to it.');
+    expect((await world.dmTo('UALICE')).readable).toBe('Not now: the key keeps its expiry; nothing was changed.');
     expect((await (await alice.types('/apikey list')).answer()).readable).toContain('(in 90 days)');
   });
 });
