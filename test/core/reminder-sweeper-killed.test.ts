@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { afterEach, expect, it } from 'vitest';
+import { TestBot } from '../helpers/test-bot.js';
+
+/** A reminder sweeper process killed (SIGKILL) in the middle of a sweep, and the one that takes over (issue 14). */
+const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DAY = 24 * 60 * 60 * 1000;
+const START = Date.parse('2026-12-01T09:00:00Z');
+const PEOPLE = ['alice', 'bob', 'carol', 'dave'];
+
+interface Sweeper {
+  child: ChildProcess;
+  /** Every JSON line it wrote so far. */
+  lines: Record<string, string | boolean>[];
+  /** Resolves once a line satisfies `probe`; rejects if the process exits first. */
+  until(probe: (line: Record<string, string | boolean>) => boolean): Promise<void>;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+
+function startSweeper(env: Record<string, string>): Sweeper {
+  // `node --import tsx`, not the tsx wrapper: SIGKILL then reaches the sweeper itself.
+  const child = spawn(process.execPath, ['--import', pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href, resolve('test/helpers/reminder-sweeper-process.ts')], {
+    env: { PATH: process.env.PATH ?? '', STORE_URL: REDIS, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const lines: Record<string, string | boolean>[] = [];
+  const waiting = new Set<() => void>();
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.push(JSON.parse(line) as Record<string, string | boolean>);
+    for (const w of [...waiting]) w();
+  });
+  return {
+    child,
+    lines,
+    until: (probe) =>
+      new Promise((found, failed) => {
+        const check = () => {
+          if (lines.some(probe)) {
+            waiting.delete(check);
+            found();
+          }
+        };
+        waiting.add(check);
+        child.once('exit', (code, signal) => failed(new Error(`the sweeper exited (${code ?? signal}) before the line came`)));
+        check();
+      }),
+  };
+}
+
+it('a sweeper killed mid-sweep leaves the rest to the next, which sends every reminder the first had not', { timeout: 60_000 }, async () => {
+  const prefix = `remkill${randomBytes(4).toString('hex')}_`;
+  // Everyone gets a key on START; 76 days later each key is 14 days from expiry.
+  const setup = await TestBot.start({ storeUrl: REDIS, prefix, now: () => START });
+  for (const p of PEOPLE) {
+    await setup.say('admin', `/tenant link @${p} ${p}`);
+    await setup.say(p, '/apikey create');
+  }
+  await setup.stop();
+  const env = { STORE_PREFIX: prefix, NOW: String(START + 76 * DAY), TAKEOVER_MS: '2000' };
+
+  const first = startSweeper({ ...env, HANG_ON: '2' });
+  await first.until((l) => l.hanging !== undefined);
+  first.child.kill('SIGKILL');
+  expect(first.lines.filter((l) => l.dm)).toEqual([{ dm: 'alice' }]);
+  expect(first.lines.find((l) => l.hanging)).toEqual({ hanging: 'bob' });
+
+  // The next one waits for the dead one's lease to expire, then sends what was left: bob's too.
+  const second = startSweeper(env);
+  await second.until((l) => l.dm === 'dave');
+  // A few more sweeps of its own send nothing again.
+  await new Promise((done) => setTimeout(done, 2_500));
+  const delivered = [...first.lines, ...second.lines].filter((l) => l.dm).map((l) => l.dm);
+  expect(delivered.sort()).toEqual(PEOPLE);
+});
