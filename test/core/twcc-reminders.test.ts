@@ -84,6 +84,15 @@ describe('reminders on the twcc backend', () => {
     expect(said.reply).toMatchObject({ replaceOriginal: true });
   });
 
+  it('a member who turned reminders off is skipped; admins see them by their TWCC username', async () => {
+    await start();
+    await bot.say('bob', '/apikey reminders off');
+    await bot.login('admin', fake.users.admin!.apiKey);
+    expect((await bot.say('admin', '/tenant members')).text).toContain(`Key-expiry reminders are off for: ${fake.users.bob!.username}.`);
+    clock += 6 * DAY;
+    expect(await sweeper.runOnce()).toMatchObject({ complete: true, members: 3, optedOut: 1, sent: 1 });
+  });
+
   it('Extend adds 90 days through TWCC with the owner’s key', async () => {
     await start();
     clock += 6 * DAY;

@@ -99,8 +99,9 @@ const members: CommandHandler<Sub<'tenant', 'members'>> = async ({ services, act
     return [m.username, role, mine.map((l) => `${l.platform}:${l.name ?? l.userId}`).join(', ') || '(not linked)'];
   });
   if (rows.length === 0) return answer('No tenant members yet. `/tenant link @user <member>` adds one.');
-  const remindersOff = await services.reminderOptOut.off(list.value.map((m) => m.id));
-  const offNote = remindersOff.length > 0 ? [text(reminderSettingTexts.membersOff(remindersOff))] : [];
+  const remindersOff = new Set(await services.reminderOptOut.off(list.value.map((m) => m.id)));
+  const offNames = list.value.filter((m) => remindersOff.has(m.id)).map((m) => m.username);
+  const offNote = offNames.length > 0 ? [text(reminderSettingTexts.membersOff(offNames))] : [];
   return { kind: 'reply', reply: reply([text(`${rows.length} member${rows.length === 1 ? '' : 's'}:`), { type: 'table', columns: ['member', 'role', 'chat'], rows }, ...offNote]) };
 };
 

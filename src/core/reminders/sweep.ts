@@ -104,6 +104,8 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
   if (days === undefined) return;
   const args: RemindArgs = { keyId: key.id, ...(key.name ? { name: key.name } : {}), expiresAt: key.expiresAt, days };
   for (const link of links) {
+    // Stopping: a messenger may already be closed, and a dropped DM must not count as sent.
+    if (opts.signal?.aborted) return;
     const claim = await services.store.claim(`reminder:${key.id}:${key.expiresAt}:${days}:${link.chatKey}`, opts.sendingTtlMs);
     if (!claim) continue; // sent already, or being sent by another sweeper
     const user = chatUserOf(link);
