@@ -58,6 +58,7 @@ describe('the registration JSON follows the command specs', () => {
       'apikey list': [['member', USER, false, null]],
       'apikey extend': [['key-id', STRING, true, null], ['days', INTEGER, true, null]],
       'apikey delete': [['key-id', STRING, true, null]],
+      'apikey reminders': [['state', STRING, false, ['on', 'off']]],
       'quota show': [['service', STRING, false, ['vcs', 'ccs']], ['member', USER, false, null]],
       'quota set': [
         ['member', USER, true, null],

@@ -66,4 +66,14 @@ describe.each([
     const listed = await h.run(bob, 'apikey', 'list');
     expect(h.fake.original(listed).content).toContain('(in 180 days)');
   });
+
+  it('/apikey reminders takes its on|off option and says the state without one', async () => {
+    h = await Harness.start({ overHttp });
+    sweeper = h.core.reminderSweeper({ intervalMs: 60_000 });
+    await linkTeam(h);
+    const off = await h.run(bob, 'apikey', 'reminders', { state: 'off' });
+    expect(h.fake.original(off).content).toBe('Key-expiry reminders turned off: you will get none until `/apikey reminders on`.');
+    const asked = await h.run(bob, 'apikey', 'reminders');
+    expect(h.fake.original(asked).content).toBe('Your key-expiry reminders are off. `/apikey reminders on` turns them back on.');
+  });
 });
