@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { IdIndex } from '../../store/id-index.js';
 import type { Lease, Store } from '../../store/port.js';
+import { Locale } from '../i18n/locale.js';
 import { ChatUser, Where } from '../invocation.js';
 import type { FlowKind } from '../specs/types.js';
 
@@ -27,6 +28,8 @@ export const PendingAction = z.object({
   decidedByName: z.string().optional(),
   decidedAt: z.number().optional(),
   note: z.string().optional(),
+  /** The language the card was posted in (its requester's); it keeps it when decided. English when absent (older records). */
+  locale: Locale.optional(),
 });
 /** A confirmation waiting for its requester's click, or an approval waiting for a second admin. */
 export type PendingAction = z.infer<typeof PendingAction>;
@@ -63,7 +66,7 @@ export class PendingActions {
     return this.store.collection<PendingAction>('pending');
   }
 
-  async create(p: Pick<PendingAction, 'flow' | 'action' | 'requester' | 'requesterMember' | 'where' | 'args'>): Promise<PendingAction> {
+  async create(p: Pick<PendingAction, 'flow' | 'action' | 'requester' | 'requesterMember' | 'where' | 'args' | 'locale'>): Promise<PendingAction> {
     const createdAt = this.now();
     const ttl = FLOW_TTL_MS[p.flow];
     const pending: PendingAction = { ...p, id: newFlowId(), argsHash: hashArgs(p.args), createdAt, expiresAt: createdAt + ttl.wait, status: 'pending' };

@@ -8,8 +8,9 @@ import type { CommandName } from '../invocation.js';
  * - `quota`: `cpu=N gpu=N memory=64G`, at least one; Discord gives cpu, gpu, memory options
  * - `reason`: free text to the end of the line (at most 500 characters; the reply says when it was cut)
  * - `requestId`: the id of a pending request, as the reply to `/quota request` gives it
+ * - `language`: `zh-TW`, `en` or `auto`, for `/tenant lang`
  */
-export type ArgKind = 'mention' | 'keyId' | 'keyIds' | 'days' | 'service' | 'quota' | 'reason' | 'count' | 'memberName' | 'role' | 'requestId';
+export type ArgKind = 'mention' | 'keyId' | 'keyIds' | 'days' | 'service' | 'quota' | 'reason' | 'count' | 'memberName' | 'role' | 'requestId' | 'language';
 
 export interface ArgSpec {
   /** Option name on Discord, placeholder in usage text, key of the handler's `args`. */
