@@ -74,7 +74,16 @@ async function main(args: string[]): Promise<void> {
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const limits = parseRateLimits(config.RATE_LIMITS);
   if (!limits.ok) throw new Error(`RATE_LIMITS: ${limits.problems.join('; ')}`); // config.ts has refused these already
-  const core = new Core({ store, backend, admins, logger, keyMaxDays: config.KEY_MAX_DAYS, timeZone: config.TZ, middleware: [measureInvocations], rateLimits: limits.value });
+  const core = new Core({
+    store,
+    backend,
+    admins,
+    logger,
+    keyMaxDays: config.KEY_MAX_DAYS,
+    timeZone: config.TZ,
+    middleware: [measureInvocations],
+    rateLimits: limits.value,
+  });
 
   // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
   const http = useShell ? undefined : new HttpServer(config.PORT, logger);

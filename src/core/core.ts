@@ -77,7 +77,13 @@ export class Core {
     };
     this.#limits = new RateLimiter(opts.store, opts.rateLimits ?? {}, now);
     this.#run = compose(
-      [errorReferences(logger, (inv) => this.#translatorOf(inv)), logInvocations(logger), deduplicateDeliveries(opts.store, logger), keepSecretsPrivate, ...(opts.middleware ?? [])],
+      [
+        errorReferences(logger, (inv) => this.#translatorOf(inv)),
+        logInvocations(logger),
+        deduplicateDeliveries(opts.store, logger),
+        keepSecretsPrivate,
+        ...(opts.middleware ?? []),
+      ],
       (inv) => this.#dispatch(inv),
     );
   }

@@ -37,7 +37,13 @@ export function unknownSubcommandReply(t: Translator, command: CommandName, word
   return reply([head, t.t('help.usage'), ...usage].join('\n'));
 }
 
-export function badArgsReply(t: Translator, command: CommandName, sub: SubcommandSpec, wording: Wording, services: readonly Service[] = Service.options): Reply {
+export function badArgsReply(
+  t: Translator,
+  command: CommandName,
+  sub: SubcommandSpec,
+  wording: Wording,
+  services: readonly Service[] = Service.options,
+): Reply {
   const message = wording(t);
   const example = sub.examples[0] ? t.t('help.example', { example: sub.examples[0] }) : '';
   // English starts a sentence with a capital, except a resource, spelled as the user types it (`gpu must be 0 or more`);

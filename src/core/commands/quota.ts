@@ -8,7 +8,7 @@ import { flowActions } from '../flows/registry.js';
 import { formatAge, formatResources } from '../format.js';
 import { withLock } from '../../store/lock.js';
 import { formatCount, formatMemory } from '../units.js';
-import { describeError, listOf, texts, translator, type Translator } from '../i18n.js';
+import { describeError, texts, translator, type Translator } from '../i18n.js';
 import type { ChatUser, Where } from '../invocation.js';
 import { answer } from '../outcome.js';
 import { mayManageMember } from '../policy.js';

@@ -21,8 +21,8 @@ export class LocaleSettings {
   }
 
   private async keysOf(user: Pick<ChatUser, 'platform' | 'userId'>): Promise<string[]> {
-    const link = await this.identity.linkOf(user.platform, user.userId);
-    return [...(link ? [`member:${link.memberId}`] : []), `chat:${chatKey(user)}`];
+    const memberId = await this.identity.memberIdOf(user);
+    return [...(memberId ? [`member:${memberId}`] : []), `chat:${chatKey(user)}`];
   }
 
   /** The member's own setting, if any (`auto` when they chose to follow the platform). */
