@@ -22,6 +22,8 @@ export const Callback = { Reply: 4, DeferReply: 5, DeferUpdate: 6, Update: 7, Mo
 export interface FakeUser {
   id: string;
   username: string;
+  /** The user's client language, sent as the interaction's `locale` (`en-US` when unset). */
+  locale?: string;
 }
 
 export interface RestCall {
@@ -271,7 +273,7 @@ export class FakeDiscord {
       channel: { id: channelId, type: 0, guild_id: this.opts.guildId, name: 'general' },
       member: this.member(user),
       app_permissions: '2248473465835073',
-      locale: 'en-US',
+      locale: user.locale ?? 'en-US',
       guild_locale: 'en-US',
       entitlements: [],
       authorizing_integration_owners: { '0': this.opts.guildId },
