@@ -37,6 +37,8 @@ export interface TestBotOptions {
   keyMaxDays?: number;
   /** Extra core middleware, innermost (under the core's own rules, as a handler). */
   middleware?: Middleware[];
+  /** TZ: the zone dates are shown in; the core's default (UTC) otherwise. */
+  timeZone?: string;
 }
 
 export const asUser = (name: string): ChatUser => ({ platform: 'local', workspace: 'local', userId: name, name });
@@ -72,7 +74,7 @@ export class TestBot {
     const opened = await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
     const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}) });
+    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}) });
     return new TestBot(core, store, backend, file, dir);
   }
 
@@ -87,8 +89,8 @@ export class TestBot {
     return said;
   }
 
-  /** `/apikey create` typed by `user`; answers what the bot replied. */
-  async say(user: string, line: string): Promise<Said> {
+  /** `/apikey create` typed by `user` (whose platform reports `locale`, if given); answers what the bot replied. */
+  async say(user: string, line: string, locale?: string): Promise<Said> {
     const m = /^\/(\w+)\s*(.*)$/s.exec(line.trim());
     if (!m) throw new Error(`not a command: ${line}`);
     const outcome = await this.core.handle({
@@ -97,6 +99,7 @@ export class TestBot {
       where: { workspace: 'local', channelId: 'general' },
       command: m[1] as CommandName,
       text: m[2] ?? '',
+      ...(locale ? { locale } : {}),
     });
     return this.record(user, outcome);
   }
