@@ -1,8 +1,9 @@
 import type { ErrorCode } from '../result.js';
 import type { Translator } from './i18n/translator.js';
 
-export { normalizeLocale, Locale, LocaleSetting } from './i18n/locale.js';
-export { translator, listOf, type Translator, type MessageId, type Wording } from './i18n/translator.js';
+/** The one entry for words: catalogs and locales live in src/core/i18n/ (see ARCHITECTURE.md, "Messages and locales"). */
+export { normalizeLocale } from './i18n/locale.js';
+export { translator, listOf, type Translator } from './i18n/translator.js';
 
 /** Every failure a user can meet, worded from its stable code. Adapters never word their own errors. */
 export function describeError(t: Translator, code: ErrorCode, detail?: string): string {
@@ -26,7 +27,7 @@ function per(t: Translator, windowMs: number): string {
 }
 
 /** `42 minutes`, `30 seconds`, `3 hours`: rounded up, so that trying again then works. */
-export function waitFor(t: Translator, ms: number): string {
+function waitFor(t: Translator, ms: number): string {
   if (ms < 60_000) return t.t('duration.seconds', { n: Math.max(1, Math.ceil(ms / 1_000)) });
   if (ms < 120 * 60_000) return t.t('duration.minutes', { n: Math.ceil(ms / 60_000) });
   return t.t('duration.hours', { n: Math.ceil(ms / 3_600_000) });
