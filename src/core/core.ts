@@ -12,7 +12,7 @@ import { badArgsReply, helpReply, unknownSubcommandReply } from './help.js';
 import { describeError, texts, type Translator } from './i18n.js';
 import { LocaleSettings } from './i18n/settings.js';
 import { Identity } from './identity.js';
-import type { ClickInvocation, CommandInvocation, Invocation, Platform } from './invocation.js';
+import type { ChatUser, ClickInvocation, CommandInvocation, Invocation, Platform } from './invocation.js';
 import { compose, deduplicateDeliveries, errorReferences, keepSecretsPrivate, logInvocations, mayPost, type Middleware } from './middleware.js';
 import { answer, type Adapter, type Messenger, type Outcome, type PostTarget } from './outcome.js';
 import { parseOptions, parseText, findSubcommand } from './parser.js';
@@ -103,6 +103,14 @@ export class Core {
     } finally {
       this.#inFlight.delete(job);
     }
+  }
+
+  /**
+   * The words for `user`, by their `/tenant lang` (a terminal has no platform locale): for an adapter's
+   * own lines, such as the shell's prompts and notices.
+   */
+  translatorFor(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale?: string): Promise<Translator> {
+    return this.#services.locales.translatorFor(user, platformLocale);
   }
 
   /** Takes no new work, and waits (at most `graceMs`) for what is in flight to be answered. */

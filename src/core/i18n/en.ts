@@ -313,6 +313,24 @@ export const enMessages = {
   'parse.memory.unknownUnit': 'unknown memory unit `{unit}`; use M, G or T',
   'parse.memory.tooLarge': '`{raw}` is not a whole number of MB up to 1024T',
 
+  // The shell's own lines (adapters/shell/index.ts).
+  'shell.buttons': 'Buttons show as [1] Label: type the number to click.',
+  'shell.helpExit': '`/help` lists every command; `exit` or Ctrl-D leaves. State is kept in the store between runs.',
+  'shell.firstTwcc': 'twcc-chatops shell, on the TWCC API (project {project}). You are local:admin, not linked to a TWCC member yet.',
+  'shell.firstTwccNext': 'Run `/tenant login`, then paste your own TWCC API key: your role comes from TWCC. `/as <name>` switches to another chat user.',
+  'shell.firstLocal': 'twcc-chatops shell, on the embedded registry. You are local:admin, a tenant admin.',
+  'shell.firstLocalNext': 'Try `/apikey create`, `/tenant link @alice alice`, then `/as alice`.',
+  'shell.welcomeBack': 'twcc-chatops shell: you are local:{user}. `/help` lists the commands.',
+  'shell.privateTo': '(private to {user})',
+  'shell.loginPrompt': '{title}. {label} (the next line you type is taken as the key):',
+  'shell.tooLong': 'That line is {length} characters long; a command is at most {max}. Nothing was run.',
+  'shell.nowActing': 'You are now local:{user}.',
+  'shell.asUsage': 'Usage: /as <name>, e.g. /as alice',
+  'shell.only': 'Shell only: `/as <name>` acts as another chat user; a number clicks a button; `exit` leaves.',
+  'shell.noSuchButton': 'No button [{typed}]; choose 1 to {count}.',
+  'shell.noButtons': 'There is no button to click.',
+  'shell.notACommand': '`{word}` is not a command. Commands: /apikey, /quota, /tenant, /as, /help, exit.',
+
   // Discord option descriptions that no spec argument carries (a quota is three options there).
   'discord.option.cpu': 'CPU cores',
   'discord.option.gpu': 'GPUs',
