@@ -78,7 +78,7 @@ export class Core {
     this.#limits = new RateLimiter(opts.store, opts.rateLimits ?? {}, now);
     this.#run = compose(
       [
-        errorReferences(logger, (inv) => this.#translatorOf(inv)),
+        errorReferences(logger, (inv, storeWorks) => this.#failureTranslator(inv, storeWorks)),
         logInvocations(logger),
         deduplicateDeliveries(opts.store, logger),
         keepSecretsPrivate,
@@ -149,6 +149,21 @@ export class Core {
   /** The invocation's resolved translator; before (or without) the store, its platform's locale. */
   #translatorOf(inv: Invocation): Translator {
     return this.#translators.get(inv) ?? this.#services.locales.platformTranslator(inv.locale);
+  }
+
+  /**
+   * The words for a failure: the invocation's, if resolved before it failed; else the member's setting
+   * when the store still answers; else the platform's locale. Never a second failure.
+   */
+  async #failureTranslator(inv: Invocation, storeWorks: boolean): Promise<Translator> {
+    const known = this.#translators.get(inv);
+    if (known || !storeWorks) return this.#translatorOf(inv);
+    try {
+      return await this.#services.locales.translatorFor(inv.user, inv.locale);
+    } catch (err) {
+      this.#services.logger.warn({ err }, 'the language of a failure could not be read; answering in the platform’s');
+      return this.#translatorOf(inv);
+    }
   }
 
   async #dispatch(inv: Invocation): Promise<Outcome> {

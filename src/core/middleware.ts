@@ -43,7 +43,7 @@ function failureText(t: Translator, err: unknown, ref: string, changed: boolean)
  * itself, so each invocation it refuses is only noted here, with its reference; and "nothing was
  * changed" is said only when the invocation failed before it could change anything.
  */
-export function errorReferences(logger: Logger, translatorOf: (inv: Invocation) => Translator): Middleware {
+export function errorReferences(logger: Logger, translatorOf: (inv: Invocation, storeWorks: boolean) => Promise<Translator>): Middleware {
   return async (inv, next) => {
     const record: ChangeRecord = { changed: false };
     try {
@@ -55,13 +55,13 @@ export function errorReferences(logger: Logger, translatorOf: (inv: Invocation) 
         // A store outage is logged once by the store itself; each invocation it stops is only noted here.
         if (!record.changed) {
           logger.info(where, 'invocation refused: the store is unavailable');
-          return answer(reply(texts.storeUnavailable(translatorOf(inv), ref)));
+          return answer(reply(texts.storeUnavailable(await translatorOf(inv, false), ref)));
         }
         logger.warn({ err, ...where }, 'the store failed during an invocation; it may be partly applied');
-        return answer(reply(texts.storeUnavailableMidway(translatorOf(inv), ref)));
+        return answer(reply(texts.storeUnavailableMidway(await translatorOf(inv, false), ref)));
       }
       logger.error({ err, ...where }, 'invocation failed');
-      return answer(reply(failureText(translatorOf(inv), err, ref, record.changed)));
+      return answer(reply(failureText(await translatorOf(inv, true), err, ref, record.changed)));
     }
   };
 }

@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TwccBackend } from '../../src/backends/twcc/index.js';
+import type { Middleware } from '../../src/core/middleware.js';
 import type { Button } from '../../src/core/reply.js';
-import { TestBot, type Said } from '../helpers/test-bot.js';
+import { startFakeTwcc, type FakeTwcc } from '../fakes/twcc.js';
+import { TestBot, type TestBotOptions, type Said } from '../helpers/test-bot.js';
 
 /**
  * Every kind of reply, read in Traditional Chinese: each person chose `/tenant lang zh-TW`, and the
@@ -17,6 +21,7 @@ const IDS: [RegExp, string][] = [
 const RANDOM: [RegExp, string][] = [
   [/twcc_[A-Za-z0-9_-]{32}/g, 'twcc_<secret>'],
   [/twcc_[A-Za-z0-9_-]{4}…/g, 'twcc_<masked>…'],
+  [/(?<=參考編號 )[0-9a-f]{8}/g, '<ref>'],
 ];
 
 function normalize(text: string): string {
@@ -39,6 +44,13 @@ function shown(s: Said): string {
 let bot: TestBot;
 let clock = NOW;
 let lines: string[];
+let twcc: FakeTwcc | undefined;
+
+/** A bot on the embedded registry, unless the test starts another one with `restart`. */
+async function restart(opts: TestBotOptions): Promise<void> {
+  await bot.stop();
+  bot = await TestBot.start({ now: () => clock, timeZone: 'Asia/Taipei', ...opts });
+}
 
 beforeEach(async () => {
   clock = NOW;
@@ -47,6 +59,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await bot.stop();
+  await twcc?.close();
+  twcc = undefined;
 });
 
 /** Runs a step and writes what the person typed and everything the bot said because of it. */
@@ -124,6 +138,51 @@ describe('zh-TW transcripts', () => {
     await clicks('bob', '核准');
     await says('alice', '/quota request vcs gpu=1');
     await expect(transcript()).toMatchFileSnapshot('__transcripts__/zh-TW/quota.txt');
+  });
+
+  it('limits and failures: a rate limit, an unexpected failure with its reference', async () => {
+    let failing = false;
+    const fail: Middleware = async (inv, next) => {
+      if (failing) throw new Error('a bug');
+      return next();
+    };
+    // The store counts rate-limit windows on its own clock: this bot runs on the real one, so dates vary.
+    await restart({ now: Date.now, rateLimits: { 'apikey.create': { max: 1, windowMs: 3_600_000 } }, middleware: [fail] });
+    await everyoneSpeaksChinese('alice');
+    await says('alice', '/apikey create');
+    await says('alice', '/apikey create');
+    failing = true;
+    await says('alice', '/apikey list');
+    const dated = transcript().replace(/\d{4}\/\d\d\/\d\d/g, '<date>');
+    await expect(dated).toMatchFileSnapshot('__transcripts__/zh-TW/limits-and-failures.txt');
+  });
+
+  it('on TWCC: the login modal, a refused key, a good one, and who the member is', async () => {
+    twcc = await startFakeTwcc();
+    const fake = twcc;
+    await restart({
+      admins: [],
+      backend: (store) =>
+        new TwccBackend({
+          apiUrl: fake.url,
+          project: fake.project.name,
+          vcsSite: fake.sites.vcs,
+          ccsSite: fake.sites.ccs,
+          quotaWrite: false,
+          store,
+          encryptionKey: randomBytes(32),
+          retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+        }),
+    });
+    await says('alice', '/tenant lang zh-TW');
+    await says('alice', '/apikey list');
+    await says('alice', '/tenant login');
+    await step('alice', '〔在視窗貼上無效的金鑰〕', () => bot.login('alice', 'not-a-valid-key-at-all'));
+    await step('alice', '〔在視窗貼上過期的金鑰〕', () => bot.login('alice', fake.users.alice!.expiredKey));
+    await step('alice', '〔在視窗貼上自己的金鑰〕', () => bot.login('alice', fake.users.alice!.apiKey));
+    await says('alice', '/tenant whoami');
+    await says('alice', '/tenant link @bob bob');
+    await expect(transcript()).toMatchFileSnapshot('__transcripts__/zh-TW/twcc-login.txt');
   });
 
   it('/tenant: link, whoami, members, audit, unlink, logout, and back to English', async () => {

@@ -1,5 +1,6 @@
 import type { Logger } from '../../src/log.js';
 import type { Middleware } from '../../src/core/middleware.js';
+import type { RateLimits } from '../../src/core/rate-limit.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,8 @@ export interface TestBotOptions {
   middleware?: Middleware[];
   /** TZ: the zone dates are shown in; the core's default (UTC) otherwise. */
   timeZone?: string;
+  /** RATE_LIMITS, parsed; none otherwise. */
+  rateLimits?: RateLimits;
 }
 
 export const asUser = (name: string): ChatUser => ({ platform: 'local', workspace: 'local', userId: name, name });
@@ -74,7 +77,7 @@ export class TestBot {
     const opened = await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
     const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}) });
+    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}) });
     return new TestBot(core, store, backend, file, dir);
   }
 
