@@ -162,7 +162,8 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     const userId = inbound.invocation.user.userId;
     // After the ack: the look-up (cached a day) never delays it. Unknown means English unless the member chose.
     const locale = await locales.localeOf(userId);
-    const invocation = { ...inbound.invocation, ...(locale ? { locale } : {}) };
+    // The Invocation schema's bound (a BCP 47 tag is short); anything longer is not a locale.
+    const invocation = { ...inbound.invocation, ...(locale && locale.length <= 35 ? { locale } : {}) };
     switch (inbound.kind) {
       case 'command': {
         const outcome = await core.handle(invocation);

@@ -60,9 +60,9 @@ export const enMessages = {
   'core.unlinkedTwcc': 'You are not linked to a tenant member yet, so `{command}` cannot run. Run `/tenant login` with your own TWCC API key first.',
   'core.adminOnly': 'Only a tenant admin may run `{command}`. `/tenant whoami` shows your role.',
   'core.internal': 'Something went wrong on our side; nothing was changed. (ref {ref})',
-  'core.storeUnavailable': 'The bot’s storage is unavailable; nothing was changed. Try again in a minute. (ref {ref})',
+  'core.storeUnavailable': "The bot's storage is unavailable; nothing was changed. Try again in a minute. (ref {ref})",
   'core.storeUnavailableMidway':
-    'The bot’s storage stopped answering while this ran; it may or may not have been applied. Check before trying again. (ref {ref})',
+    "The bot's storage stopped answering while this ran; it may or may not have been applied. Check before trying again. (ref {ref})",
   'core.partlyDone':
     'Something went wrong on our side and this did not finish; part of it may already have been done. Check before trying again (`/apikey list`, `/quota show`); if it happens again, give an admin the reference. (ref {ref})',
   'core.recordBusy': 'Someone else was changing the same thing at that moment, so this stopped before changing it. Try again in a moment. (ref {ref})',
