@@ -138,11 +138,27 @@ export const ConfigSchema = z.object({
     }),
   APPROVALS_CHANNEL: optional,
   DISCORD_APPROVALS_CHANNEL: optional,
+  // Node reads TZ too (for its own Date strings); the bot names the zone explicitly wherever it shows a time.
+  TZ: z
+    .string()
+    .default('Asia/Taipei')
+    .transform((v) => v.trim())
+    .refine(isTimeZone, { error: (iss) => `"${String(iss.input)}" is not an IANA time zone; use a name such as Asia/Taipei or UTC` }),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
   LOG_FORMAT: oneOf(['json', 'pretty'], 'json'),
   LOG_FILE: optional,
 });
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** An IANA zone name Intl knows (`Asia/Taipei`, `UTC`). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return name !== '';
+  } catch {
+    return false;
+  }
+}
 
 /** How to get each token of a platform, for the message that says it is missing. */
 const WHERE_TO_FIND: Record<string, string> = {

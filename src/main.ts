@@ -87,6 +87,7 @@ async function main(args: string[]): Promise<void> {
     logger,
     keyMaxDays: config.KEY_MAX_DAYS,
     reminderDays: reminderDays.value,
+    timeZone: config.TZ,
     middleware: [measureInvocations],
     rateLimits: limits.value,
   });

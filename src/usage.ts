@@ -28,6 +28,7 @@ const MEANING: Record<keyof Config, string> = {
   REMINDER_INTERVAL: 'how often the reminder sweep runs (30s, 15m, 1h; at least 5s)',
   APPROVALS_CHANNEL: 'Slack channel id for approval requests (unset: where the request was typed)',
   DISCORD_APPROVALS_CHANNEL: 'Discord channel id for approval requests (unset: where the request was typed)',
+  TZ: 'IANA time zone in which dates and times are shown to chat users (e.g. Asia/Taipei, UTC)',
   LOG_LEVEL: 'pino log level',
   LOG_FORMAT: 'json: one JSON object a line; pretty: readable lines (pino-pretty)',
   LOG_FILE: 'append logs to this file (unset: stderr; the shell logs to data/twcc-chatops.log)',

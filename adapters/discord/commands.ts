@@ -5,6 +5,9 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPutAPIApplicationCommandsJSONBody,
 } from 'discord.js';
+import { specTextId } from '../../src/core/i18n/spec-messages.js';
+import { translator, type MessageId } from '../../src/core/i18n/translator.js';
+import { LocaleSetting } from '../../src/core/i18n/locale.js';
 import { commandSpecs, type ArgSpec, type CommandSpec, type SubcommandSpec } from '../../src/core/specs/index.js';
 import { assertNever } from '../../src/result.js';
 
@@ -16,9 +19,14 @@ const describe = (s: string): string => (s.length <= 100 ? s : `${s.slice(0, 99)
 
 const choices = (values: readonly string[]) => values.map((v) => ({ name: v, value: v }));
 
+const zhTW = translator('zh-TW');
+
+/** A description in English (the spec's) with its Traditional Chinese beside it, for Discord clients set to 中文（台灣）. */
+const described = (english: string, id: MessageId) => ({ description: describe(english), description_localizations: { 'zh-TW': describe(zhTW.t(id)) } });
+
 /** The options one argument becomes; a quota becomes three (`cpu`, `gpu`, `memory`), always optional. */
-function optionsOfArg(arg: ArgSpec, offered: Offered): APIApplicationCommandBasicOption[] {
-  const base = { name: arg.name, description: describe(arg.description), required: !arg.optional };
+function optionsOfArg(command: string, sub: string, arg: ArgSpec, offered: Offered): APIApplicationCommandBasicOption[] {
+  const base = { name: arg.name, ...described(arg.description, specTextId.arg(command, sub, arg.name)), required: !arg.optional };
   switch (arg.kind) {
     case 'mention':
       return [{ ...base, type: ApplicationCommandOptionType.User }];
@@ -37,30 +45,32 @@ function optionsOfArg(arg: ArgSpec, offered: Offered): APIApplicationCommandBasi
       return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(['admin', 'user']) }];
     case 'onOff':
       return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(['on', 'off']) }];
+    case 'language':
+      return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(LocaleSetting.options) }];
     case 'quota':
       return [
-        { name: 'cpu', description: 'CPU cores', type: ApplicationCommandOptionType.Integer, required: false, min_value: 0 },
-        { name: 'gpu', description: 'GPUs', type: ApplicationCommandOptionType.Integer, required: false, min_value: 0 },
-        { name: 'memory', description: 'Memory with a unit: 64G, 65536M', type: ApplicationCommandOptionType.String, required: false },
+        { name: 'cpu', ...described('CPU cores', 'discord.option.cpu'), type: ApplicationCommandOptionType.Integer, required: false, min_value: 0 },
+        { name: 'gpu', ...described('GPUs', 'discord.option.gpu'), type: ApplicationCommandOptionType.Integer, required: false, min_value: 0 },
+        { name: 'memory', ...described('Memory with a unit: 64G, 65536M', 'discord.option.memory'), type: ApplicationCommandOptionType.String, required: false },
       ];
     default:
       return assertNever(arg.kind);
   }
 }
 
-function subcommandOption(sub: SubcommandSpec, offered: Offered): APIApplicationCommandSubcommandOption {
-  const options = sub.args.flatMap((a) => optionsOfArg(a, offered));
+function subcommandOption(command: string, sub: SubcommandSpec, offered: Offered): APIApplicationCommandSubcommandOption {
+  const options = sub.args.flatMap((a) => optionsOfArg(command, sub.name, a, offered));
   // Discord rejects a required option after an optional one; the core parses by name, so order is free.
   const ordered = [...options.filter((o) => o.required), ...options.filter((o) => !o.required)];
-  return { type: ApplicationCommandOptionType.Subcommand, name: sub.name, description: describe(sub.summary), options: ordered };
+  return { type: ApplicationCommandOptionType.Subcommand, name: sub.name, ...described(sub.summary, specTextId.summary(command, sub.name)), options: ordered };
 }
 
 function commandJson(spec: CommandSpec, offered: Offered): RESTPutAPIApplicationCommandsJSONBody[number] {
   return {
     type: ApplicationCommandType.ChatInput,
     name: spec.name,
-    description: describe(spec.description),
-    options: spec.subcommands.map((s) => subcommandOption(s, offered)),
+    ...described(spec.description, specTextId.description(spec.name)),
+    options: spec.subcommands.map((s) => subcommandOption(spec.name, s, offered)),
   };
 }
 

@@ -25,6 +25,8 @@ const Common = {
   channel_id: z.string().optional(),
   member: z.object({ user: User }).optional(),
   user: User.optional(),
+  /** The user's client language (`zh-TW`, `en-US`…); the core picks the reply's language from it. */
+  locale: z.string().max(35).optional(),
 };
 
 export const InteractionPayload = z.discriminatedUnion('type', [
@@ -66,7 +68,7 @@ export function parsePayload(p: InteractionPayload): ParsedPayload {
   const workspace = p.guild_id ?? 'dm';
   const user: ChatUser = { platform: 'discord', workspace, userId: who.id, name: who.username };
   const where: Where = { workspace, channelId: p.channel_id ?? 'dm' };
-  const common = { user, where, deliveryId: p.id };
+  const common = { user, where, deliveryId: p.id, ...(p.locale ? { locale: p.locale } : {}) };
   switch (p.type) {
     case 2: {
       const command = CommandName.safeParse(p.data.name);

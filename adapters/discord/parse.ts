@@ -33,7 +33,9 @@ function whereOf(i: Interaction): Where {
 /** Turns a discord.js interaction into a core Invocation. Never throws. */
 export function parseInteraction(i: Interaction): ParsedInteraction {
   const user = chatUserOf(i);
+  // The user's client language goes along with every invocation: the core answers in it unless the member chose one.
   const where = whereOf(i);
+  const locale = i.locale ? { locale: i.locale } : {};
   if (i.isChatInputCommand()) {
     const command = CommandName.safeParse(i.commandName);
     if (!command.success) return { kind: 'unsupported', what: `command /${i.commandName}` };
@@ -44,17 +46,17 @@ export function parseInteraction(i: Interaction): ParsedInteraction {
       if (o.user) options[o.name] = { userId: o.user.id, name: o.user.username };
       else if (o.value !== undefined) options[o.name] = o.value;
     }
-    return { kind: 'command', raw: i, invocation: { kind: 'command', user, where, command: command.data, text: sub?.name ?? '', options } };
+    return { kind: 'command', raw: i, invocation: { kind: 'command', user, where, ...locale, command: command.data, text: sub?.name ?? '', options } };
   }
   if (i.isButton()) {
     const messageIsPrivate = i.message.flags.has(MessageFlags.Ephemeral);
-    return { kind: 'click', raw: i, invocation: { kind: 'click', user, where, actionId: i.customId, messageIsPrivate } };
+    return { kind: 'click', raw: i, invocation: { kind: 'click', user, where, ...locale, actionId: i.customId, messageIsPrivate } };
   }
   if (i.isModalSubmit() && i.customId === LOGIN_MODAL_ID) {
     const field = i.fields.fields.get(API_KEY_FIELD);
     const apiKey = field && 'value' in field && typeof field.value === 'string' ? field.value.trim() : undefined;
     if (apiKey === undefined) return { kind: 'unsupported', what: 'login modal without the key field' };
-    return { kind: 'login', raw: i, invocation: { kind: 'login', user, where, apiKey } };
+    return { kind: 'login', raw: i, invocation: { kind: 'login', user, where, ...locale, apiKey } };
   }
   return { kind: 'unsupported', what: `interaction type ${i.type}` };
 }

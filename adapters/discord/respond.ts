@@ -36,7 +36,7 @@ export function replyOf(outcome: Outcome): Reply {
     case 'reply':
       return outcome.reply;
     case 'login-modal':
-      return textReply(`${outcome.title}: run \`/tenant login\` again to enter your key.`);
+      return textReply(outcome.again ?? `${outcome.title}: run \`/tenant login\` again to enter your key.`);
     case 'duplicate':
       throw new Error('a duplicate delivery has no reply');
     default:

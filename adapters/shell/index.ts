@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Core } from '../../src/core/core.js';
+import type { Translator } from '../../src/core/i18n.js';
 import type { ChatUser, CommandName } from '../../src/core/invocation.js';
 import type { Adapter, Messenger, Outcome, PostTarget } from '../../src/core/outcome.js';
 import type { Button, Reply } from '../../src/core/reply.js';
@@ -19,25 +20,13 @@ export interface ShellOptions {
   backend: { name: 'local' | 'twcc'; project: string };
 }
 
-const BUTTONS_AND_HELP = [
-  'Buttons show as [1] Label: type the number to click.',
-  '`/help` lists every command; `exit` or Ctrl-D leaves. State is kept in the store between runs.',
-];
-
 /** The first-start greeting: true for the backend in use (on TWCC nobody is linked or admin yet). */
-function firstStartHint(backend: ShellOptions['backend']): string[] {
-  if (backend.name === 'twcc') {
-    return [
-      `twcc-chatops shell, on the TWCC API (project ${backend.project}). You are local:admin, not linked to a TWCC member yet.`,
-      'Run `/tenant login`, then paste your own TWCC API key: your role comes from TWCC. `/as <name>` switches to another chat user.',
-      ...BUTTONS_AND_HELP,
-    ];
-  }
-  return [
-    'twcc-chatops shell, on the embedded registry. You are local:admin, a tenant admin.',
-    'Try `/apikey create`, `/tenant link @alice alice`, then `/as alice`.',
-    ...BUTTONS_AND_HELP,
-  ];
+function firstStartHint(t: Translator, backend: ShellOptions['backend']): string[] {
+  const next =
+    backend.name === 'twcc'
+      ? [t.t('shell.firstTwcc', { project: backend.project }), t.t('shell.firstTwccNext')]
+      : [t.t('shell.firstLocal'), t.t('shell.firstLocalNext')];
+  return [...next, t.t('shell.buttons'), t.t('shell.helpExit')];
 }
 
 const WHERE = { workspace: 'local', channelId: 'shell' };
@@ -91,6 +80,8 @@ function shellLoop(
   let buttons: Button[] = [];
   const write = (s: string) => output.write(`${s}\n`);
   const user = (): ChatUser => ({ platform: 'local', workspace: 'local', userId: acting, name: acting });
+  /** The shell's own lines are in the acting user's `/tenant lang`, as the core's answers are. */
+  const words = () => core.translatorFor(user());
 
   const show = (reply: Reply, header?: string) => {
     const rendered = renderForTerminal(reply, header);
@@ -100,13 +91,14 @@ function shellLoop(
 
   const messenger: Messenger = {
     async post(target: PostTarget, reply: Reply) {
-      show(reply, target.kind === 'approvals' ? '#approvals:' : `(private to ${target.user.userId})`);
+      show(reply, target.kind === 'approvals' ? '#approvals:' : (await core.translatorFor(target.user)).t('shell.privateTo', { user: target.user.userId }));
     },
   };
 
   const loop = async () => {
-    if (firstStart) firstStartHint(backend).forEach((l) => write(l));
-    else write(`twcc-chatops shell: you are local:${acting}. \`/help\` lists the commands.`);
+    const t = await words();
+    if (firstStart) firstStartHint(t, backend).forEach((l) => write(l));
+    else write(t.t('shell.welcomeBack', { user: acting }));
 
     const rl = createInterface({ input, terminal: false });
     onStop(() => rl.close());
@@ -114,10 +106,10 @@ function shellLoop(
     let awaitingLoginKey = false;
     prompt();
 
-    const showOutcome = (outcome: Outcome) => {
+    const showOutcome = async (outcome: Outcome) => {
       if (outcome.kind === 'reply') return show(outcome.reply);
       if (outcome.kind === 'duplicate') return;
-      write(`${outcome.title}. ${outcome.label} (the next line you type is taken as the key):`);
+      write((await words()).t('shell.loginPrompt', { title: outcome.title, label: outcome.label }));
       awaitingLoginKey = true;
     };
 
@@ -125,9 +117,9 @@ function shellLoop(
       const line = raw.trim();
       if (awaitingLoginKey) {
         awaitingLoginKey = false;
-        showOutcome(await core.handle({ kind: 'login', user: user(), where: WHERE, apiKey: line }));
+        await showOutcome(await core.handle({ kind: 'login', user: user(), where: WHERE, apiKey: line }));
       } else if (line.length > MAX_LINE) {
-        write(`That line is ${line.length} characters long; a command is at most ${MAX_LINE}. Nothing was run.`);
+        write((await words()).t('shell.tooLong', { length: line.length, max: MAX_LINE }));
       } else if (line === '' || line.startsWith('#')) {
         // blank lines and comments let scripts breathe
       } else if (line === 'exit' || line === 'quit') {
@@ -136,21 +128,22 @@ function shellLoop(
         const name = line.slice(3).trim().replace(/^@/, '').replace(/^local:/, '');
         if (NAME.test(name)) {
           acting = name;
-          write(`You are now local:${acting}.`);
-        } else write('Usage: /as <name>, e.g. /as alice');
+          write((await words()).t('shell.nowActing', { user: acting }));
+        } else write((await words()).t('shell.asUsage'));
       } else if (line === '/help' || line === 'help') {
         for (const c of ['apikey', 'quota', 'tenant'] as const) {
-          showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: c, text: 'help' }));
+          await showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: c, text: 'help' }));
         }
-        write('Shell only: `/as <name>` acts as another chat user; a number clicks a button; `exit` leaves.');
+        write((await words()).t('shell.only'));
       } else if (/^\d+$/.test(line)) {
         const button = buttons[Number(line) - 1];
-        if (!button) write(buttons.length ? `No button [${line}]; choose 1 to ${buttons.length}.` : 'There is no button to click.');
-        else showOutcome(await core.handle({ kind: 'click', user: user(), where: WHERE, actionId: button.id, messageIsPrivate: true }));
+        const t = await words();
+        if (!button) write(buttons.length ? t.t('shell.noSuchButton', { typed: line, count: buttons.length }) : t.t('shell.noButtons'));
+        else await showOutcome(await core.handle({ kind: 'click', user: user(), where: WHERE, actionId: button.id, messageIsPrivate: true }));
       } else {
         const m = COMMAND.exec(line);
-        if (!m) write(`\`${clip(line.split(/\s/)[0] ?? '')}\` is not a command. Commands: /apikey, /quota, /tenant, /as, /help, exit.`);
-        else showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: m[1]!.toLowerCase() as CommandName, text: m[2] ?? '' }));
+        if (!m) write((await words()).t('shell.notACommand', { word: clip(line.split(/\s/)[0] ?? '') }));
+        else await showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: m[1]!.toLowerCase() as CommandName, text: m[2] ?? '' }));
       }
       prompt();
     }

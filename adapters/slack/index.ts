@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
-import { texts } from '../../src/core/i18n.js';
+import { texts, translator, normalizeLocale } from '../../src/core/i18n.js';
 import type { Adapter } from '../../src/core/outcome.js';
 import type { Reply } from '../../src/core/reply.js';
 import { HttpServer } from '../../src/http/server.js';
@@ -14,6 +14,7 @@ import { mayPostTo, sealLoginContext } from './modal-context.js';
 import { LOGIN_MODAL, parseSlackPayload, type ClickedMessage, type SlackInbound } from './parse.js';
 import { refuseMalformedPayloads } from './request-guard.js';
 import { renderLoginModal, renderReply, type SlackMessage } from './render.js';
+import { SlackUserLocales } from './user-locale.js';
 
 export type SlackConfig = Pick<
   Config,
@@ -133,6 +134,9 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
 
   const client = app.client;
   const messenger = new SlackMessenger(client, config.APPROVALS_CHANNEL);
+  const locales = new SlackUserLocales(client, log);
+  /** The adapter's own words (a failure after the core, a restart notice): in the user's Slack locale when known. */
+  const wordsFor = (userId: string | undefined) => translator(normalizeLocale(userId ? locales.cached(userId) : undefined) ?? 'en');
 
   /**
    * Where a reply goes, as the core decided it (the core's secret rule has already made a secret
@@ -156,9 +160,13 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
 
   async function work(inbound: Exclude<SlackInbound, { kind: 'unsupported' }>): Promise<void> {
     const userId = inbound.invocation.user.userId;
+    // After the ack: the look-up (cached a day) never delays it. Unknown means English unless the member chose.
+    const locale = await locales.localeOf(userId);
+    // The Invocation schema's bound (a BCP 47 tag is short); anything longer is not a locale.
+    const invocation = { ...inbound.invocation, ...(locale && locale.length <= 35 ? { locale } : {}) };
     switch (inbound.kind) {
       case 'command': {
-        const outcome = await core.handle(inbound.invocation);
+        const outcome = await core.handle(invocation);
         if (outcome.kind === 'duplicate') return;
         if (outcome.kind === 'login-modal') {
           const context = sealLoginContext(secret, { channelId: inbound.invocation.where.channelId, responseUrl: inbound.responseUrl, userId });
@@ -168,13 +176,13 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
         return deliver(outcome.reply, { userId, responseUrl: inbound.responseUrl });
       }
       case 'click': {
-        const outcome = await core.handle(inbound.invocation);
+        const outcome = await core.handle(invocation);
         if (outcome.kind === 'duplicate') return;
         if (outcome.kind !== 'reply') throw new Error(`a click answered ${outcome.kind}`);
         return deliver(outcome.reply, { userId, responseUrl: inbound.responseUrl, ...(inbound.message ? { clicked: inbound.message } : {}) });
       }
       case 'login': {
-        const outcome = await core.handle(inbound.invocation);
+        const outcome = await core.handle(invocation);
         if (outcome.kind === 'duplicate') return;
         if (outcome.kind !== 'reply') throw new Error(`a login answered ${outcome.kind}`);
         return deliver(outcome.reply, { userId, responseUrl: inbound.modal.responseUrl });
@@ -200,7 +208,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
       log.error({ err: errorLog(err), ref, kind: inbound.kind }, 'Slack handling failed');
       const responseUrl = responseUrlOf(inbound);
       if (responseUrl) {
-        const text = { response_type: 'ephemeral', replace_original: false, text: texts.internal(ref) };
+        const text = { response_type: 'ephemeral', replace_original: false, text: texts.internal(wordsFor(inbound.invocation.user.userId), ref) };
         await postToResponseUrl(responseUrl, text, config.SLACK_API_URL).catch(
           (e: unknown) => log.warn({ err: errorLog(e), ref }, 'could not tell the user about the failure'),
         );
@@ -210,14 +218,14 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
 
   // Work is tracked from the moment a listener runs, so stop() never misses a request it acknowledged,
   // with where its answer goes: one still unanswered when the grace ends is told so in words.
-  const inflight = new Map<Promise<void>, { responseUrl: string | undefined }>();
+  const inflight = new Map<Promise<void>, { responseUrl: string | undefined; userId: string | undefined }>();
   function acknowledgeThenHandle(ack: () => Promise<void>, body: unknown): Promise<void> {
     const inbound = parseSlackPayload(body, secret);
     const p = (async () => {
       await ack();
       await handle(inbound);
     })();
-    inflight.set(p, { responseUrl: responseUrlOf(inbound) });
+    inflight.set(p, { responseUrl: responseUrlOf(inbound), userId: inbound.kind === 'unsupported' ? undefined : inbound.invocation.user.userId });
     const done = () => void inflight.delete(p);
     p.then(done, done);
     return p;
@@ -228,11 +236,10 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     const left = [...inflight.values()];
     if (left.length === 0) return;
     log.warn({ requests: left.length }, 'stopping with requests unanswered; telling their users');
-    const body = { response_type: 'ephemeral', replace_original: false, text: texts.restarting };
     await Promise.allSettled(
-      left.map(({ responseUrl }) =>
+      left.map(({ responseUrl, userId }) =>
         responseUrl
-          ? postToResponseUrl(responseUrl, body, config.SLACK_API_URL, AbortSignal.timeout(RESTART_NOTICE_MS)).catch((err: unknown) =>
+          ? postToResponseUrl(responseUrl, { response_type: 'ephemeral', replace_original: false, text: texts.restarting(wordsFor(userId)) }, config.SLACK_API_URL, AbortSignal.timeout(RESTART_NOTICE_MS)).catch((err: unknown) =>
               log.warn({ err: errorLog(err) }, 'could not tell a user the bot is restarting'),
             )
           : undefined,

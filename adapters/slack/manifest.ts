@@ -7,8 +7,8 @@ import { commandSpecs, type CommandSpec } from '../../src/core/specs/index.js';
 /** The request URL manifest.yml carries; replace its host with yours when creating the app. */
 const PLACEHOLDER_REQUEST_URL = 'https://chatops.example.com/slack/events';
 
-/** The scopes the adapter uses: slash commands, posting (replies, approvals), opening DMs. */
-const BOT_SCOPES = ['commands', 'chat:write', 'im:write'] as const;
+/** The scopes the adapter uses: slash commands, posting (replies, approvals), opening DMs, each user's locale (users.info). */
+const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read'] as const;
 
 type Yaml = string | number | boolean | Yaml[] | { [key: string]: Yaml };
 

@@ -167,8 +167,8 @@ export function renderLoginModal(o: LoginModalOutcome, sealedContext: string): S
     type: 'modal',
     callback_id: LOGIN_MODAL.callbackId,
     title: plain(o.title, 24),
-    submit: plain('Log in', 24),
-    close: plain('Cancel', 24),
+    submit: plain(o.submit ?? 'Log in', 24),
+    close: plain(o.cancel ?? 'Cancel', 24),
     private_metadata: sealedContext,
     blocks: [
       {

@@ -1,4 +1,5 @@
 import type { QuotaValues, Role, Service } from '../backends/port.js';
+import type { LocaleSetting } from './i18n/locale.js';
 import type { MentionRef } from './invocation.js';
 import type { ArgSpec, Audience, SubcommandSpec } from './specs/types.js';
 
@@ -16,6 +17,7 @@ export interface ArgValueByKind {
   role: Role;
   requestId: string;
   onOff: 'on' | 'off';
+  language: LocaleSetting;
 }
 
 type ArgValue<A extends ArgSpec> = A extends { optional: true } ? ArgValueByKind[A['kind']] | undefined : ArgValueByKind[A['kind']];

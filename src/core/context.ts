@@ -3,7 +3,9 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import type { ActorFor, ArgsOf } from './args.js';
 import type { AuditLog } from './audit.js';
+import type { Translator } from './i18n/translator.js';
 import type { Identity } from './identity.js';
+import type { LocaleSettings } from './i18n/settings.js';
 import type { ChatUser, Where } from './invocation.js';
 import type { Outcome, PostTarget } from './outcome.js';
 import type { PendingActions } from './flows/pending.js';
@@ -28,6 +30,10 @@ export interface Services {
   reminderOptOut: ReminderOptOut;
   /** Open reminder cards per key, closed when the key is extended or deleted. */
   keyReminders: KeyReminders;
+  /** TZ: the deployment's time zone, in which every date and time is shown. */
+  timeZone: string;
+  /** Member language settings (`/tenant lang`) and the translator they choose. */
+  locales: LocaleSettings;
   /** Posts through the messenger of the target's platform; false (and logged) when it could not. */
   post(target: PostTarget, reply: Reply): Promise<boolean>;
 }
@@ -39,6 +45,10 @@ export interface CommandContext<S extends SubcommandSpec = SubcommandSpec> {
   where: Where;
   actor: ActorFor<S['who'], Actor>;
   args: ArgsOf<S>;
+  /** The caller's words: their `/tenant lang` setting, else their platform's locale, else English. */
+  t: Translator;
+  /** The locale the caller's platform reported (Discord's interaction locale, Slack's user locale), if any. */
+  platformLocale: string | undefined;
 }
 
 export type CommandHandler<S extends SubcommandSpec = SubcommandSpec> = (ctx: CommandContext<S>) => Promise<Outcome>;

@@ -9,9 +9,10 @@ import { completeLogin } from './commands/tenant.js';
 import type { Services } from './context.js';
 import { decideFlow } from './flows/decide.js';
 import { badArgsReply, helpReply, unknownSubcommandReply } from './help.js';
-import { describeError, texts } from './i18n.js';
+import { describeError, texts, type Translator } from './i18n.js';
+import { LocaleSettings } from './i18n/settings.js';
 import { Identity } from './identity.js';
-import type { ClickInvocation, CommandInvocation, Invocation, Platform } from './invocation.js';
+import type { ChatUser, ClickInvocation, CommandInvocation, Invocation, Platform } from './invocation.js';
 import { compose, deduplicateDeliveries, errorReferences, keepSecretsPrivate, logInvocations, mayPost, type Middleware } from './middleware.js';
 import { answer, type Adapter, type Messenger, type Outcome, type PostTarget } from './outcome.js';
 import { parseOptions, parseText, findSubcommand } from './parser.js';
@@ -38,6 +39,8 @@ export interface CoreOptions {
   middleware?: readonly Middleware[];
   /** Per-member limits on state-changing commands (RATE_LIMITS); none when unset. */
   rateLimits?: RateLimits;
+  /** TZ: the IANA time zone dates and times are shown in (src/config.ts defaults it to Asia/Taipei); UTC when unset. */
+  timeZone?: string;
 }
 
 /**
@@ -52,6 +55,8 @@ export class Core {
   readonly #run: (inv: Invocation) => Promise<Outcome>;
   readonly #inFlight = new Set<Promise<Outcome>>();
   readonly #limits: RateLimiter;
+  /** Each invocation's translator, once its locale is resolved: the error middleware words failures with it. */
+  readonly #translators = new WeakMap<Invocation, Translator>();
   #stopping = false;
 
   constructor(opts: CoreOptions) {
@@ -60,13 +65,17 @@ export class Core {
     // What the core changes is noted per invocation, so that a failure says "nothing was changed" only when it is so.
     const store = storeNotingChanges(opts.store);
     const pending = new PendingActions(store, now);
-    const keyReminders = new KeyReminders(store, pending);
+    const timeZone = opts.timeZone ?? 'UTC';
+    const keyReminders = new KeyReminders(store, pending, timeZone);
     // Extending or deleting a key, by any path, closes its open reminder cards.
     const backend = backendClosingReminders(backendNotingChanges(opts.backend), keyReminders);
+    const identity = new Identity(store, backend, opts.admins ?? [], now);
     this.#services = {
       store,
       backend,
-      identity: new Identity(store, backend, opts.admins ?? [], now),
+      identity,
+      timeZone,
+      locales: new LocaleSettings(store, identity, timeZone),
       audit: new AuditLog(store, now, logger),
       pending,
       logger,
@@ -79,7 +88,13 @@ export class Core {
     };
     this.#limits = new RateLimiter(opts.store, opts.rateLimits ?? {}, now);
     this.#run = compose(
-      [errorReferences(logger), logInvocations(logger), deduplicateDeliveries(opts.store, logger), keepSecretsPrivate, ...(opts.middleware ?? [])],
+      [
+        errorReferences(logger, (inv, storeWorks) => this.#failureTranslator(inv, storeWorks)),
+        logInvocations(logger),
+        deduplicateDeliveries(opts.store, logger),
+        keepSecretsPrivate,
+        ...(opts.middleware ?? []),
+      ],
       (inv) => this.#dispatch(inv),
     );
   }
@@ -91,7 +106,7 @@ export class Core {
 
   /** Never throws: unexpected failures are logged with a reference and answered in words. */
   async handle(inv: Invocation): Promise<Outcome> {
-    if (this.#stopping) return answer(reply(texts.stopping));
+    if (this.#stopping) return answer(reply(texts.stopping(this.#translatorOf(inv))));
     const job = this.#run(inv);
     this.#inFlight.add(job);
     try {
@@ -99,6 +114,14 @@ export class Core {
     } finally {
       this.#inFlight.delete(job);
     }
+  }
+
+  /**
+   * The words for `user`, by their `/tenant lang` (a terminal has no platform locale): for an adapter's
+   * own lines, such as the shell's prompts and notices.
+   */
+  translatorFor(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale?: string): Promise<Translator> {
+    return this.#services.locales.translatorFor(user, platformLocale);
   }
 
   /** Takes no new work, and waits (at most `graceMs`) for what is in flight to be answered. */
@@ -140,50 +163,73 @@ export class Core {
     }
   }
 
-  #dispatch(inv: Invocation): Promise<Outcome> {
-    switch (inv.kind) {
-      case 'command':
-        return this.#command(inv);
-      case 'click':
-        return this.#click(inv);
-      case 'login':
-        return completeLogin(this.#services, inv);
+  /** The invocation's resolved translator; before (or without) the store, its platform's locale. */
+  #translatorOf(inv: Invocation): Translator {
+    return this.#translators.get(inv) ?? this.#services.locales.platformTranslator(inv.locale);
+  }
+
+  /**
+   * The words for a failure: the invocation's, if resolved before it failed; else the member's setting
+   * when the store still answers; else the platform's locale. Never a second failure.
+   */
+  async #failureTranslator(inv: Invocation, storeWorks: boolean): Promise<Translator> {
+    const known = this.#translators.get(inv);
+    if (known || !storeWorks) return this.#translatorOf(inv);
+    try {
+      return await this.#services.locales.translatorFor(inv.user, inv.locale);
+    } catch (err) {
+      this.#services.logger.warn({ err }, 'the language of a failure could not be read; answering in the platform’s');
+      return this.#translatorOf(inv);
     }
   }
 
-  async #command(inv: CommandInvocation): Promise<Outcome> {
+  async #dispatch(inv: Invocation): Promise<Outcome> {
+    // The member's setting, else the platform's locale, else English: every word below is in it.
+    const t = await this.#services.locales.translatorFor(inv.user, inv.locale);
+    this.#translators.set(inv, t);
+    switch (inv.kind) {
+      case 'command':
+        return this.#command(inv, t);
+      case 'click':
+        return this.#click(inv, t);
+      case 'login':
+        return completeLogin(this.#services, t, inv);
+    }
+  }
+
+  async #command(inv: CommandInvocation, t: Translator): Promise<Outcome> {
     const services = this.#services;
     const { sub, word, rest } = findSubcommand(inv.command, inv.text);
     const actor = await services.identity.resolve(inv.user);
     if (!sub || sub.name === 'help') {
       const { capabilities } = services.backend;
-      if (word && !sub) return answer(unknownSubcommandReply(inv.command, word, actor, capabilities));
-      return answer(helpReply(inv.command, actor, capabilities));
+      if (word && !sub) return answer(unknownSubcommandReply(t, inv.command, word, actor, capabilities));
+      return answer(helpReply(t, inv.command, actor, capabilities));
     }
     const label = `/${inv.command} ${sub.name}`;
     const verdict = mayRun(sub.who, actor);
-    if (verdict === 'unlinked') return answer(reply(services.backend.capabilities.login ? texts.unlinkedTwcc(label) : texts.unlinkedLocal(label)));
-    if (verdict === 'admin-only') return answer(reply(texts.adminOnly(label)));
+    if (verdict === 'unlinked') return answer(reply(services.backend.capabilities.login ? texts.unlinkedTwcc(t, label) : texts.unlinkedLocal(t, label)));
+    if (verdict === 'admin-only') return answer(reply(texts.adminOnly(t, label)));
     const parsed = inv.options ? parseOptions(sub, inv.options) : parseText(sub, rest, inv.mentions);
     const offered = services.backend.capabilities.services;
-    if (!parsed.ok) return answer(badArgsReply(inv.command, sub, parsed.message, offered));
+    if (!parsed.ok) return answer(badArgsReply(t, inv.command, sub, parsed.message, offered));
     // A service this deployment does not offer (CCS without TWCC_CCS_SITE) is refused before any backend call.
     const service = sub.args.find((a) => a.kind === 'service');
     const asked = service ? parsed.args[service.name] : undefined;
-    if (typeof asked === 'string' && !offered.includes(asked as Service)) return answer(reply(describeError('service_disabled')));
+    if (typeof asked === 'string' && !offered.includes(asked as Service)) return answer(reply(describeError(t, 'service_disabled')));
     // Counted only for a command that would run: help, refusals and typos cost nothing.
-    const limited = await this.#limits.refusal(`${inv.command}.${sub.name}`, actor);
+    const limited = await this.#limits.refusal(t, `${inv.command}.${sub.name}`, actor);
     if (limited) return answer(limited);
     const handler = handlerFor(inv.command, sub.name);
     if (!handler) throw new Error(`no handler for ${label}`);
-    const outcome = await handler({ services, user: inv.user, where: inv.where, actor, args: parsed.args as never });
-    return parsed.notes ? withNotes(outcome, parsed.notes) : outcome;
+    const outcome = await handler({ services, user: inv.user, where: inv.where, actor, args: parsed.args as never, t, platformLocale: inv.locale });
+    return parsed.notes ? withNotes(outcome, parsed.notes.map((note) => note(t))) : outcome;
   }
 
-  async #click(inv: ClickInvocation): Promise<Outcome> {
+  async #click(inv: ClickInvocation, t: Translator): Promise<Outcome> {
     const ref = decodeAction(inv.actionId);
-    if (!ref) return answer(reply(texts.unknownAction));
-    return decideFlow(this.#services, inv, ref);
+    if (!ref) return answer(reply(texts.unknownAction(t)));
+    return decideFlow(this.#services, t, inv, ref);
   }
 }
 

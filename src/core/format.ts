@@ -1,36 +1,37 @@
 import type { Resources } from '../backends/port.js';
+import type { Translator } from './i18n/translator.js';
 import { formatCount, formatMemory } from './units.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** "2027-02-27 (in 90 days)", "2026-11-01 (expired 3 days ago)". */
-export function formatExpiry(iso: string | null, now: number): string {
-  if (!iso) return 'never';
-  const t = Date.parse(iso);
-  const days = Math.round((t - now) / DAY_MS);
-  const date = iso.slice(0, 10);
-  if (days > 0) return `${date} (in ${days} day${days === 1 ? '' : 's'})`;
-  if (days === 0) return `${date} (today)`;
-  return `${date} (expired ${-days} day${days === -1 ? '' : 's'} ago)`;
+/** "2027-02-27 (in 90 days)", "2026-11-01 (expired 3 days ago)"; in zh-TW "2027/02/27（90 天後）". */
+export function formatExpiry(t: Translator, iso: string | null, now: number): string {
+  if (!iso) return t.t('date.never');
+  const at = Date.parse(iso);
+  const days = Math.round((at - now) / DAY_MS);
+  const date = t.date(iso);
+  if (days > 0) return t.t('date.inDays', { date, days });
+  if (days === 0) return t.t('date.today', { date });
+  return t.t('date.expiredDaysAgo', { date, days: -days });
 }
 
 /** A duration as people say it: "less than a minute", "5 min", "3 h", "2 days". */
-export function formatAge(ms: number): string {
+export function formatAge(t: Translator, ms: number): string {
   const min = Math.floor(Math.max(0, ms) / 60_000);
-  if (min < 1) return 'less than a minute';
-  if (min < 60) return `${min} min`;
+  if (min < 1) return t.t('age.lessThanMinute');
+  if (min < 60) return t.t('age.minutes', { n: min });
   const h = Math.floor(min / 60);
-  if (h < 48) return `${h} h`;
-  return `${Math.floor(h / 24)} days`;
+  if (h < 48) return t.t('age.hours', { n: h });
+  return t.t('age.days', { n: Math.floor(h / 24) });
 }
 
-export const formatDate = (iso: string): string => iso.slice(0, 10);
+export const formatDate = (t: Translator, iso: string): string => t.date(iso);
 
 /** "3 / 8" per resource; memory with a unit. */
-export function formatResources(r: Resources): [string, string, string] {
+export function formatResources(t: Translator, r: Resources): [string, string, string] {
   return [
-    `${formatCount(r.cpu.usage)} / ${formatCount(r.cpu.quota)}`,
-    `${formatCount(r.gpu.usage)} / ${formatCount(r.gpu.quota)}`,
-    `${formatMemory(r.memory.usage)} / ${formatMemory(r.memory.quota)}`,
+    `${formatCount(r.cpu.usage, t)} / ${formatCount(r.cpu.quota, t)}`,
+    `${formatCount(r.gpu.usage, t)} / ${formatCount(r.gpu.quota, t)}`,
+    `${formatMemory(r.memory.usage, t)} / ${formatMemory(r.memory.quota, t)}`,
   ];
 }

@@ -1,4 +1,6 @@
 import { Service, type Actor, type Capabilities } from '../backends/port.js';
+import { specTextId } from './i18n/spec-messages.js';
+import type { Translator, Wording } from './i18n/translator.js';
 import type { CommandName } from './invocation.js';
 import { clip, suggestSubcommand, usageLine } from './parser.js';
 import { mayRun } from './policy.js';
@@ -19,26 +21,33 @@ export function visibleSubcommands(command: CommandName, actor: Actor | undefine
   );
 }
 
-export function helpReply(command: CommandName, actor: Actor | undefined, backend: HelpBackend): Reply {
-  const spec = specFor(command);
-  const lines = visibleSubcommands(command, actor, backend).map((s) => `\`${usageLine(command, s, backend.services)}\` — ${s.summary}`);
-  const footer = actor ? [] : ['You are not linked to a tenant member yet: `/tenant whoami` says how to link.'];
-  return reply([`**/${command}**: ${spec.description}`, ...lines, ...footer].join('\n'));
+export function helpReply(t: Translator, command: CommandName, actor: Actor | undefined, backend: HelpBackend): Reply {
+  const lines = visibleSubcommands(command, actor, backend).map((s) =>
+    t.t('help.line', { usage: usageLine(command, s, backend.services), summary: t.t(specTextId.summary(command, s.name)) }),
+  );
+  const footer = actor ? [] : [t.t('help.unlinked')];
+  return reply([t.t('help.head', { command, description: t.t(specTextId.description(command)) }), ...lines, ...footer].join('\n'));
 }
 
-export function unknownSubcommandReply(command: CommandName, word: string, actor: Actor | undefined, backend: HelpBackend): Reply {
+export function unknownSubcommandReply(t: Translator, command: CommandName, word: string, actor: Actor | undefined, backend: HelpBackend): Reply {
   const suggestion = suggestSubcommand(specFor(command), word);
   const typed = clip(word);
-  const head = suggestion
-    ? `\`/${command} ${typed}\` is not a command. Did you mean \`/${command} ${suggestion}\`?`
-    : `\`/${command} ${typed}\` is not a command.`;
+  const head = suggestion ? t.t('help.didYouMean', { command, typed, suggestion }) : t.t('help.notACommand', { command, typed });
   const usage = visibleSubcommands(command, actor, backend).map((s) => `  ${usageLine(command, s, backend.services)}`);
-  return reply([head, 'Usage:', ...usage].join('\n'));
+  return reply([head, t.t('help.usage'), ...usage].join('\n'));
 }
 
-export function badArgsReply(command: CommandName, sub: SubcommandSpec, message: string, services: readonly Service[] = Service.options): Reply {
-  const example = sub.examples[0] ? `\nExample: \`${sub.examples[0]}\`` : '';
-  // A resource keeps its own spelling (`gpu must be 0 or more`): it is what the user types.
-  const first = /^(cpu|gpu|memory)\b/.test(message) ? message : `${message.charAt(0).toUpperCase()}${message.slice(1)}`;
-  return reply(`${first}.\nUsage: \`${usageLine(command, sub, services)}\`${example}`);
+export function badArgsReply(
+  t: Translator,
+  command: CommandName,
+  sub: SubcommandSpec,
+  wording: Wording,
+  services: readonly Service[] = Service.options,
+): Reply {
+  const message = wording(t);
+  const example = sub.examples[0] ? t.t('help.example', { example: sub.examples[0] }) : '';
+  // English starts a sentence with a capital, except a resource, spelled as the user types it (`gpu must be 0 or more`);
+  // in Chinese the message may start with an argument name, which keeps its spelling too.
+  const first = t.locale !== 'en' || /^(cpu|gpu|memory)\b/.test(message) ? message : `${message.charAt(0).toUpperCase()}${message.slice(1)}`;
+  return reply(t.t('help.badArgs', { message: first, usage: usageLine(command, sub, services), example }));
 }

@@ -68,6 +68,18 @@ export class Identity {
   }
 
   /**
+   * The member a chat user is, changing nothing: their link's, else the one their ADMINS entry names
+   * (linked on their first command). Reads only: for what is not an authorization (their language).
+   */
+  async memberIdOf(user: Pick<ChatUser, 'platform' | 'userId'>): Promise<string | undefined> {
+    const link = await this.linkOf(user.platform, user.userId);
+    if (link) return link.memberId;
+    const key = chatKey(user);
+    if (!this.admins.has(key) || !this.backend.capabilities.adminLinks) return undefined;
+    return this.admins.get(key) ?? memberFromUserId(user.userId);
+  }
+
+  /**
    * The actor behind a chat user, or undefined when unlinked. ADMINS entries are linked as admins
    * on first sight (to the member the entry names, else one named after the chat user); twcc roles
    * are refreshed every 10 minutes. Every change of a link is made under that link's lock.

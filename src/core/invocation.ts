@@ -43,6 +43,11 @@ const Common = {
    * duplicated delivery with the same id runs once, across replicas.
    */
   deliveryId: z.string().max(200).optional(),
+  /**
+   * The user's language as the platform reports it (Discord's interaction `locale`, Slack's user locale
+   * from `users.info`): `zh-TW`, `en-US`… The member's own `/tenant lang` setting wins over it.
+   */
+  locale: z.string().max(35).optional(),
 };
 
 /**

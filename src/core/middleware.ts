@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { Lease, Store } from '../store/port.js';
 import { findSubcommand } from './parser.js';
 import { trackingChanges, type ChangeRecord } from './changes.js';
-import { texts } from './i18n.js';
+import { texts, type Translator } from './i18n.js';
 import type { Invocation } from './invocation.js';
 import { answer, type Outcome, type PostTarget } from './outcome.js';
 import { reply, type Reply } from './reply.js';
@@ -29,12 +29,12 @@ const codeOf = (err: unknown): unknown => (typeof err === 'object' && err !== nu
  * The words for a failure. After a change (or a write whose outcome is unknown) it says that part may
  * be done and how to check; before any, that nothing was changed, naming a busy record or a silent store.
  */
-function failureText(err: unknown, ref: string, changed: boolean): string {
-  if (changed) return texts.partlyDone(ref);
+function failureText(t: Translator, err: unknown, ref: string, changed: boolean): string {
+  if (changed) return texts.partlyDone(t, ref);
   const code = codeOf(err);
-  if (code === 'record_busy') return texts.recordBusy(ref);
-  if (code === 'store_unavailable') return texts.storeUnavailable(ref);
-  return texts.internal(ref);
+  if (code === 'record_busy') return texts.recordBusy(t, ref);
+  if (code === 'store_unavailable') return texts.storeUnavailable(t, ref);
+  return texts.internal(t, ref);
 }
 
 /**
@@ -43,7 +43,7 @@ function failureText(err: unknown, ref: string, changed: boolean): string {
  * itself, so each invocation it refuses is only noted here, with its reference; and "nothing was
  * changed" is said only when the invocation failed before it could change anything.
  */
-export function errorReferences(logger: Logger): Middleware {
+export function errorReferences(logger: Logger, translatorOf: (inv: Invocation, storeWorks: boolean) => Promise<Translator>): Middleware {
   return async (inv, next) => {
     const record: ChangeRecord = { changed: false };
     try {
@@ -55,13 +55,13 @@ export function errorReferences(logger: Logger): Middleware {
         // A store outage is logged once by the store itself; each invocation it stops is only noted here.
         if (!record.changed) {
           logger.info(where, 'invocation refused: the store is unavailable');
-          return answer(reply(texts.storeUnavailable(ref)));
+          return answer(reply(texts.storeUnavailable(await translatorOf(inv, false), ref)));
         }
         logger.warn({ err, ...where }, 'the store failed during an invocation; it may be partly applied');
-        return answer(reply(texts.storeUnavailableMidway(ref)));
+        return answer(reply(texts.storeUnavailableMidway(await translatorOf(inv, false), ref)));
       }
       logger.error({ err, ...where }, 'invocation failed');
-      return answer(reply(failureText(err, ref, record.changed)));
+      return answer(reply(failureText(await translatorOf(inv, true), err, ref, record.changed)));
     }
   };
 }

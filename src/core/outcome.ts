@@ -5,7 +5,17 @@ import type { Reply } from './reply.js';
 export type Outcome =
   | { kind: 'reply'; reply: Reply }
   /** `/tenant login` on a backend with credentials: the adapter opens a modal (or prompts) for the key. */
-  | { kind: 'login-modal'; title: string; label: string; placeholder: string }
+  | {
+      kind: 'login-modal';
+      title: string;
+      label: string;
+      placeholder: string;
+      /** The modal's buttons (the core always words them; a renderer given none says `Log in`, `Cancel`). */
+      submit?: string;
+      cancel?: string;
+      /** Where no modal can open (a deferred Discord reply): how to get one. */
+      again?: string;
+    }
   /** This delivery was already handled (a platform retry, or another replica): answer nothing. */
   | { kind: 'duplicate' };
 

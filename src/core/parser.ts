@@ -1,13 +1,21 @@
 import { z } from 'zod';
 import { Role, Service, type QuotaValues } from '../backends/port.js';
 import type { UntypedArgs } from './args.js';
+import { LocaleSetting } from './i18n/locale.js';
+import { catalogs, listOf, type MessageId, type MessageValues, type Translator, type Wording } from './i18n/translator.js';
 import type { CommandName, MentionRef, OptionValue } from './invocation.js';
 import { specFor } from './specs/index.js';
 import type { ArgKind, ArgSpec, CommandSpec, SubcommandSpec } from './specs/types.js';
 import { MemoryAmount } from './units.js';
 
 /** `notes`: what the parser did that the caller should hear about (a reason cut to its limit). */
-export type ParseResult = { ok: true; args: UntypedArgs; notes?: string[] } | { ok: false; message: string };
+export type ParseResult = { ok: true; args: UntypedArgs; notes?: Wording[] } | { ok: false; message: Wording };
+
+/** A message worded later, in the reader's language. */
+const say =
+  (id: MessageId, values?: MessageValues): Wording =>
+  (t) =>
+    t.t(id, values);
 
 /** The longest reason kept; a longer one is cut, and the reply says so. */
 const REASON_MAX = 500;
@@ -21,11 +29,12 @@ const MENTION = /^@([\p{L}\p{N}][\p{L}\p{N}._-]{0,63})$/u;
 
 type WordKind = Exclude<ArgKind, 'keyIds' | 'quota' | 'reason' | 'mention'>;
 
-const enumOf = <T extends string>(schema: z.ZodEnum<Record<T, T>>, what: string, choices: string) =>
+/** A word one of `schema`'s values, in any case; the issue names the message and its values (worded later). */
+const enumOf = <T extends string>(schema: z.ZodEnum<Record<T, T>>, what: 'service' | 'role' | 'language' | 'onOff') =>
   z.string().transform((s, ctx) => {
-    const r = schema.safeParse(s.toLowerCase());
+    const r = schema.safeParse(schema.options.find((o) => o.toLowerCase() === s.toLowerCase()) ?? s);
     if (!r.success) {
-      ctx.addIssue({ code: 'custom', message: `\`${s}\` is not ${what}; use ${choices}` });
+      ctx.addIssue({ code: 'custom', message: 'parse.notOneOf', params: { value: s, what } });
       return z.NEVER;
     }
     return r.data;
@@ -33,40 +42,59 @@ const enumOf = <T extends string>(schema: z.ZodEnum<Record<T, T>>, what: string,
 
 /** One schema per kind of one-word argument; the same for typed text and for typed options. */
 const words: { [K in WordKind]: z.ZodType<unknown, string> } = {
-  keyId: z.string().regex(KEY_ID, 'is not a key id (letters, digits, - and _; see `/apikey list`)'),
+  keyId: z.string().regex(KEY_ID, 'parse.keyId'),
   days: z
     .string()
-    .regex(/^-?\d+$/, 'must be a whole number of days')
+    .regex(/^-?\d+$/, 'parse.days.whole')
     .transform(Number)
     // A sanity bound only: how far a key may be extended is the handler's rule (KEY_MAX_DAYS).
-    .pipe(z.number().int().min(1, 'must be at least 1 day').max(3650, 'can be at most 3650 days')),
-  service: enumOf(Service, 'a service', 'ccs or vcs'),
+    .pipe(z.number().int().min(1, 'parse.days.min').max(3650, 'parse.days.max')),
+  service: enumOf(Service, 'service'),
   count: z
     .string()
-    .regex(/^\d+$/, 'must be a whole number')
+    .regex(/^\d+$/, 'parse.count.whole')
     .transform(Number)
-    .pipe(z.number().int().min(1, 'must be at least 1').max(200, 'can be at most 200')),
-  memberName: z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}._@-]{0,63}$/u, 'is not a member name (letters, digits, . _ - @)'),
-  role: enumOf(Role, 'a role', 'admin or user'),
-  requestId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a request id (see `/quota pending`)'),
-  onOff: enumOf(OnOff, 'on or off', 'on or off'),
+    .pipe(z.number().int().min(1, 'parse.count.min').max(200, 'parse.count.max')),
+  memberName: z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}._@-]{0,63}$/u, 'parse.memberName'),
+  role: enumOf(Role, 'role'),
+  requestId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'parse.requestId'),
+  language: enumOf(LocaleSetting, 'language'),
+  onOff: enumOf(OnOff, 'onOff'),
 };
 
-const countOf = (resource: string, max: number) =>
+/** The resource is filled in when the message is worded (quotaOf passes it). */
+const countOf = (max: number) =>
   z
     .string()
-    .regex(/^-?\d+$/, `${resource} must be a whole number`)
+    .regex(/^-?\d+$/, 'parse.resource.whole')
     .transform(Number)
-    .pipe(z.number().min(0, `${resource} must be 0 or more`).max(max, `${resource} is too large`));
+    .pipe(z.number().min(0, 'parse.resource.min').max(max, 'parse.resource.max'));
 
 const QuotaPair = z.discriminatedUnion('resource', [
-  z.object({ resource: z.literal('cpu'), value: countOf('cpu', 100_000) }),
-  z.object({ resource: z.literal('gpu'), value: countOf('gpu', 10_000) }),
+  z.object({ resource: z.literal('cpu'), value: countOf(100_000) }),
+  z.object({ resource: z.literal('gpu'), value: countOf(10_000) }),
   z.object({ resource: z.literal('memory'), value: MemoryAmount }),
 ]);
 const RESOURCE = /^(cpu|gpu|memory)$/i;
 
-const firstIssue = (e: z.ZodError) => e.issues[0]?.message ?? 'is not valid';
+/**
+ * The first issue as a message id and its values: schema messages here are catalog ids (a custom
+ * issue carries its values in `params`); anything else is worded "is not valid".
+ */
+function firstIssue(e: z.ZodError, extra: MessageValues = {}): { id: MessageId; values: MessageValues } {
+  const issue = e.issues[0];
+  const id = issue?.message;
+  if (!id || !(id in catalogs.en)) return { id: 'parse.notValid', values: extra };
+  const params = issue.code === 'custom' ? ((issue.params ?? {}) as MessageValues) : {};
+  return { id: id as MessageId, values: { ...extra, ...params } };
+}
+
+/** `a service` / `ccs or vcs`, worded for `parse.notOneOf`. */
+const issueWording = ({ id, values }: { id: MessageId; values: MessageValues }): Wording => (t) => {
+  if (id !== 'parse.notOneOf') return t.t(id, values);
+  const what = String(values.what) as 'service' | 'role' | 'language';
+  return t.t(id, { value: String(values.value), what: t.t(`parse.what.${what}`), choices: t.t(`parse.choices.${what}`) });
+};
 
 function usageOfArg(a: ArgSpec, services: readonly Service[] = Service.options): string {
   const body =
@@ -80,6 +108,8 @@ function usageOfArg(a: ArgSpec, services: readonly Service[] = Service.options):
             ? 'admin|user'
             : a.kind === 'onOff'
               ? 'on|off'
+              : a.kind === 'language'
+                ? LocaleSetting.options.join('|')
             : a.kind === 'keyIds'
               ? `<${a.name}>...`
               : a.kind === 'reason'
@@ -136,8 +166,8 @@ const mentionOf = (raw: string, mentions: Record<string, MentionRef>): MentionRe
 export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<string, MentionRef> = {}): ParseResult {
   const tokens = rest.match(/\S+/g) ?? [];
   const args: UntypedArgs = {};
-  const notes: string[] = [];
-  const bad = (message: string): ParseResult => ({ ok: false, message });
+  const notes: Wording[] = [];
+  const bad = (message: Wording): ParseResult => ({ ok: false, message });
   /** Optional arguments passed over because the word did not fit them: an error then names them too. */
   const skipped: ArgSpec[] = [];
   let i = 0;
@@ -147,7 +177,7 @@ export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<st
       const text = tokens.slice(i).join(' ').trim();
       i = tokens.length;
       if (text) args[arg.name] = reasonOf(text, arg, notes);
-      else if (!arg.optional) return bad(`missing ${arg.name}`);
+      else if (!arg.optional) return bad(say('parse.missing', { what: arg.name }));
       continue;
     }
     if (arg.kind === 'keyIds') {
@@ -174,7 +204,7 @@ export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<st
     const token = tokens[i];
     if (token === undefined) {
       if (arg.optional) continue;
-      return bad(`missing ${usageOfArg(arg)}`);
+      return bad(say('parse.missing', { what: usageOfArg(arg) }));
     }
     const parsed = wordOf(arg, token, mentions);
     if (!parsed.ok) {
@@ -183,7 +213,7 @@ export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<st
         skipped.push(arg);
         continue;
       }
-      if (skipped.length > 0) return bad(`\`${clip(token)}\`: expected ${[...skipped, arg].map(expectedOf).join(' or ')}`);
+      if (skipped.length > 0) return bad(expected(token, [...skipped, arg]));
       return parsed;
     }
     skipped.length = 0;
@@ -191,23 +221,30 @@ export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<st
     i++;
   }
   if (i < tokens.length) {
-    if (skipped.length > 0) return bad(`\`${clip(tokens[i]!)}\`: expected ${skipped.map(expectedOf).join(' or ')}`);
-    return bad(`unexpected \`${clip(tokens.slice(i).join(' '))}\``);
+    if (skipped.length > 0) return bad(expected(tokens[i]!, skipped));
+    return bad(say('parse.unexpected', { text: clip(tokens.slice(i).join(' ')) }));
   }
   return notes.length > 0 ? { ok: true, args, notes } : { ok: true, args };
 }
 
+/** `vcs`: expected ccs, vcs or @member. */
+const expected =
+  (token: string, args: ArgSpec[]): Wording =>
+  (t) =>
+    t.t('parse.expected', { token: clip(token), choices: args.map((a) => expectedOf(a, t)).join(t.t('parse.or')) });
+
 /** What a word in this place could have been: `ccs, vcs`, `@member`. */
-function expectedOf(arg: ArgSpec): string {
-  if (arg.kind === 'service') return Service.options.slice().sort().join(', ');
-  if (arg.kind === 'role') return Role.options.join(', ');
-  if (arg.kind === 'onOff') return OnOff.options.join(', ');
+function expectedOf(arg: ArgSpec, t: Translator): string {
+  if (arg.kind === 'service') return listOf(t, Service.options.slice().sort());
+  if (arg.kind === 'role') return listOf(t, Role.options);
+  if (arg.kind === 'language') return listOf(t, LocaleSetting.options);
+  if (arg.kind === 'onOff') return listOf(t, OnOff.options);
   if (arg.kind === 'mention') return `@${arg.name}`;
   return `<${arg.name}>`;
 }
 
 /** `gpu = 4`, `gpu= 4`, `gpu =4`: a pair written with spaces, which would otherwise read as a reason. */
-function spacedPair(tokens: string[], i: number): string | undefined {
+function spacedPair(tokens: string[], i: number): Wording | undefined {
   const t = tokens[i]!;
   const next = tokens[i + 1];
   let resource: string | undefined;
@@ -215,12 +252,12 @@ function spacedPair(tokens: string[], i: number): string | undefined {
   if (RESOURCE.test(t) && next?.startsWith('=')) [resource, value] = [t, next === '=' ? tokens[i + 2] : next.slice(1)];
   else if (RESOURCE.test(t.slice(0, -1)) && t.endsWith('=') && next !== undefined) [resource, value] = [t.slice(0, -1), next];
   if (resource === undefined) return undefined;
-  return `write \`${resource.toLowerCase()}=${clip(value ?? 'N', 12)}\` with no spaces around \`=\``;
+  return say('parse.spacedPair', { pair: `${resource.toLowerCase()}=${clip(value ?? 'N', 12)}` });
 }
 
-function reasonOf(text: string, arg: ArgSpec, notes: string[]): string {
+function reasonOf(text: string, arg: ArgSpec, notes: Wording[]): string {
   if (text.length <= REASON_MAX) return text;
-  notes.push(`The ${arg.name} was cut to its first ${REASON_MAX} characters (it had ${text.length}).`);
+  notes.push(say('parse.reasonCut', { name: arg.name, max: REASON_MAX, length: text.length }));
   return text.slice(0, REASON_MAX);
 }
 
@@ -230,7 +267,7 @@ function reasonOf(text: string, arg: ArgSpec, notes: string[]): string {
  */
 export function parseOptions(sub: SubcommandSpec, options: Record<string, OptionValue>): ParseResult {
   const args: UntypedArgs = {};
-  const notes: string[] = [];
+  const notes: Wording[] = [];
   for (const arg of sub.args) {
     if (arg.kind === 'quota') {
       const pairs = (['cpu', 'gpu', 'memory'] as const).flatMap((r): [string, string][] => (options[r] === undefined || options[r] === '' ? [] : [[r, String(options[r])]]));
@@ -242,14 +279,14 @@ export function parseOptions(sub: SubcommandSpec, options: Record<string, Option
     const v = options[arg.name];
     if (v === undefined || v === '') {
       if (arg.optional) continue;
-      return { ok: false, message: `missing ${usageOfArg(arg)}` };
+      return { ok: false, message: say('parse.missing', { what: usageOfArg(arg) }) };
     }
     if (arg.kind === 'mention') {
-      if (typeof v !== 'object') return { ok: false, message: `${arg.name} must be a chat user` };
+      if (typeof v !== 'object') return { ok: false, message: say('parse.mustBeUser', { name: arg.name }) };
       args[arg.name] = v;
       continue;
     }
-    if (typeof v === 'object') return { ok: false, message: `${arg.name} must be a value, not a chat user` };
+    if (typeof v === 'object') return { ok: false, message: say('parse.mustBeValue', { name: arg.name }) };
     if (arg.kind === 'reason') {
       args[arg.name] = reasonOf(String(v).trim(), arg, notes);
       continue;
@@ -267,37 +304,40 @@ export function parseOptions(sub: SubcommandSpec, options: Record<string, Option
   return notes.length > 0 ? { ok: true, args, notes } : { ok: true, args };
 }
 
-function wordOf(arg: ArgSpec, token: string, mentions: Record<string, MentionRef>): { ok: true; value: unknown } | { ok: false; message: string } {
+function wordOf(arg: ArgSpec, token: string, mentions: Record<string, MentionRef>): { ok: true; value: unknown } | { ok: false; message: Wording } {
   if (arg.kind === 'mention') {
     const m = mentionOf(token, mentions);
-    return m ? { ok: true, value: m } : { ok: false, message: `\`${clip(token)}\` is not a mention of a chat user; write @name` };
+    return m ? { ok: true, value: m } : { ok: false, message: say('parse.notAMention', { token: clip(token) }) };
   }
   const schema = words[arg.kind as WordKind];
   const parsed = schema.safeParse(token);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const message = firstIssue(parsed.error);
-  return { ok: false, message: message.startsWith('`') ? message : `${arg.name} \`${clip(token)}\` ${message}` };
+  const issue = firstIssue(parsed.error);
+  const problem = issueWording(issue);
+  // A message that names the word itself (`x` is not a service) stands alone; others follow the argument's name.
+  if (catalogs.en[issue.id].startsWith('`')) return { ok: false, message: problem };
+  return { ok: false, message: (t) => t.t('parse.argInvalid', { name: arg.name, token: clip(token), problem: problem(t) }) };
 }
 
 function keyIdsOf(text: string, arg: ArgSpec): ParseResult {
   const ids = text.split(/[\s,]+/).filter(Boolean);
-  if (ids.length === 0) return { ok: false, message: `missing <${arg.name}>` };
-  for (const id of ids) if (!KEY_ID.test(id)) return { ok: false, message: `\`${clip(id)}\` is not a key id (see \`/apikey list\`)` };
-  if (ids.length > 20) return { ok: false, message: 'at most 20 keys at once' };
+  if (ids.length === 0) return { ok: false, message: say('parse.keyIds.none', { name: arg.name }) };
+  for (const id of ids) if (!KEY_ID.test(id)) return { ok: false, message: say('parse.keyIds.notKeyId', { id: clip(id) }) };
+  if (ids.length > 20) return { ok: false, message: say('parse.keyIds.tooMany', { max: 20 }) };
   return { ok: true, args: { [arg.name]: [...new Set(ids)] } };
 }
 
-function quotaOf(pairs: [string, string][]): { ok: true; value: QuotaValues } | { ok: false; message: string } {
+function quotaOf(pairs: [string, string][]): { ok: true; value: QuotaValues } | { ok: false; message: Wording } {
   const quota: QuotaValues = {};
   for (const [resource, value] of pairs) {
     const pair = QuotaPair.safeParse({ resource: resource.toLowerCase(), value });
     if (!pair.success) {
       const known = RESOURCE.test(resource);
-      return { ok: false, message: known ? firstIssue(pair.error) : `\`${clip(resource)}\` is not a resource; use cpu=, gpu= or memory=` };
+      return { ok: false, message: known ? issueWording(firstIssue(pair.error, { resource: resource.toLowerCase() })) : say('parse.quota.notResource', { resource: clip(resource) }) };
     }
-    if (quota[pair.data.resource] !== undefined) return { ok: false, message: `${pair.data.resource} is given twice; give each resource once` };
+    if (quota[pair.data.resource] !== undefined) return { ok: false, message: say('parse.quota.twice', { resource: pair.data.resource }) };
     quota[pair.data.resource] = pair.data.value;
   }
-  if (Object.keys(quota).length === 0) return { ok: false, message: 'give at least one of cpu=N, gpu=N, memory=64G' };
+  if (Object.keys(quota).length === 0) return { ok: false, message: say('parse.quota.none') };
   return { ok: true, value: quota };
 }

@@ -1,6 +1,6 @@
 import type { Actor } from '../backends/port.js';
 import type { Store } from '../store/port.js';
-import { texts } from './i18n.js';
+import { texts, type Translator } from './i18n.js';
 import { reply, type Reply } from './reply.js';
 
 /** The state-changing commands a member may run only so often; admin approvals are not among them. */
@@ -56,11 +56,11 @@ export class RateLimiter {
   ) {}
 
   /** Undefined when `actor` may run `action` now (and it is counted); else the refusal, saying when to try again. */
-  async refusal(action: string, actor: Actor | undefined): Promise<Reply | undefined> {
+  async refusal(t: Translator, action: string, actor: Actor | undefined): Promise<Reply | undefined> {
     const limit = isAction(action) ? this.limits[action] : undefined;
     if (!limit || !actor) return undefined;
     const { count, resetAt } = await this.store.increment(`rate:${action}:${actor.memberId}`, limit.windowMs);
     if (count <= limit.max) return undefined;
-    return reply(texts.rateLimited(action as RateLimitedAction, limit.max, limit.windowMs, Math.max(0, resetAt - this.now())));
+    return reply(texts.rateLimited(t, action as RateLimitedAction, limit.max, limit.windowMs, Math.max(0, resetAt - this.now())));
   }
 }

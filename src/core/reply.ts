@@ -70,9 +70,14 @@ export function replyToPlainText(r: Reply): string {
   return out.join('\n');
 }
 
-/** A monospace table; Slack and Discord put it in a code block. */
+/** Columns a monospace font gives a character: two for CJK and full-width forms, one otherwise. */
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+const widthOf = (s: string): number => [...s].reduce((w, ch) => w + (WIDE.test(ch) ? 2 : 1), 0);
+const pad = (s: string, width: number): string => s + ' '.repeat(Math.max(0, width - widthOf(s)));
+
+/** A monospace table; Slack and Discord put it in a code block. Chinese characters count two columns. */
 export function formatTable(columns: string[], rows: string[][]): string {
-  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const widths = columns.map((c, i) => Math.max(widthOf(c), ...rows.map((r) => widthOf(r[i] ?? ''))));
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i] ?? 0)).join('  ').trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

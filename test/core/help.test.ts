@@ -17,6 +17,7 @@ describe('help', () => {
       [
         '**/tenant**: Link chat users to tenant members',
         '`/tenant whoami` — Who you are to the bot',
+        '`/tenant lang zh-TW|en|auto` — Choose the language the bot speaks to you: zh-TW, en, or auto (your platform’s)',
         '`/tenant help` — Show what you can do with /tenant',
       ].join('\n'),
     );

@@ -64,6 +64,19 @@ describe('key-expiry reminders', () => {
     expect(bot.posts('dm').filter((s) => s.to !== 'alice')).toEqual([]);
   });
 
+  it('speaks to the owner in the language their platform last reported, without any /tenant lang', async () => {
+    // Alice's chat client is set to Traditional Chinese (Discord's interaction locale, Slack's user locale).
+    await bot.say('alice', '/apikey list', 'zh-TW');
+    await aliceCreatesAKey();
+    // Bob's says English.
+    await bot.say('bob', '/apikey list', 'en-US');
+    await bot.say('bob', '/apikey create');
+    await sweepAtDaysLeft(14);
+    expect(dmsTo('alice')[0]).toMatch(/^你的 API 金鑰 `k-[0-9a-f]{6}` 將於 2027\/03\/01（14 天後）到期。/);
+    expect(bot.button('展延 90 天').style).toBe('primary');
+    expect(dmsTo('bob')[0]).toMatch(/^Your API key `k-[0-9a-f]{6}` expires/);
+  });
+
   it('sends a key first seen two days before expiry only the smallest due reminder (3 days), not three at once', async () => {
     await aliceCreatesAKey();
     await sweepAtDaysLeft(2);
@@ -226,5 +239,4 @@ describe('REMINDER_DAYS=off', () => {
       await quietSweeper.stop();
       await quiet.stop();
     }
-  });
-});
+  });});

@@ -22,6 +22,8 @@ export const Callback = { Reply: 4, DeferReply: 5, DeferUpdate: 6, Update: 7, Mo
 export interface FakeUser {
   id: string;
   username: string;
+  /** The user's client language, sent as the interaction's `locale` (`en-US` when unset). */
+  locale?: string;
 }
 
 export interface RestCall {
@@ -268,7 +270,7 @@ export class FakeDiscord {
       version: 1,
       channel_id: channelId,
       app_permissions: '2248473465835073',
-      locale: 'en-US',
+      locale: user.locale ?? 'en-US',
       entitlements: [],
       attachment_size_limit: 10_485_760,
       // In the bot's DM with a user, Discord sends no guild: `user` instead of `member`, a DM channel, context 1.

@@ -73,6 +73,13 @@ export class FakeSlack {
 
   private readonly holds = new Map<string, number>();
 
+  private readonly locales = new Map<string, string>();
+
+  /** The locale `users.info` reports for `userId` (`en-US` when none is set). */
+  setLocale(userId: string, locale: string): void {
+    this.locales.set(userId, locale);
+  }
+
   /** Makes every later call of `method` answer `{ ok: false, error }`. */
   failWith(method: string, error: string): void {
     this.failures.set(method, error);
@@ -234,6 +241,13 @@ export class FakeSlack {
         const users = str('users');
         if (!users) return { ok: false, error: 'users_list_not_supplied' };
         return { ok: true, channel: { id: `D${users.replace(/^U/, '')}` } };
+      }
+      case 'users.info': {
+        // With include_locale, Slack adds the user's locale; tests set it per user with setLocale.
+        const id = str('user');
+        if (!id) return { ok: false, error: 'user_not_found' };
+        const locale = this.locales.get(id);
+        return { ok: true, user: { id, name: id.toLowerCase(), ...(args.include_locale === true || args.include_locale === 'true' ? { locale: locale ?? 'en-US' } : {}) } };
       }
       case 'views.open': {
         if (!str('trigger_id')) return { ok: false, error: 'invalid_trigger_id' };

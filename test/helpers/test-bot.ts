@@ -1,5 +1,6 @@
 import type { Logger } from '../../src/log.js';
 import type { Middleware } from '../../src/core/middleware.js';
+import type { RateLimits } from '../../src/core/rate-limit.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,10 @@ export interface TestBotOptions {
   middleware?: Middleware[];
   /** REMINDER_DAYS, parsed; the core's default (14, 3, 1) otherwise. */
   reminderDays?: number[];
+  /** TZ: the zone dates are shown in; the core's default (UTC) otherwise. */
+  timeZone?: string;
+  /** RATE_LIMITS, parsed; none otherwise. */
+  rateLimits?: RateLimits;
 }
 
 export const asUser = (name: string): ChatUser => ({ platform: 'local', workspace: 'local', userId: name, name });
@@ -74,7 +79,7 @@ export class TestBot {
     const opened = await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
     const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}) });
+    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}) });
     return new TestBot(core, store, backend, file, dir);
   }
 
@@ -89,8 +94,8 @@ export class TestBot {
     return said;
   }
 
-  /** `/apikey create` typed by `user`; answers what the bot replied. */
-  async say(user: string, line: string): Promise<Said> {
+  /** `/apikey create` typed by `user` (whose platform reports `locale`, if given); answers what the bot replied. */
+  async say(user: string, line: string, locale?: string): Promise<Said> {
     const m = /^\/(\w+)\s*(.*)$/s.exec(line.trim());
     if (!m) throw new Error(`not a command: ${line}`);
     const outcome = await this.core.handle({
@@ -99,6 +104,7 @@ export class TestBot {
       where: { workspace: 'local', channelId: 'general' },
       command: m[1] as CommandName,
       text: m[2] ?? '',
+      ...(locale ? { locale } : {}),
     });
     return this.record(user, outcome);
   }

@@ -1,4 +1,5 @@
 import type { Services } from '../context.js';
+import type { Translator } from '../i18n/translator.js';
 import type { ChatUser, MentionRef } from '../invocation.js';
 
 /**
@@ -7,11 +8,12 @@ import type { ChatUser, MentionRef } from '../invocation.js';
  */
 export async function memberOfMention(
   services: Services,
+  t: Translator,
   caller: ChatUser,
   mention: MentionRef,
 ): Promise<{ ok: true; memberId: string; label: string } | { ok: false; message: string }> {
   const link = await services.identity.linkOf(caller.platform, mention.userId);
   const label = `@${mention.name ?? link?.name ?? mention.userId}`;
-  if (!link) return { ok: false, message: `${label} is not linked to a tenant member.` };
+  if (!link) return { ok: false, message: t.t('mention.notLinked', { label }) };
   return { ok: true, memberId: link.memberId, label };
 }

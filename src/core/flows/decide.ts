@@ -1,6 +1,6 @@
 import { auditBase } from '../audit.js';
 import type { Services } from '../context.js';
-import { texts } from '../i18n.js';
+import { texts, translator, type Translator } from '../i18n.js';
 import type { ClickInvocation } from '../invocation.js';
 import { answer, type Outcome } from '../outcome.js';
 import { reply, text, type ConfirmDialog, type Reply } from '../reply.js';
@@ -8,14 +8,14 @@ import { encodeAction, type ActionRef, type PendingAction } from './pending.js';
 import { flowActions, type FlowAction } from './registry.js';
 
 /** A confirmation card: what will happen, a danger button with a confirm dialog, and Cancel. */
-export function confirmationCard(p: PendingAction, body: string, confirmLabel: string, dialog: ConfirmDialog): Reply {
+export function confirmationCard(t: Translator, p: PendingAction, body: string, confirmLabel: string, dialog: ConfirmDialog): Reply {
   return reply([
     text(body),
     {
       type: 'buttons',
       buttons: [
         { id: encodeAction({ flow: 'confirm', id: p.id, choice: 'ok' }), label: confirmLabel, style: 'danger', confirm: dialog },
-        { id: encodeAction({ flow: 'confirm', id: p.id, choice: 'cancel' }), label: 'Cancel', style: 'default' },
+        { id: encodeAction({ flow: 'confirm', id: p.id, choice: 'cancel' }), label: t.t('flow.cancel'), style: 'default' },
       ],
     },
   ]);
@@ -23,20 +23,28 @@ export function confirmationCard(p: PendingAction, body: string, confirmLabel: s
 
 type ApprovalFlow = Extract<FlowAction, { flow: 'approval' }>;
 
-/** Pending: the action's description, Approve and Reject buttons for a second admin. */
-export function approvalCard(p: PendingAction, action: ApprovalFlow): Reply {
+/**
+ * Pending: the action's description, Approve and Reject buttons for a second admin. The card is in its
+ * requester's language (`t`, kept on the record), and stays in it when decided.
+ */
+export function approvalCard(t: Translator, p: PendingAction, action: ApprovalFlow): Reply {
   return reply(
     [
-      text(action.describe(p)),
+      text(action.describe(t, p)),
       {
         type: 'buttons',
         buttons: [
-          { id: encodeAction({ flow: 'approval', id: p.id, choice: 'approve' }), label: 'Approve', style: 'primary' },
+          { id: encodeAction({ flow: 'approval', id: p.id, choice: 'approve' }), label: t.t('flow.approve'), style: 'primary' },
           {
             id: encodeAction({ flow: 'approval', id: p.id, choice: 'reject' }),
-            label: 'Reject',
+            label: t.t('flow.reject'),
             style: 'danger',
-            confirm: { title: 'Reject this request?', text: 'The requester will be told it was rejected.', confirm: 'Reject', deny: 'Back' },
+            confirm: {
+              title: t.t('flow.rejectDialog.title'),
+              text: t.t('flow.rejectDialog.text'),
+              confirm: t.t('flow.rejectDialog.confirm'),
+              deny: t.t('flow.rejectDialog.deny'),
+            },
           },
         ],
       },
@@ -46,9 +54,12 @@ export function approvalCard(p: PendingAction, action: ApprovalFlow): Reply {
 }
 
 /** Decided: the same body, the buttons replaced by the outcome. */
-export function decidedCard(p: PendingAction, action: ApprovalFlow): Reply {
-  return reply([text(`${action.describe(p)}\n${p.note ?? ''}`)], 'channel', { replaceOriginal: true });
+export function decidedCard(t: Translator, p: PendingAction, action: ApprovalFlow): Reply {
+  return reply([text(`${action.describe(t, p)}\n${p.note ?? ''}`)], 'channel', { replaceOriginal: true });
 }
+
+/** The language a card was posted in: its requester's at the time (English for records older than languages). */
+export const cardTranslator = (services: Services, p: PendingAction): Translator => translator(p.locale ?? 'en', services.timeZone);
 
 const edited = (message: string): Outcome => answer(reply(message, 'ephemeral', { replaceOriginal: true }));
 const notice = (message: string): Outcome => answer(reply(message));
@@ -59,34 +70,41 @@ const notice = (message: string): Outcome => answer(reply(message));
  * authorization is checked again; the outcome replaces the card. If the decision's work fails, the
  * claim is released so the request can be decided again.
  */
-export async function decideFlow(services: Services, inv: ClickInvocation, ref: ActionRef): Promise<Outcome> {
+export async function decideFlow(services: Services, t: Translator, inv: ClickInvocation, ref: ActionRef): Promise<Outcome> {
   const pending = await services.pending.get(ref.id);
   const action = pending ? flowActions[pending.action] : undefined;
   if (!pending || !action || action.flow !== ref.flow || pending.flow !== ref.flow) {
-    return ref.flow === 'confirm' && !pending ? edited(texts.expired) : notice(texts.unknownAction);
+    return ref.flow === 'confirm' && !pending ? edited(texts.expired(t)) : notice(texts.unknownAction(t));
   }
-  return ref.flow === 'confirm' ? decideConfirmation(services, inv, ref, pending) : decideApproval(services, inv, ref, pending);
+  return ref.flow === 'confirm' ? decideConfirmation(services, t, inv, ref, pending) : decideApproval(services, t, inv, ref, pending);
 }
 
-async function decideConfirmation(services: Services, inv: ClickInvocation, ref: Extract<ActionRef, { flow: 'confirm' }>, pending: PendingAction): Promise<Outcome> {
+/** Only the requester clicks a confirmation: everything here is in the clicker's language. */
+async function decideConfirmation(
+  services: Services,
+  t: Translator,
+  inv: ClickInvocation,
+  ref: Extract<ActionRef, { flow: 'confirm' }>,
+  pending: PendingAction,
+): Promise<Outcome> {
   const action = flowActions[pending.action];
-  if (action?.flow !== 'confirm') return notice(texts.unknownAction);
+  if (action?.flow !== 'confirm') return notice(texts.unknownAction(t));
   const isRequester = pending.requester.platform === inv.user.platform && pending.requester.userId === inv.user.userId;
-  if (!isRequester) return notice(texts.confirmOnlyRequester(pending.requester.name ? `@${pending.requester.name}` : 'the person'));
+  if (!isRequester) return notice(texts.confirmOnlyRequester(t, pending.requester.name ? `@${pending.requester.name}` : undefined));
   // Closed by something else meanwhile (a reminder's key was extended or deleted): say why, run nothing.
   if (pending.status === 'cancelled' && pending.note !== undefined) return edited(pending.note);
   const lease = await services.pending.claim(pending);
-  if (!lease) return notice(texts.alreadyDecided);
-  if (services.pending.isExpired(pending)) return edited(texts.expired);
+  if (!lease) return notice(texts.alreadyDecided(t));
+  if (services.pending.isExpired(pending)) return edited(texts.expired(t));
   if (ref.choice === 'cancel') {
     await services.pending.save({ ...pending, status: 'cancelled' });
-    return edited(action.cancelled);
+    return edited(action.cancelled(t));
   }
   // Authorization again, at execution: a role or link may have changed since the command.
   const actor = await services.identity.resolve(inv.user);
-  if (!actor) return edited('You are no longer linked to a tenant member; nothing was changed.');
+  if (!actor) return edited(t.t('flow.noLongerLinked'));
   try {
-    const outcome = await action.execute({ services, actor, user: inv.user, where: inv.where, pending, args: pending.args });
+    const outcome = await action.execute({ services, actor, user: inv.user, where: inv.where, pending, args: pending.args, t });
     await services.pending.save({ ...pending, status: 'done', note: outcome });
     return edited(outcome);
   } catch (err) {
@@ -95,21 +113,32 @@ async function decideConfirmation(services: Services, inv: ClickInvocation, ref:
   }
 }
 
-async function decideApproval(services: Services, inv: ClickInvocation, ref: Extract<ActionRef, { flow: 'approval' }>, pending: PendingAction): Promise<Outcome> {
+/**
+ * Notices to the clicker are in the clicker's language (`t`); the decided card and its note stay in the
+ * card's language, and the requester's private notice is in the requester's (the same, kept on the record).
+ */
+async function decideApproval(
+  services: Services,
+  t: Translator,
+  inv: ClickInvocation,
+  ref: Extract<ActionRef, { flow: 'approval' }>,
+  pending: PendingAction,
+): Promise<Outcome> {
   const action = flowActions[pending.action];
-  if (action?.flow !== 'approval') return notice(texts.unknownAction);
-  if (pending.status === 'cancelled') return notice(texts.cancelledByRequester(pending.note));
-  if (pending.status !== 'pending') return notice(texts.alreadyDecided);
+  if (action?.flow !== 'approval') return notice(texts.unknownAction(t));
+  if (pending.status === 'cancelled') return notice(texts.cancelledByRequester(t, pending.note));
+  if (pending.status !== 'pending') return notice(texts.alreadyDecided(t));
   const approver = await services.identity.resolve(inv.user);
-  if (!approver || approver.role !== 'admin') return notice('Only a tenant admin can approve or reject quota changes.');
+  if (!approver || approver.role !== 'admin') return notice(t.t('flow.onlyAdminsDecide'));
   // The two-person rule compares members, not chat identities: one person on two platforms is one person.
   const sameChatUser = approver.chatKey === `${pending.requester.platform}:${pending.requester.userId}`;
   if (sameChatUser || approver.memberId === pending.requesterMember) {
-    return notice(texts.ownRequest(services.backend.capabilities.adminLinks));
+    return notice(texts.ownRequest(t, services.backend.capabilities.adminLinks));
   }
   const lease = await services.pending.claim(pending);
-  if (!lease) return notice(texts.alreadyDecided);
+  if (!lease) return notice(texts.alreadyDecided(t));
 
+  const card = cardTranslator(services, pending);
   const by = inv.user.name ? `@${inv.user.name}` : approver.memberId;
   const base = auditBase(inv.user, inv.where, approver);
   const target = action.auditTarget(pending);
@@ -117,13 +146,13 @@ async function decideApproval(services: Services, inv: ClickInvocation, ref: Ext
   try {
     const decision = { decidedBy: approver.chatKey, decidedByName: by, decidedAt: services.now() };
     if (services.pending.isExpired(pending)) {
-      decided = { ...pending, ...decision, status: 'expired', note: 'Expired before anyone decided; nothing was changed.' };
+      decided = { ...pending, ...decision, status: 'expired', note: card.t('flow.expiredUndecided') };
       await services.audit.append({ ...base, action: `${action.auditPrefix}.expired`, target, outcome: 'expired' });
     } else if (ref.choice === 'reject') {
-      decided = { ...pending, ...decision, status: 'rejected', note: `Rejected by ${by}.` };
+      decided = { ...pending, ...decision, status: 'rejected', note: card.t('flow.rejectedBy', { by }) };
       await services.audit.append({ ...base, action: `${action.auditPrefix}.rejected`, target, outcome: 'rejected' });
     } else {
-      const result = await action.execute({ services, actor: approver, user: inv.user, where: inv.where, pending, args: pending.args }, by);
+      const result = await action.execute({ services, actor: approver, user: inv.user, where: inv.where, pending, args: pending.args, t: card }, by);
       decided = { ...pending, ...decision, ...result };
     }
     await services.pending.save(decided);
@@ -131,6 +160,6 @@ async function decideApproval(services: Services, inv: ClickInvocation, ref: Ext
     await lease.release();
     throw err;
   }
-  await services.post({ kind: 'dm', user: pending.requester }, reply(`Your ${action.summary(pending)}: ${decided.note ?? ''}`, 'dm'));
-  return answer(decidedCard(decided, action));
+  await services.post({ kind: 'dm', user: pending.requester }, reply(card.t('flow.decisionNotice', { summary: action.summary(card, pending), note: decided.note ?? '' }), 'dm'));
+  return answer(decidedCard(card, decided, action));
 }

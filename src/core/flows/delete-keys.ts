@@ -13,29 +13,29 @@ const DeleteKeysArgs = z.object({
 export const deleteKeysAction: ConfirmAction<z.infer<typeof DeleteKeysArgs>> = {
   flow: 'confirm',
   args: DeleteKeysArgs,
-  cancelled: 'Cancelled; nothing was deleted.',
-  async execute({ services, actor, user, where, args }) {
+  cancelled: (t) => t.t('apikey.delete.cancelled'),
+  async execute({ services, actor, user, where, args, t }) {
     const base = auditBase(user, where, actor);
     const lines: string[] = [];
     let deleted = 0;
     for (const keyId of args.keyIds) {
       const result = await services.backend.deleteKey(actor, keyId);
-      const relogin = args.loginKeyIds?.includes(keyId) ? ' It was the key you logged in with: run `/tenant login` with another key.' : '';
+      const relogin = args.loginKeyIds?.includes(keyId) ? t.t('apikey.delete.relogin') : '';
       if (result.ok) {
         deleted++;
-        lines.push(`Deleted \`${keyId}\`.${relogin}`);
+        lines.push(t.t('apikey.delete.deleted', { id: keyId, relogin }));
         await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'ok' });
       } else if (result.code === 'maybe_applied') {
         // Sent, but the answer was lost or late: it may be gone, so never "not deleted".
         deleted++;
-        lines.push(`\`${keyId}\` may have been deleted: ${describeError(result.code, result.detail)}${relogin}`);
+        lines.push(t.t('apikey.delete.maybe', { id: keyId, error: describeError(t, result.code, result.detail), relogin }));
         await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'unknown', detail: result.code });
       } else {
-        lines.push(`\`${keyId}\` was not deleted: ${describeError(result.code, result.detail)}`);
+        lines.push(t.t('apikey.delete.notDeleted', { id: keyId, error: describeError(t, result.code, result.detail) }));
         await services.audit.append({ ...base, action: 'key.deleted', target: keyId, outcome: 'failed', detail: result.code });
       }
     }
-    if (deleted === 0 && args.keyIds.length > 1) lines.push('Nothing was deleted.');
+    if (deleted === 0 && args.keyIds.length > 1) lines.push(t.t('apikey.delete.nothing'));
     return lines.join('\n');
   },
 };

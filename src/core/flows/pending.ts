@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { IdIndex } from '../../store/id-index.js';
 import type { Lease, Store } from '../../store/port.js';
+import { Locale } from '../i18n/locale.js';
 import { ChatUser, Where } from '../invocation.js';
 import type { FlowKind } from '../specs/types.js';
 
@@ -27,6 +28,8 @@ export const PendingAction = z.object({
   decidedByName: z.string().optional(),
   decidedAt: z.number().optional(),
   note: z.string().optional(),
+  /** The language the card was posted in (its requester's); it keeps it when decided. English when absent (older records). */
+  locale: Locale.optional(),
 });
 /** A confirmation waiting for its requester's click, or an approval waiting for a second admin. */
 export type PendingAction = z.infer<typeof PendingAction>;
@@ -68,7 +71,7 @@ export class PendingActions {
    * for one that must wait longer (a key-expiry reminder waits until the key expires).
    */
   async create(
-    p: Pick<PendingAction, 'flow' | 'action' | 'requester' | 'requesterMember' | 'where' | 'args'>,
+    p: Pick<PendingAction, 'flow' | 'action' | 'requester' | 'requesterMember' | 'where' | 'args' | 'locale'>,
     opts: { until?: number } = {},
   ): Promise<PendingAction> {
     const createdAt = this.now();

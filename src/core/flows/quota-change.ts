@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { QuotaValues, Service, type Resources } from '../../backends/port.js';
 import { auditBase } from '../audit.js';
-import { describeError } from '../i18n.js';
+import { describeError, listOf, type Translator } from '../i18n.js';
 import type { PendingAction } from './pending.js';
 import { formatCount, formatMemory } from '../units.js';
 import type { ApprovalAction } from './registry.js';
@@ -19,31 +19,36 @@ export const QuotaChangeArgs = z.object({
 });
 export type QuotaChangeArgs = z.infer<typeof QuotaChangeArgs>;
 
-export function formatQuotaChange(a: Pick<QuotaChangeArgs, 'current' | 'requested'>): string {
+export function formatQuotaChange(t: Translator, a: Pick<QuotaChangeArgs, 'current' | 'requested'>): string {
   const parts: string[] = [];
   for (const k of ['cpu', 'gpu', 'memory'] as const) {
     const want = a.requested[k];
     if (want === undefined) continue;
-    const fmt = k === 'memory' ? formatMemory : String;
+    const fmt = (v: number) => (k === 'memory' ? formatMemory(v, t) : String(v));
     const was = a.current[k];
     // Only `/quota set` may lower a quota; the card says so, so that nobody approves it as "more".
     const lower = was !== undefined && (was < 0 || want < was);
-    parts.push(`${k} ${was === undefined ? '?' : fmt(was)} → ${fmt(want)}${lower ? ' (decrease)' : ''}`);
+    parts.push(t.t(lower ? 'quota.change.itemDecrease' : 'quota.change.item', { resource: k, was: was === undefined ? '?' : fmt(was), want: fmt(want) }));
   }
-  return parts.join(', ');
+  return listOf(t, parts);
 }
 
 /** "cpu 16, gpu 2, memory 64G": the quotas a backend shows. */
-function formatQuotas(r: Resources): string {
-  return `cpu ${formatCount(r.cpu.quota)}, gpu ${formatCount(r.gpu.quota)}, memory ${formatMemory(r.memory.quota)}`;
+function formatQuotas(t: Translator, r: Resources): string {
+  return t.t('quota.values', { cpu: formatCount(r.cpu.quota, t), gpu: formatCount(r.gpu.quota, t), memory: formatMemory(r.memory.quota, t) });
 }
 
-function describe(p: PendingAction, a: QuotaChangeArgs): string {
+function describe(t: Translator, p: PendingAction, a: QuotaChangeArgs): string {
   const who = p.requester.name ? `@${p.requester.name}` : p.requesterMember;
-  const svc = a.service.toUpperCase();
-  const head = a.kind === 'set' ? `${who} asks to set ${a.targetLabel}’s ${svc} quota` : `${who} asks for more ${svc} quota`;
-  const expires = new Date(p.expiresAt).toISOString().slice(0, 16).replace('T', ' ');
-  return [`${head}: ${formatQuotaChange(a)}.`, a.reason ? `Reason: ${a.reason}` : '', `Request \`${p.id}\`, expires ${expires} UTC.`].filter(Boolean).join('\n');
+  const service = a.service.toUpperCase();
+  const head = a.kind === 'set' ? t.t('quota.card.headSet', { who, target: a.targetLabel, service }) : t.t('quota.card.headRequest', { who, service });
+  return [
+    t.t('quota.card.body', { head, change: formatQuotaChange(t, a) }),
+    a.reason ? t.t('quota.card.reason', { reason: a.reason }) : '',
+    t.t('quota.card.footer', { id: p.id, expires: t.dateTime(p.expiresAt) }),
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** `/quota set` and `/quota request`: a second admin's approval applies the change through the backend. */
@@ -53,13 +58,13 @@ export const quotaChangeAction: ApprovalAction<QuotaChangeArgs> = {
   auditPrefix: 'quota',
   auditTarget: (a) => `${a.target}/${a.service}`,
   describe,
-  summary: (p, a) => `${a.service.toUpperCase()} quota request \`${p.id}\` (${formatQuotaChange(a)})`,
-  async execute({ services, actor, user, where, args }, by) {
+  summary: (t, p, a) => t.t('quota.summary', { service: a.service.toUpperCase(), id: p.id, change: formatQuotaChange(t, a) }),
+  async execute({ services, actor, user, where, args, t }, by) {
     const base = auditBase(user, where, actor);
     const target = quotaChangeAction.auditTarget(args);
     if (!services.backend.capabilities.quotaWrite) {
       await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok', detail: 'apply on portal' });
-      return { status: 'approved', note: `Approved by ${by}: apply it on the portal’s Quota page (this bot cannot change TWCC quotas).` };
+      return { status: 'approved', note: t.t('quota.note.portal', { by }) };
     }
     await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok' });
     const applied = await services.backend.setQuota(actor, args.target, args.service, args.requested);
@@ -67,19 +72,17 @@ export const quotaChangeAction: ApprovalAction<QuotaChangeArgs> = {
       // maybe_applied: sent, but the answer was lost or late; never "not applied".
       const maybe = applied.code === 'maybe_applied';
       await services.audit.append({ ...base, action: 'quota.applied', target, outcome: maybe ? 'unknown' : 'failed', detail: applied.code });
-      const why = describeError(applied.code, applied.detail);
-      return maybe ? { status: 'approved', note: `Approved by ${by}; ${why}` } : { status: 'failed', note: `Approved by ${by}, but not applied: ${why}` };
+      const why = describeError(t, applied.code, applied.detail);
+      return maybe ? { status: 'approved', note: t.t('quota.note.maybe', { by, why }) } : { status: 'failed', note: t.t('quota.note.failed', { by, why }) };
     }
     // The backend read the quota back: the card says only what it shows.
     const { verdict, shown, answer } = applied.value;
     const audited = verdict === 'applied' ? 'ok' : verdict === 'not_applied' ? 'failed' : 'unknown';
     await services.audit.append({ ...base, action: 'quota.applied', target, outcome: audited, detail: `${verdict} ${JSON.stringify(args.requested)}` });
-    if (verdict === 'applied') return { status: 'applied', note: `Approved by ${by} and applied.` };
-    const shows = shown ? `TWCC now shows ${formatQuotas(shown)}` : 'TWCC’s quota could not be read back';
-    const twccSaid = answer ? ` (TWCC answered: ${answer})` : '';
-    if (verdict === 'not_applied') {
-      return { status: 'failed', note: `Approved by ${by}, but not applied: ${shows}.${twccSaid} Apply it on the portal’s Quota page.` };
-    }
-    return { status: 'approved', note: `Approved by ${by}; it may have been applied, but this is not confirmed: ${shows}.${twccSaid} Check with \`/quota show\`.` };
+    if (verdict === 'applied') return { status: 'applied', note: t.t('quota.note.applied', { by }) };
+    const shows = shown ? t.t('quota.note.shows', { values: formatQuotas(t, shown) }) : t.t('quota.note.unreadable');
+    const twccSaid = answer ? t.t('apikey.extend.twccSaid', { answer }) : '';
+    if (verdict === 'not_applied') return { status: 'failed', note: t.t('quota.note.notApplied', { by, shows, twccSaid }) };
+    return { status: 'approved', note: t.t('quota.note.unconfirmed', { by, shows, twccSaid }) };
   },
 };

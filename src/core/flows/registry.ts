@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Actor } from '../../backends/port.js';
 import type { Services } from '../context.js';
+import type { Translator } from '../i18n/translator.js';
 import type { ChatUser, Where } from '../invocation.js';
 import type { PendingAction, PendingStatus } from './pending.js';
 import { deleteKeysAction } from './delete-keys.js';
@@ -16,6 +17,11 @@ export interface FlowContext<A> {
   where: Where;
   pending: PendingAction;
   args: A;
+  /**
+   * The words of what `execute` returns: the clicker's on a confirmation (it is their own card), the
+   * card's language on an approval (the note is added to the card).
+   */
+  t: Translator;
 }
 
 /** An irreversible action its requester confirms with a click. */
@@ -23,7 +29,7 @@ export interface ConfirmAction<A> {
   flow: 'confirm';
   args: z.ZodType<A>;
   /** What the card says after Cancel. */
-  cancelled: string;
+  cancelled(t: Translator): string;
   /** Runs on the requester's confirming click; the text replaces the card. */
   execute(ctx: FlowContext<A>): Promise<string>;
 }
@@ -37,22 +43,22 @@ export interface ApprovalAction<A> {
   /** What the audit log names as the target of the decision: `alice/vcs`. */
   auditTarget(args: A): string;
   /** The card's body, the same before and after the decision. */
-  describe(pending: PendingAction, args: A): string;
+  describe(t: Translator, pending: PendingAction, args: A): string;
   /** One line for the requester's private notice: `VCS quota request x (gpu 1 → 4)`. */
-  summary(pending: PendingAction, args: A): string;
+  summary(t: Translator, pending: PendingAction, args: A): string;
   /** Runs on an approving click by a second admin. */
   execute(ctx: FlowContext<A>, approvedBy: string): Promise<{ status: Extract<PendingStatus, 'approved' | 'applied' | 'failed'>; note: string }>;
 }
 
 /** A flow action with its argument type erased: its arguments are checked by its own schema on each use. */
 export type FlowAction =
-  | { flow: 'confirm'; cancelled: string; execute(ctx: FlowContext<unknown>): Promise<string> }
+  | { flow: 'confirm'; cancelled(t: Translator): string; execute(ctx: FlowContext<unknown>): Promise<string> }
   | {
       flow: 'approval';
       auditPrefix: string;
       auditTarget(pending: PendingAction): string;
-      describe(pending: PendingAction): string;
-      summary(pending: PendingAction): string;
+      describe(t: Translator, pending: PendingAction): string;
+      summary(t: Translator, pending: PendingAction): string;
       execute(ctx: FlowContext<unknown>, approvedBy: string): ReturnType<ApprovalAction<unknown>['execute']>;
     };
 
@@ -68,8 +74,8 @@ export function approvalFlow<A>(a: ApprovalAction<A>): FlowAction {
     flow: 'approval',
     auditPrefix: a.auditPrefix,
     auditTarget: (p) => a.auditTarget(argsOf(a.args, p.args)),
-    describe: (p) => a.describe(p, argsOf(a.args, p.args)),
-    summary: (p) => a.summary(p, argsOf(a.args, p.args)),
+    describe: (t, p) => a.describe(t, p, argsOf(a.args, p.args)),
+    summary: (t, p) => a.summary(t, p, argsOf(a.args, p.args)),
     execute: (ctx, by) => a.execute({ ...ctx, args: argsOf(a.args, ctx.args) }, by),
   };
 }

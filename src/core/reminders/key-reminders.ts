@@ -2,7 +2,7 @@ import type { Backend } from '../../backends/port.js';
 import { IdIndex } from '../../store/id-index.js';
 import type { Store } from '../../store/port.js';
 import type { PendingActions } from '../flows/pending.js';
-import { reminderTexts } from './texts.js';
+import { translator, type MessageId } from '../i18n/translator.js';
 
 /**
  * The reminder cards still open for each key: extending or deleting a key closes them, so that a
@@ -14,6 +14,8 @@ export class KeyReminders {
   constructor(
     store: Store,
     private readonly pending: PendingActions,
+    /** TZ, for the words a later click is told (in the card's own language). */
+    private readonly timeZone: string,
   ) {
     this.index = new IdIndex(store, 'key-reminders');
   }
@@ -23,12 +25,13 @@ export class KeyReminders {
     return this.index.add(keyId, pendingId);
   }
 
-  /** Closes every open reminder card of `keyId`, each with `note` as what a click on it is told. */
-  async cancel(keyId: string, note: string): Promise<number> {
+  /** Closes every open reminder card of `keyId`; a click on one is told why, in the card's language. */
+  async cancel(keyId: string, why: Extract<MessageId, 'reminders.voidedByExtension' | 'reminders.voidedByDeletion'>): Promise<number> {
     let closed = 0;
     for (const id of await this.index.ids(keyId)) {
       const p = await this.pending.get(id);
       if (p?.status === 'pending') {
+        const note = translator(p.locale ?? 'en', this.timeZone).t(why, { id: keyId });
         await this.pending.save({ ...p, status: 'cancelled', note });
         closed++;
       }
@@ -52,7 +55,7 @@ export function backendClosingReminders(backend: Backend, reminders: KeyReminder
         return async (...args: Parameters<Backend['extendKey']>) => {
           const result = await target.extendKey(...args);
           if (!isRefusal(result) && !(result.ok && result.value.verdict === 'not_applied')) {
-            await reminders.cancel(args[1], reminderTexts.voidedByExtension(args[1]));
+            await reminders.cancel(args[1], 'reminders.voidedByExtension');
           }
           return result;
         };
@@ -60,7 +63,7 @@ export function backendClosingReminders(backend: Backend, reminders: KeyReminder
       if (prop === 'deleteKey') {
         return async (...args: Parameters<Backend['deleteKey']>) => {
           const result = await target.deleteKey(...args);
-          if (!isRefusal(result)) await reminders.cancel(args[1], reminderTexts.voidedByDeletion(args[1]));
+          if (!isRefusal(result)) await reminders.cancel(args[1], 'reminders.voidedByDeletion');
           return result;
         };
       }

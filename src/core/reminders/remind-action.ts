@@ -3,8 +3,8 @@ import { extendKeyBy } from '../commands/apikey.js';
 import { encodeAction, type PendingAction } from '../flows/pending.js';
 import type { ConfirmAction } from '../flows/registry.js';
 import { formatExpiry } from '../format.js';
+import type { Translator } from '../i18n.js';
 import { reply, text, type Reply } from '../reply.js';
-import { reminderTexts } from './texts.js';
 
 /** What the Extend button adds to a reminded key. */
 export const EXTEND_DAYS = 90;
@@ -26,20 +26,21 @@ export type RemindArgs = z.infer<typeof RemindArgs>;
 export const remindAction: ConfirmAction<RemindArgs> = {
   flow: 'confirm',
   args: RemindArgs,
-  cancelled: reminderTexts.notNow,
+  cancelled: (t) => t.t('reminders.notNow'),
   execute: (ctx) => extendKeyBy(ctx, ctx.args.keyId, EXTEND_DAYS),
 };
 
 /** The card sent by DM: the key, its expiry with "in N days", Extend and Not now. */
-export function reminderCard(p: PendingAction, args: RemindArgs, now: number): Reply {
+export function reminderCard(t: Translator, p: PendingAction, args: RemindArgs, now: number): Reply {
+  const key = args.name ? t.t('reminders.keyLabelNamed', { id: args.keyId, name: args.name }) : t.t('reminders.keyLabel', { id: args.keyId });
   return reply(
     [
-      text(reminderTexts.body(reminderTexts.keyLabel(args.keyId, args.name), formatExpiry(args.expiresAt, now), EXTEND_DAYS)),
+      text(t.t('reminders.body', { key, expiry: formatExpiry(t, args.expiresAt, now), extendDays: EXTEND_DAYS })),
       {
         type: 'buttons',
         buttons: [
-          { id: encodeAction({ flow: 'confirm', id: p.id, choice: 'ok' }), label: reminderTexts.extendButton(EXTEND_DAYS), style: 'primary' },
-          { id: encodeAction({ flow: 'confirm', id: p.id, choice: 'cancel' }), label: reminderTexts.notNowButton, style: 'default' },
+          { id: encodeAction({ flow: 'confirm', id: p.id, choice: 'ok' }), label: t.t('reminders.extendButton', { days: EXTEND_DAYS }), style: 'primary' },
+          { id: encodeAction({ flow: 'confirm', id: p.id, choice: 'cancel' }), label: t.t('reminders.notNowButton'), style: 'default' },
         ],
       },
     ],

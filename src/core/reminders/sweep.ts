@@ -109,12 +109,14 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
     const claim = await services.store.claim(`reminder:${key.id}:${key.expiresAt}:${days}:${link.chatKey}`, opts.sendingTtlMs);
     if (!claim) continue; // sent already, or being sent by another sweeper
     const user = chatUserOf(link);
+    // In the owner's language: their `/tenant lang`, else the locale their platform last reported.
+    const t = await services.locales.translatorFor(user, undefined);
     const pending = await services.pending.create(
-      { flow: 'confirm', action: 'apikey.remind', requester: user, requesterMember: memberId, where: DM, args },
+      { flow: 'confirm', action: 'apikey.remind', requester: user, requesterMember: memberId, where: DM, args, locale: t.locale },
       { until: expiresAt },
     );
     await services.keyReminders.add(key.id, pending.id);
-    if (await services.post({ kind: 'dm', user }, reminderCard(pending, args, now))) {
+    if (await services.post({ kind: 'dm', user }, reminderCard(t, pending, args, now))) {
       // Sent: claimed until the key expires (and a day past, for clocks that differ a little).
       await claim.renew(expiresAt - now + DAY_MS);
       report.sent++;

@@ -3,7 +3,7 @@ import type { CommandSpec } from './types.js';
 export const tenantSpec = {
   name: 'tenant',
   description: 'Link chat users to tenant members',
-  usageHint: 'login | logout | link @user <member> [admin|user] | unlink @user | members | whoami | audit [n] | help',
+  usageHint: 'login | logout | link @user <member> [admin|user] | unlink @user | members | whoami | audit [n] | lang zh-TW|en|auto | help',
   subcommands: [
     { name: 'login', summary: 'Link yourself with your own TWCC API key', args: [], who: 'anyone', selfLink: true, examples: ['/tenant login'] },
     { name: 'logout', summary: 'Forget your link and stored credential', args: [], who: 'anyone', selfLink: true, examples: ['/tenant logout'] },
@@ -34,6 +34,13 @@ export const tenantSpec = {
       who: 'admin',
       readOnly: true,
       examples: ['/tenant audit', '/tenant audit 50'],
+    },
+    {
+      name: 'lang',
+      summary: 'Choose the language the bot speaks to you: zh-TW, en, or auto (your platform’s)',
+      args: [{ name: 'language', kind: 'language', description: 'zh-TW, en or auto' }],
+      who: 'anyone',
+      examples: ['/tenant lang zh-TW', '/tenant lang auto'],
     },
     { name: 'help', summary: 'Show what you can do with /tenant', args: [], who: 'anyone', readOnly: true, examples: ['/tenant help'] },
   ],

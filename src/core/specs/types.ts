@@ -9,8 +9,9 @@ import type { CommandName } from '../invocation.js';
  * - `reason`: free text to the end of the line (at most 500 characters; the reply says when it was cut)
  * - `requestId`: the id of a pending request, as the reply to `/quota request` gives it
  * - `onOff`: `on` or `off` (a switch such as `/apikey reminders off`)
+ * - `language`: `zh-TW`, `en` or `auto`, for `/tenant lang`
  */
-export type ArgKind = 'mention' | 'keyId' | 'keyIds' | 'days' | 'service' | 'quota' | 'reason' | 'count' | 'memberName' | 'role' | 'requestId' | 'onOff';
+export type ArgKind = 'mention' | 'keyId' | 'keyIds' | 'days' | 'service' | 'quota' | 'reason' | 'count' | 'memberName' | 'role' | 'requestId' | 'onOff' | 'language';
 
 export interface ArgSpec {
   /** Option name on Discord, placeholder in usage text, key of the handler's `args`. */

@@ -1,0 +1,66 @@
+import type { webApi } from '@slack/bolt';
+import type { Logger } from '../../src/log.js';
+
+/** A user's locale is asked once a day at most (it rarely changes). */
+export const LOCALE_TTL_MS = 24 * 60 * 60 * 1000;
+/** A failed look-up is asked again after this long; meanwhile the user gets English. */
+const FAILURE_TTL_MS = 5 * 60 * 1000;
+/** The cache holds at most this many users; the oldest entry goes first. */
+const MAX_USERS = 10_000;
+/** The look-up runs after the ack; still, the answer must not wait long for it. */
+const LOOKUP_DEADLINE_MS = 1_500;
+
+interface Entry {
+  locale: string | undefined;
+  until: number;
+}
+
+/**
+ * Slack user locales (`users.info` with `include_locale`, which needs the `users:read` scope), cached a
+ * day per user in a bounded map. A failure or a slow answer is logged and means "unknown" (the core then
+ * answers in English, or in the member's own `/tenant lang`); it never fails the request.
+ */
+export class SlackUserLocales {
+  readonly #cache = new Map<string, Entry>();
+
+  constructor(
+    private readonly client: Pick<webApi.WebClient, 'users'>,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The locale cached for `userId`, without asking Slack (for notices sent while stopping). */
+  cached(userId: string): string | undefined {
+    const hit = this.#cache.get(userId);
+    return hit && hit.until > this.now() ? hit.locale : undefined;
+  }
+
+  async localeOf(userId: string): Promise<string | undefined> {
+    const hit = this.#cache.get(userId);
+    if (hit && hit.until > this.now()) return hit.locale;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('users.info did not answer in time'), { code: 'slack_locale_timeout' })), LOOKUP_DEADLINE_MS);
+    });
+    try {
+      const res = await Promise.race([this.client.users.info({ user: userId, include_locale: true }), deadline]);
+      const locale = typeof res.user?.locale === 'string' ? res.user.locale : undefined;
+      this.remember(userId, { locale, until: this.now() + LOCALE_TTL_MS });
+      return locale;
+    } catch (err) {
+      const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+      const data = typeof err === 'object' && err !== null && 'data' in err ? (err.data as { error?: unknown }) : undefined;
+      this.log.warn({ code, error: data?.error, userId }, 'Slack user locale unknown (users.info failed); answering in English unless the member chose a language');
+      this.remember(userId, { locale: undefined, until: this.now() + FAILURE_TTL_MS });
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private remember(userId: string, entry: Entry): void {
+    this.#cache.delete(userId);
+    if (this.#cache.size >= MAX_USERS) this.#cache.delete(this.#cache.keys().next().value!);
+    this.#cache.set(userId, entry);
+  }
+}

@@ -1,0 +1,76 @@
+import type { Store } from '../../store/port.js';
+import type { Identity } from '../identity.js';
+import { chatKey, type ChatUser } from '../invocation.js';
+import { Locale, LocaleSetting, normalizeLocale } from './locale.js';
+import { translator, type Translator } from './translator.js';
+
+/**
+ * `/tenant lang`: each member's language, stored per tenant member (one person linked on Slack and
+ * Discord chooses once), or per chat user while unlinked. The choice made while linked wins; a choice
+ * made before linking still counts until the member makes one.
+ */
+export class LocaleSettings {
+  constructor(
+    private readonly store: Store,
+    private readonly identity: Identity,
+    private readonly timeZone: string,
+  ) {}
+
+  private get records() {
+    return this.store.collection<LocaleSetting>('settings');
+  }
+
+  private async keysOf(user: Pick<ChatUser, 'platform' | 'userId'>): Promise<string[]> {
+    const memberId = await this.identity.memberIdOf(user);
+    return [...(memberId ? [`member:${memberId}`] : []), `chat:${chatKey(user)}`];
+  }
+
+  /** The member's own setting, if any (`auto` when they chose to follow the platform). */
+  async settingOf(user: Pick<ChatUser, 'platform' | 'userId'>): Promise<LocaleSetting | undefined> {
+    for (const key of await this.keysOf(user)) {
+      const parsed = LocaleSetting.safeParse(await this.records.get(key));
+      if (parsed.success) return parsed.data;
+    }
+    return undefined;
+  }
+
+  async set(user: Pick<ChatUser, 'platform' | 'userId'>, setting: LocaleSetting): Promise<void> {
+    const [key] = await this.keysOf(user);
+    await this.records.put(key!, setting);
+  }
+
+  /**
+   * The member's setting wins, then the platform's locale (Discord's, Slack's), then English. Without a
+   * platform locale (a DM the bot starts: a reminder), the one this chat user's platform last reported.
+   */
+  async localeOf(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined): Promise<Locale> {
+    const setting = await this.settingOf(user);
+    const platform = normalizeLocale(platformLocale);
+    if (platform) await this.remember(user, platform);
+    if (setting && setting !== 'auto') return setting;
+    if (platform) return platform;
+    const last = Locale.safeParse(await this.records.get(`platform:${chatKey(user)}`));
+    return last.success ? last.data : 'en';
+  }
+
+  /** What this process last wrote per chat user: the store is written only when a user's locale changes. */
+  readonly #remembered = new Map<string, Locale>();
+
+  private async remember(user: Pick<ChatUser, 'platform' | 'userId'>, locale: Locale): Promise<void> {
+    const key = chatKey(user);
+    if (this.#remembered.get(key) === locale) return;
+    await this.records.put(`platform:${key}`, locale);
+    // Bounded: the oldest entry goes first (at worst, one more write for that user later).
+    if (this.#remembered.size >= 10_000) this.#remembered.delete(this.#remembered.keys().next().value!);
+    this.#remembered.set(key, locale);
+  }
+
+  async translatorFor(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined): Promise<Translator> {
+    return translator(await this.localeOf(user, platformLocale), this.timeZone);
+  }
+
+  /** Without the store (it failed, or before it is asked): the platform's locale, else English. */
+  platformTranslator(platformLocale: string | undefined): Translator {
+    return translator(normalizeLocale(platformLocale) ?? 'en', this.timeZone);
+  }
+}
