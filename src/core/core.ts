@@ -75,7 +75,7 @@ export class Core {
       backend,
       identity,
       timeZone,
-      locales: new LocaleSettings(store, identity, timeZone),
+      locales: new LocaleSettings(store, identity, timeZone, opts.store),
       audit: new AuditLog(store, now, logger),
       pending,
       logger,

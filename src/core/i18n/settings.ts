@@ -14,6 +14,11 @@ export class LocaleSettings {
     private readonly store: Store,
     private readonly identity: Identity,
     private readonly timeZone: string,
+    /**
+     * Where the platform locale each chat user last came with is kept: the store unwrapped, because
+     * this memo is bookkeeping, not a change the command made (a read-only command stays read-only).
+     */
+    private readonly memo: Store = store,
   ) {}
 
   private get records() {
@@ -59,7 +64,14 @@ export class LocaleSettings {
   private async remember(user: Pick<ChatUser, 'platform' | 'userId'>, locale: Locale): Promise<void> {
     const key = chatKey(user);
     if (this.#remembered.get(key) === locale) return;
-    await this.records.put(`platform:${key}`, locale);
+    // Best effort: a store that refuses the memo (read-only, down) must not fail the command that
+    // carried the locale; it is tried again with that user's next command.
+    const kept = await this.memo
+      .collection<Locale>('settings')
+      .put(`platform:${key}`, locale)
+      .then(() => true)
+      .catch(() => false);
+    if (!kept) return;
     // Bounded: the oldest entry goes first (at worst, one more write for that user later).
     if (this.#remembered.size >= 10_000) this.#remembered.delete(this.#remembered.keys().next().value!);
     this.#remembered.set(key, locale);
