@@ -3,22 +3,27 @@ import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt'
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import { texts } from '../../src/core/i18n.js';
-import type { Adapter } from '../../src/core/outcome.js';
+import type { Adapter, Outcome } from '../../src/core/outcome.js';
 import type { Reply } from '../../src/core/reply.js';
 import { HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
 import { assertNever } from '../../src/result.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackMessenger } from './messenger.js';
-import { mayPostTo, sealLoginContext } from './modal-context.js';
+import { sealLoginContext } from './modal-context.js';
 import { LOGIN_MODAL, parseSlackPayload, type ClickedMessage, type SlackInbound } from './parse.js';
 import { refuseMalformedPayloads } from './request-guard.js';
 import { renderLoginModal, renderReply, type SlackMessage } from './render.js';
+import { ackAnswerFor, ResponseUrlPoster, settledWithin, type AckAnswer } from './respond.js';
 
 export type SlackConfig = Pick<
   Config,
   'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT' | 'APPROVALS_CHANNEL'
->;
+> &
+  Partial<Pick<Config, 'SLACK_ACK_ANSWER_MS'>>;
+
+/** SLACK_ACK_ANSWER_MS's default, for callers that build the config in code. */
+const ACK_ANSWER_MS = 1_000;
 
 export interface SlackOptions {
   core: Core;
@@ -63,20 +68,11 @@ const errorLog = (err: unknown): ErrorLog =>
 const UNHANDLED_ACK_MS = 1_500;
 
 /**
- * POSTs to a response_url, as Bolt's respond() does: only to Slack's own hosts (or SLACK_API_URL's
- * origin), whatever a request names, so a crafted URL never receives the bot's answers.
- */
-async function postToResponseUrl(url: string, body: Record<string, unknown>, slackApiUrl: string | undefined, signal?: AbortSignal): Promise<void> {
-  if (!mayPostTo(url, slackApiUrl)) throw Object.assign(new Error('response_url is not a Slack host; not posted'), { code: 'slack_response_url_refused' });
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
-  if (!res.ok) throw Object.assign(new Error(`response_url answered ${res.status}`), { code: 'slack_response_url_failed' });
-}
-
-/**
  * The Slack adapter: a Bolt app over HTTP (`/slack/events` on PORT, with `/healthz` and `/metrics`)
- * or Socket Mode (when SLACK_APP_TOKEN is set; `/healthz` and `/metrics` still on PORT). Every slash
- * command, click and modal submission is acknowledged at once; the core's answer follows through
- * response_url, so a slow backend never meets Slack's 3-second deadline.
+ * or Socket Mode (when SLACK_APP_TOKEN is set; `/healthz` and `/metrics` still on PORT). Over HTTP a
+ * slash command the core answers within SLACK_ACK_ANSWER_MS is answered in its acknowledgement; any
+ * other command, click and modal submission is acknowledged then, and the core's answer follows
+ * through response_url, so a slow backend never meets Slack's 3-second deadline.
  */
 /** Creates, registers and starts the adapter on an HTTP server of its own (tests, tools). */
 export async function startSlack(opts: Omit<SlackOptions, 'http'>): Promise<SlackHandle> {
@@ -133,6 +129,10 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
 
   const client = app.client;
   const messenger = new SlackMessenger(client, config.APPROVALS_CHANNEL);
+  const poster = new ResponseUrlPoster(config.SLACK_API_URL);
+  const postToResponseUrl = (url: string, body: Record<string, unknown>, signal?: AbortSignal) => poster.post(url, body, signal);
+  // Socket Mode acks travel over the WebSocket; only the HTTP path answers in the ack.
+  const ackAnswerMs = socketMode ? 0 : (config.SLACK_ACK_ANSWER_MS ?? ACK_ANSWER_MS);
 
   /**
    * Where a reply goes, as the core decided it (the core's secret rule has already made a secret
@@ -143,7 +143,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     const message: SlackMessage = renderReply(r);
     if (r.visibility === 'dm') return messenger.dm(to.userId, message);
     if (r.replaceOriginal && to.clicked) {
-      if (to.clicked.ephemeral && to.responseUrl) return postToResponseUrl(to.responseUrl, { replace_original: true, ...message }, config.SLACK_API_URL);
+      if (to.clicked.ephemeral && to.responseUrl) return postToResponseUrl(to.responseUrl, { replace_original: true, ...message });
       if (!to.clicked.ephemeral) {
         await client.chat.update({ channel: to.clicked.channelId, ts: to.clicked.ts, ...message });
         return;
@@ -151,14 +151,15 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     }
     if (!to.responseUrl) return messenger.dm(to.userId, message);
     const inChannel = r.visibility === 'channel';
-    await postToResponseUrl(to.responseUrl, { response_type: inChannel ? 'in_channel' : 'ephemeral', replace_original: false, ...message }, config.SLACK_API_URL);
+    await postToResponseUrl(to.responseUrl, { response_type: inChannel ? 'in_channel' : 'ephemeral', replace_original: false, ...message });
   }
 
-  async function work(inbound: Exclude<SlackInbound, { kind: 'unsupported' }>): Promise<void> {
+  /** `started`: the core's outcome for a command, when it was asked before the ack. */
+  async function work(inbound: Exclude<SlackInbound, { kind: 'unsupported' }>, started?: Promise<Outcome>): Promise<void> {
     const userId = inbound.invocation.user.userId;
     switch (inbound.kind) {
       case 'command': {
-        const outcome = await core.handle(inbound.invocation);
+        const outcome = await (started ?? core.handle(inbound.invocation));
         if (outcome.kind === 'duplicate') return;
         if (outcome.kind === 'login-modal') {
           const context = sealLoginContext(secret, { channelId: inbound.invocation.where.channelId, responseUrl: inbound.responseUrl, userId });
@@ -188,20 +189,20 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     inbound.kind === 'unsupported' ? undefined : inbound.kind === 'login' ? inbound.modal.responseUrl : inbound.responseUrl;
 
   /** Runs after the ack; never throws: a failure is logged by code and the user told in words. */
-  async function handle(inbound: SlackInbound): Promise<void> {
+  async function handle(inbound: SlackInbound, started?: Promise<Outcome>): Promise<void> {
     if (inbound.kind === 'unsupported') {
       log.warn({ reason: inbound.reason }, 'Slack payload ignored');
       return;
     }
     try {
-      await work(inbound);
+      await work(inbound, started);
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       log.error({ err: errorLog(err), ref, kind: inbound.kind }, 'Slack handling failed');
       const responseUrl = responseUrlOf(inbound);
       if (responseUrl) {
         const text = { response_type: 'ephemeral', replace_original: false, text: texts.internal(ref) };
-        await postToResponseUrl(responseUrl, text, config.SLACK_API_URL).catch(
+        await postToResponseUrl(responseUrl, text).catch(
           (e: unknown) => log.warn({ err: errorLog(e), ref }, 'could not tell the user about the failure'),
         );
       }
@@ -211,9 +212,18 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   // Work is tracked from the moment a listener runs, so stop() never misses a request it acknowledged,
   // with where its answer goes: one still unanswered when the grace ends is told so in words.
   const inflight = new Map<Promise<void>, { responseUrl: string | undefined }>();
-  function acknowledgeThenHandle(ack: () => Promise<void>, body: unknown): Promise<void> {
+  function acknowledgeThenHandle(ack: (answer?: AckAnswer) => Promise<void>, body: unknown): Promise<void> {
     const inbound = parseSlackPayload(body, secret);
     const p = (async () => {
+      if (inbound.kind === 'command' && ackAnswerMs > 0) {
+        // Asked before the ack: a quick answer rides in it, and there is no second request to Slack.
+        const started = core.handle(inbound.invocation);
+        const early = await settledWithin(started, ackAnswerMs);
+        const answer = early?.ok && early.value.kind === 'reply' ? ackAnswerFor(early.value.reply) : undefined;
+        if (answer) return ack(answer);
+        await ack();
+        return handle(inbound, started);
+      }
       await ack();
       await handle(inbound);
     })();
@@ -232,7 +242,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     await Promise.allSettled(
       left.map(({ responseUrl }) =>
         responseUrl
-          ? postToResponseUrl(responseUrl, body, config.SLACK_API_URL, AbortSignal.timeout(RESTART_NOTICE_MS)).catch((err: unknown) =>
+          ? postToResponseUrl(responseUrl, body, AbortSignal.timeout(RESTART_NOTICE_MS)).catch((err: unknown) =>
               log.warn({ err: errorLog(err) }, 'could not tell a user the bot is restarting'),
             )
           : undefined,
@@ -241,10 +251,10 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   }
 
   // Every command is ours to acknowledge, even one the manifest no longer lists (it is then ignored).
-  app.command(/.*/, ({ ack, body }) => acknowledgeThenHandle(ack, body));
-  app.action({ type: 'block_actions' }, ({ ack, body }) => acknowledgeThenHandle(ack, body));
+  app.command(/.*/, ({ ack, body }) => acknowledgeThenHandle((answer) => ack(answer), body));
+  app.action({ type: 'block_actions' }, ({ ack, body }) => acknowledgeThenHandle(() => ack(), body));
   // An empty ack closes the modal; the outcome is answered where `/tenant login` was typed.
-  app.view(LOGIN_MODAL.callbackId, ({ ack, body }) => acknowledgeThenHandle(ack, body));
+  app.view(LOGIN_MODAL.callbackId, ({ ack, body }) => acknowledgeThenHandle(() => ack(), body));
   app.error(async (err) => {
     log.error({ err: errorLog(err) }, 'Bolt error');
   });
@@ -291,6 +301,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
         await Promise.race([Promise.allSettled([...inflight.keys()]), grace]);
         clearTimeout(timer);
         await answerTheUnanswered();
+        await poster.close();
       })();
       return stopping;
     },
