@@ -26,11 +26,13 @@ try {
   try {
     const seeded = await load(bot.url, { ...BENCH_USER, line: '/apikey create' }, fake.url, { connections: 4, amount: 100 });
     sent += seeded.acked;
+    await fake.answeredInAck(seeded.inAck.ids);
     for (const line of ['/tenant whoami', '/apikey list']) {
       const s = await load(bot.url, { ...BENCH_USER, line }, fake.url, { connections: 50, durationS: SECONDS });
       sent += s.acked;
+      await fake.answeredInAck(s.inAck.ids);
     }
-    // Every answer in before the profile ends.
+    // Every answer in (in the ack or at the response_url) before the profile ends.
     for (let c = await fake.count(); c.answered < sent; c = await fake.count()) await new Promise((r) => setTimeout(r, 20));
   } finally {
     // SIGTERM: the bot shuts down and exits, and V8 writes the profile.
