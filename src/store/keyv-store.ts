@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../log.js';
+import { deserializeKeyvRecord } from './keyv-deserialize.js';
 import { postgresClaimer, redisClaimer, type Claimer, type ClaimTables } from './claim.js';
 import { COLLECTIONS, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
 
@@ -105,6 +106,7 @@ function keyvCollection<T>(k: Keyv, name: string, run: Run): Collection<T> {
   const timed = <R>(op: string, work: () => Promise<R>) => run(`${op} ${name}`, work);
   return {
     get: (id) => timed('get', () => k.get(id) as Promise<T | undefined>),
+    getMany: (ids) => (ids.length === 0 ? Promise.resolve([]) : timed('get', () => k.get(ids) as Promise<(T | undefined)[]>)),
     put: async (id, value, ttlMs) => {
       await timed('put', () => k.set(id, value, ttlMs));
     },
@@ -216,7 +218,8 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
   // Made together: on Redis each adapter opens its own connection, and a loaded machine makes ten in a row slow.
   const adapters = await Promise.all(COLLECTIONS.map(() => makeAdapter()));
   for (const [i, name] of COLLECTIONS.entries()) {
-    const k = new Keyv({ store: adapters[i]!, namespace: `${prefix}${name}`, throwOnErrors: true });
+    // The same records keyv's default serializer writes, read without its per-value reviver (keyv-deserialize.ts).
+    const k = new Keyv({ store: adapters[i]!, namespace: `${prefix}${name}`, throwOnErrors: true, deserialize: deserializeKeyvRecord });
     // Failures reach the caller as errors (and the outage log); the client's own error events are not news.
     k.on('error', () => undefined);
     spaces.set(name, k);
