@@ -231,11 +231,15 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
     return c as Collection<T>;
   };
 
+  // A claim's token tells its holder apart: unique to this store (random) and to the claim (a count),
+  // without reading the system's random source for every request's delivery claim.
+  const holder = randomBytes(9).toString('base64url');
+  let claims = 0;
   return {
     kind,
     collection,
     async claim(key, ttlMs) {
-      const token = randomBytes(9).toString('base64url');
+      const token = `${holder}.${(++claims).toString(36)}`;
       const full = `${prefix}${key}`;
       const won = await run('claim', () => claimer.claim(full, token, ttlMs));
       if (!won) return undefined;
