@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../log.js';
-import { deserializeKeyvRecord } from './keyv-deserialize.js';
+import { deserializeKeyvRecord, serializeKeyvRecord } from './keyv-codec.js';
 import { postgresClaimer, redisClaimer, type Claimer, type ClaimTables } from './claim.js';
 import { COLLECTIONS, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
 
@@ -218,8 +218,9 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
   // Made together: on Redis each adapter opens its own connection, and a loaded machine makes ten in a row slow.
   const adapters = await Promise.all(COLLECTIONS.map(() => makeAdapter()));
   for (const [i, name] of COLLECTIONS.entries()) {
-    // The same records keyv's default serializer writes, read without its per-value reviver (keyv-deserialize.ts).
-    const k = new Keyv({ store: adapters[i]!, namespace: `${prefix}${name}`, throwOnErrors: true, deserialize: deserializeKeyvRecord });
+    // keyv's own record format, through native JSON when a record allows it (keyv-codec.ts).
+    const codec = { serialize: serializeKeyvRecord, deserialize: deserializeKeyvRecord };
+    const k = new Keyv({ store: adapters[i]!, namespace: `${prefix}${name}`, throwOnErrors: true, ...codec });
     // Failures reach the caller as errors (and the outage log); the client's own error events are not news.
     k.on('error', () => undefined);
     spaces.set(name, k);
