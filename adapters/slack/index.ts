@@ -220,8 +220,13 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
         const started = core.handle(inbound.invocation);
         const early = await settledWithin(started, ackAnswerMs);
         const answer = early?.ok && early.value.kind === 'reply' ? ackAnswerFor(early.value.reply) : undefined;
-        if (answer) return ack(answer);
-        await ack();
+        // Bolt sends an empty 200 by itself once UNHANDLED_ACK_MS has passed (an event loop far behind); this
+        // ack then cannot be sent, and the answer goes through response_url, as a slow command's does.
+        const acked = await ack(answer).then(
+          () => true,
+          (err: unknown) => (log.warn({ err: errorLog(err) }, 'Slack acknowledgement not sent; answering through response_url'), false),
+        );
+        if (answer && acked) return;
         return handle(inbound, started);
       }
       await ack();
