@@ -47,7 +47,10 @@ async function measure(server: Server, fake: FakeSlackProcess | undefined, capS:
       sent += amount;
       acked += s.acked;
       for (const [what, n] of Object.entries(s.failures)) failures[what] = (failures[what] ?? 0) + n;
-      if (fake) await answered(fake, acked);
+      if (fake) {
+        await fake.answeredInAck(s.inAck.ids);
+        await answered(fake, acked);
+      }
     }
     rss.push(sent >= step ? procStats(server.pid).rssMiB : '-');
   }
@@ -64,6 +67,7 @@ try {
   const bot = await startBot(fake.url, { logFile: join(logs, 'bot.log') });
   // The same 100 keys as the throughput bench, so /apikey list answers 100 rows.
   const seeded = await load(bot.url, { ...BENCH_USER, line: '/apikey create' }, fake.url, { connections: 4, amount: 100 });
+  await fake.answeredInAck(seeded.inAck.ids);
   await answered(fake, seeded.acked);
   const base = await fake.count();
   const m = await measure(bot, {

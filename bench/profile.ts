@@ -3,7 +3,8 @@
  * signed `/tenant whoami` and `/apikey list` (100 keys) at 50 connections, then its self time per
  * function and per module (npm package, bot file, Node internals) as shares of busy time. The
  * .cpuprofile stays on disk for Chrome DevTools or speedscope.
- *   npm run build && npx tsx bench/profile.ts      (BENCH_PROFILE_SECONDS=10 per command)
+ *   npm run build && npx tsx bench/profile.ts      (BENCH_PROFILE_SECONDS=10 per command,
+ *   BENCH_PROFILE_COMMANDS='/tenant whoami,/apikey list')
  */
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,8 @@ import { pinLoadGenerator } from './lib/processes.js';
 import { fmt, printTable } from './lib/stats.js';
 
 const SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 10);
+/** Which commands, in turn, comma-separated. */
+const LINES = (process.env.BENCH_PROFILE_COMMANDS ?? '/tenant whoami,/apikey list').split(',');
 const TOP = 25;
 
 console.log(`Profile: ${pinLoadGenerator()}`);
@@ -26,11 +29,13 @@ try {
   try {
     const seeded = await load(bot.url, { ...BENCH_USER, line: '/apikey create' }, fake.url, { connections: 4, amount: 100 });
     sent += seeded.acked;
-    for (const line of ['/tenant whoami', '/apikey list']) {
+    await fake.answeredInAck(seeded.inAck.ids);
+    for (const line of LINES) {
       const s = await load(bot.url, { ...BENCH_USER, line }, fake.url, { connections: 50, durationS: SECONDS });
       sent += s.acked;
+      await fake.answeredInAck(s.inAck.ids);
     }
-    // Every answer in before the profile ends.
+    // Every answer in (in the ack or at the response_url) before the profile ends.
     for (let c = await fake.count(); c.answered < sent; c = await fake.count()) await new Promise((r) => setTimeout(r, 20));
   } finally {
     // SIGTERM: the bot shuts down and exits, and V8 writes the profile.

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-const BENCHES = ['bench/start.ts', 'bench/slack-http.ts', 'bench/core.ts', 'bench/memory.ts'];
+const BENCHES = ['bench/start.ts', 'bench/slack-http.ts', 'bench/core.ts', 'bench/memory.ts', 'bench/discord-burst.ts', 'bench/twcc-quota.ts'];
 
 const start = performance.now();
 const load = loadavg().map((l) => l.toFixed(2)).join(' ');

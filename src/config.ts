@@ -36,6 +36,17 @@ const port = z
   });
 
 /** How far ahead an API key may expire, in days from today. */
+/** SLACK_ACK_ANSWER_MS: Slack waits 3 s for the HTTP answer; Bolt's own no-ack timer is set at 1.5 s. */
+const slackAckAnswerMs = z
+  .string()
+  .default('1000')
+  .transform((v, ctx) => {
+    const n = Number(v.trim());
+    if (/^\d+$/.test(v.trim()) && n <= 1200) return n;
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a number of milliseconds; write a whole number from 0 to 1200 (0: always answer through response_url)` });
+    return z.NEVER;
+  });
+
 const keyMaxDays = z
   .string()
   .default('365')
@@ -84,6 +95,7 @@ export const ConfigSchema = z.object({
   SLACK_SIGNING_SECRET: optional,
   SLACK_APP_TOKEN: optional,
   SLACK_API_URL: httpUrl('https://slack.com/api/'),
+  SLACK_ACK_ANSWER_MS: slackAckAnswerMs,
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: optional,
   DISCORD_API_URL: httpUrl('https://discord.com/api'),

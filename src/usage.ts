@@ -7,6 +7,7 @@ const MEANING: Record<keyof Config, string> = {
   SLACK_SIGNING_SECRET: 'Slack signing secret; with SLACK_BOT_TOKEN enables Slack over HTTP',
   SLACK_APP_TOKEN: 'Slack app-level token (xapp-…): Socket Mode instead of HTTP',
   SLACK_API_URL: 'Slack Web API base',
+  SLACK_ACK_ANSWER_MS: 'a slash command answered within this many ms is answered in its HTTP acknowledgement; later ones through response_url (0: always response_url)',
   DISCORD_TOKEN: 'Discord bot token; with DISCORD_APPLICATION_ID enables Discord',
   DISCORD_APPLICATION_ID: 'Discord application id',
   DISCORD_API_URL: 'Discord REST base',

@@ -7,6 +7,7 @@ import type { Adapter } from '../../src/core/outcome.js';
 import type { HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
 import { assertNever } from '../../src/result.js';
+import { interactionWebhooks } from './interaction-webhooks.js';
 import { DiscordMessenger } from './messenger.js';
 import { parseInteraction } from './parse.js';
 import { answerClick, answerCommand, DEFAULT_ACK_WITHIN_MS } from './respond.js';
@@ -62,6 +63,15 @@ export function createDiscordAdapter({ core, config, logger: parentLogger, ackWi
   client.rest.on(RESTEvents.RateLimited, (info) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit'));
 
   const messenger = new DiscordMessenger({ rest: client.rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
+  // Known once the gateway's READY names the application; made on the first deferred answer.
+  let webhooks: ReturnType<typeof interactionWebhooks> | undefined;
+  const webhooksFor = (applicationId: string) => {
+    if (!webhooks) {
+      webhooks = interactionWebhooks(config.DISCORD_API_URL.replace(/\/+$/, ''), applicationId);
+      webhooks.rest.on(RESTEvents.RateLimited, (info) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit'));
+    }
+    return webhooks;
+  };
 
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
@@ -72,10 +82,10 @@ export function createDiscordAdapter({ core, config, logger: parentLogger, ackWi
       switch (parsed.kind) {
         case 'command':
         case 'login':
-          await answerCommand(parsed.raw, core.handle(parsed.invocation), ackWithinMs);
+          await answerCommand(parsed.raw, core.handle(parsed.invocation), ackWithinMs, webhooksFor(parsed.raw.applicationId));
           return;
         case 'click':
-          await answerClick(parsed.raw, core.handle(parsed.invocation), ackWithinMs);
+          await answerClick(parsed.raw, core.handle(parsed.invocation), ackWithinMs, webhooksFor(parsed.raw.applicationId));
           return;
         case 'unsupported':
           logger.debug({ what: parsed.what }, 'interaction ignored');

@@ -8,6 +8,7 @@ import {
 import type { Outcome } from '../../src/core/outcome.js';
 import { reply as textReply, type Reply } from '../../src/core/reply.js';
 import { assertNever } from '../../src/result.js';
+import type { InteractionWebhooks } from './interaction-webhooks.js';
 import { isPrivate, renderLoginModal, renderReply } from './render.js';
 
 /**
@@ -46,13 +47,22 @@ export function replyOf(outcome: Outcome): Reply {
 
 const privately = (r: Reply): Pick<InteractionReplyOptions, 'flags'> => (isPrivate(r) ? { flags: MessageFlags.Ephemeral } : {});
 
+/** A reply as an interaction webhook's body: nobody is pinged (the client's allowedMentions do not reach these calls). */
+const webhookBody = (r: Reply) => ({ ...renderReply(r), allowed_mentions: { parse: [] } });
+
 /**
  * A slash command or the login modal's submit. Fast: one reply (ephemeral unless the core says
  * `channel`; a secret always ephemeral) or the login modal. Slow: an ephemeral defer, then
- * `editReply`. Discord fixes visibility at the defer, so a late `channel` reply stays private: that
- * errs on the side of secrecy, and no command's own answer is `channel` today.
+ * edit of the original answer through the interaction's webhook (interaction-webhooks.ts). Discord
+ * fixes visibility at the defer, so a late `channel` reply stays private: that errs on the side of
+ * secrecy, and no command's own answer is `channel` today.
  */
-export async function answerCommand(i: ChatInputCommandInteraction | ModalSubmitInteraction, pending: Promise<Outcome>, ackWithinMs: number): Promise<void> {
+export async function answerCommand(
+  i: ChatInputCommandInteraction | ModalSubmitInteraction,
+  pending: Promise<Outcome>,
+  ackWithinMs: number,
+  webhooks: InteractionWebhooks,
+): Promise<void> {
   const early = await settledWithin(pending, ackWithinMs);
   if (early) {
     if (early.kind === 'login-modal' && i.isChatInputCommand()) {
@@ -64,7 +74,7 @@ export async function answerCommand(i: ChatInputCommandInteraction | ModalSubmit
     return;
   }
   await i.deferReply({ flags: MessageFlags.Ephemeral });
-  await i.editReply(renderReply(replyOf(await pending)));
+  await webhooks.editOriginal(i.token, webhookBody(replyOf(await pending)));
 }
 
 /** The core decides (its secret rule has already refused to let a secret replace a public message). */
@@ -72,10 +82,10 @@ const mayReplace = (r: Reply): boolean => r.replaceOriginal === true;
 
 /**
  * A button click. An outcome that replaces the card is an in-place `update` (its buttons removed);
- * otherwise, or when the core is slow, `deferUpdate` and then `editReply` (the clicked message) for
- * a replacement or an ephemeral `followUp` for a notice, leaving the card as it was.
+ * otherwise, or when the core is slow, `deferUpdate` and then an edit of the original (the clicked
+ * message) for a replacement or an ephemeral follow-up for a notice, leaving the card as it was.
  */
-export async function answerClick(i: ButtonInteraction, pending: Promise<Outcome>, ackWithinMs: number): Promise<void> {
+export async function answerClick(i: ButtonInteraction, pending: Promise<Outcome>, ackWithinMs: number, webhooks: InteractionWebhooks): Promise<void> {
   const early = await settledWithin(pending, ackWithinMs);
   if (early?.kind === 'reply' && mayReplace(early.reply)) {
     await i.update(renderReply(early.reply));
@@ -83,6 +93,6 @@ export async function answerClick(i: ButtonInteraction, pending: Promise<Outcome
   }
   await i.deferUpdate();
   const r = replyOf(early ?? (await pending));
-  if (mayReplace(r)) await i.editReply(renderReply(r));
-  else await i.followUp({ ...renderReply(r), ...privately(r) });
+  if (mayReplace(r)) await webhooks.editOriginal(i.token, webhookBody(r));
+  else await webhooks.followUp(i.token, { ...webhookBody(r), ...(isPrivate(r) ? { flags: MessageFlags.Ephemeral } : {}) });
 }

@@ -3,23 +3,29 @@ import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt'
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import { texts, translator, normalizeLocale } from '../../src/core/i18n.js';
-import type { Adapter } from '../../src/core/outcome.js';
+import type { Adapter, Outcome } from '../../src/core/outcome.js';
+import type { Invocation } from '../../src/core/invocation.js';
 import type { Reply } from '../../src/core/reply.js';
 import { HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
 import { assertNever } from '../../src/result.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackMessenger } from './messenger.js';
-import { mayPostTo, sealLoginContext } from './modal-context.js';
+import { sealLoginContext } from './modal-context.js';
 import { LOGIN_MODAL, parseSlackPayload, type ClickedMessage, type SlackInbound } from './parse.js';
 import { refuseMalformedPayloads } from './request-guard.js';
 import { renderLoginModal, renderReply, type SlackMessage } from './render.js';
+import { ackAnswerFor, ResponseUrlPoster, settledWithin, type AckAnswer } from './respond.js';
 import { SlackUserLocales } from './user-locale.js';
 
 export type SlackConfig = Pick<
   Config,
   'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT' | 'APPROVALS_CHANNEL'
->;
+> &
+  Partial<Pick<Config, 'SLACK_ACK_ANSWER_MS'>>;
+
+/** SLACK_ACK_ANSWER_MS's default, for callers that build the config in code. */
+const ACK_ANSWER_MS = 1_000;
 
 export interface SlackOptions {
   core: Core;
@@ -63,21 +69,16 @@ const errorLog = (err: unknown): ErrorLog =>
  */
 const UNHANDLED_ACK_MS = 1_500;
 
-/**
- * POSTs to a response_url, as Bolt's respond() does: only to Slack's own hosts (or SLACK_API_URL's
- * origin), whatever a request names, so a crafted URL never receives the bot's answers.
- */
-async function postToResponseUrl(url: string, body: Record<string, unknown>, slackApiUrl: string | undefined, signal?: AbortSignal): Promise<void> {
-  if (!mayPostTo(url, slackApiUrl)) throw Object.assign(new Error('response_url is not a Slack host; not posted'), { code: 'slack_response_url_refused' });
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
-  if (!res.ok) throw Object.assign(new Error(`response_url answered ${res.status}`), { code: 'slack_response_url_failed' });
-}
+/** The user's Slack locale on the invocation; the Invocation schema's bound (a BCP 47 tag is short): anything longer is not a locale. */
+const withLocale = <I extends Invocation>(invocation: I, locale: string | undefined): I =>
+  locale && locale.length <= 35 ? { ...invocation, locale } : invocation;
 
 /**
  * The Slack adapter: a Bolt app over HTTP (`/slack/events` on PORT, with `/healthz` and `/metrics`)
- * or Socket Mode (when SLACK_APP_TOKEN is set; `/healthz` and `/metrics` still on PORT). Every slash
- * command, click and modal submission is acknowledged at once; the core's answer follows through
- * response_url, so a slow backend never meets Slack's 3-second deadline.
+ * or Socket Mode (when SLACK_APP_TOKEN is set; `/healthz` and `/metrics` still on PORT). Over HTTP a
+ * slash command the core answers within SLACK_ACK_ANSWER_MS is answered in its acknowledgement; any
+ * other command, click and modal submission is acknowledged then, and the core's answer follows
+ * through response_url, so a slow backend never meets Slack's 3-second deadline.
  */
 /** Creates, registers and starts the adapter on an HTTP server of its own (tests, tools). */
 export async function startSlack(opts: Omit<SlackOptions, 'http'>): Promise<SlackHandle> {
@@ -137,6 +138,10 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   const locales = new SlackUserLocales(client, log);
   /** The adapter's own words (a failure after the core, a restart notice): in the user's Slack locale when known. */
   const wordsFor = (userId: string | undefined) => translator(normalizeLocale(userId ? locales.cached(userId) : undefined) ?? 'en');
+  const poster = new ResponseUrlPoster(config.SLACK_API_URL);
+  const postToResponseUrl = (url: string, body: Record<string, unknown>, signal?: AbortSignal) => poster.post(url, body, signal);
+  // Socket Mode acks travel over the WebSocket; only the HTTP path answers in the ack.
+  const ackAnswerMs = socketMode ? 0 : (config.SLACK_ACK_ANSWER_MS ?? ACK_ANSWER_MS);
 
   /**
    * Where a reply goes, as the core decided it (the core's secret rule has already made a secret
@@ -147,7 +152,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     const message: SlackMessage = renderReply(r);
     if (r.visibility === 'dm') return messenger.dm(to.userId, message);
     if (r.replaceOriginal && to.clicked) {
-      if (to.clicked.ephemeral && to.responseUrl) return postToResponseUrl(to.responseUrl, { replace_original: true, ...message }, config.SLACK_API_URL);
+      if (to.clicked.ephemeral && to.responseUrl) return postToResponseUrl(to.responseUrl, { replace_original: true, ...message });
       if (!to.clicked.ephemeral) {
         await client.chat.update({ channel: to.clicked.channelId, ts: to.clicked.ts, ...message });
         return;
@@ -155,18 +160,18 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     }
     if (!to.responseUrl) return messenger.dm(to.userId, message);
     const inChannel = r.visibility === 'channel';
-    await postToResponseUrl(to.responseUrl, { response_type: inChannel ? 'in_channel' : 'ephemeral', replace_original: false, ...message }, config.SLACK_API_URL);
+    await postToResponseUrl(to.responseUrl, { response_type: inChannel ? 'in_channel' : 'ephemeral', replace_original: false, ...message });
   }
 
-  async function work(inbound: Exclude<SlackInbound, { kind: 'unsupported' }>): Promise<void> {
+  /** `started`: the core's outcome for a command, when it was asked before the ack. */
+  async function work(inbound: Exclude<SlackInbound, { kind: 'unsupported' }>, started?: Promise<Outcome>): Promise<void> {
     const userId = inbound.invocation.user.userId;
     // After the ack: the look-up (cached a day) never delays it. Unknown means English unless the member chose.
-    const locale = await locales.localeOf(userId);
-    // The Invocation schema's bound (a BCP 47 tag is short); anything longer is not a locale.
-    const invocation = { ...inbound.invocation, ...(locale && locale.length <= 35 ? { locale } : {}) };
+    // A command the core was asked before the ack already carried its (cached) locale.
+    const invocation = started ? inbound.invocation : withLocale(inbound.invocation, await locales.localeOf(userId));
     switch (inbound.kind) {
       case 'command': {
-        const outcome = await core.handle(invocation);
+        const outcome = await (started ?? core.handle(invocation));
         if (outcome.kind === 'duplicate') return;
         if (outcome.kind === 'login-modal') {
           const context = sealLoginContext(secret, { channelId: inbound.invocation.where.channelId, responseUrl: inbound.responseUrl, userId });
@@ -196,20 +201,20 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     inbound.kind === 'unsupported' ? undefined : inbound.kind === 'login' ? inbound.modal.responseUrl : inbound.responseUrl;
 
   /** Runs after the ack; never throws: a failure is logged by code and the user told in words. */
-  async function handle(inbound: SlackInbound): Promise<void> {
+  async function handle(inbound: SlackInbound, started?: Promise<Outcome>): Promise<void> {
     if (inbound.kind === 'unsupported') {
       log.warn({ reason: inbound.reason }, 'Slack payload ignored');
       return;
     }
     try {
-      await work(inbound);
+      await work(inbound, started);
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       log.error({ err: errorLog(err), ref, kind: inbound.kind }, 'Slack handling failed');
       const responseUrl = responseUrlOf(inbound);
       if (responseUrl) {
         const text = { response_type: 'ephemeral', replace_original: false, text: texts.internal(wordsFor(inbound.invocation.user.userId), ref) };
-        await postToResponseUrl(responseUrl, text, config.SLACK_API_URL).catch(
+        await postToResponseUrl(responseUrl, text).catch(
           (e: unknown) => log.warn({ err: errorLog(e), ref }, 'could not tell the user about the failure'),
         );
       }
@@ -219,9 +224,25 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   // Work is tracked from the moment a listener runs, so stop() never misses a request it acknowledged,
   // with where its answer goes: one still unanswered when the grace ends is told so in words.
   const inflight = new Map<Promise<void>, { responseUrl: string | undefined; userId: string | undefined }>();
-  function acknowledgeThenHandle(ack: () => Promise<void>, body: unknown): Promise<void> {
+  function acknowledgeThenHandle(ack: (answer?: AckAnswer) => Promise<void>, body: unknown): Promise<void> {
     const inbound = parseSlackPayload(body, secret);
     const p = (async () => {
+      // Only with the user's locale already known: a users.info look-up must not eat into the ack's 3 s.
+      const known = inbound.kind === 'command' && ackAnswerMs > 0 ? locales.known(inbound.invocation.user.userId) : undefined;
+      if (inbound.kind === 'command' && known) {
+        // Asked before the ack: a quick answer rides in it, and there is no second request to Slack.
+        const started = core.handle(withLocale(inbound.invocation, known.locale));
+        const early = await settledWithin(started, ackAnswerMs);
+        const answer = early?.ok && early.value.kind === 'reply' ? ackAnswerFor(early.value.reply) : undefined;
+        // Bolt sends an empty 200 by itself once UNHANDLED_ACK_MS has passed (an event loop far behind); this
+        // ack then cannot be sent, and the answer goes through response_url, as a slow command's does.
+        const acked = await ack(answer).then(
+          () => true,
+          (err: unknown) => (log.warn({ err: errorLog(err) }, 'Slack acknowledgement not sent; answering through response_url'), false),
+        );
+        if (answer && acked) return;
+        return handle(inbound, started);
+      }
       await ack();
       await handle(inbound);
     })();
@@ -239,7 +260,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     await Promise.allSettled(
       left.map(({ responseUrl, userId }) =>
         responseUrl
-          ? postToResponseUrl(responseUrl, { response_type: 'ephemeral', replace_original: false, text: texts.restarting(wordsFor(userId)) }, config.SLACK_API_URL, AbortSignal.timeout(RESTART_NOTICE_MS)).catch((err: unknown) =>
+          ? postToResponseUrl(responseUrl, { response_type: 'ephemeral', replace_original: false, text: texts.restarting(wordsFor(userId)) }, AbortSignal.timeout(RESTART_NOTICE_MS)).catch((err: unknown) =>
               log.warn({ err: errorLog(err) }, 'could not tell a user the bot is restarting'),
             )
           : undefined,
@@ -248,10 +269,10 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   }
 
   // Every command is ours to acknowledge, even one the manifest no longer lists (it is then ignored).
-  app.command(/.*/, ({ ack, body }) => acknowledgeThenHandle(ack, body));
-  app.action({ type: 'block_actions' }, ({ ack, body }) => acknowledgeThenHandle(ack, body));
+  app.command(/.*/, ({ ack, body }) => acknowledgeThenHandle((answer) => ack(answer), body));
+  app.action({ type: 'block_actions' }, ({ ack, body }) => acknowledgeThenHandle(() => ack(), body));
   // An empty ack closes the modal; the outcome is answered where `/tenant login` was typed.
-  app.view(LOGIN_MODAL.callbackId, ({ ack, body }) => acknowledgeThenHandle(ack, body));
+  app.view(LOGIN_MODAL.callbackId, ({ ack, body }) => acknowledgeThenHandle(() => ack(), body));
   app.error(async (err) => {
     log.error({ err: errorLog(err) }, 'Bolt error');
   });
@@ -298,6 +319,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
         await Promise.race([Promise.allSettled([...inflight.keys()]), grace]);
         clearTimeout(timer);
         await answerTheUnanswered();
+        await poster.close();
       })();
       return stopping;
     },

@@ -7,6 +7,9 @@ const BODY_LIMIT = 4 * 1024 * 1024;
 
 type Shape = { ok: true } | { ok: false; status: 400 | 413; reason: string };
 
+/** A field named `payload`, or a field name with a %-escape (which could spell it). */
+const FORM_PAYLOAD_FIELD = /(?:^|&)(?:payload=|[^=&]*%)/;
+
 const isPlainObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -17,6 +20,9 @@ const isPlainObject = (v: unknown): boolean => typeof v === 'object' && v !== nu
  */
 export function slackBodyShape(raw: Buffer, contentType: string | undefined): Shape {
   const text = raw.toString('utf8');
+  // A form without a `payload` field (a slash command) is an object of its fields whatever it holds:
+  // not parsed here as well as in Bolt (field names are checked as written, escapes included).
+  if (contentType === 'application/x-www-form-urlencoded' && !FORM_PAYLOAD_FIELD.test(text)) return { ok: true };
   let body: unknown;
   try {
     if (contentType === 'application/x-www-form-urlencoded') {

@@ -35,6 +35,12 @@ export class SlackUserLocales {
     return hit && hit.until > this.now() ? hit.locale : undefined;
   }
 
+  /** Whether `userId`'s locale is cached (an unknown one too), and which: no look-up needed. */
+  known(userId: string): { locale: string | undefined } | undefined {
+    const hit = this.#cache.get(userId);
+    return hit && hit.until > this.now() ? { locale: hit.locale } : undefined;
+  }
+
   async localeOf(userId: string): Promise<string | undefined> {
     const hit = this.#cache.get(userId);
     if (hit && hit.until > this.now()) return hit.locale;

@@ -19,6 +19,16 @@ export interface Slice {
   latencies: number[];
   /** Wall time from the first request to the last ack, ms. */
   wallMs: number;
+  /** Requests answered in their acknowledgement (a JSON message in the 200), as Slack shows them. */
+  inAck: {
+    /** Their response_url ids (`<tag>.<id>.<sent at>`), for the fake Slack's check that nothing is answered twice. */
+    ids: string[];
+    /** From sending each to its answer, ms. */
+    answerMs: number[];
+    /** Answers in the ack without the expected text, and the first of them. */
+    wrong: number;
+    wrongSample: string | undefined;
+  };
 }
 
 /** Loads `url` for `durationS` seconds (or until `amount` requests) at `connections`, each request a new command (taking turns when several). */
@@ -26,11 +36,12 @@ export async function load(
   url: string,
   cmd: SlashCommand | SlashCommand[],
   respondBase: string,
-  opts: { connections: number; durationS?: number; amount?: number; tag?: string },
+  opts: { connections: number; durationS?: number; amount?: number; tag?: string; expect?: string },
 ): Promise<Slice> {
   const cmds = Array.isArray(cmd) ? cmd : [cmd];
   const latencies: number[] = [];
   let failed = 0;
+  const inAck: Slice['inAck'] = { ids: [], answerMs: [], wrong: 0, wrongSample: undefined };
   const start = performance.now();
   let done!: (r: autocannon.Result) => void;
   let broke!: (err: unknown) => void;
@@ -44,9 +55,23 @@ export async function load(
       {
         method: 'POST',
         path: '/slack/events',
-        setupRequest: (req) => {
+        // One request at a time per connection, so the connection's context names the request it answers.
+        setupRequest: (req, context: { responseId?: string }) => {
           seq++;
-          return { ...req, ...signedSlashCommand(cmds[seq % cmds.length]!, seq, respondBase, opts.tag ?? 'load') };
+          const { responseId, ...signed } = signedSlashCommand(cmds[seq % cmds.length]!, seq, respondBase, opts.tag ?? 'load');
+          context.responseId = responseId;
+          return { ...req, ...signed };
+        },
+        // An answer in the ack counts as the request's answer (Slack shows it as a response_url post).
+        onResponse: (status, body, context: { responseId?: string }) => {
+          if (status !== 200 || body === '' || !context.responseId) return;
+          const id = context.responseId;
+          inAck.ids.push(id);
+          inAck.answerMs.push(Date.now() - Number(id.split('.')[2]));
+          if (opts.expect !== undefined && !body.includes(opts.expect)) {
+            inAck.wrong++;
+            inAck.wrongSample ??= body.slice(0, 300);
+          }
         },
       },
     ],
@@ -63,5 +88,5 @@ export async function load(
   failed += result.errors + result.timeouts;
   if (result.errors) failures.errors = result.errors;
   if (result.timeouts) failures.timeouts = result.timeouts;
-  return { acked: latencies.length, failed, failures, latencies, wallMs };
+  return { acked: latencies.length, failed, failures, latencies, wallMs, inAck };
 }

@@ -21,8 +21,14 @@ const run = randomBytes(3).toString('hex');
  * `${respondBase}/respond/<tag>.<run>-<seq>.<sent at, ms>`: the fake Slack counts answers per tag
  * (one per slice of load) and reads the send time from it.
  */
-export function signedSlashCommand(cmd: SlashCommand, seq: number, respondBase: string, tag: string): { body: string; headers: Record<string, string> } {
+export function signedSlashCommand(
+  cmd: SlashCommand,
+  seq: number,
+  respondBase: string,
+  tag: string,
+): { body: string; headers: Record<string, string>; responseId: string } {
   if (tag.includes('.')) throw new Error(`a tag holds no dot: ${tag}`);
+  const responseId = `${tag}.${run}-${seq}.${Date.now()}`;
   const m = /^(\/\S+)\s*(.*)$/s.exec(cmd.line);
   if (!m) throw new Error(`not a slash command: ${cmd.line}`);
   const body = new URLSearchParams({
@@ -37,12 +43,13 @@ export function signedSlashCommand(cmd: SlashCommand, seq: number, respondBase: 
     text: m[2] ?? '',
     api_app_id: 'A0BENCH',
     is_enterprise_install: 'false',
-    response_url: `${respondBase}/respond/${tag}.${run}-${seq}.${Date.now()}`,
+    response_url: `${respondBase}/respond/${responseId}`,
     trigger_id: `${seq}.${run}.${randomBytes(4).toString('hex')}`,
   }).toString();
   const timestamp = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   return {
+    responseId,
     body,
     headers: {
       'content-type': 'application/x-www-form-urlencoded',

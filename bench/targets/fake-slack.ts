@@ -1,7 +1,8 @@
 /**
  * The fake Slack Web API and response_url endpoints from test/fakes/slack.ts, in a process of its
  * own so that it costs the bot nothing, plus a control server whose GET /count returns how many
- * answers arrived, in all and per tag (`/respond/<tag>.<id>.<sent at>`, see bench/lib/slack-command.ts)
+ * answers arrived (at response_urls, and in acks as the load generator reports them), in all and
+ * per tag (`/respond/<tag>.<id>.<sent at>`, see bench/lib/slack-command.ts)
  * with the text of the tag's last answer, and how long after its request each answer came. Answers
  * are counted as they arrive and not kept, so memory stays flat.
  * Prints `{"url","control"}` on stdout once listening.
@@ -35,7 +36,29 @@ fake.responses.push = (...posts: ResponseUrlPost[]) => {
   return 0;
 };
 
+// POST /in-ack: ids (a JSON array) of requests the load generator saw answered in their ack; each
+// counts as that request's answer, so a second one (in another ack, or at its response_url) is a repeat.
+function answeredInAck(ids: string[]): void {
+  for (const id of ids) {
+    totals.answered++;
+    if (seen.has(id)) totals.duplicates++;
+    else {
+      seen.add(id);
+      totals.distinct++;
+    }
+  }
+}
+
 const control = createServer((req, res) => {
+  if (req.method === 'POST' && req.url === '/in-ack') {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      answeredInAck(JSON.parse(Buffer.concat(chunks).toString('utf8')) as string[]);
+      res.writeHead(204).end();
+    });
+    return;
+  }
   if (req.url !== '/count') return void res.writeHead(404).end();
   const body = JSON.stringify({ ...totals, byTag, webApiCalls: fake.calls.splice(0).length, answerMs });
   answerMs = [];

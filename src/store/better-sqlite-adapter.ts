@@ -68,6 +68,8 @@ export function openSqliteFile(path: string, { busyTimeoutMs = 10_000, now = Dat
   const live = '(expires IS NULL OR expires > @now)';
   const q = {
     get: db.prepare<{ key: string; now: number }, { value: string }>(`SELECT value FROM keyv WHERE key = @key AND ${live}`),
+    // Many keys in one statement (a JSON array of them), not one statement per key.
+    getMany: db.prepare<{ keys: string; now: number }, Row>(`SELECT key, value FROM keyv WHERE key IN (SELECT value FROM json_each(@keys)) AND ${live}`),
     has: db.prepare<{ key: string; now: number }, { one: 1 }>(`SELECT 1 AS one FROM keyv WHERE key = @key AND ${live}`),
     set: db.prepare<{ key: string; value: string; expires: number | null }>(
       'INSERT INTO keyv(key, value, expires) VALUES(@key, @value, @expires) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires = excluded.expires',
@@ -126,8 +128,8 @@ export function openSqliteFile(path: string, { busyTimeoutMs = 10_000, now = Dat
 
     async getMany<Value>(keys: string[]): Promise<Array<StoredData<Value | undefined>>> {
       ensureOpen();
-      const at = now();
-      return keys.map((key) => q.get.get({ key, now: at })?.value as StoredData<Value | undefined>);
+      const found = new Map(q.getMany.all({ keys: JSON.stringify(keys), now: now() }).map((row) => [row.key, row.value]));
+      return keys.map((key) => found.get(key) as StoredData<Value | undefined>);
     }
 
     async set(key: string, value: unknown, ttl?: number): Promise<void> {

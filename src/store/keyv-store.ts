@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../log.js';
+import { deserializeKeyvRecord, serializeKeyvRecord } from './keyv-codec.js';
 import { postgresClaimer, redisClaimer, type Claimer, type ClaimTables } from './claim.js';
 import { COLLECTIONS, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
 
@@ -105,6 +106,7 @@ function keyvCollection<T>(k: Keyv, name: string, run: Run): Collection<T> {
   const timed = <R>(op: string, work: () => Promise<R>) => run(`${op} ${name}`, work);
   return {
     get: (id) => timed('get', () => k.get(id) as Promise<T | undefined>),
+    getMany: (ids) => (ids.length === 0 ? Promise.resolve([]) : timed('get', () => k.get(ids) as Promise<(T | undefined)[]>)),
     put: async (id, value, ttlMs) => {
       await timed('put', () => k.set(id, value, ttlMs));
     },
@@ -216,7 +218,9 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
   // Made together: on Redis each adapter opens its own connection, and a loaded machine makes ten in a row slow.
   const adapters = await Promise.all(COLLECTIONS.map(() => makeAdapter()));
   for (const [i, name] of COLLECTIONS.entries()) {
-    const k = new Keyv({ store: adapters[i]!, namespace: `${prefix}${name}`, throwOnErrors: true });
+    // keyv's own record format, through native JSON when a record allows it (keyv-codec.ts).
+    const codec = { serialize: serializeKeyvRecord, deserialize: deserializeKeyvRecord };
+    const k = new Keyv({ store: adapters[i]!, namespace: `${prefix}${name}`, throwOnErrors: true, ...codec });
     // Failures reach the caller as errors (and the outage log); the client's own error events are not news.
     k.on('error', () => undefined);
     spaces.set(name, k);
@@ -228,11 +232,15 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
     return c as Collection<T>;
   };
 
+  // A claim's token tells its holder apart: unique to this store (random) and to the claim (a count),
+  // without reading the system's random source for every request's delivery claim.
+  const holder = randomBytes(9).toString('base64url');
+  let claims = 0;
   return {
     kind,
     collection,
     async claim(key, ttlMs) {
-      const token = randomBytes(9).toString('base64url');
+      const token = `${holder}.${(++claims).toString(36)}`;
       const full = `${prefix}${key}`;
       const won = await run('claim', () => claimer.claim(full, token, ttlMs));
       if (!won) return undefined;

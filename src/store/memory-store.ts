@@ -24,6 +24,12 @@ export function memoryStore(now: () => number = Date.now): Store {
         const e = live(space.get(id));
         return e ? copy<T>(e.value) : undefined;
       },
+      async getMany(ids) {
+        return ids.map((id) => {
+          const e = live(space.get(id));
+          return e ? copy<T>(e.value) : undefined;
+        });
+      },
       async put(id, value, ttlMs) {
         space.set(id, { value: copy(value), expiresAt: ttlMs ? now() + ttlMs : Number.POSITIVE_INFINITY });
       },

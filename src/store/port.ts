@@ -13,6 +13,8 @@ export type CollectionName = (typeof COLLECTIONS)[number];
 /** One kind of record, by id. Errors surface: nothing is lost silently. */
 export interface Collection<T> {
   get(id: string): Promise<T | undefined>;
+  /** The records of `ids`, in their order (undefined where there is none): one store round trip, not one per id. */
+  getMany(ids: string[]): Promise<(T | undefined)[]>;
   /** Writes `value`; with `ttlMs` the record disappears after that long. */
   put(id: string, value: T, ttlMs?: number): Promise<void>;
   /** True when there was a record to delete. */

@@ -11,6 +11,7 @@ import { sign, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DiscordRateLimits, type RouteRule } from './discord-rate-limits.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 const EPHEMERAL = 1 << 6;
@@ -99,6 +100,8 @@ export interface FakeDiscordOptions {
   guildId: string;
   botUser?: FakeUser;
   heartbeatIntervalMs?: number;
+  /** Per-route limits; default Discord's (discord-rate-limits.ts). */
+  routeRules?: RouteRule[];
 }
 
 const isUser = (v: OptionValue): v is FakeUser => typeof v === 'object';
@@ -111,6 +114,8 @@ export function signInteraction(privateKey: KeyObject, body: string, timestamp =
 
 export class FakeDiscord {
   readonly calls: RestCall[] = [];
+  /** Discord's global and per-route limits: every 429 given, and any request that ignored one. */
+  readonly rateLimits: DiscordRateLimits;
   readonly messages = new Map<string, FakeMessage>();
   readonly interactions = new Map<string, SentInteraction>();
   /** Command registrations by scope: `global` or the guild id. */
@@ -133,6 +138,7 @@ export class FakeDiscord {
     // Every test waiting on the fake listens here; a benchmark may have hundreds at once.
     this.changes.setMaxListeners(0);
     this.botUser = opts.botUser ?? { id: opts.applicationId, username: 'twcc-bot' };
+    this.rateLimits = new DiscordRateLimits(opts.routeRules);
     this.server = createServer((req, res) => void this.route(req, res));
     this.gateway = new WebSocketServer({ server: this.server, path: '/gateway' });
     this.gateway.on('connection', (ws) => this.greet(ws));
@@ -504,6 +510,10 @@ export class FakeDiscord {
       body,
       auth: req.headers.authorization === `Bot ${this.opts.token}`,
     };
+    // A request refused for a rate limit did nothing: it is in rateLimits.limited, not in calls.
+    const verdict = this.rateLimits.check(call.method, path, call.auth);
+    for (const [name, value] of Object.entries(verdict.headers)) res.setHeader(name, value);
+    if (!verdict.ok) return this.json(res, 429, verdict.body);
     this.calls.push(call);
     try {
       this.answer(call, res);

@@ -16,6 +16,8 @@ export interface ResponseUrlPost {
   /** The id in `/respond/<id>`: one per slash command or click. */
   id: string;
   body: Record<string, unknown>;
+  /** The answer came in the command's HTTP acknowledgement, not as a POST (see `FakeSlack.acknowledged`). */
+  inAck?: true;
 }
 
 /** A message the bot posted with chat.postMessage, kept up to date by chat.update. */
@@ -87,6 +89,20 @@ export class FakeSlack {
 
   callsTo(method: string): WebApiCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /**
+   * What Slack does with the HTTP answer to a slash command it sent with `responseUrl`: a JSON
+   * message in it is shown as the command's answer, as a POST to the response_url would be, so it is
+   * recorded with those (marked `inAck`). An empty 200 shows nothing. Tests that post a command to the
+   * bot themselves hand its answer here, as Slack would see it.
+   */
+  acknowledged(responseUrl: string, ack: { status: number; contentType: string | null; body: string }): void {
+    if (ack.status !== 200 || ack.body === '') return;
+    if (!ack.contentType?.startsWith('application/json')) throw new Error(`a slash command's ack with a body must be JSON; got ${ack.contentType ?? 'no content type'}: ${ack.body.slice(0, 200)}`);
+    const id = responseUrl.split('/').pop()!;
+    this.responses.push({ id, body: JSON.parse(ack.body) as Record<string, unknown>, inAck: true });
+    this.changed.emit('change');
   }
 
   responsesTo(responseUrl: string): ResponseUrlPost[] {

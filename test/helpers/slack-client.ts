@@ -13,10 +13,11 @@ export interface Typed {
 
 /**
  * Slack as a bot process meets it: slash commands as signed form POSTs to `/slack/events` on `port`,
- * answers read off the fake Slack's response_urls.
+ * answers read off the fake Slack's response_urls (an answer in the ack is recorded there too).
  */
 export function slackTo(port: number, signingSecret: string, fake: FakeSlack) {
-  async function post(body: string): Promise<number> {
+  /** POSTs a signed form; a slash command's ack is handed to the fake, which shows an answer in it as Slack would. */
+  async function post(body: string, responseUrl?: string): Promise<number> {
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
     const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
@@ -24,7 +25,8 @@ export function slackTo(port: number, signingSecret: string, fake: FakeSlack) {
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
       body,
     });
-    await res.arrayBuffer();
+    const ack = await res.text();
+    if (responseUrl) fake.acknowledged(responseUrl, { status: res.status, contentType: res.headers.get('content-type'), body: ack });
     return res.status;
   }
   return {
@@ -54,7 +56,7 @@ export function slackTo(port: number, signingSecret: string, fake: FakeSlack) {
         response_url: responseUrl,
         trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
       });
-      const status = await post(form.toString());
+      const status = await post(form.toString(), responseUrl);
       const first = (withinMs: number) => fake.waitFor(`an answer to ${line}`, () => fake.responsesTo(responseUrl)[0], withinMs);
       return {
         status,

@@ -37,13 +37,14 @@ export class ScaleWorld {
     readonly store: Store,
   ) {}
 
-  static async start(kind: 'redis' | 'postgres', count: number): Promise<ScaleWorld> {
+  /** `env`: more environment for every replica. */
+  static async start(kind: 'redis' | 'postgres', count: number, env: Record<string, string> = {}): Promise<ScaleWorld> {
     const shared = kind === 'redis' ? freshRedisDatabase() : freshPostgresDatabase();
     const fake = await startFakeSlack();
     const front = await startSlackFront(fake.url);
     let replicas: Replicas | undefined;
     try {
-      replicas = await Replicas.start(count, { storeUrl: shared.url, slackApiUrl: `${front.url}/api/` });
+      replicas = await Replicas.start(count, { storeUrl: shared.url, slackApiUrl: `${front.url}/api/`, env });
       const nginx = await startNginx(await closedPort(), replicas.ports);
       const store = await openStore(shared.url);
       return new ScaleWorld(shared, fake, front, replicas, nginx, new SlackTraffic(fake, front.url), store);

@@ -58,6 +58,7 @@ export class SlackTraffic {
     return `trig.${randomBytes(6).toString('hex')}`;
   }
 
+  /** POSTs a signed form; a slash command's ack is handed to the fake, which shows an answer in it as Slack would. */
   async post(url: string, form: Record<string, string>): Promise<{ status: number; replica: string | undefined }> {
     const body = new URLSearchParams(form).toString();
     const timestamp = Math.floor(Date.now() / 1000);
@@ -71,7 +72,8 @@ export class SlackTraffic {
         // Slack's own patience: an ack later than 3 s counts as failed.
         signal: AbortSignal.timeout(3_000),
       });
-      await res.arrayBuffer();
+      const ack = await res.text();
+      if (form.command && form.response_url) this.fake.acknowledged(form.response_url, { status: res.status, contentType: res.headers.get('content-type'), body: ack });
       if (res.status === 200) this.acknowledged += 1;
       else this.failures.push(`${res.status} for ${form.command ?? 'a click'}`);
       return { status: res.status, replica: res.headers.get('x-replica') ?? undefined };

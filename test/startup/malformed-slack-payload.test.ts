@@ -47,6 +47,8 @@ test('a signed payload=null does not end the process: the next command is still 
   });
   const ack = await postSigned(port, command.toString());
   expect(ack.status).toBe(200);
+  // A quick answer rides in the ack; Slack shows it as a response_url post.
+  fake.acknowledged(responseUrl, { status: ack.status, contentType: ack.headers.get('content-type'), body: await ack.text() });
   const answer = await fake.waitFor('the answer to /tenant whoami', () => fake!.responsesTo(responseUrl)[0]);
   // The core answered Anna (the wording is the core's and may change).
   expect(answer.body.text).toContain('slack:UANNA');

@@ -53,6 +53,16 @@ describe.each(stores)('%s store', (kind, url) => {
     expect(await links.has('slack:U2')).toBe(false);
   });
 
+  it('reads several records at once, in the order asked, with a gap where one is missing or expired', async () => {
+    const keys = store.collection<{ id: string }>('keys');
+    await keys.put('many-1', { id: 'k-1' });
+    await keys.put('many-2', { id: 'k-2' });
+    await keys.put('many-gone', { id: 'k-gone' }, 200);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await keys.getMany(['many-2', 'many-missing', 'many-1', 'many-gone'])).toEqual([{ id: 'k-2' }, undefined, { id: 'k-1' }, undefined]);
+    expect(await keys.getMany([])).toEqual([]);
+  });
+
   it('forgets a record after its time to live', async () => {
     const keys = store.collection('keys');
     await keys.put('short', { id: 'k-short' }, 400);

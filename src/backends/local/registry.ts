@@ -85,7 +85,7 @@ export class LocalRegistry implements Backend {
   async listKeys(actor: Actor, memberId: string): Promise<Result<ApiKey[]>> {
     if (!this.mayManage(actor, memberId)) return fail('forbidden');
     const ids = await this.keysByOwner.ids(memberId);
-    const keys = (await Promise.all(ids.map((id) => this.storedKey(id)))).filter((k): k is StoredKey => k !== undefined && k.owner === memberId);
+    const keys = (await this.keys().getMany(ids)).flatMap((raw) => (raw ? [StoredKey.parse(raw)] : [])).filter((k) => k.owner === memberId);
     return ok(keys.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((k) => this.publicKey(k)));
   }
 

@@ -53,7 +53,7 @@ export interface TwccBackendOptions {
 
 /** A member list older than this is read again before `ensureMember` trusts it. */
 const MEMBERS_FRESH_MS = 10 * 60 * 1000;
-const DEFAULT_FANOUT = 8;
+export const DEFAULT_FANOUT = 8;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const isAdminRole = (role: string) => ADMIN_ROLES.includes(role.trim().toLowerCase());

@@ -12,6 +12,7 @@ import { Core } from '../../../src/core/core.js';
 import { HttpServer } from '../../../src/http/server.js';
 import { createLogger, type Logger } from '../../../src/log.js';
 import { openStore, type Store } from '../../../src/store/index.js';
+import type { RouteRule } from '../../fakes/discord-rate-limits.js';
 import { startFakeDiscord, type FakeDiscord, type FakeUser, type OptionValue, type SentInteraction } from '../../fakes/discord.js';
 
 export const TOKEN = 'fake-bot-token.abc.def';
@@ -37,6 +38,8 @@ export interface HarnessOptions {
   ackWithinMs?: number;
   /** REMINDER_DAYS, parsed; the core's default otherwise. */
   reminderDays?: number[];
+  /** The fake's per-route limits; default Discord's (test/fakes/discord-rate-limits.ts). */
+  routeRules?: RouteRule[];
 }
 
 /** The application's key pair over HTTP: Discord signs with the private half, the bot knows the public one. */
@@ -83,7 +86,8 @@ export class Harness {
   ) {}
 
   static async start(opts: HarnessOptions = {}): Promise<Harness> {
-    const fake = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID, guildId: GUILD_ID });
+    const routeRules = opts.routeRules ? { routeRules: opts.routeRules } : {};
+    const fake = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID, guildId: GUILD_ID, ...routeRules });
     const dir = mkdtempSync(join(tmpdir(), 'discord-test-'));
     const store = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`);
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store);

@@ -31,12 +31,14 @@ async function aliceCreatesAKey(): Promise<string> {
 const keyExists = async (id: string) => (await world.store.collection('keys').get(id)) !== undefined;
 
 describe('/apikey create on Slack', () => {
-  it('acknowledges with an empty 200 and shows the secret only to the caller, ephemerally', async () => {
+  it('answers in the acknowledgement and shows the secret only to the caller, ephemerally', async () => {
+    await alice.types('/tenant whoami'); // her Slack locale is looked up once; from then on, answers ride in the ack
     const sent = await alice.types('/apikey create');
     expect(sent.status).toBe(200);
-    expect(sent.body).toBe('');
+    expect(JSON.parse(sent.body)).toMatchObject({ response_type: 'ephemeral' });
 
     const answer = await sent.answer();
+    expect(sent.answers()).toHaveLength(1);
     expect(answer.ephemeral).toBe(true);
     expect(answer.readable).toMatch(/^New API key `k-[0-9a-f]+` created\. Copy the secret now: it is shown this once, only to you\.\n`twcc_[\w-]+`\nProject: LOCAL\nExpires: /);
 

@@ -6,11 +6,11 @@ import { forbiddenPaths, importsOf, sources } from '../../helpers/import-graph.j
 const CORE_CONTRACT = /^src\/core\/(?:core|invocation|outcome|reply|inline|i18n|middleware|specs\/index)\.ts$/;
 
 describe('the Slack boundary', () => {
-  // The adapter speaks to the core through its contract and to Slack through Bolt: never to a backend or
-  // the store, never to another chat platform.
-  it.each(sources('adapters/slack'))('%s imports only the core contract, shared plumbing and Bolt', (file) => {
+  // The adapter speaks to the core through its contract and to Slack through Bolt (and undici, for
+  // response_urls): never to a backend or the store, never to another chat platform.
+  it.each(sources('adapters/slack'))('%s imports only the core contract, shared plumbing, Bolt and undici', (file) => {
     const allowed = (i: string) =>
-      /^(?:node:|zod$|@slack\/bolt$|adapters\/slack\/)/.test(i) || CORE_CONTRACT.test(i) || /^src\/(?:config|log|metrics|result|http\/server)\.ts$/.test(i);
+      /^(?:node:|zod$|@slack\/bolt$|undici$|adapters\/slack\/)/.test(i) || CORE_CONTRACT.test(i) || /^src\/(?:config|log|metrics|result|http\/server)\.ts$/.test(i);
     expect(importsOf(file).filter((i) => !allowed(i))).toEqual([]);
   });
 

@@ -58,6 +58,8 @@ export interface WorldOptions {
   middleware?: Middleware[];
   /** REMINDER_DAYS, parsed; the core's default otherwise. */
   reminderDays?: number[];
+  /** SLACK_ACK_ANSWER_MS; default the adapter's (1 s). 0: every answer through response_url. */
+  ackAnswerMs?: number;
 }
 
 const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -110,7 +112,7 @@ export class World {
     readonly core: Core,
     readonly slack: SlackHandle,
     private readonly dir: string,
-    private readonly socketMode: boolean,
+    readonly socketMode: boolean,
   ) {}
 
   static async start(opts: WorldOptions = {}): Promise<World> {
@@ -147,6 +149,7 @@ export class World {
         SLACK_API_URL: fake.apiUrl,
         PORT: 0,
         APPROVALS_CHANNEL: approvals,
+        ...(opts.ackAnswerMs !== undefined ? { SLACK_ACK_ANSWER_MS: opts.ackAnswerMs } : {}),
       },
     });
     return new World(lines, fake, store, backend, core, slack, dir, opts.socketMode ?? false);
@@ -169,10 +172,16 @@ export class World {
    * Slack's content type; in Socket Mode, an envelope whose ack stands in for the HTTP answer.
    */
   async send(form: Record<string, string>, opts: SendOptions = {}): Promise<{ status: number; body: string }> {
+    const { status, body } = await this.sendTyped(form, opts);
+    return { status, body };
+  }
+
+  /** As `send`, with the answer's content type (null in Socket Mode). */
+  async sendTyped(form: Record<string, string>, opts: SendOptions = {}): Promise<{ status: number; body: string; contentType: string | null }> {
     if (this.socketMode) {
       const envelope = form.payload ? this.fake.sendEnvelope('interactive', JSON.parse(form.payload) as Json) : this.fake.sendEnvelope('slash_commands', form);
       const ack = await envelope;
-      return { status: 200, body: JSON.stringify(ack.payload ?? {}) };
+      return { status: 200, body: JSON.stringify(ack.payload ?? {}), contentType: null };
     }
     const body = new URLSearchParams(form).toString();
     const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
@@ -186,7 +195,7 @@ export class World {
       },
       body,
     });
-    return { status: res.status, body: await res.text() };
+    return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') };
   }
 
   sent(ack: { status: number; body: string }, responseUrl: string): Sent {
@@ -283,7 +292,10 @@ export class Person {
       response_url: responseUrl,
       trigger_id: opts.triggerId ?? this.world.nextTriggerId(),
     };
-    return this.world.sent(await this.world.send(form, opts), responseUrl);
+    const { contentType, ...ack } = await this.world.sendTyped(form, opts);
+    // Over HTTP a quick answer rides in the ack; Slack shows it as it shows a response_url post.
+    if (!this.world.socketMode) this.world.fake.acknowledged(responseUrl, { ...ack, contentType });
+    return this.world.sent(ack, responseUrl);
   }
 
   /** Clicks the button labelled `label` on a message the bot rendered (after Slack's confirm dialog, if any). */

@@ -58,8 +58,22 @@ describe('the login modal’s context on Slack', () => {
     expect(evil.received).toEqual([]);
   });
 
-  it('posts answers only to Slack’s own hosts: a signed command naming another response_url gets nothing sent there', async () => {
+  it('answers a quick command in its acknowledgement: a signed command naming another response_url gets nothing sent there', async () => {
     world = await World.start();
+    const evil = await attackerServer();
+    const mallory = world.person('UMALLORY', 'mallory');
+    await mallory.types('/tenant whoami'); // her Slack locale is looked up once; from then on, answers ride in the ack
+
+    const typed = await mallory.types('/tenant whoami', { responseUrl: evil.url });
+    expect(typed.status).toBe(200);
+    expect((await typed.answer()).readable).toMatch(/^You \(slack:UMALLORY\) are not linked/);
+    expect(typed.answers()).toHaveLength(1);
+    expect(evil.received).toEqual([]);
+  });
+
+  it('posts answers only to Slack’s own hosts: a signed command naming another response_url gets nothing sent there', async () => {
+    // Every answer through response_url, as a command slower than SLACK_ACK_ANSWER_MS is answered.
+    world = await World.start({ ackAnswerMs: 0 });
     const evil = await attackerServer();
     const mallory = world.person('UMALLORY', 'mallory');
 

@@ -34,6 +34,8 @@ describe('signed Slack requests the bot cannot take', () => {
     expect(await postSigned(world.url, `payload=${encodeURIComponent('[]')}`, FORM)).toEqual({ status: 400, body: 'payload is an array\n' });
     expect(await postSigned(world.url, 'null', 'application/json')).toEqual({ status: 400, body: 'payload is null\n' });
     expect(await postSigned(world.url, 'payload={', FORM)).toEqual({ status: 400, body: 'body is not JSON\n' });
+    // The field name spelled with escapes, after another field, is the same field.
+    expect(await postSigned(world.url, 'team_id=T0001&pay%6Coad=null', FORM)).toEqual({ status: 400, body: 'payload is null\n' });
 
     const answer = await (await world.person('UANNA', 'anna').types('/tenant whoami')).answer();
     expect(answer.readable).toContain('slack:UANNA');

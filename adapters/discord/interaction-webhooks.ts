@@ -1,0 +1,35 @@
+import { REST, Routes, type RESTPatchAPIWebhookWithTokenMessageJSONBody, type RESTPostAPIWebhookWithTokenJSONBody } from 'discord.js';
+
+/**
+ * Discord does not count interaction endpoints against the bot's global limit (50 requests a second):
+ * "Interaction endpoints are not bound to the bot's Global Rate Limit". @discordjs/rest exempts only
+ * the callbacks; every other request, an interaction's webhook (editing the deferred answer, a
+ * follow-up) included, waits on its one global limiter. Under a burst of deferred commands that limiter
+ * paced every answer at 50 a second (200 answers: 4 s). These calls go through a REST client of their
+ * own, sent without the bot token as Discord asks, whose global limiter sits far above anything the bot
+ * sends: they are paced by their per-route buckets (Discord's X-RateLimit headers) and by any 429,
+ * which the client still obeys (a global 429 blocks it until its retry_after has passed).
+ */
+export const INTERACTION_WEBHOOK_GLOBAL_PER_S = 1_000;
+
+export interface InteractionWebhooks {
+  /** Edits the interaction's original answer (the deferred "thinking…" message, or the clicked message after a deferred update). */
+  editOriginal(interactionToken: string, body: RESTPatchAPIWebhookWithTokenMessageJSONBody): Promise<unknown>;
+  /** A follow-up message to the interaction. */
+  followUp(interactionToken: string, body: RESTPostAPIWebhookWithTokenJSONBody): Promise<unknown>;
+  /** Deletes the interaction's original answer. */
+  deleteOriginal(interactionToken: string): Promise<unknown>;
+  /** The client, for its `rateLimited` events. */
+  readonly rest: REST;
+}
+
+export function interactionWebhooks(api: string, applicationId: string): InteractionWebhooks {
+  const rest = new REST({ api, globalRequestsPerSecond: INTERACTION_WEBHOOK_GLOBAL_PER_S });
+  const original = (token: string) => Routes.webhookMessage(applicationId, token, '@original');
+  return {
+    rest,
+    editOriginal: (token, body) => rest.patch(original(token), { body, auth: false }),
+    followUp: (token, body) => rest.post(Routes.webhook(applicationId, token), { body, auth: false }),
+    deleteOriginal: (token) => rest.delete(original(token), { auth: false }),
+  };
+}
