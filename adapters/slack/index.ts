@@ -168,7 +168,8 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     const userId = inbound.invocation.user.userId;
     // After the ack: the look-up (cached a day) never delays it. Unknown means English unless the member chose.
     // A command the core was asked before the ack already carried its (cached) locale.
-    const invocation = started ? inbound.invocation : withLocale(inbound.invocation, await locales.localeOf(userId));
+    // Handed to the core before the look-up ends: admitted now, so a stop meanwhile still runs it.
+    const invocation = started ? inbound.invocation : locales.localeOf(userId).then((locale) => withLocale(inbound.invocation, locale));
     switch (inbound.kind) {
       case 'command': {
         const outcome = await (started ?? core.handle(invocation));

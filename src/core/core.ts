@@ -104,10 +104,14 @@ export class Core {
     this.#messengers.set(adapter.name, adapter.messenger);
   }
 
-  /** Never throws: unexpected failures are logged with a reference and answered in words. */
-  async handle(inv: Invocation): Promise<Outcome> {
-    if (this.#stopping) return answer(reply(texts.stopping(this.#translatorOf(inv))));
-    const job = this.#run(inv);
+  /**
+   * Never throws: unexpected failures are logged with a reference and answered in words. An adapter
+   * still completing the invocation (Slack's user-locale look-up) hands over its promise at once: the
+   * work is admitted, and counted in flight, from that moment, so a stop meanwhile waits for it.
+   */
+  async handle(invocation: Invocation | Promise<Invocation>): Promise<Outcome> {
+    if (this.#stopping) return answer(reply(texts.stopping(this.#translatorOf(await invocation))));
+    const job = Promise.resolve(invocation).then((inv) => this.#run(inv));
     this.#inFlight.add(job);
     try {
       return await job;

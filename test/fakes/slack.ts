@@ -77,6 +77,9 @@ export class FakeSlack {
 
   private readonly locales = new Map<string, string>();
 
+  /** How long `users.info` takes to answer (a slow Slack). */
+  usersInfoDelayMs = 0;
+
   /** The locale `users.info` reports for `userId` (`en-US` when none is set). */
   setLocale(userId: string, locale: string): void {
     this.locales.set(userId, locale);
@@ -212,6 +215,7 @@ export class FakeSlack {
       const auth = req.headers.authorization;
       const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : undefined;
       this.calls.push({ method, args, token });
+      if (method === 'users.info' && this.usersInfoDelayMs > 0) await new Promise((r) => setTimeout(r, this.usersInfoDelayMs));
       const answer = token ? this.answer(method, args, token) : { ok: false, error: 'not_authed' };
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer));

@@ -130,6 +130,17 @@ describe('the Slack HTTP endpoint', () => {
     expect(sent.answers()).toHaveLength(1);
   });
 
+  it('runs a command acknowledged while its user’s Slack locale was still being looked up, though the bot starts stopping meanwhile', async () => {
+    world = await World.start();
+    world.fake.usersInfoDelayMs = 400;
+    const sent = await world.person('UADMIN1', 'admin1').types('/tenant whoami');
+    expect(sent).toMatchObject({ status: 200, body: '' });
+    // SIGTERM: the core takes no new work, but this one was admitted at its ack.
+    await world.core.stop(5_000);
+    expect((await sent.answer()).readable).toMatch(/Role: admin/);
+    expect(sent.answers()).toHaveLength(1);
+  });
+
   it('stops: /slack/events refuses connections afterwards', async () => {
     world = await World.start();
     const url = world.url;
