@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TwccBackend, type TwccBackendOptions } from '../../src/backends/twcc/index.js';
+import type { TwccBackendOptions } from '../../src/backends/twcc/index.js';
 import { startFakeTwcc, type FakeTwcc } from '../fakes/twcc.js';
+import { twccBackendOn } from '../helpers/twcc-backend.js';
 import { TestBot } from '../helpers/test-bot.js';
 
 /** The core's conversations on the twcc backend: the real undici client against the fake TWCC. */
@@ -12,18 +12,7 @@ async function start(quotaWrite: boolean, overrides: Partial<TwccBackendOptions>
   fake = await startFakeTwcc();
   bot = await TestBot.start({
     admins: [],
-    backend: (store) =>
-      new TwccBackend({
-        apiUrl: fake.url,
-        project: fake.project.name,
-        vcsSite: fake.sites.vcs,
-        ccsSite: fake.sites.ccs,
-        quotaWrite,
-        store,
-        encryptionKey: randomBytes(32),
-        retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
-        ...overrides,
-      }),
+    backend: twccBackendOn(fake, { quotaWrite, ...overrides }),
   });
 }
 

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TwccBackend } from '../../src/backends/twcc/index.js';
 import type { ReminderSweeper } from '../../src/core/reminders/sweeper.js';
 import { startFakeTwcc, type FakeTwcc } from '../fakes/twcc.js';
+import { twccBackendOn } from '../helpers/twcc-backend.js';
 import { TestBot } from '../helpers/test-bot.js';
 
 /** Reminders on the twcc backend: the real undici client against the fake TWCC, an injected clock. */
@@ -30,17 +29,7 @@ async function start(): Promise<void> {
     admins: [],
     now: () => clock,
     logger,
-    backend: (store) =>
-      new TwccBackend({
-        apiUrl: fake.url,
-        project: fake.project.name,
-        vcsSite: fake.sites.vcs,
-        ccsSite: fake.sites.ccs,
-        quotaWrite: false,
-        store,
-        encryptionKey: randomBytes(32),
-        retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
-      }),
+    backend: twccBackendOn(fake),
   });
   // Spread over the interval: with two members, a pause of 50 ms between them.
   sweeper = bot.core.reminderSweeper({ intervalMs: 100 });

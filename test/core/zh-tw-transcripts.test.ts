@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TwccBackend } from '../../src/backends/twcc/index.js';
 import type { Middleware } from '../../src/core/middleware.js';
 import type { Button } from '../../src/core/reply.js';
 import { startFakeTwcc, type FakeTwcc } from '../fakes/twcc.js';
+import { twccBackendOn } from '../helpers/twcc-backend.js';
 import { TestBot, type TestBotOptions, type Said } from '../helpers/test-bot.js';
 
 /**
@@ -162,17 +161,7 @@ describe('zh-TW transcripts', () => {
     const fake = twcc;
     await restart({
       admins: [],
-      backend: (store) =>
-        new TwccBackend({
-          apiUrl: fake.url,
-          project: fake.project.name,
-          vcsSite: fake.sites.vcs,
-          ccsSite: fake.sites.ccs,
-          quotaWrite: false,
-          store,
-          encryptionKey: randomBytes(32),
-          retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
-        }),
+      backend: twccBackendOn(fake),
     });
     await says('alice', '/tenant lang zh-TW');
     await says('alice', '/apikey list');
