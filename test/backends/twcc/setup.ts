@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { expect } from 'vitest';
 import type { Actor } from '../../../src/backends/port.js';
-import { TwccBackend, type TwccBackendOptions } from '../../../src/backends/twcc/index.js';
+import type { TwccBackend, TwccBackendOptions } from '../../../src/backends/twcc/index.js';
 import type { Result } from '../../../src/result.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { startFakeTwcc, type FakeTwcc, type FakeTwccOptions } from '../../fakes/twcc.js';
+import { twccBackendOn } from '../../helpers/twcc-backend.js';
 
 export interface TwccWorld {
   fake: FakeTwcc;
@@ -46,20 +47,7 @@ export async function startWorld(
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
   const encryptionKey = randomBytes(32);
   const make = (overrides: Partial<TwccBackendOptions> = {}) =>
-    new TwccBackend({
-      apiUrl: fake.url,
-      project: fake.project.name,
-      vcsSite: fake.sites.vcs,
-      ccsSite: fake.sites.ccs,
-      quotaWrite: false,
-      store,
-      encryptionKey,
-      logger,
-      retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
-      timeouts: { connectMs: 1_000, headersMs: 2_000, bodyMs: 2_000 },
-      ...opts.backend,
-      ...overrides,
-    });
+    twccBackendOn(fake, { encryptionKey, logger, timeouts: { connectMs: 1_000, headersMs: 2_000, bodyMs: 2_000 }, ...opts.backend, ...overrides })(store);
   const backend = make();
   const others: TwccBackend[] = [];
 
