@@ -11,7 +11,7 @@ import { decideFlow } from './flows/decide.js';
 import { badArgsReply, helpReply, unknownSubcommandReply } from './help.js';
 import { describeError, texts, type Translator } from './i18n.js';
 import { LocaleSettings } from './i18n/settings.js';
-import { Identity } from './identity.js';
+import { Identity, type Link } from './identity.js';
 import type { ChatUser, ClickInvocation, CommandInvocation, Invocation, Platform } from './invocation.js';
 import { compose, deduplicateDeliveries, errorReferences, keepSecretsPrivate, logInvocations, mayPost, type Middleware } from './middleware.js';
 import { answer, type Adapter, type Messenger, type Outcome, type PostTarget } from './outcome.js';
@@ -188,12 +188,15 @@ export class Core {
   }
 
   async #dispatch(inv: Invocation): Promise<Outcome> {
+    const { identity, locales } = this.#services;
+    // The caller's link, read once for this invocation: their language and, for a command, who they are.
+    const link = await identity.linkOf(inv.user.platform, inv.user.userId);
     // The member's setting, else the platform's locale, else English: every word below is in it.
-    const t = await this.#services.locales.translatorFor(inv.user, inv.locale);
+    const t = await locales.translatorFor(inv.user, inv.locale, { memberId: identity.memberIdFrom(inv.user, link) });
     this.#translators.set(inv, t);
     switch (inv.kind) {
       case 'command':
-        return this.#command(inv, t);
+        return this.#command(inv, t, link);
       case 'click':
         return this.#click(inv, t);
       case 'login':
@@ -201,10 +204,10 @@ export class Core {
     }
   }
 
-  async #command(inv: CommandInvocation, t: Translator): Promise<Outcome> {
+  async #command(inv: CommandInvocation, t: Translator, link: Link | undefined): Promise<Outcome> {
     const services = this.#services;
     const { sub, word, rest } = findSubcommand(inv.command, inv.text);
-    const actor = await services.identity.resolve(inv.user);
+    const actor = await services.identity.resolve(inv.user, { link });
     if (!sub || sub.name === 'help') {
       const { capabilities } = services.backend;
       if (word && !sub) return answer(unknownSubcommandReply(t, inv.command, word, actor, capabilities));

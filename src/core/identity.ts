@@ -72,7 +72,11 @@ export class Identity {
    * (linked on their first command). Reads only: for what is not an authorization (their language).
    */
   async memberIdOf(user: Pick<ChatUser, 'platform' | 'userId'>): Promise<string | undefined> {
-    const link = await this.linkOf(user.platform, user.userId);
+    return this.memberIdFrom(user, await this.linkOf(user.platform, user.userId));
+  }
+
+  /** memberIdOf with the chat user's link already read (`undefined`: they have none). */
+  memberIdFrom(user: Pick<ChatUser, 'platform' | 'userId'>, link: Link | undefined): string | undefined {
     if (link) return link.memberId;
     const key = chatKey(user);
     if (!this.admins.has(key) || !this.backend.capabilities.adminLinks) return undefined;
@@ -83,9 +87,11 @@ export class Identity {
    * The actor behind a chat user, or undefined when unlinked. ADMINS entries are linked as admins
    * on first sight (to the member the entry names, else one named after the chat user); twcc roles
    * are refreshed every 10 minutes. Every change of a link is made under that link's lock.
+   * `read`: the link as this invocation already read it (the core reads it once for the caller's
+   * language too), so it is not read again; every change still re-reads it under the lock.
    */
-  async resolve(user: ChatUser): Promise<Actor | undefined> {
-    let link = await this.linkOf(user.platform, user.userId);
+  async resolve(user: ChatUser, read?: { link: Link | undefined }): Promise<Actor | undefined> {
+    let link = read ? read.link : await this.linkOf(user.platform, user.userId);
     const key = chatKey(user);
     if (this.admins.has(key) && this.backend.capabilities.adminLinks) {
       const member = this.admins.get(key) ?? link?.memberId ?? memberFromUserId(user.userId);

@@ -4,6 +4,11 @@ import { chatKey, type ChatUser } from '../invocation.js';
 import { Locale, LocaleSetting, normalizeLocale } from './locale.js';
 import { translator, type Translator } from './translator.js';
 
+/** The member a chat user is, already known to the caller (`undefined`: none, unlinked). */
+export interface KnownMember {
+  memberId: string | undefined;
+}
+
 /**
  * `/tenant lang`: each member's language, stored per tenant member (one person linked on Slack and
  * Discord chooses once), or per chat user while unlinked. The choice made while linked wins; a choice
@@ -25,15 +30,16 @@ export class LocaleSettings {
     return this.store.collection<LocaleSetting>('settings');
   }
 
-  private async keysOf(user: Pick<ChatUser, 'platform' | 'userId'>): Promise<string[]> {
-    const memberId = await this.identity.memberIdOf(user);
+  /** `known`: the member the caller is, as this invocation already found out (the core reads the link once). */
+  private async keysOf(user: Pick<ChatUser, 'platform' | 'userId'>, known?: KnownMember): Promise<string[]> {
+    const memberId = known ? known.memberId : await this.identity.memberIdOf(user);
     return [...(memberId ? [`member:${memberId}`] : []), `chat:${chatKey(user)}`];
   }
 
-  /** The member's own setting, if any (`auto` when they chose to follow the platform). */
-  async settingOf(user: Pick<ChatUser, 'platform' | 'userId'>): Promise<LocaleSetting | undefined> {
-    for (const key of await this.keysOf(user)) {
-      const parsed = LocaleSetting.safeParse(await this.records.get(key));
+  /** The member's own setting, if any (`auto` when they chose to follow the platform): both keys in one read. */
+  async settingOf(user: Pick<ChatUser, 'platform' | 'userId'>, known?: KnownMember): Promise<LocaleSetting | undefined> {
+    for (const value of await this.records.getMany(await this.keysOf(user, known))) {
+      const parsed = LocaleSetting.safeParse(value);
       if (parsed.success) return parsed.data;
     }
     return undefined;
@@ -48,8 +54,8 @@ export class LocaleSettings {
    * The member's setting wins, then the platform's locale (Discord's, Slack's), then English. Without a
    * platform locale (a DM the bot starts: a reminder), the one this chat user's platform last reported.
    */
-  async localeOf(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined): Promise<Locale> {
-    const setting = await this.settingOf(user);
+  async localeOf(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined, known?: KnownMember): Promise<Locale> {
+    const setting = await this.settingOf(user, known);
     const platform = normalizeLocale(platformLocale);
     if (platform) await this.remember(user, platform);
     if (setting && setting !== 'auto') return setting;
@@ -77,8 +83,8 @@ export class LocaleSettings {
     this.#remembered.set(key, locale);
   }
 
-  async translatorFor(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined): Promise<Translator> {
-    return translator(await this.localeOf(user, platformLocale), this.timeZone);
+  async translatorFor(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined, known?: KnownMember): Promise<Translator> {
+    return translator(await this.localeOf(user, platformLocale, known), this.timeZone);
   }
 
   /** Without the store (it failed, or before it is asked): the platform's locale, else English. */
