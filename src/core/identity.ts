@@ -51,11 +51,11 @@ export class Identity {
   constructor(
     private readonly store: Store,
     private readonly backend: Backend,
-    /** ADMINS entries: `slack:U1` or `anna=slack:U1+discord:2`. */
-    admins: Iterable<string>,
+    /** ADMINS entries: `slack:U1` or `anna=slack:U1+discord:2`; or as adminMembers() read them. */
+    admins: Iterable<string> | ReadonlyMap<string, string | undefined>,
     private readonly now: () => number,
   ) {
-    this.admins = adminMembers(admins);
+    this.admins = admins instanceof Map ? admins : adminMembers(admins as Iterable<string>);
   }
 
   private get links() {

@@ -24,6 +24,8 @@ export class LocaleSettings {
      * this memo is bookkeeping, not a change the command made (a read-only command stays read-only).
      */
     private readonly memo: Store = store,
+    /** What this process last wrote per chat user: the store is written only when a user's locale changes (shared by every invocation's settings). */
+    private readonly remembered = new Map<string, Locale>(),
   ) {}
 
   private get records() {
@@ -64,12 +66,9 @@ export class LocaleSettings {
     return last.success ? last.data : 'en';
   }
 
-  /** What this process last wrote per chat user: the store is written only when a user's locale changes. */
-  readonly #remembered = new Map<string, Locale>();
-
   private async remember(user: Pick<ChatUser, 'platform' | 'userId'>, locale: Locale): Promise<void> {
     const key = chatKey(user);
-    if (this.#remembered.get(key) === locale) return;
+    if (this.remembered.get(key) === locale) return;
     // Best effort: a store that refuses the memo (read-only, down) must not fail the command that
     // carried the locale; it is tried again with that user's next command.
     const kept = await this.memo
@@ -79,8 +78,8 @@ export class LocaleSettings {
       .catch(() => false);
     if (!kept) return;
     // Bounded: the oldest entry goes first (at worst, one more write for that user later).
-    if (this.#remembered.size >= 10_000) this.#remembered.delete(this.#remembered.keys().next().value!);
-    this.#remembered.set(key, locale);
+    if (this.remembered.size >= 10_000) this.remembered.delete(this.remembered.keys().next().value!);
+    this.remembered.set(key, locale);
   }
 
   async translatorFor(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined, known?: KnownMember): Promise<Translator> {
