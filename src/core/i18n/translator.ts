@@ -1,4 +1,4 @@
-import { IntlMessageFormat } from 'intl-messageformat';
+import { IntlMessageFormat, type Formatters } from 'intl-messageformat';
 import { enMessages } from './en.js';
 import { type Locale } from './locale.js';
 import { specMessages, type SpecMessageId } from './spec-messages.js';
@@ -32,6 +32,27 @@ export type Wording = (t: Translator) => string;
 
 const compiled = new Map<string, IntlMessageFormat>();
 
+/**
+ * The Intl objects every message shares, by a short key. intl-messageformat's own memo keys each
+ * look-up with JSON.stringify of its arguments: a plural per table row (`in {days, plural, …}`) paid
+ * that on every row.
+ */
+const intlObjects = new Map<string, Intl.NumberFormat | Intl.PluralRules | Intl.DateTimeFormat>();
+function shared<T extends Intl.NumberFormat | Intl.PluralRules | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let made = intlObjects.get(key) as T | undefined;
+  if (!made) intlObjects.set(key, (made = make()));
+  return made;
+}
+const keyOf = (kind: string, locales: unknown, opts: object | undefined): string =>
+  `${kind}\u0000${String(locales)}\u0000${opts === undefined ? '' : JSON.stringify(opts)}`;
+const formatters: Formatters = {
+  getNumberFormat: (locales, opts) => shared(keyOf('n', locales, opts), () => new Intl.NumberFormat(locales, opts as Intl.NumberFormatOptions | undefined)),
+  getDateTimeFormat: (locales, opts) => shared(keyOf('d', locales, opts), () => new Intl.DateTimeFormat(locales, opts)),
+  // Plural rules are asked with `{ type }` only: that one field is the key.
+  getPluralRules: (locales, opts) =>
+    shared(`p\u0000${String(locales)}\u0000${opts && Object.keys(opts).length === 1 && 'type' in opts ? String(opts.type) : JSON.stringify(opts)}`, () => new Intl.PluralRules(locales, opts)),
+};
+
 function formatOf(locale: Locale, id: MessageId): IntlMessageFormat {
   const key = `${locale}\u0000${id}`;
   let f = compiled.get(key);
@@ -40,7 +61,7 @@ function formatOf(locale: Locale, id: MessageId): IntlMessageFormat {
     // A missing message is a bug (the type and the catalog test forbid it): fail loudly.
     if (source === undefined) throw new Error(`no ${locale} message ${id}`);
     // Tags are not parsed: `<member>` in usage text is text.
-    f = new IntlMessageFormat(source, locale, undefined, { ignoreTag: true });
+    f = new IntlMessageFormat(source, locale, undefined, { ignoreTag: true, formatters });
     compiled.set(key, f);
   }
   return f;
