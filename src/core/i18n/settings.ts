@@ -41,6 +41,8 @@ export class LocaleSettings {
   /** The member's own setting, if any (`auto` when they chose to follow the platform): both keys in one read. */
   async settingOf(user: Pick<ChatUser, 'platform' | 'userId'>, known?: KnownMember): Promise<LocaleSetting | undefined> {
     for (const value of await this.records.getMany(await this.keysOf(user, known))) {
+      // Most people never chose: no record, and no failed parse (zod builds an error for each) to say so.
+      if (value === undefined) continue;
       const parsed = LocaleSetting.safeParse(value);
       if (parsed.success) return parsed.data;
     }
