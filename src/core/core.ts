@@ -225,7 +225,7 @@ export class Core {
 
   async #command(services: Services, inv: CommandInvocation, t: Translator, link: Link | undefined): Promise<Outcome> {
     const { sub, word, rest } = findSubcommand(inv.command, inv.text);
-    const actor = await services.identity.resolve(inv.user, { link });
+    const { actor, link: callerLink } = await services.identity.resolveWithLink(inv.user, { link });
     if (!sub || sub.name === 'help') {
       const { capabilities } = services.backend;
       if (word && !sub) return answer(unknownSubcommandReply(t, inv.command, word, actor, capabilities));
@@ -247,7 +247,7 @@ export class Core {
     if (limited) return answer(limited);
     const handler = handlerFor(inv.command, sub.name);
     if (!handler) throw new Error(`no handler for ${label}`);
-    const outcome = await handler({ services, user: inv.user, where: inv.where, actor, args: parsed.args as never, t, platformLocale: inv.locale });
+    const outcome = await handler({ services, user: inv.user, where: inv.where, actor, args: parsed.args as never, t, platformLocale: inv.locale, callerLink });
     return parsed.notes ? withNotes(outcome, parsed.notes.map((note) => note(t))) : outcome;
   }
 

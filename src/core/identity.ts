@@ -91,6 +91,11 @@ export class Identity {
    * language too), so it is not read again; every change still re-reads it under the lock.
    */
   async resolve(user: ChatUser, read?: { link: Link | undefined }): Promise<Actor | undefined> {
+    return (await this.resolveWithLink(user, read)).actor;
+  }
+
+  /** resolve(), with the link the actor came from (as made or refreshed here), for a command that shows it. */
+  async resolveWithLink(user: ChatUser, read?: { link: Link | undefined }): Promise<{ actor: Actor | undefined; link: Link | undefined }> {
     let link = read ? read.link : await this.linkOf(user.platform, user.userId);
     const key = chatKey(user);
     if (this.admins.has(key) && this.backend.capabilities.adminLinks) {
@@ -106,7 +111,7 @@ export class Identity {
         });
       }
     }
-    if (!link) return undefined;
+    if (!link) return { actor: undefined, link: undefined };
     const actor: Actor = { chatKey: key, memberId: link.memberId, role: link.role };
     if (!this.backend.capabilities.adminLinks && this.now() - (link.roleCheckedAt ?? 0) > ROLE_REFRESH_MS) {
       const fresh = await this.backend.refreshRole(actor);
@@ -114,13 +119,16 @@ export class Identity {
         const role = fresh.value;
         actor.role = role;
         // Re-read under the lock: a login that relinked meanwhile is kept, only the role is refreshed.
-        await withLock(this.store, `link:${key}`, async () => {
+        link = await withLock(this.store, `link:${key}`, async () => {
           const current = await this.linkOf(user.platform, user.userId);
-          if (current?.memberId === link!.memberId) await this.links.put(key, { ...current, role, roleCheckedAt: this.now() });
+          if (current?.memberId !== link!.memberId) return link!;
+          const refreshed = { ...current, role, roleCheckedAt: this.now() };
+          await this.links.put(key, refreshed);
+          return refreshed;
         });
       }
     }
-    return actor;
+    return { actor, link };
   }
 
   /**
