@@ -29,8 +29,10 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AUDIT_CHUNK = 200;
 export const AUDIT_CHUNKS = 50;
 
+/** Orders entries written in the same millisecond by this process (every invocation's AuditLog shares it). */
+let seq = 0;
+
 export class AuditLog {
-  private seq = 0;
   private readonly recent: CappedLog;
   constructor(
     private readonly store: Store,
@@ -50,7 +52,7 @@ export class AuditLog {
    */
   async append(entry: Omit<AuditEntry, 'at' | 'id'>): Promise<void> {
     const at = new Date(this.now()).toISOString();
-    const id = `${at}-${String(this.seq++).padStart(6, '0')}-${randomBytes(3).toString('hex')}`;
+    const id = `${at}-${String(seq++).padStart(6, '0')}-${randomBytes(3).toString('hex')}`;
     const record = AuditEntry.parse({ ...entry, id, at });
     for (let attempt = 1; ; attempt++) {
       try {

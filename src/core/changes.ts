@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Backend } from '../backends/port.js';
 import { RecordBusyError } from '../store/lock.js';
 import type { Collection, CollectionName, Store } from '../store/port.js';
@@ -7,26 +6,21 @@ import type { Collection, CollectionName, Store } from '../store/port.js';
  * Whether the invocation that is running has changed anything yet: a record written or deleted, or
  * a backend change made (or tried and failed in an unknown state). An unexpected failure may say
  * "nothing was changed" only when this is still false (src/core/middleware.ts, errorReferences).
+ *
+ * One record per invocation, passed explicitly: the core builds that invocation's services on a store
+ * and backend that note into it. (An AsyncLocalStorage did this before; on Node 20 it turns on promise
+ * hooks for every promise in the process, ~5 % of a command's CPU.)
  */
 export interface ChangeRecord {
   changed: boolean;
 }
 
-const current = new AsyncLocalStorage<ChangeRecord>();
-
-/** Runs `work` with its own change record. */
-export const trackingChanges = <T>(record: ChangeRecord, work: () => Promise<T>): Promise<T> => current.run(record, work);
-
-const noteChange = (): void => {
-  const record = current.getStore();
-  if (record) record.changed = true;
-};
-
 /** Writes that change nothing a user sees: the audit log records changes, `meta` holds pings. */
 const BOOKKEEPING: ReadonlySet<CollectionName> = new Set(['audit', 'meta']);
 
-/** The store as the core uses it: every write or delete that was made (or may have been) is noted. */
-export function storeNotingChanges(store: Store): Store {
+/** The store as one invocation uses it: every write or delete that was made (or may have been) is noted in `record`. */
+export function storeNotingChanges(store: Store, record: ChangeRecord): Store {
+  const noteChange = (): void => void (record.changed = true);
   const noted = <T>(p: Promise<T>): Promise<T> =>
     p.then(
       (v) => (noteChange(), v),
@@ -58,8 +52,9 @@ export function storeNotingChanges(store: Store): Store {
 
 const CHANGING = new Set<keyof Backend>(['login', 'logout', 'createKey', 'extendKey', 'deleteKey', 'ensureMember', 'setQuota']);
 
-/** The backend as the core uses it: a change that succeeded, or that threw (its outcome unknown), is noted. */
-export function backendNotingChanges(backend: Backend): Backend {
+/** The backend as one invocation uses it: a change that succeeded, or that threw (its outcome unknown), is noted in `record`. */
+export function backendNotingChanges(backend: Backend, record: ChangeRecord): Backend {
+  const noteChange = (): void => void (record.changed = true);
   return new Proxy(backend, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);

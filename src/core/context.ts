@@ -4,7 +4,7 @@ import type { Store } from '../store/port.js';
 import type { ActorFor, ArgsOf } from './args.js';
 import type { AuditLog } from './audit.js';
 import type { Translator } from './i18n/translator.js';
-import type { Identity } from './identity.js';
+import type { Identity, Link } from './identity.js';
 import type { LocaleSettings } from './i18n/settings.js';
 import type { ChatUser, Where } from './invocation.js';
 import type { Outcome, PostTarget } from './outcome.js';
@@ -49,6 +49,8 @@ export interface CommandContext<S extends SubcommandSpec = SubcommandSpec> {
   t: Translator;
   /** The locale the caller's platform reported (Discord's interaction locale, Slack's user locale), if any. */
   platformLocale: string | undefined;
+  /** The caller's link as the core read it (or made it) to find `actor`; undefined when unlinked. */
+  callerLink: Link | undefined;
 }
 
 export type CommandHandler<S extends SubcommandSpec = SubcommandSpec> = (ctx: CommandContext<S>) => Promise<Outcome>;

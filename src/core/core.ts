@@ -3,7 +3,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { decodeAction, PendingActions } from './flows/pending.js';
 import { AuditLog } from './audit.js';
-import { backendNotingChanges, storeNotingChanges } from './changes.js';
+import { backendNotingChanges, storeNotingChanges, type ChangeRecord } from './changes.js';
 import { handlerFor } from './commands/index.js';
 import { completeLogin } from './commands/tenant.js';
 import type { Services } from './context.js';
@@ -11,7 +11,8 @@ import { decideFlow } from './flows/decide.js';
 import { badArgsReply, helpReply, unknownSubcommandReply } from './help.js';
 import { describeError, texts, type Translator } from './i18n.js';
 import { LocaleSettings } from './i18n/settings.js';
-import { Identity } from './identity.js';
+import type { Locale } from './i18n/locale.js';
+import { adminMembers, Identity, type Link } from './identity.js';
 import type { ChatUser, ClickInvocation, CommandInvocation, Invocation, Platform } from './invocation.js';
 import { compose, deduplicateDeliveries, errorReferences, keepSecretsPrivate, logInvocations, mayPost, type Middleware } from './middleware.js';
 import { answer, type Adapter, type Messenger, type Outcome, type PostTarget } from './outcome.js';
@@ -57,39 +58,50 @@ export class Core {
   readonly #limits: RateLimiter;
   /** Each invocation's translator, once its locale is resolved: the error middleware words failures with it. */
   readonly #translators = new WeakMap<Invocation, Translator>();
+  /** Each invocation's change record: its services note into it, the error middleware reads it. */
+  readonly #changes = new WeakMap<Invocation, ChangeRecord>();
+  /** The services one invocation works with, noting what it changes in `record`. */
+  readonly #servicesFor: (record: ChangeRecord) => Services;
   #stopping = false;
 
   constructor(opts: CoreOptions) {
     const now = opts.now ?? Date.now;
     const logger = opts.logger ?? silentLogger();
-    // What the core changes is noted per invocation, so that a failure says "nothing was changed" only when it is so.
-    const store = storeNotingChanges(opts.store);
-    const pending = new PendingActions(store, now);
     const timeZone = opts.timeZone ?? 'UTC';
-    const keyReminders = new KeyReminders(store, pending, timeZone);
-    // Extending or deleting a key, by any path, closes its open reminder cards.
-    const backend = backendClosingReminders(backendNotingChanges(opts.backend), keyReminders);
-    const identity = new Identity(store, backend, opts.admins ?? [], now);
-    this.#services = {
-      store,
-      backend,
-      identity,
-      timeZone,
-      locales: new LocaleSettings(store, identity, timeZone, opts.store),
-      audit: new AuditLog(store, now, logger),
-      pending,
-      logger,
-      now,
-      keyMaxDays: opts.keyMaxDays ?? 365,
-      reminderDays: opts.reminderDays ?? [14, 3, 1],
-      reminderOptOut: new ReminderOptOut(store),
-      keyReminders,
-      post: (target, r) => this.#post(target, r),
+    const admins = adminMembers(opts.admins ?? []);
+    const remembered = new Map<string, Locale>();
+    // What the core changes is noted per invocation, so that a failure says "nothing was changed" only when it is so:
+    // each invocation gets services on a store and backend that note into its own record (a few small objects).
+    this.#servicesFor = (record) => {
+      const store = storeNotingChanges(opts.store, record);
+      const pending = new PendingActions(store, now);
+      const keyReminders = new KeyReminders(store, pending, timeZone);
+      // Extending or deleting a key, by any path, closes its open reminder cards.
+      const backend = backendClosingReminders(backendNotingChanges(opts.backend, record), keyReminders);
+      const identity = new Identity(store, backend, admins, now);
+      return {
+        store,
+        backend,
+        identity,
+        timeZone,
+        locales: new LocaleSettings(store, identity, timeZone, opts.store, remembered),
+        audit: new AuditLog(store, now, logger),
+        pending,
+        logger,
+        now,
+        keyMaxDays: opts.keyMaxDays ?? 365,
+        reminderDays: opts.reminderDays ?? [14, 3, 1],
+        reminderOptOut: new ReminderOptOut(store),
+        keyReminders,
+        post: (target, r) => this.#post(target, r),
+      };
     };
+    // Outside any invocation (the reminder sweep, an adapter's own lines), changes are noted where no one reads them.
+    this.#services = this.#servicesFor({ changed: false });
     this.#limits = new RateLimiter(opts.store, opts.rateLimits ?? {}, now);
     this.#run = compose(
       [
-        errorReferences(logger, (inv, storeWorks) => this.#failureTranslator(inv, storeWorks)),
+        errorReferences(logger, (inv, storeWorks) => this.#failureTranslator(inv, storeWorks), (inv) => this.#changesOf(inv)),
         logInvocations(logger),
         deduplicateDeliveries(opts.store, logger),
         keepSecretsPrivate,
@@ -187,24 +199,33 @@ export class Core {
     }
   }
 
+  #changesOf(inv: Invocation): ChangeRecord {
+    let record = this.#changes.get(inv);
+    if (!record) this.#changes.set(inv, (record = { changed: false }));
+    return record;
+  }
+
   async #dispatch(inv: Invocation): Promise<Outcome> {
+    const services = this.#servicesFor(this.#changesOf(inv));
+    const { identity, locales } = services;
+    // The caller's link, read once for this invocation: their language and, for a command, who they are.
+    const link = await identity.linkOf(inv.user.platform, inv.user.userId);
     // The member's setting, else the platform's locale, else English: every word below is in it.
-    const t = await this.#services.locales.translatorFor(inv.user, inv.locale);
+    const t = await locales.translatorFor(inv.user, inv.locale, { memberId: identity.memberIdFrom(inv.user, link) });
     this.#translators.set(inv, t);
     switch (inv.kind) {
       case 'command':
-        return this.#command(inv, t);
+        return this.#command(services, inv, t, link);
       case 'click':
-        return this.#click(inv, t);
+        return this.#click(services, inv, t);
       case 'login':
-        return completeLogin(this.#services, t, inv);
+        return completeLogin(services, t, inv);
     }
   }
 
-  async #command(inv: CommandInvocation, t: Translator): Promise<Outcome> {
-    const services = this.#services;
+  async #command(services: Services, inv: CommandInvocation, t: Translator, link: Link | undefined): Promise<Outcome> {
     const { sub, word, rest } = findSubcommand(inv.command, inv.text);
-    const actor = await services.identity.resolve(inv.user);
+    const { actor, link: callerLink } = await services.identity.resolveWithLink(inv.user, { link });
     if (!sub || sub.name === 'help') {
       const { capabilities } = services.backend;
       if (word && !sub) return answer(unknownSubcommandReply(t, inv.command, word, actor, capabilities));
@@ -226,14 +247,14 @@ export class Core {
     if (limited) return answer(limited);
     const handler = handlerFor(inv.command, sub.name);
     if (!handler) throw new Error(`no handler for ${label}`);
-    const outcome = await handler({ services, user: inv.user, where: inv.where, actor, args: parsed.args as never, t, platformLocale: inv.locale });
+    const outcome = await handler({ services, user: inv.user, where: inv.where, actor, args: parsed.args as never, t, platformLocale: inv.locale, callerLink });
     return parsed.notes ? withNotes(outcome, parsed.notes.map((note) => note(t))) : outcome;
   }
 
-  async #click(inv: ClickInvocation, t: Translator): Promise<Outcome> {
+  async #click(services: Services, inv: ClickInvocation, t: Translator): Promise<Outcome> {
     const ref = decodeAction(inv.actionId);
     if (!ref) return answer(reply(texts.unknownAction(t)));
-    return decideFlow(this.#services, t, inv, ref);
+    return decideFlow(services, t, inv, ref);
   }
 }
 

@@ -51,11 +51,11 @@ export class Identity {
   constructor(
     private readonly store: Store,
     private readonly backend: Backend,
-    /** ADMINS entries: `slack:U1` or `anna=slack:U1+discord:2`. */
-    admins: Iterable<string>,
+    /** ADMINS entries: `slack:U1` or `anna=slack:U1+discord:2`; or as adminMembers() read them. */
+    admins: Iterable<string> | ReadonlyMap<string, string | undefined>,
     private readonly now: () => number,
   ) {
-    this.admins = adminMembers(admins);
+    this.admins = admins instanceof Map ? admins : adminMembers(admins as Iterable<string>);
   }
 
   private get links() {
@@ -72,7 +72,11 @@ export class Identity {
    * (linked on their first command). Reads only: for what is not an authorization (their language).
    */
   async memberIdOf(user: Pick<ChatUser, 'platform' | 'userId'>): Promise<string | undefined> {
-    const link = await this.linkOf(user.platform, user.userId);
+    return this.memberIdFrom(user, await this.linkOf(user.platform, user.userId));
+  }
+
+  /** memberIdOf with the chat user's link already read (`undefined`: they have none). */
+  memberIdFrom(user: Pick<ChatUser, 'platform' | 'userId'>, link: Link | undefined): string | undefined {
     if (link) return link.memberId;
     const key = chatKey(user);
     if (!this.admins.has(key) || !this.backend.capabilities.adminLinks) return undefined;
@@ -83,9 +87,16 @@ export class Identity {
    * The actor behind a chat user, or undefined when unlinked. ADMINS entries are linked as admins
    * on first sight (to the member the entry names, else one named after the chat user); twcc roles
    * are refreshed every 10 minutes. Every change of a link is made under that link's lock.
+   * `read`: the link as this invocation already read it (the core reads it once for the caller's
+   * language too), so it is not read again; every change still re-reads it under the lock.
    */
-  async resolve(user: ChatUser): Promise<Actor | undefined> {
-    let link = await this.linkOf(user.platform, user.userId);
+  async resolve(user: ChatUser, read?: { link: Link | undefined }): Promise<Actor | undefined> {
+    return (await this.resolveWithLink(user, read)).actor;
+  }
+
+  /** resolve(), with the link the actor came from (as made or refreshed here), for a command that shows it. */
+  async resolveWithLink(user: ChatUser, read?: { link: Link | undefined }): Promise<{ actor: Actor | undefined; link: Link | undefined }> {
+    let link = read ? read.link : await this.linkOf(user.platform, user.userId);
     const key = chatKey(user);
     if (this.admins.has(key) && this.backend.capabilities.adminLinks) {
       const member = this.admins.get(key) ?? link?.memberId ?? memberFromUserId(user.userId);
@@ -100,7 +111,7 @@ export class Identity {
         });
       }
     }
-    if (!link) return undefined;
+    if (!link) return { actor: undefined, link: undefined };
     const actor: Actor = { chatKey: key, memberId: link.memberId, role: link.role };
     if (!this.backend.capabilities.adminLinks && this.now() - (link.roleCheckedAt ?? 0) > ROLE_REFRESH_MS) {
       const fresh = await this.backend.refreshRole(actor);
@@ -108,13 +119,16 @@ export class Identity {
         const role = fresh.value;
         actor.role = role;
         // Re-read under the lock: a login that relinked meanwhile is kept, only the role is refreshed.
-        await withLock(this.store, `link:${key}`, async () => {
+        link = await withLock(this.store, `link:${key}`, async () => {
           const current = await this.linkOf(user.platform, user.userId);
-          if (current?.memberId === link!.memberId) await this.links.put(key, { ...current, role, roleCheckedAt: this.now() });
+          if (current?.memberId !== link!.memberId) return link!;
+          const refreshed = { ...current, role, roleCheckedAt: this.now() };
+          await this.links.put(key, refreshed);
+          return refreshed;
         });
       }
     }
-    return actor;
+    return { actor, link };
   }
 
   /**

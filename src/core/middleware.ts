@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Lease, Store } from '../store/port.js';
 import { findSubcommand } from './parser.js';
-import { trackingChanges, type ChangeRecord } from './changes.js';
+import type { ChangeRecord } from './changes.js';
 import { texts, type Translator } from './i18n.js';
 import type { Invocation } from './invocation.js';
 import { answer, type Outcome, type PostTarget } from './outcome.js';
@@ -43,11 +43,16 @@ function failureText(t: Translator, err: unknown, ref: string, changed: boolean)
  * itself, so each invocation it refuses is only noted here, with its reference; and "nothing was
  * changed" is said only when the invocation failed before it could change anything.
  */
-export function errorReferences(logger: Logger, translatorOf: (inv: Invocation, storeWorks: boolean) => Promise<Translator>): Middleware {
+export function errorReferences(
+  logger: Logger,
+  translatorOf: (inv: Invocation, storeWorks: boolean) => Promise<Translator>,
+  /** The invocation's change record, the one its services note into (src/core/changes.ts). */
+  changesOf: (inv: Invocation) => ChangeRecord,
+): Middleware {
   return async (inv, next) => {
-    const record: ChangeRecord = { changed: false };
+    const record = changesOf(inv);
     try {
-      return await trackingChanges(record, next);
+      return await next();
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       const where = { ref, kind: inv.kind, platform: inv.user.platform, changed: record.changed };
@@ -119,6 +124,8 @@ export const mayPost = (target: PostTarget, r: Reply): boolean => !r.secret || t
 /** Logs each invocation's kind, platform, outcome and time at debug: never its text (it may hold a key). */
 export function logInvocations(logger: Logger): Middleware {
   return async (inv, next) => {
+    // The line is at debug: at info (production) nothing is timed or built for it.
+    if (!logger.isLevelEnabled('debug')) return next();
     const started = performance.now();
     const outcome = await next();
     logger.debug({ kind: inv.kind, platform: inv.user.platform, outcome: outcome.kind, ms: Math.round(performance.now() - started) }, 'invocation');

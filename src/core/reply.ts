@@ -72,7 +72,10 @@ export function replyToPlainText(r: Reply): string {
 
 /** Columns a monospace font gives a character: two for CJK and full-width forms, one otherwise. */
 const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
-const widthOf = (s: string): number => [...s].reduce((w, ch) => w + (WIDE.test(ch) ? 2 : 1), 0);
+/** Half of a character beyond U+FFFF: two UTF-16 units, one column. */
+const SURROGATE = /[\ud800-\udfff]/;
+/** Without a wide character or a surrogate, one column per UTF-16 unit (most cells: ids, dates, `sk-…` masks): two scans, not one per character. */
+const widthOf = (s: string): number => (WIDE.test(s) || SURROGATE.test(s) ? [...s].reduce((w, ch) => w + (WIDE.test(ch) ? 2 : 1), 0) : s.length);
 const pad = (s: string, width: number): string => s + ' '.repeat(Math.max(0, width - widthOf(s)));
 
 /** A monospace table; Slack and Discord put it in a code block. Chinese characters count two columns. */

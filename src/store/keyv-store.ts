@@ -57,19 +57,21 @@ export const STORE_DEADLINE_MS = 2_500;
 
 const isTimeout = (err: unknown): err is Error => err instanceof Error && /time(?:d)? ?out/i.test(err.message);
 
+/** A failure of the store's client as the caller sees it: StoreUnavailableError, with the reason. */
+function asUnavailable<T>(operation: string, work: Promise<T>, ms: number): Promise<T> {
+  return work.catch((err: unknown) => {
+    if (err instanceof StoreUnavailableError) throw err;
+    // The client's own timeout (pg's connection and query timeouts are the deadline) is the same silence.
+    throw new StoreUnavailableError(operation, isTimeout(err) ? new Error(`no answer within ${ms} ms (${err.message})`) : err);
+  });
+}
+
 function withDeadline<T>(operation: string, work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new StoreUnavailableError(operation, new Error(`no answer within ${ms} ms`))), ms);
   });
-  return Promise.race([
-    work.catch((err: unknown) => {
-      if (err instanceof StoreUnavailableError) throw err;
-      // The client's own timeout (pg's connection and query timeouts are the deadline) is the same silence.
-      throw new StoreUnavailableError(operation, isTimeout(err) ? new Error(`no answer within ${ms} ms (${err.message})`) : err);
-    }),
-    late,
-  ]).finally(() => clearTimeout(timer));
+  return Promise.race([asUnavailable(operation, work, ms), late]).finally(() => clearTimeout(timer));
 }
 
 /** Runs one store operation: refused at once when the store is known to be away, else under the deadline. */
@@ -200,11 +202,15 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
   }
 
   const outage = new OutageLog(kind, logger);
+  // better-sqlite3 answers synchronously (its busy timeout blocks the thread): an SQLite operation has
+  // settled, within microtasks, before any timer could fire, so a deadline timer per operation would
+  // only cost (a timer, a race and a closure on every read of the hot path) and never fire.
+  const bounded = kind === 'sqlite' ? asUnavailable : withDeadline;
   const run: Run = async (operation, work) => {
     const why = away();
     try {
       if (why) throw new StoreUnavailableError(operation, new Error(why));
-      const value = await withDeadline(operation, work(), deadlineMs);
+      const value = await bounded(operation, work(), deadlineMs);
       outage.answered();
       return value;
     } catch (err) {

@@ -24,6 +24,19 @@ async function entries<T>(k: Keyv<T>): Promise<[string, T][]> {
 }
 
 describe('a keyv namespace on the shared SQLite connection', () => {
+  it('reads many keys at once (a member\'s 20 keys) in the order asked, with gaps for missing and expired ones, as it reads a few', async () => {
+    fresh();
+    const adapter = file.adapter();
+    adapter.namespace = 'keys';
+    for (let i = 0; i < 20; i++) await adapter.set(`keys:k-${i}`, `"${i}"`, i % 5 === 0 ? 1_000 : undefined);
+    clock += 1_001;
+    const asked = ['keys:missing', ...Array.from({ length: 20 }, (_, i) => `keys:k-${19 - i}`)];
+    const want = [undefined, ...Array.from({ length: 20 }, (_, i) => ((19 - i) % 5 === 0 ? undefined : `"${19 - i}"`))];
+    expect(await adapter.getMany(asked)).toEqual(want);
+    // Few keys take the point reads; the answers are the same.
+    expect(await adapter.getMany(asked.slice(0, 3))).toEqual(want.slice(0, 3));
+  });
+
   it('answers a value until its TTL has passed, then acts as if it was never there', async () => {
     fresh();
     const adapter = file.adapter();

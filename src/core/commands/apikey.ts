@@ -81,7 +81,7 @@ const create: CommandHandler<Sub<'apikey', 'create'>> = async ({ services, user,
 const extend: CommandHandler<Sub<'apikey', 'extend'>> = async (ctx) => say(await extendKeyBy(ctx, ctx.args['key-id'], ctx.args.days));
 
 /** `/apikey extend`, and a reminder's Extend button: the KEY_MAX_DAYS limit, the write, its read-back, the audit. */
-export async function extendKeyBy({ services, user, where, actor, t }: Omit<CommandContext<Sub<'apikey', 'extend'>>, 'args' | 'platformLocale'>, keyId: string, days: number): Promise<string> {
+export async function extendKeyBy({ services, user, where, actor, t }: Omit<CommandContext<Sub<'apikey', 'extend'>>, 'args' | 'platformLocale' | 'callerLink'>, keyId: string, days: number): Promise<string> {
   const before = await services.backend.getKey(actor, keyId);
   if (!before.ok) return t.t('apikey.keyError', { id: keyId, error: describeError(t, before.code, before.detail) });
   const now = services.now();

@@ -114,12 +114,11 @@ const members: CommandHandler<Sub<'tenant', 'members'>> = async ({ services, act
 /** How `/tenant whoami` names the path the backend's login took. */
 const loginPath = (t: Translator, via: LoginVia): string => t.t(`tenant.loginVia.${via}`);
 
-const whoami: CommandHandler<Sub<'tenant', 'whoami'>> = async ({ services, user, actor, t }) => {
+const whoami: CommandHandler<Sub<'tenant', 'whoami'>> = async ({ services, user, actor, t, callerLink: link }) => {
   if (!actor) {
     const how = services.backend.capabilities.login ? t.t('tenant.whoami.howLogin') : t.t('tenant.whoami.howLink');
     return answer(t.t('tenant.whoami.unlinked', { who: `${user.platform}:${user.userId}`, how }));
   }
-  const link = await services.identity.linkOf(user.platform, user.userId);
   return {
     kind: 'reply',
     reply: reply([

@@ -4,6 +4,11 @@ import { chatKey, type ChatUser } from '../invocation.js';
 import { Locale, LocaleSetting, normalizeLocale } from './locale.js';
 import { translator, type Translator } from './translator.js';
 
+/** The member a chat user is, already known to the caller (`undefined`: none, unlinked). */
+export interface KnownMember {
+  memberId: string | undefined;
+}
+
 /**
  * `/tenant lang`: each member's language, stored per tenant member (one person linked on Slack and
  * Discord chooses once), or per chat user while unlinked. The choice made while linked wins; a choice
@@ -19,21 +24,26 @@ export class LocaleSettings {
      * this memo is bookkeeping, not a change the command made (a read-only command stays read-only).
      */
     private readonly memo: Store = store,
+    /** What this process last wrote per chat user: the store is written only when a user's locale changes (shared by every invocation's settings). */
+    private readonly remembered = new Map<string, Locale>(),
   ) {}
 
   private get records() {
     return this.store.collection<LocaleSetting>('settings');
   }
 
-  private async keysOf(user: Pick<ChatUser, 'platform' | 'userId'>): Promise<string[]> {
-    const memberId = await this.identity.memberIdOf(user);
+  /** `known`: the member the caller is, as this invocation already found out (the core reads the link once). */
+  private async keysOf(user: Pick<ChatUser, 'platform' | 'userId'>, known?: KnownMember): Promise<string[]> {
+    const memberId = known ? known.memberId : await this.identity.memberIdOf(user);
     return [...(memberId ? [`member:${memberId}`] : []), `chat:${chatKey(user)}`];
   }
 
-  /** The member's own setting, if any (`auto` when they chose to follow the platform). */
-  async settingOf(user: Pick<ChatUser, 'platform' | 'userId'>): Promise<LocaleSetting | undefined> {
-    for (const key of await this.keysOf(user)) {
-      const parsed = LocaleSetting.safeParse(await this.records.get(key));
+  /** The member's own setting, if any (`auto` when they chose to follow the platform): both keys in one read. */
+  async settingOf(user: Pick<ChatUser, 'platform' | 'userId'>, known?: KnownMember): Promise<LocaleSetting | undefined> {
+    for (const value of await this.records.getMany(await this.keysOf(user, known))) {
+      // Most people never chose: no record, and no failed parse (zod builds an error for each) to say so.
+      if (value === undefined) continue;
+      const parsed = LocaleSetting.safeParse(value);
       if (parsed.success) return parsed.data;
     }
     return undefined;
@@ -48,8 +58,8 @@ export class LocaleSettings {
    * The member's setting wins, then the platform's locale (Discord's, Slack's), then English. Without a
    * platform locale (a DM the bot starts: a reminder), the one this chat user's platform last reported.
    */
-  async localeOf(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined): Promise<Locale> {
-    const setting = await this.settingOf(user);
+  async localeOf(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined, known?: KnownMember): Promise<Locale> {
+    const setting = await this.settingOf(user, known);
     const platform = normalizeLocale(platformLocale);
     if (platform) await this.remember(user, platform);
     if (setting && setting !== 'auto') return setting;
@@ -58,12 +68,9 @@ export class LocaleSettings {
     return last.success ? last.data : 'en';
   }
 
-  /** What this process last wrote per chat user: the store is written only when a user's locale changes. */
-  readonly #remembered = new Map<string, Locale>();
-
   private async remember(user: Pick<ChatUser, 'platform' | 'userId'>, locale: Locale): Promise<void> {
     const key = chatKey(user);
-    if (this.#remembered.get(key) === locale) return;
+    if (this.remembered.get(key) === locale) return;
     // Best effort: a store that refuses the memo (read-only, down) must not fail the command that
     // carried the locale; it is tried again with that user's next command.
     const kept = await this.memo
@@ -73,12 +80,12 @@ export class LocaleSettings {
       .catch(() => false);
     if (!kept) return;
     // Bounded: the oldest entry goes first (at worst, one more write for that user later).
-    if (this.#remembered.size >= 10_000) this.#remembered.delete(this.#remembered.keys().next().value!);
-    this.#remembered.set(key, locale);
+    if (this.remembered.size >= 10_000) this.remembered.delete(this.remembered.keys().next().value!);
+    this.remembered.set(key, locale);
   }
 
-  async translatorFor(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined): Promise<Translator> {
-    return translator(await this.localeOf(user, platformLocale), this.timeZone);
+  async translatorFor(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined, known?: KnownMember): Promise<Translator> {
+    return translator(await this.localeOf(user, platformLocale, known), this.timeZone);
   }
 
   /** Without the store (it failed, or before it is asked): the platform's locale, else English. */
