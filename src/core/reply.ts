@@ -45,6 +45,9 @@ export function reply(blocks: Block[] | string, visibility: Visibility = 'epheme
 }
 
 /** Plain-text rendering shared by the shell adapter, logs of non-secret replies and tests. */
+/** `Project: LOCAL`, but `專案：LOCAL`: Chinese text takes the full-width colon, with no space after it. */
+const labelColon = (label: string): string => (/[\u3400-\u9fff]/u.test(label) ? '：' : ': ');
+
 export function replyToPlainText(r: Reply): string {
   const out: string[] = [];
   for (const b of r.blocks) {
@@ -53,7 +56,7 @@ export function replyToPlainText(r: Reply): string {
         out.push(b.text);
         break;
       case 'fields':
-        out.push(b.fields.map((f) => `${f.label}: ${f.value}`).join('\n'));
+        out.push(b.fields.map((f) => `${f.label}${labelColon(f.label)}${f.value}`).join('\n'));
         break;
       case 'table':
         out.push(formatTable(b.columns, b.rows));

@@ -74,7 +74,7 @@ describe('which language the core answers in', () => {
       await taipei.say('admin', '/tenant link @alice alice');
       // 20:00 UTC is already the next day in Taipei: the date is the one people there read on their calendar.
       expect((await taipei.say('alice', '/apikey create', 'en-US')).text).toContain('Expires: 2027-03-04 (in 90 days)');
-      expect((await taipei.say('alice', '/apikey create', 'zh-TW')).text).toContain('到期日: 2027/03/04（90 天後）');
+      expect((await taipei.say('alice', '/apikey create', 'zh-TW')).text).toContain('到期日：2027/03/04（90 天後）');
     } finally {
       await taipei.stop();
     }
