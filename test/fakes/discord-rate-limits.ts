@@ -53,8 +53,6 @@ export type RateLimitVerdict =
 interface Window {
   start: number;
   count: number;
-  /** After a 429: requests before this are violations. */
-  blockedUntil: number;
 }
 
 export class DiscordRateLimits {
@@ -62,7 +60,9 @@ export class DiscordRateLimits {
   readonly limited: RateLimitEvent[] = [];
   /** Requests that came back to a limit before the retry_after of their 429 had passed. */
   readonly violations: RateLimitEvent[] = [];
-  private global: Window = { start: 0, count: 0, blockedUntil: 0 };
+  private global: Window = { start: 0, count: 0 };
+  /** Per refused request (method, path, body): until when its 429 told it to wait. */
+  private readonly refusedUntil = new Map<string, number>();
   private readonly buckets = new Map<string, Window>();
 
   constructor(
@@ -71,19 +71,24 @@ export class DiscordRateLimits {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts a request; `auth`: it carries the bot token (the global limit is the token's). */
-  check(method: string, path: string, auth: boolean): RateLimitVerdict {
+  /**
+   * Counts a request; `auth`: it carries the bot token (the global limit is the token's); `body`: what
+   * it sends, so that the same request sent again is known (another request to a limited bucket that
+   * never got a 429 is refused, but is no violation: the client could not have known).
+   */
+  check(method: string, path: string, auth: boolean, body = ''): RateLimitVerdict {
     const at = this.now();
+    const request = `${method} ${path} ${body}`;
     if (auth && !isInteractionRoute(path)) {
       const w = this.roll(this.global, 1_000, at);
-      if (w.count >= this.globalPerSecond) return this.refuse(w, 1_000, at, method, path, 'global', {});
+      if (w.count >= this.globalPerSecond) return this.refuse(w, 1_000, at, request, method, path, 'global', {});
       w.count++;
     }
     for (const rule of this.rules) {
       const major = rule.key(method, path);
       if (major === undefined) continue;
       const id = `${rule.name}:${major}`;
-      const w = this.roll(this.buckets.get(id) ?? { start: at, count: 0, blockedUntil: 0 }, rule.windowMs, at);
+      const w = this.roll(this.buckets.get(id) ?? { start: at, count: 0 }, rule.windowMs, at);
       this.buckets.set(id, w);
       const announced = rule.announced ?? rule.limit;
       const headers = (remaining: number): Record<string, string> => ({
@@ -93,7 +98,7 @@ export class DiscordRateLimits {
         'x-ratelimit-reset-after': ((w.start + rule.windowMs - at) / 1000).toFixed(3),
         'x-ratelimit-bucket': rule.name,
       });
-      if (w.count >= rule.limit) return this.refuse(w, rule.windowMs, at, method, path, rule.name, headers(0));
+      if (w.count >= rule.limit) return this.refuse(w, rule.windowMs, at, request, method, path, rule.name, headers(0));
       w.count++;
       return { ok: true, headers: headers(announced - w.count) };
     }
@@ -108,11 +113,20 @@ export class DiscordRateLimits {
     return w;
   }
 
-  private refuse(w: Window, windowMs: number, at: number, method: string, path: string, limit: string, headers: Record<string, string>): RateLimitVerdict {
+  private refuse(
+    w: Window,
+    windowMs: number,
+    at: number,
+    request: string,
+    method: string,
+    path: string,
+    limit: string,
+    headers: Record<string, string>,
+  ): RateLimitVerdict {
     const retryAfterMs = w.start + windowMs - at;
     const event = { at, method, path, limit, retryAfterMs };
-    if (at < w.blockedUntil) this.violations.push(event);
-    w.blockedUntil = Math.max(w.blockedUntil, at + retryAfterMs);
+    if (at < (this.refusedUntil.get(request) ?? 0)) this.violations.push(event);
+    this.refusedUntil.set(request, at + retryAfterMs);
     this.limited.push(event);
     const global = limit === 'global';
     return {

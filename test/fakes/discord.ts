@@ -511,7 +511,7 @@ export class FakeDiscord {
       auth: req.headers.authorization === `Bot ${this.opts.token}`,
     };
     // A request refused for a rate limit did nothing: it is in rateLimits.limited, not in calls.
-    const verdict = this.rateLimits.check(call.method, path, call.auth);
+    const verdict = this.rateLimits.check(call.method, path, call.auth, raw);
     for (const [name, value] of Object.entries(verdict.headers)) res.setHeader(name, value);
     if (!verdict.ok) return this.json(res, 429, verdict.body);
     this.calls.push(call);
