@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Actor } from '../src/backends/port.js';
-import { TwccBackend } from '../src/backends/twcc/index.js';
 import { openStore } from '../src/store/index.js';
 import { startFakeTwcc } from '../test/fakes/twcc.js';
+import { twccBackendOn } from '../test/helpers/twcc-backend.js';
 
 const MEMBERS = 200;
 const latencyMs = Number(process.argv[2] ?? 20);
@@ -24,16 +24,7 @@ const encryptionKey = randomBytes(32);
 async function scenario(label: string, opts: { summaryListing: boolean; fanout: number; as: 'admin' | 'alice'; runs: number }) {
   // 197 generated members + admin, alice and bob = 200 in the project.
   const fake = await startFakeTwcc({ extraMembers: MEMBERS - 3, summaryListing: opts.summaryListing });
-  const backend = new TwccBackend({
-    apiUrl: fake.url,
-    project: fake.project.name,
-    vcsSite: fake.sites.vcs,
-    ccsSite: fake.sites.ccs,
-    quotaWrite: false,
-    store,
-    encryptionKey,
-    fanout: opts.fanout,
-  });
+  const backend = twccBackendOn(fake, { encryptionKey, fanout: opts.fanout })(store);
   const user = fake.users[opts.as]!;
   const login = await backend.login(`bench:${opts.as}`, user.apiKey);
   if (!login.ok) throw new Error(`login failed: ${login.code}`);
