@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../result.js';
 import type { Translator } from './i18n/translator.js';
+import type { RateLimitedAction } from './rate-limit.js';
 
 /** The one entry for words: catalogs and locales live in src/core/i18n/ (see ARCHITECTURE.md, "Messages and locales"). */
 export { normalizeLocale } from './i18n/locale.js';
@@ -11,8 +12,6 @@ export function describeError(t: Translator, code: ErrorCode, detail?: string): 
   return detail ? t.t('error.withDetail', { message: base, detail }) : base;
 }
 
-const RATE_LIMITED = ['apikey.create', 'apikey.extend', 'apikey.delete', 'quota.request', 'quota.set'] as const;
-const isRateLimited = (action: string): action is (typeof RATE_LIMITED)[number] => (RATE_LIMITED as readonly string[]).includes(action);
 
 /** `an hour`, `every 2 hours`, `every 30 minutes`, `a day`. */
 function per(t: Translator, windowMs: number): string {
@@ -38,9 +37,9 @@ const howToAddAdmin = (t: Translator, adminLinks: boolean) => t.t('flow.howToAdd
 
 /** Texts the core says about any command (refusals, failures, clicks): each worded in the reader's locale. */
 export const texts = {
-  rateLimited: (t: Translator, action: string, max: number, windowMs: number, retryMs: number) =>
+  rateLimited: (t: Translator, action: RateLimitedAction, max: number, windowMs: number, retryMs: number) =>
     t.t('rate.limited', {
-      doing: isRateLimited(action) ? t.t(`rate.doing.${action}`, { n: max }) : t.t('rate.doing.other', { action, n: max }),
+      doing: t.t(`rate.doing.${action}`, { n: max }),
       per: per(t, windowMs),
       wait: waitFor(t, retryMs),
     }),

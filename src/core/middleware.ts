@@ -26,14 +26,14 @@ export function compose(middleware: readonly Middleware[], handler: (inv: Invoca
 const codeOf = (err: unknown): unknown => (typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined);
 
 /**
- * The words for a failure. After a change (or a write whose outcome is unknown) it says that part may
- * be done and how to check; before any, that nothing was changed, naming a busy record or a silent store.
+ * The words for a failure other than a store outage (worded where it is caught). After a change (or a
+ * write whose outcome is unknown) it says that part may be done and how to check; before any, that
+ * nothing was changed, naming a busy record.
  */
 function failureText(t: Translator, err: unknown, ref: string, changed: boolean): string {
   if (changed) return texts.partlyDone(t, ref);
   const code = codeOf(err);
   if (code === 'record_busy') return texts.recordBusy(t, ref);
-  if (code === 'store_unavailable') return texts.storeUnavailable(t, ref);
   return texts.internal(t, ref);
 }
 

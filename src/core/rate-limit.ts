@@ -57,10 +57,11 @@ export class RateLimiter {
 
   /** Undefined when `actor` may run `action` now (and it is counted); else the refusal, saying when to try again. */
   async refusal(t: Translator, action: string, actor: Actor | undefined): Promise<Reply | undefined> {
-    const limit = isAction(action) ? this.limits[action] : undefined;
+    if (!isAction(action)) return undefined;
+    const limit = this.limits[action];
     if (!limit || !actor) return undefined;
     const { count, resetAt } = await this.store.increment(`rate:${action}:${actor.memberId}`, limit.windowMs);
     if (count <= limit.max) return undefined;
-    return reply(texts.rateLimited(t, action as RateLimitedAction, limit.max, limit.windowMs, Math.max(0, resetAt - this.now())));
+    return reply(texts.rateLimited(t, action, limit.max, limit.windowMs, Math.max(0, resetAt - this.now())));
   }
 }

@@ -1,14 +1,14 @@
 import { type Actor, type QuotaValues, type Resources } from '../../backends/port.js';
 import { auditBase } from '../audit.js';
 import type { CommandHandler, Services } from '../context.js';
-import { approvalCard } from '../flows/decide.js';
+import { approvalCard, cardTranslator } from '../flows/decide.js';
 import { formatQuotaChange, QuotaChangeArgs } from '../flows/quota-change.js';
 import type { PendingAction } from '../flows/pending.js';
 import { flowActions } from '../flows/registry.js';
 import { formatAge, formatResources } from '../format.js';
 import { withLock } from '../../store/lock.js';
 import { formatCount, formatMemory } from '../units.js';
-import { describeError, texts, translator, type Translator } from '../i18n.js';
+import { describeError, texts, type Translator } from '../i18n.js';
 import type { ChatUser, Where } from '../invocation.js';
 import { answer } from '../outcome.js';
 import { mayManageMember } from '../policy.js';
@@ -186,16 +186,16 @@ const cancel: CommandHandler<Sub<'quota', 'cancel'>> = async ({ services, user, 
   const lease = await services.pending.claim(p);
   if (!lease) return say(t.t('quota.cancel.beingDecided', { id }));
   const name = user.name ? `@${user.name}` : actor.memberId;
+  // The card's words (its note, the channel notice) are in the card's language.
+  const card = cardTranslator(services, p);
   try {
-    // The note is shown on the card, in the card's language.
-    const note = translator(p.locale, services.timeZone).t('quota.cancel.note', { name });
+    const note = card.t('quota.cancel.note', { name });
     await services.pending.save({ ...p, status: 'cancelled', decidedBy: actor.chatKey, decidedByName: name, decidedAt: services.now(), note });
   } catch (err) {
     await lease.release();
     throw err;
   }
   await services.audit.append({ ...auditBase(user, where, actor), action: 'quota.cancelled', target: flow.auditTarget(p), outcome: 'cancelled' });
-  const card = translator(p.locale, services.timeZone);
   await services.post({ kind: 'approvals', platform: p.requester.platform, origin: p.where }, reply(card.t('quota.cancel.posted', { summary: flow.summary(card, p), name }), 'channel'));
   return say(t.t('quota.cancel.done', { summary: flow.summary(t, p) }));
 };

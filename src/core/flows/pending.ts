@@ -87,7 +87,12 @@ export class PendingActions {
 
   /** The record, unless it is unknown, damaged, or its arguments no longer match their hash. */
   async get(id: string): Promise<PendingAction | undefined> {
-    const parsed = PendingAction.safeParse(await this.records.get(id));
+    return this.checked(await this.records.get(id));
+  }
+
+  /** A stored record that is whole and untampered (its arguments still hash as stored), or undefined. */
+  private checked(raw: unknown): PendingAction | undefined {
+    const parsed = PendingAction.safeParse(raw);
     if (!parsed.success || parsed.data.argsHash !== hashArgs(parsed.data.args)) return undefined;
     return parsed.data;
   }
@@ -108,8 +113,11 @@ export class PendingActions {
    */
   async openApprovals(requesterMember?: string): Promise<PendingAction[]> {
     const open: PendingAction[] = [];
-    for (const id of await this.open.ids(requesterMember ?? EVERYONE)) {
-      const p = await this.get(id);
+    const ids = await this.open.ids(requesterMember ?? EVERYONE);
+    // One round trip for the records, not one per id.
+    const records = await this.records.getMany(ids);
+    for (const [i, id] of ids.entries()) {
+      const p = this.checked(records[i]);
       if (p && p.status === 'pending' && !this.isExpired(p)) open.push(p);
       else await this.unlist(p?.requesterMember ?? requesterMember, id);
     }

@@ -41,7 +41,6 @@ export const enMessages = {
   'rate.doing.apikey.delete': 'delete keys at most {n, plural, one {once} other {# times}}',
   'rate.doing.quota.request': 'request a quota change at most {n, plural, one {once} other {# times}}',
   'rate.doing.quota.set': 'set quotas at most {n, plural, one {once} other {# times}}',
-  'rate.doing.other': 'run {action} at most {n, plural, one {once} other {# times}}',
   'rate.per.day': '{n, plural, one {a day} other {every # days}}',
   'rate.per.hour': '{n, plural, one {an hour} other {every # hours}}',
   'rate.per.minute': '{n, plural, one {a minute} other {every # minutes}}',

@@ -34,7 +34,6 @@ export const zhTWMessages: Catalog = {
   'rate.doing.apikey.delete': '刪除金鑰 {n} 次',
   'rate.doing.quota.request': '申請變更配額 {n} 次',
   'rate.doing.quota.set': '設定配額 {n} 次',
-  'rate.doing.other': '執行 {action} {n} 次',
   'rate.per.day': '{n, plural, =1 {每天} other {每 # 天}}',
   'rate.per.hour': '{n, plural, =1 {每小時} other {每 # 小時}}',
   'rate.per.minute': '{n, plural, =1 {每分鐘} other {每 # 分鐘}}',

@@ -28,15 +28,16 @@ export class KeyReminders {
   /** Closes every open reminder card of `keyId`; a click on one is told why, in the card's language. */
   async cancel(keyId: string, why: Extract<MessageId, 'reminders.voidedByExtension' | 'reminders.voidedByDeletion'>): Promise<number> {
     let closed = 0;
-    for (const id of await this.index.ids(keyId)) {
+    const ids = await this.index.ids(keyId);
+    for (const id of ids) {
       const p = await this.pending.get(id);
       if (p?.status === 'pending') {
         const note = translator(p.locale ?? 'en', this.timeZone).t(why, { id: keyId });
         await this.pending.save({ ...p, status: 'cancelled', note });
         closed++;
       }
-      await this.index.remove(keyId, id);
     }
+    if (ids.length > 0) await this.index.remove(keyId, ...ids);
     return closed;
   }
 }

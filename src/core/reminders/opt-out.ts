@@ -24,8 +24,8 @@ export class ReminderOptOut {
 
   /** Of `memberIds`, those with reminders off. */
   async off(memberIds: Iterable<string>): Promise<string[]> {
-    const off: string[] = [];
-    for (const id of memberIds) if (await this.isOff(id)) off.push(id);
-    return off;
+    const ids = [...memberIds];
+    const flags = await this.records.getMany(ids.map(this.id));
+    return ids.filter((_, i) => flags[i] === true);
   }
 }

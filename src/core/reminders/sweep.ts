@@ -110,7 +110,7 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
     if (!claim) continue; // sent already, or being sent by another sweeper
     const user = chatUserOf(link);
     // In the owner's language: their `/tenant lang`, else the locale their platform last reported.
-    const t = await services.locales.translatorFor(user, undefined);
+    const t = await services.locales.translatorFor(user, undefined, { memberId });
     const pending = await services.pending.create(
       { flow: 'confirm', action: 'apikey.remind', requester: user, requesterMember: memberId, where: DM, args, locale: t.locale },
       { until: expiresAt },
