@@ -12,10 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Actor } from '../src/backends/port.js';
-import { DEFAULT_FANOUT, TwccBackend } from '../src/backends/twcc/backend.js';
+import { DEFAULT_FANOUT } from '../src/backends/twcc/backend.js';
 import { openStore } from '../src/store/index.js';
 import { startFakeTwcc } from '../test/fakes/twcc.js';
 import { median, printTable } from './lib/stats.js';
+import { twccBackendOn } from '../test/helpers/twcc-backend.js';
 
 const MEMBERS = Number(process.env.BENCH_TWCC_MEMBERS ?? 1_000);
 const LATENCY_MS = Number(process.env.BENCH_TWCC_LATENCY_MS ?? 50);
@@ -28,8 +29,7 @@ const encryptionKey = randomBytes(32);
 async function scenario(label: string, summaryListing: boolean): Promise<(string | number)[]> {
   // Generated members + admin, alice and bob.
   const fake = await startFakeTwcc({ extraMembers: MEMBERS - 3, summaryListing });
-  const sites = { vcsSite: fake.sites.vcs, ccsSite: fake.sites.ccs };
-  const backend = new TwccBackend({ apiUrl: fake.url, project: fake.project.name, ...sites, quotaWrite: false, store, encryptionKey });
+  const backend = twccBackendOn(fake, { encryptionKey })(store);
   try {
     const admin = fake.users.admin!;
     const login = await backend.login('bench:admin', admin.apiKey);

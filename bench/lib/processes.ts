@@ -4,7 +4,6 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 
 /** With two or more cores, servers run on the last one and the load generator on the others. */
@@ -55,13 +54,8 @@ export function spawnNode(args: string[], opts: { env?: NodeJS.ProcessEnv; pin?:
   };
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A loopback port nothing listens on (the tests' helper). */
+export { closedPort as freePort } from '../../test/startup/bot-process.js';
 
 /** Polls `url` until it answers 200; rejects at the deadline with what it last saw. */
 export async function waitForOk(url: string, timeoutMs = 20_000, intervalMs = 10): Promise<void> {

@@ -2,7 +2,8 @@
  * Slash commands as Slack sends them: a form POSTed to /slack/events, signed with the app's
  * signing secret, each with its own trigger_id and response_url.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { signSlack } from '../../test/helpers/slack-client.js';
 
 export const SIGNING_SECRET = 'bench-signing-secret';
 export const TEAM = 'T0BENCH';
@@ -47,7 +48,7 @@ export function signedSlashCommand(
     trigger_id: `${seq}.${run}.${randomBytes(4).toString('hex')}`,
   }).toString();
   const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const signature = signSlack(body, timestamp, SIGNING_SECRET);
   return {
     responseId,
     body,

@@ -11,6 +11,10 @@ export interface Typed {
   answerWhole(withinMs?: number): Promise<string>;
 }
 
+/** Slack's request signature (`X-Slack-Signature`) of `body` sent at `timestamp` (seconds), with the app's signing secret. */
+export const signSlack = (body: string, timestamp: number, secret: string): string =>
+  `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+
 /**
  * Slack as a bot process meets it: slash commands as signed form POSTs to `/slack/events` on `port`,
  * answers read off the fake Slack's response_urls (an answer in the ack is recorded there too).
@@ -19,7 +23,7 @@ export function slackTo(port: number, signingSecret: string, fake: FakeSlack) {
   /** POSTs a signed form; a slash command's ack is handed to the fake, which shows an answer in it as Slack would. */
   async function post(body: string, responseUrl?: string): Promise<number> {
     const timestamp = Math.floor(Date.now() / 1000);
-    const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    const signature = signSlack(body, timestamp, signingSecret);
     const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closedPort, NO_RATE_LIMITS } from '../startup/bot-process.js';
-import { spawnReplica, type ReplicaProcess } from './replica-process.js';
+import { closedPort, NO_RATE_LIMITS, spawnBot, type BotProcess } from '../startup/bot-process.js';
 
 export const SIGNING_SECRET = 'scale-out-signing-secret';
 export const APPROVALS = 'CAPPROVALS';
@@ -16,9 +15,9 @@ const START_ATTEMPTS = 3;
  * with a fixed loopback port, so that a replica restarted in its slot is where nginx expects it.
  */
 export class Replicas {
-  private readonly bots: (ReplicaProcess | undefined)[];
+  private readonly bots: (BotProcess | undefined)[];
   /** Every process ever started here, for the logs of a failed run. */
-  private readonly all: ReplicaProcess[] = [];
+  private readonly all: BotProcess[] = [];
 
   private constructor(
     readonly ports: number[],
@@ -67,7 +66,7 @@ export class Replicas {
     return this.ports.map((_, slot) => this.url(slot));
   }
 
-  bot(slot: number): ReplicaProcess {
+  bot(slot: number): BotProcess {
     const bot = this.bots[slot];
     if (!bot) throw new Error(`replica ${slot} is not running`);
     return bot;
@@ -92,7 +91,7 @@ export class Replicas {
   }
 
   private async startOnce(slot: number): Promise<void> {
-    const bot = spawnReplica({ ...this.env, PORT: String(this.ports[slot]) });
+    const bot = spawnBot({ ...this.env, PORT: String(this.ports[slot]) });
     this.bots[slot] = bot;
     this.all.push(bot);
     let timer: NodeJS.Timeout | undefined;
@@ -120,9 +119,9 @@ export class Replicas {
   async terminate(slot: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const bot = this.bot(slot);
     bot.child.kill('SIGTERM');
-    const exit = await bot.exited;
+    const { code, signal } = await bot.exited;
     this.bots[slot] = undefined;
-    return exit;
+    return { code, signal };
   }
 
   /** Everything every replica wrote to stderr, for a failure message. */

@@ -1,6 +1,7 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FakeSlack } from '../fakes/slack.js';
 import { SIGNING_SECRET } from './replicas.js';
+import { signSlack } from '../helpers/slack-client.js';
 
 type Json = Record<string, unknown>;
 
@@ -62,7 +63,7 @@ export class SlackTraffic {
   async post(url: string, form: Record<string, string>): Promise<{ status: number; replica: string | undefined }> {
     const body = new URLSearchParams(form).toString();
     const timestamp = Math.floor(Date.now() / 1000);
-    const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    const signature = signSlack(body, timestamp, SIGNING_SECRET);
     this.sent += 1;
     try {
       const res = await fetch(`${url}/slack/events`, {

@@ -10,7 +10,7 @@ export interface BotProcess {
   readonly child: ChildProcess;
   /** Everything written to stderr so far. */
   stderr(): string;
-  /** The exit code (or signal) once it exits, and how long after the spawn. */
+  /** The exit code (or signal) once it exits and its output is complete ('close', not 'exit'), and how long after the spawn. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number }>;
   /** Resolves with the first stderr line that matches, or rejects when the process exits first. */
   line(pattern: RegExp): Promise<string>;
@@ -50,7 +50,7 @@ export function spawnBot(env: Record<string, string>, runAs?: RunAs): BotProcess
     for (const w of [...waiting]) w();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number }>((done) => {
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       done({ code, signal, afterMs: Date.now() - startedAt });
       for (const w of [...waiting]) w();
     });

@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { afterEach, expect, test } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { cleanUpBots, spawnBot } from './bot-process.js';
+import { signSlack } from '../helpers/slack-client.js';
 
 const SIGNING_SECRET = 'malformed-payload-secret';
 
@@ -15,7 +15,7 @@ afterEach(async () => {
 /** POSTs a form body to /slack/events, signed as Slack signs it. */
 function postSigned(port: number, body: string, signal?: AbortSignal): Promise<Response> {
   const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const signature = signSlack(body, timestamp, SIGNING_SECRET);
   return fetch(`http://127.0.0.1:${port}/slack/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },

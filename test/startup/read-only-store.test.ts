@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
+import { readyz, slackTo } from '../helpers/slack-client.js';
 import { TestBot } from '../helpers/test-bot.js';
 import { cleanUpBots, spawnBot } from './bot-process.js';
 
@@ -29,16 +29,6 @@ afterEach(async () => {
   dir = undefined;
 });
 
-function postSigned(port: number, body: string): Promise<Response> {
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-  return fetch(`http://127.0.0.1:${port}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
-    body,
-  });
-}
-
 test('on a read-only SQLite file, reads are answered, a change is refused in words, and /readyz says "not writable"', async () => {
   // Yesterday's store: Anna (an ADMINS admin) made a key. Then the file became read-only.
   dir = mkdtempSync(join(tmpdir(), 'chatops-readonly-'));
@@ -60,19 +50,11 @@ test('on a read-only SQLite file, reads are answered, a change is refused in wor
   );
   const port = (JSON.parse(await bot.line(/"msg":"twcc-chatops ready"/)) as { port: number }).port;
 
-  let trigger = 0;
+  const slack = slackTo(port, SIGNING_SECRET, fake);
   const command = async (name: string, text: string) => {
-    const responseUrl = fake!.newResponseUrl();
-    const body = new URLSearchParams({
-      team_id: 'T0001', channel_id: 'CGENERAL', user_id: 'UANNA', user_name: 'anna', command: `/${name}`, text,
-      api_app_id: 'A0001', response_url: responseUrl, trigger_id: `trigger-read-only-${++trigger}`,
-    });
-    const ack = await postSigned(port, body.toString());
-    expect(ack.status).toBe(200);
-    // A quick answer rides in the ack; Slack shows it as a response_url post.
-    fake!.acknowledged(responseUrl, { status: ack.status, contentType: ack.headers.get('content-type'), body: await ack.text() });
-    const answer = await fake!.waitFor(`the answer to /${name} ${text}`, () => fake!.responsesTo(responseUrl)[0]);
-    return JSON.stringify(answer.body);
+    const typed = await slack.types('UANNA', `/${name} ${text}`);
+    expect(typed.status).toBe(200);
+    return typed.answerWhole();
   };
 
   expect(await command('tenant', 'whoami')).toContain('uanna');
@@ -82,8 +64,8 @@ test('on a read-only SQLite file, reads are answered, a change is refused in wor
   expect(refused).toContain("The bot's storage");
   expect(refused).not.toContain('twcc_');
 
-  const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+  const ready = await readyz(port);
   expect(ready.status).toBe(503);
-  expect(await ready.text()).toMatch(/^store: not writable \(.*(SQLITE_READONLY|readonly database)/m);
+  expect(ready.body).toMatch(/^store: not writable \(.*(SQLITE_READONLY|readonly database)/m);
   expect(bot.stderr()).toContain('a read-only command runs without de-duplication');
 }, 60_000);

@@ -1,6 +1,6 @@
 import { measureInvocations } from '../../../src/metrics.js';
 import type { Middleware } from '../../../src/core/middleware.js';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { Core } from '../../../src/core/core.js';
 import { REDACTED_PATHS } from '../../../src/log.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { startFakeSlack, type FakeSlack } from '../../fakes/slack.js';
+import { signSlack } from '../../helpers/slack-client.js';
 
 export const TEAM = 'T0001';
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -84,9 +85,6 @@ export function readable(blocks: Json[]): string {
 
 export const buttonsOf = (seen: Seen): Json[] => seen.blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements as Json[]);
 
-function sign(body: string, timestamp: number, secret = SIGNING_SECRET): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-}
 
 export interface SendOptions {
   /** Seconds since the epoch; default now. */
@@ -190,7 +188,7 @@ export class World {
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         'x-slack-request-timestamp': String(timestamp),
-        'x-slack-signature': sign(body, timestamp, opts.secret),
+        'x-slack-signature': signSlack(body, timestamp, opts.secret ?? SIGNING_SECRET),
         ...opts.headers,
       },
       body,

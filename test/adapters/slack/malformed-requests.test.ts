@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIGNING_SECRET, World } from './harness.js';
+import { signSlack } from '../../helpers/slack-client.js';
 
 let world: World | undefined;
 
@@ -12,7 +12,7 @@ afterEach(async () => {
 /** POSTs `body` to /slack/events with `contentType`, signed as Slack signs it; gives up after Slack's 3 s. */
 async function postSigned(url: string, body: string, contentType: string): Promise<{ status: number; body: string }> {
   const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const signature = signSlack(body, timestamp, SIGNING_SECRET);
   const res = await fetch(`${url}/slack/events`, {
     method: 'POST',
     headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
