@@ -25,37 +25,25 @@ const httpUrl = (fallback: string) =>
     .default(fallback)
     .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), { error: `is not an http(s) URL; write the whole URL with its scheme, e.g. ${fallback}` });
 
-const port = z
-  .string()
-  .default('3000')
-  .transform((v, ctx) => {
-    const n = Number(v.trim());
-    if (/^\d+$/.test(v.trim()) && n <= 65535) return n;
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a port number; write a whole number from 0 to 65535 (0: any free port)` });
-    return z.NEVER;
-  });
+/** A whole number from `min` to `max`; a wrong value is echoed (none of these is a secret) with the range. */
+const wholeNumber = (fallback: number, min: number, max: number, what: string, note?: string) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((v, ctx) => {
+      const n = Number(v.trim());
+      if (/^\d+$/.test(v.trim()) && n >= min && n <= max) return n;
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not ${what}; write a whole number from ${min} to ${max}${note ? ` (${note})` : ''}` });
+      return z.NEVER;
+    });
+
+const port = wholeNumber(3000, 0, 65535, 'a port number', '0: any free port');
+
+/** SLACK_ACK_ANSWER_MS: Slack waits 3 s for the HTTP answer; Bolt's own no-ack timer is set at 1.5 s. */
+const slackAckAnswerMs = wholeNumber(1000, 0, 1200, 'a number of milliseconds', '0: always answer through response_url');
 
 /** How far ahead an API key may expire, in days from today. */
-/** SLACK_ACK_ANSWER_MS: Slack waits 3 s for the HTTP answer; Bolt's own no-ack timer is set at 1.5 s. */
-const slackAckAnswerMs = z
-  .string()
-  .default('1000')
-  .transform((v, ctx) => {
-    const n = Number(v.trim());
-    if (/^\d+$/.test(v.trim()) && n <= 1200) return n;
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a number of milliseconds; write a whole number from 0 to 1200 (0: always answer through response_url)` });
-    return z.NEVER;
-  });
-
-const keyMaxDays = z
-  .string()
-  .default('365')
-  .transform((v, ctx) => {
-    const n = Number(v.trim());
-    if (/^\d+$/.test(v.trim()) && n >= 1 && n <= 3650) return n;
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a number of days; write a whole number from 1 to 3650` });
-    return z.NEVER;
-  });
+const keyMaxDays = wholeNumber(365, 1, 3650, 'a number of days');
 
 /**
  * Text whose parsed value the bot uses: the text is kept (the README and --help show `1h`, not
