@@ -13,7 +13,7 @@ import { installProcessGuards } from './startup/process-guards.js';
 import { checkSlackAuth } from './startup/slack-auth.js';
 import { describeStartFailure } from './startup/start-failure.js';
 import { openReachableStore } from './startup/store-reachable.js';
-import { sqlitePath, type Store } from './store/index.js';
+import { sqlitePath, StorePingError, type Store } from './store/index.js';
 import { usage } from './usage.js';
 
 /** Where generated files (the encryption key) live: beside the SQLite file, else ./data. */
@@ -89,18 +89,15 @@ async function main(args: string[]): Promise<void> {
   // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
   const http = useShell ? undefined : new HttpServer(config.PORT, logger);
   // Ready means the store answers a read and takes a write (a read-only SQLite file answers only reads).
-  http?.addReadinessCheck('store', async () => {
-    const why = (err: unknown) => (err instanceof Error ? err.message : String(err));
-    try {
-      await store.collection('meta').get('ping');
-    } catch (err) {
-      return `not answering (${why(err)})`;
-    }
-    return store.ping().then(
+  http?.addReadinessCheck('store', () =>
+    store.ping().then(
       () => undefined,
-      (err: unknown) => `not writable (${why(err)})`,
-    );
-  });
+      (err: unknown) => {
+        const refused = err instanceof StorePingError && err.step === 'write' ? 'not writable' : 'not answering';
+        return `${refused} (${err instanceof Error ? err.message : String(err)})`;
+      },
+    ),
+  );
   const adapters: Adapter[] = [];
   if (slackEnabled(config) && http) {
     const { createSlackAdapter } = await import('../adapters/slack/index.js');
