@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, parseRateLimits } from './core/rate-limit.js';
-import { parseReminderDays, parseReminderInterval } from './core/reminders/schedule.js';
+import { parseReminderDays, parseReminderInterval, type Parsed } from './core/reminders/schedule.js';
 import { decodeEncryptionKey } from './crypto/encryption-key.js';
 import { STORE_PREFIX_PATTERN } from './store/port.js';
 import { StartupError, type StartupProblem } from './startup/problem.js';
@@ -25,37 +25,48 @@ const httpUrl = (fallback: string) =>
     .default(fallback)
     .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), { error: `is not an http(s) URL; write the whole URL with its scheme, e.g. ${fallback}` });
 
-const port = z
-  .string()
-  .default('3000')
-  .transform((v, ctx) => {
-    const n = Number(v.trim());
-    if (/^\d+$/.test(v.trim()) && n <= 65535) return n;
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a port number; write a whole number from 0 to 65535 (0: any free port)` });
-    return z.NEVER;
-  });
+/** A whole number from `min` to `max`; a wrong value is echoed (none of these is a secret) with the range. */
+const wholeNumber = (fallback: number, min: number, max: number, what: string, note?: string) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((v, ctx) => {
+      const n = Number(v.trim());
+      if (/^\d+$/.test(v.trim()) && n >= min && n <= max) return n;
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not ${what}; write a whole number from ${min} to ${max}${note ? ` (${note})` : ''}` });
+      return z.NEVER;
+    });
+
+const port = wholeNumber(3000, 0, 65535, 'a port number', '0: any free port');
+
+/** SLACK_ACK_ANSWER_MS: Slack waits 3 s for the HTTP answer; Bolt's own no-ack timer is set at 1.5 s. */
+const slackAckAnswerMs = wholeNumber(1000, 0, 1200, 'a number of milliseconds', '0: always answer through response_url');
 
 /** How far ahead an API key may expire, in days from today. */
-/** SLACK_ACK_ANSWER_MS: Slack waits 3 s for the HTTP answer; Bolt's own no-ack timer is set at 1.5 s. */
-const slackAckAnswerMs = z
-  .string()
-  .default('1000')
-  .transform((v, ctx) => {
-    const n = Number(v.trim());
-    if (/^\d+$/.test(v.trim()) && n <= 1200) return n;
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a number of milliseconds; write a whole number from 0 to 1200 (0: always answer through response_url)` });
-    return z.NEVER;
-  });
+const keyMaxDays = wholeNumber(365, 1, 3650, 'a number of days');
 
-const keyMaxDays = z
-  .string()
-  .default('365')
-  .transform((v, ctx) => {
-    const n = Number(v.trim());
-    if (/^\d+$/.test(v.trim()) && n >= 1 && n <= 3650) return n;
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a number of days; write a whole number from 1 to 3650` });
-    return z.NEVER;
-  });
+/**
+ * Text whose parsed value the bot uses: the text is kept (the README and --help show `1h`, not
+ * milliseconds) beside the value, so that main.ts never parses it again.
+ */
+const parsedText = <T>(fallback: string, parse: (text: string) => { ok: true; value: T } | { ok: false; problems: string[] }) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const parsed = parse(text);
+      if (parsed.ok) return { text, value: parsed.value };
+      for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    });
+
+/** A parser that names one problem, as one that names several. */
+const oneProblem =
+  <T>(parse: (text: string) => Parsed<T>) =>
+  (text: string): { ok: true; value: T } | { ok: false; problems: string[] } => {
+    const parsed = parse(text);
+    return parsed.ok ? parsed : { ok: false, problems: [parsed.problem] };
+  };
 
 /** `slack:U123` (an admin of their own), or `anna=slack:U123+discord:456` (one person on two platforms: one member). */
 const CHAT_ID = '(?:slack|discord|local):[^:\\s+=]+';
@@ -120,34 +131,15 @@ export const ConfigSchema = z.object({
   STORE_PREFIX: optional.refine((v) => v === undefined || STORE_PREFIX_PATTERN.test(v), {
       error: (iss) => `"${String(iss.input)}" must start with a lower-case letter, then up to 39 lower-case letters, digits or _ (it names tables)`,
     }),
-  RATE_LIMITS: z
-    .string()
-    .default(DEFAULT_RATE_LIMITS)
-    .superRefine((v, ctx) => {
-      const parsed = parseRateLimits(v);
-      if (!parsed.ok) for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
-    }),
+  RATE_LIMITS: parsedText(DEFAULT_RATE_LIMITS, parseRateLimits),
   // Checked whatever the backend: a key that is set but unusable is a mistake even before it is needed.
   ENCRYPTION_KEY: optional.refine((v) => v === undefined || decodeEncryptionKey(v) !== undefined, {
     error: 'is not 32 bytes in base64; generate one with `openssl rand -base64 32`, or unset it to use the key file in the data folder',
   }),
   ADMINS: admins,
   KEY_MAX_DAYS: keyMaxDays,
-  // Kept as written (the README and --help show `1h`, not milliseconds); main.ts parses them again.
-  REMINDER_DAYS: z
-    .string()
-    .default('14,3,1')
-    .superRefine((v, ctx) => {
-      const parsed = parseReminderDays(v);
-      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
-    }),
-  REMINDER_INTERVAL: z
-    .string()
-    .default('1h')
-    .superRefine((v, ctx) => {
-      const parsed = parseReminderInterval(v);
-      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
-    }),
+  REMINDER_DAYS: parsedText('14,3,1', oneProblem(parseReminderDays)),
+  REMINDER_INTERVAL: parsedText('1h', oneProblem(parseReminderInterval)),
   APPROVALS_CHANNEL: optional,
   DISCORD_APPROVALS_CHANNEL: optional,
   // Node reads TZ too (for its own Date strings); the bot names the zone explicitly wherever it shows a time.
@@ -160,7 +152,18 @@ export const ConfigSchema = z.object({
   LOG_FORMAT: oneOf(['json', 'pretty'], 'json'),
   LOG_FILE: optional,
 });
-export type Config = z.infer<typeof ConfigSchema>;
+/** The variables ConfigSchema reads (the README table, .env.example and --help list exactly these). */
+export type ConfigVariable = keyof typeof ConfigSchema.shape;
+
+/** The variables as written, and beside them (in `parsed`) the values the bot runs on. */
+const ConfigWithParsed = ConfigSchema.transform(({ RATE_LIMITS, REMINDER_DAYS, REMINDER_INTERVAL, ...rest }) => ({
+  ...rest,
+  RATE_LIMITS: RATE_LIMITS.text,
+  REMINDER_DAYS: REMINDER_DAYS.text,
+  REMINDER_INTERVAL: REMINDER_INTERVAL.text,
+  parsed: { rateLimits: RATE_LIMITS.value, reminderDays: REMINDER_DAYS.value, reminderIntervalMs: REMINDER_INTERVAL.value },
+}));
+export type Config = z.output<typeof ConfigWithParsed>;
 
 /** An IANA zone name Intl knows (`Asia/Taipei`, `UTC`). */
 function isTimeZone(name: string): boolean {
@@ -217,7 +220,7 @@ export type ConfigResult = { ok: true; value: Config } | { ok: false; problems: 
 
 /** Parses the environment; every problem is reported at once, one per variable and entry. */
 export function parseConfig(env: Env): ConfigResult {
-  const parsed = ConfigSchema.safeParse(env);
+  const parsed = ConfigWithParsed.safeParse(env);
   const problems: StartupProblem[] = parsed.success
     ? []
     : parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message }));

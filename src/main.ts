@@ -3,19 +3,17 @@ import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
 import { discordEnabled, discordOverHttp, loadConfig, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
-import { parseRateLimits } from './core/rate-limit.js';
 import type { ShellAdapter } from '../adapters/shell/index.js';
 import type { Adapter } from './core/outcome.js';
 import { HttpServer } from './http/server.js';
 import { createLogger, logFile, type Logger } from './log.js';
 import { countReminders, measureInvocations } from './metrics.js';
-import { parseReminderDays, parseReminderInterval } from './core/reminders/schedule.js';
 import { checkPortFree } from './startup/port-free.js';
 import { installProcessGuards } from './startup/process-guards.js';
 import { checkSlackAuth } from './startup/slack-auth.js';
 import { describeStartFailure } from './startup/start-failure.js';
 import { openReachableStore } from './startup/store-reachable.js';
-import { sqlitePath, type Store } from './store/index.js';
+import { sqlitePath, StorePingError, type Store } from './store/index.js';
 import { usage } from './usage.js';
 
 /** Where generated files (the encryption key) live: beside the SQLite file, else ./data. */
@@ -73,42 +71,33 @@ async function main(args: string[]): Promise<void> {
 
   const backend = await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
-  const limits = parseRateLimits(config.RATE_LIMITS);
-  if (!limits.ok) throw new Error(`RATE_LIMITS: ${limits.problems.join('; ')}`); // config.ts has refused these already
-  const reminderDays = parseReminderDays(config.REMINDER_DAYS);
-  const reminderInterval = parseReminderInterval(config.REMINDER_INTERVAL);
-  // config.ts has refused these already.
-  if (!reminderDays.ok) throw new Error(`REMINDER_DAYS: ${reminderDays.problem}`);
-  if (!reminderInterval.ok) throw new Error(`REMINDER_INTERVAL: ${reminderInterval.problem}`);
+  const { rateLimits, reminderDays, reminderIntervalMs } = config.parsed;
   const core = new Core({
     store,
     backend,
     admins,
     logger,
     keyMaxDays: config.KEY_MAX_DAYS,
-    reminderDays: reminderDays.value,
+    reminderDays,
     timeZone: config.TZ,
     middleware: [measureInvocations],
-    rateLimits: limits.value,
+    rateLimits,
   });
   // Every replica runs one; the one holding the store lease sweeps. None at all with REMINDER_DAYS=off.
-  const reminders = reminderDays.value.length > 0 ? core.reminderSweeper({ intervalMs: reminderInterval.value, onSweep: countReminders }) : undefined;
+  const reminders = reminderDays.length > 0 ? core.reminderSweeper({ intervalMs: reminderIntervalMs, onSweep: countReminders }) : undefined;
 
   // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
   const http = useShell ? undefined : new HttpServer(config.PORT, logger);
   // Ready means the store answers a read and takes a write (a read-only SQLite file answers only reads).
-  http?.addReadinessCheck('store', async () => {
-    const why = (err: unknown) => (err instanceof Error ? err.message : String(err));
-    try {
-      await store.collection('meta').get('ping');
-    } catch (err) {
-      return `not answering (${why(err)})`;
-    }
-    return store.ping().then(
+  http?.addReadinessCheck('store', () =>
+    store.ping().then(
       () => undefined,
-      (err: unknown) => `not writable (${why(err)})`,
-    );
-  });
+      (err: unknown) => {
+        const refused = err instanceof StorePingError && err.step === 'write' ? 'not writable' : 'not answering';
+        return `${refused} (${err instanceof Error ? err.message : String(err)})`;
+      },
+    ),
+  );
   const adapters: Adapter[] = [];
   if (slackEnabled(config) && http) {
     const { createSlackAdapter } = await import('../adapters/slack/index.js');

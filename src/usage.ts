@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ConfigSchema, type Config } from './config.js';
+import { ConfigSchema, type ConfigVariable } from './config.js';
 
 /** One line per variable; typed by the schema, so a new variable does not compile until it is described. */
-const MEANING: Record<keyof Config, string> = {
+const MEANING: Record<ConfigVariable, string> = {
   SLACK_BOT_TOKEN: 'Slack bot token (xoxb-…); with SLACK_SIGNING_SECRET enables Slack',
   SLACK_SIGNING_SECRET: 'Slack signing secret; with SLACK_BOT_TOKEN enables Slack over HTTP',
   SLACK_APP_TOKEN: 'Slack app-level token (xapp-…): Socket Mode instead of HTTP',
@@ -52,13 +52,15 @@ function defaultOf(type: z.ZodType): string | undefined {
   if (!parsed.success || parsed.data === undefined) return undefined;
   const value = parsed.data;
   if (Array.isArray(value)) return value.length ? value.join(',') : undefined;
+  // A variable parsed in config.ts (RATE_LIMITS, REMINDER_*) keeps its text beside the value: show the text.
+  if (typeof value === 'object' && value !== null && 'text' in value) return String(value.text);
   return String(value);
 }
 
 /** Every variable of src/config.ts with its choices, default and meaning: the `--help` table. */
 export function configurationLines(): string[] {
-  const shape = ConfigSchema.shape as Record<keyof Config, z.ZodType>;
-  const names = Object.keys(shape) as (keyof Config)[];
+  const shape = ConfigSchema.shape as Record<ConfigVariable, z.ZodType>;
+  const names = Object.keys(shape) as ConfigVariable[];
   const width = Math.max(...names.map((n) => n.length)) + 2;
   return names.map((name) => {
     const type = shape[name];

@@ -20,12 +20,8 @@ import { SlackUserLocales } from './user-locale.js';
 
 export type SlackConfig = Pick<
   Config,
-  'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT' | 'APPROVALS_CHANNEL'
-> &
-  Partial<Pick<Config, 'SLACK_ACK_ANSWER_MS'>>;
-
-/** SLACK_ACK_ANSWER_MS's default, for callers that build the config in code. */
-const ACK_ANSWER_MS = 1_000;
+  'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT' | 'APPROVALS_CHANNEL' | 'SLACK_ACK_ANSWER_MS'
+>;
 
 export interface SlackOptions {
   core: Core;
@@ -141,7 +137,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   const poster = new ResponseUrlPoster(config.SLACK_API_URL);
   const postToResponseUrl = (url: string, body: Record<string, unknown>, signal?: AbortSignal) => poster.post(url, body, signal);
   // Socket Mode acks travel over the WebSocket; only the HTTP path answers in the ack.
-  const ackAnswerMs = socketMode ? 0 : (config.SLACK_ACK_ANSWER_MS ?? ACK_ANSWER_MS);
+  const ackAnswerMs = socketMode ? 0 : config.SLACK_ACK_ANSWER_MS;
 
   /**
    * Where a reply goes, as the core decided it (the core's secret rule has already made a secret

@@ -5,7 +5,7 @@ import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../log.js';
 import { deserializeKeyvRecord, serializeKeyvRecord } from './keyv-codec.js';
 import { postgresClaimer, redisClaimer, type Claimer, type ClaimTables } from './claim.js';
-import { COLLECTIONS, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
+import { COLLECTIONS, StorePingError, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
 
 /** Path of an sqlite:// URL, or undefined for another kind of store. */
 export function sqlitePath(url: string): string | undefined {
@@ -259,8 +259,12 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
     increment: (key, windowMs) => run('increment', () => claimer.increment(`${prefix}${key}`, windowMs)),
     async ping() {
       const meta = collection<number>('meta');
-      await meta.put('ping', Date.now(), 60_000);
-      await meta.get('ping');
+      await meta.get('ping').catch((err: unknown) => {
+        throw new StorePingError('read', err);
+      });
+      await meta.put('ping', Date.now(), 60_000).catch((err: unknown) => {
+        throw new StorePingError('write', err);
+      });
     },
     async close() {
       // @keyv/postgres shares one module-wide pool, so only the first disconnect does anything there.

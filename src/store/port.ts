@@ -52,7 +52,7 @@ export interface Store {
    * Redis INCR in MULTI); a window of `windowMs` starts at the first count after the last one ended.
    */
   increment(key: string, windowMs: number): Promise<WindowCount>;
-  /** Resolves when the store answers a read and a write; throws with the reason otherwise. */
+  /** Resolves when the store answers a read and then takes a write; throws StorePingError, naming the step, otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -66,5 +66,19 @@ export class StoreUnavailableError extends Error {
   ) {
     super(`store ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * Store.ping's failure, naming the step the store refused: `read` (it does not answer at all) or
+ * `write` (it answers, but takes no change: a read-only SQLite file). The message is the cause's.
+ */
+export class StorePingError extends Error {
+  constructor(
+    readonly step: 'read' | 'write',
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'StorePingError';
   }
 }

@@ -1,6 +1,6 @@
 /**
  * When a key's owner is reminded: REMINDER_DAYS (`14,3,1`, or `off`) and REMINDER_INTERVAL (`30s`,
- * `1h`), parsed here for src/config.ts and src/main.ts, and the one threshold due for a key now.
+ * `1h`), parsed here for src/config.ts, and the one threshold due for a key now.
  */
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { startSlack, type SlackHandle } from '../../../adapters/slack/index.js';
 import { LocalRegistry } from '../../../src/backends/local/registry.js';
 import type { Backend } from '../../../src/backends/port.js';
+import { loadConfig } from '../../../src/config.js';
 import { Core } from '../../../src/core/core.js';
 import { REDACTED_PATHS } from '../../../src/log.js';
 import { openStore, type Store } from '../../../src/store/index.js';
@@ -59,7 +60,7 @@ export interface WorldOptions {
   middleware?: Middleware[];
   /** REMINDER_DAYS, parsed; the core's default otherwise. */
   reminderDays?: number[];
-  /** SLACK_ACK_ANSWER_MS; default the adapter's (1 s). 0: every answer through response_url. */
+  /** SLACK_ACK_ANSWER_MS; default config.ts's (1 s). 0: every answer through response_url. */
   ackAnswerMs?: number;
 }
 
@@ -147,7 +148,7 @@ export class World {
         SLACK_API_URL: fake.apiUrl,
         PORT: 0,
         APPROVALS_CHANNEL: approvals,
-        ...(opts.ackAnswerMs !== undefined ? { SLACK_ACK_ANSWER_MS: opts.ackAnswerMs } : {}),
+        SLACK_ACK_ANSWER_MS: opts.ackAnswerMs ?? loadConfig({}).SLACK_ACK_ANSWER_MS,
       },
     });
     return new World(lines, fake, store, backend, core, slack, dir, opts.socketMode ?? false);
