@@ -25,6 +25,11 @@ export class KeyReminders {
     return this.index.add(keyId, pendingId);
   }
 
+  /** A reminder card that was not sent after all: nothing to close later. */
+  forget(keyId: string, pendingId: string): Promise<void> {
+    return this.index.remove(keyId, pendingId);
+  }
+
   /** Closes every open reminder card of `keyId`; a click on one is told why, in the card's language. */
   async cancel(keyId: string, why: Extract<MessageId, 'reminders.voidedByExtension' | 'reminders.voidedByDeletion'>): Promise<number> {
     let closed = 0;

@@ -124,6 +124,7 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
     } else {
       // Not sent (already logged by post): given back, so the next sweep tries again.
       await services.pending.save({ ...pending, status: 'failed' });
+      await services.keyReminders.forget(key.id, pending.id);
       await claim.release();
       report.failed++;
     }
