@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InteractionResponseType, REST, Routes, type RESTPatchAPIWebhookWithTokenMessageJSONBody } from 'discord.js';
+import { InteractionResponseType, REST, RESTEvents, Routes, type RateLimitData } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import type { Adapter, Outcome } from '../../src/core/outcome.js';
@@ -10,7 +10,8 @@ import type { Logger } from '../../src/log.js';
 import { InteractionPayload, parsePayload } from './interaction-payload.js';
 import { DiscordMessenger } from './messenger.js';
 import { isPrivate, renderLoginModal, renderReply } from './render.js';
-import { DEFAULT_ACK_WITHIN_MS, replyOf, settledWithin } from './respond.js';
+import { interactionWebhooks } from './interaction-webhooks.js';
+import { DEFAULT_ACK_WITHIN_MS, replyOf, settledWithin, webhookBody } from './respond.js';
 import { summarizeDiscordError } from './safe-error.js';
 import { discordPublicKey, verifyDiscordSignature } from './verify.js';
 
@@ -63,7 +64,7 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-const message = (r: Reply) => ({ ...renderReply(r), allowed_mentions: { parse: [] }, ...(isPrivate(r) ? { flags: EPHEMERAL } : {}) });
+const message = (r: Reply) => ({ ...webhookBody(r), ...(isPrivate(r) ? { flags: EPHEMERAL } : {}) });
 
 /**
  * Discord over HTTP interactions (DISCORD_PUBLIC_KEY set): `POST /discord/interactions` on PORT,
@@ -83,16 +84,16 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
 
   // Bot-token calls (approval posts, DMs) and interaction webhooks on separate clients: discord.js
   // counts every request against its client-side 50/s global budget, but Discord exempts
-  // interaction webhooks from the global limit, so they get their own client, sent without the token.
+  // interaction webhooks from the global limit (interaction-webhooks.ts).
   const rest = new REST({ api }).setToken(token);
-  const webhooks = new REST({ api, globalRequestsPerSecond: 1_000 });
-  rest.on('rateLimited', (info) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit'));
+  const webhooks = interactionWebhooks(api, appId);
+  const onRateLimited = (info: RateLimitData) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit');
+  rest.on(RESTEvents.RateLimited, onRateLimited);
+  webhooks.rest.on(RESTEvents.RateLimited, onRateLimited);
   const messenger = new DiscordMessenger({ rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
 
-  const original = (interactionToken: string) => Routes.webhookMessage(appId, interactionToken, '@original');
-  const editOriginal = (interactionToken: string, body: RESTPatchAPIWebhookWithTokenMessageJSONBody) =>
-    webhooks.patch(original(interactionToken), { body, auth: false });
-  const followUp = (interactionToken: string, r: Reply) => webhooks.post(Routes.webhook(appId, interactionToken), { body: message(r), auth: false });
+  const editOriginal = webhooks.editOriginal;
+  const followUp = (interactionToken: string, r: Reply) => webhooks.followUp(interactionToken, message(r));
 
   /** A command or the login modal's submit: a message (or the modal) now, else an ephemeral defer and an edit. */
   const answerCommand = (interactionToken: string, canOpenModal: boolean, early: Outcome | undefined, pending: Promise<Outcome>): Answer => {
@@ -102,7 +103,7 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
       callback: { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: EPHEMERAL } },
       later: async () => {
         const outcome = await pending;
-        if (outcome.kind === 'duplicate') await webhooks.delete(original(interactionToken), { auth: false });
+        if (outcome.kind === 'duplicate') await webhooks.deleteOriginal(interactionToken);
         else await editOriginal(interactionToken, renderReply(replyOf(outcome)));
       },
     };

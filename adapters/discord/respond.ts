@@ -48,7 +48,7 @@ export function replyOf(outcome: Outcome): Reply {
 const privately = (r: Reply): Pick<InteractionReplyOptions, 'flags'> => (isPrivate(r) ? { flags: MessageFlags.Ephemeral } : {});
 
 /** A reply as an interaction webhook's body: nobody is pinged (the client's allowedMentions do not reach these calls). */
-const webhookBody = (r: Reply) => ({ ...renderReply(r), allowed_mentions: { parse: [] } });
+export const webhookBody = (r: Reply) => ({ ...renderReply(r), allowed_mentions: { parse: [] } });
 
 /**
  * A slash command or the login modal's submit. Fast: one reply (ephemeral unless the core says
