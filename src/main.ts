@@ -15,6 +15,7 @@ import { installProcessGuards } from './startup/process-guards.js';
 import { checkSlackAuth } from './startup/slack-auth.js';
 import { describeStartFailure } from './startup/start-failure.js';
 import { openReachableStore } from './startup/store-reachable.js';
+import { settledWithin } from './result.js';
 import { sqlitePath, type Store } from './store/index.js';
 import { usage } from './usage.js';
 
@@ -48,11 +49,9 @@ const SLACK_STOP_GRACE_MS = 1_000;
 /** How long each of the HTTP server, backend and store may take to close at shutdown. */
 const CLOSE_MS = 500;
 
-/** Waits for `work`, but no longer than `ms`; its failure is not the shutdown's business. */
+/** Waits for `work`, but no longer than `ms`; its failure is not the shutdown's business (settledWithin observes it). */
 async function atMost(ms: number, work: Promise<unknown> | undefined): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work?.catch(() => undefined), new Promise((done) => (timer = setTimeout(done, ms)))]);
-  clearTimeout(timer);
+  if (work) await settledWithin(work, ms);
 }
 
 /** config → store → backend → core → adapters; SIGTERM ends it all within 10 s. */

@@ -11,7 +11,7 @@ import { InteractionPayload, parsePayload } from './interaction-payload.js';
 import { DiscordMessenger } from './messenger.js';
 import { isPrivate, renderLoginModal, renderReply } from './render.js';
 import { interactionWebhooks } from './interaction-webhooks.js';
-import { DEFAULT_ACK_WITHIN_MS, replyOf, settledWithin, webhookBody } from './respond.js';
+import { DEFAULT_ACK_WITHIN_MS, outcomeWithin, replyOf, webhookBody } from './respond.js';
 import { summarizeDiscordError } from './safe-error.js';
 import { discordPublicKey, verifyDiscordSignature } from './verify.js';
 
@@ -167,7 +167,7 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
 
     const interactionToken = payload.data.token;
     const pending = core.handle(parsed.invocation);
-    const early = await settledWithin(pending, ackWithinMs);
+    const early = await outcomeWithin(pending, ackWithinMs);
     // The same interaction delivered again (another replica, a retry): answered there, not here.
     if (early?.kind === 'duplicate') return send(res, 409, { message: 'this interaction was already answered' });
     const answer =

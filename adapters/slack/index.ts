@@ -8,14 +8,14 @@ import type { Invocation } from '../../src/core/invocation.js';
 import type { Reply } from '../../src/core/reply.js';
 import { HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
-import { assertNever } from '../../src/result.js';
+import { assertNever, settledWithin } from '../../src/result.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackMessenger } from './messenger.js';
 import { sealLoginContext } from './modal-context.js';
 import { LOGIN_MODAL, parseSlackPayload, type ClickedMessage, type SlackInbound } from './parse.js';
 import { refuseMalformedPayloads } from './request-guard.js';
 import { renderLoginModal, renderReply, type SlackMessage } from './render.js';
-import { ackAnswerFor, ResponseUrlPoster, settledWithin, type AckAnswer } from './respond.js';
+import { ackAnswerFor, ResponseUrlPoster, type AckAnswer } from './respond.js';
 import { SlackUserLocales } from './user-locale.js';
 
 export type SlackConfig = Pick<
