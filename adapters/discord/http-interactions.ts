@@ -5,7 +5,7 @@ import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import type { Adapter, Outcome } from '../../src/core/outcome.js';
 import type { Reply } from '../../src/core/reply.js';
-import type { HttpServer } from '../../src/http/server.js';
+import { readBody, type HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
 import { InteractionPayload, parsePayload } from './interaction-payload.js';
 import { DiscordMessenger } from './messenger.js';
@@ -39,19 +39,6 @@ const START_CHECK_MS = 10_000;
 interface Answer {
   callback: { type: InteractionResponseType; data?: unknown };
   later?: () => Promise<void>;
-}
-
-class BodyTooLarge extends Error {}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
@@ -132,13 +119,8 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
   let stopping = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let body: Buffer;
-    try {
-      body = await readBody(req);
-    } catch (err) {
-      if (!(err instanceof BodyTooLarge)) throw err;
-      return send(res, 413, { message: 'request body too large' });
-    }
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (!body) return send(res, 413, { message: 'request body too large' });
     const header = (name: string) => (typeof req.headers[name] === 'string' ? req.headers[name] : undefined);
     const verdict = verifyDiscordSignature(publicKey, header('x-signature-ed25519'), header('x-signature-timestamp'), body, now());
     if (!verdict.ok) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
+import { readBody } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
 
 /** Bolt's own limit on a request body. */
@@ -35,17 +36,6 @@ export function slackBodyShape(raw: Buffer, contentType: string | undefined): Sh
     return { ok: false, status: 400, reason: 'body is not JSON' };
   }
   return isPlainObject(body) ? { ok: true } : { ok: false, status: 400, reason: `payload is ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` };
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 /**

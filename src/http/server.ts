@@ -9,6 +9,18 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 /** Says why something is not ready, or undefined when it is. Must answer quickly. */
 export type ReadinessCheck = () => Promise<string | undefined> | string | undefined;
 
+/** A request's raw body, or undefined as soon as it grows past `limit` bytes (the rest is not read). */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** How long /readyz waits for one check before calling it not ready. */
 const CHECK_DEADLINE_MS = 2_000;
 
