@@ -137,7 +137,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   const messenger = new SlackMessenger(client, config.APPROVALS_CHANNEL);
   const locales = new SlackUserLocales(client, log);
   /** The adapter's own words (a failure after the core, a restart notice): in the user's Slack locale when known. */
-  const wordsFor = (userId: string | undefined) => translator(normalizeLocale(userId ? locales.cached(userId) : undefined) ?? 'en');
+  const wordsFor = (userId: string | undefined) => translator(normalizeLocale(userId ? locales.known(userId)?.locale : undefined) ?? 'en');
   const poster = new ResponseUrlPoster(config.SLACK_API_URL);
   const postToResponseUrl = (url: string, body: Record<string, unknown>, signal?: AbortSignal) => poster.post(url, body, signal);
   // Socket Mode acks travel over the WebSocket; only the HTTP path answers in the ack.

@@ -30,13 +30,7 @@ export class SlackUserLocales {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The locale cached for `userId`, without asking Slack (for notices sent while stopping). */
-  cached(userId: string): string | undefined {
-    const hit = this.#cache.get(userId);
-    return hit && hit.until > this.now() ? hit.locale : undefined;
-  }
-
-  /** Whether `userId`'s locale is cached (an unknown one too), and which: no look-up needed. */
+  /** Whether `userId`'s locale is cached (an unknown one too), and which: no look-up needed (also for notices sent while stopping). */
   known(userId: string): { locale: string | undefined } | undefined {
     const hit = this.#cache.get(userId);
     return hit && hit.until > this.now() ? { locale: hit.locale } : undefined;
