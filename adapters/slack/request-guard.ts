@@ -19,7 +19,7 @@ const isPlainObject = (v: unknown): boolean => typeof v === 'object' && v !== nu
  * `body.ssl_check` off the result without a check, so a payload that is not an object (`null`, `1`,
  * `"x"`, an array) would throw inside it; such bodies are refused here. `reason` names no value.
  */
-export function slackBodyShape(raw: Buffer, contentType: string | undefined): Shape {
+function slackBodyShape(raw: Buffer, contentType: string | undefined): Shape {
   const text = raw.toString('utf8');
   // A form without a `payload` field (a slash command) is an object of its fields whatever it holds:
   // not parsed here as well as in Bolt (field names are checked as written, escapes included).

@@ -3,7 +3,7 @@ import type { Logger } from '../../src/log.js';
 import { settledWithin } from '../../src/result.js';
 
 /** A user's locale is asked once a day at most (it rarely changes). */
-export const LOCALE_TTL_MS = 24 * 60 * 60 * 1000;
+const LOCALE_TTL_MS = 24 * 60 * 60 * 1000;
 /** A failed look-up is asked again after this long; meanwhile the user gets English. */
 const FAILURE_TTL_MS = 5 * 60 * 1000;
 /** The cache holds at most this many users; the oldest entry goes first. */
