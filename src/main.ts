@@ -45,6 +45,8 @@ const SHUTDOWN_LIMIT_MS = 9_500;
 const WORK_GRACE_MS = 6_000;
 /** How long the Slack adapter then waits for answers already under way before it sends "restarting" notices. */
 const SLACK_STOP_GRACE_MS = 1_000;
+/** How long a Discord adapter then waits for answers already under way before it closes: within the limit, with the closes below. */
+const DISCORD_STOP_GRACE_MS = 1_000;
 
 /** How long each of the HTTP server, backend and store may take to close at shutdown. */
 const CLOSE_MS = 500;
@@ -116,10 +118,10 @@ async function main(args: string[]): Promise<void> {
   if (discordOverHttp(config) && http) {
     // Interactions arrive at POST /discord/interactions: any replica can take any of them.
     const { createDiscordHttpAdapter } = await import('../adapters/discord/http-interactions.js');
-    adapters.push(createDiscordHttpAdapter({ core, config, logger, http }));
+    adapters.push(createDiscordHttpAdapter({ core, config, logger, http, stopGraceMs: DISCORD_STOP_GRACE_MS }));
   } else if (discordEnabled(config)) {
     const { createDiscordAdapter } = await import('../adapters/discord/index.js');
-    adapters.push(createDiscordAdapter({ core, config, logger, ...(http ? { http } : {}) }));
+    adapters.push(createDiscordAdapter({ core, config, logger, stopGraceMs: DISCORD_STOP_GRACE_MS, ...(http ? { http } : {}) }));
   }
   let shell: ShellAdapter | undefined;
   if (useShell) {

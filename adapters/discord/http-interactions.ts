@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { InteractionResponseType, REST, RESTEvents, Routes, type RateLimitData } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
@@ -7,11 +6,12 @@ import type { Adapter, Outcome } from '../../src/core/outcome.js';
 import type { Reply } from '../../src/core/reply.js';
 import { readBody, type HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
+import { settledWithin } from '../../src/result.js';
 import { InteractionPayload, parsePayload } from './interaction-payload.js';
 import { DiscordMessenger } from './messenger.js';
 import { isPrivate, renderLoginModal, renderReply } from './render.js';
 import { interactionWebhooks } from './interaction-webhooks.js';
-import { DEFAULT_ACK_WITHIN_MS, outcomeWithin, replyOf, webhookBody } from './respond.js';
+import { DEFAULT_ACK_WITHIN_MS, DEFAULT_STOP_GRACE_MS, outcomeWithin, replyOf, webhookBody } from './respond.js';
 import { summarizeDiscordError } from './safe-error.js';
 import { discordPublicKey, verifyDiscordSignature } from './verify.js';
 
@@ -25,6 +25,8 @@ export interface DiscordHttpOptions {
   http: HttpServer;
   /** How long to wait for the core before deferring; 1 s by default (see respond.ts). */
   ackWithinMs?: number;
+  /** On stop, deferred answers in flight get this long to finish; 5 s by default (main.ts gives less). */
+  stopGraceMs?: number;
   /** Clock for the signature's timestamp window, for tests. */
   now?: () => number;
 }
@@ -32,7 +34,6 @@ export interface DiscordHttpOptions {
 /** Interaction payloads are a few kilobytes; anything this large is not one. */
 const MAX_BODY_BYTES = 1 << 20;
 const EPHEMERAL = 1 << 6;
-const DRAIN_MS = 5_000;
 const START_CHECK_MS = 10_000;
 
 /** What answers the interaction's HTTP request (the callback), and what is left to do after it. */
@@ -62,7 +63,7 @@ const message = (r: Reply) => ({ ...webhookBody(r), ...(isPrivate(r) ? { flags: 
  * renderer and flows as the gateway adapter.
  */
 export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
-  const { core, config, logger: parentLogger, http, ackWithinMs = DEFAULT_ACK_WITHIN_MS, now = Date.now } = opts;
+  const { core, config, logger: parentLogger, http, ackWithinMs = DEFAULT_ACK_WITHIN_MS, stopGraceMs = DEFAULT_STOP_GRACE_MS, now = Date.now } = opts;
   const { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: appId, DISCORD_PUBLIC_KEY: publicKeyHex } = config;
   if (!token || !appId || !publicKeyHex) throw new Error('Discord over HTTP needs DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_PUBLIC_KEY');
   const logger = parentLogger.child({ adapter: 'discord', mode: 'http' });
@@ -181,7 +182,7 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
     async stop() {
       if (stopping) return;
       stopping = true;
-      await Promise.race([Promise.allSettled([...inFlight]), sleep(DRAIN_MS, undefined, { ref: false })]);
+      await settledWithin(Promise.allSettled([...inFlight]), stopGraceMs);
       messenger.close();
     },
   };

@@ -18,6 +18,9 @@ import { isPrivate, renderLoginModal, renderReply } from './render.js';
  */
 export const DEFAULT_ACK_WITHIN_MS = 1_000;
 
+/** On stop, answers in flight get this long to finish before the adapter closes, unless the caller says otherwise. */
+export const DEFAULT_STOP_GRACE_MS = 5_000;
+
 /** The outcome if the core settles within `ms` (its failure thrown), else undefined (the promise keeps running). */
 export async function outcomeWithin<T>(pending: Promise<T>, ms: number): Promise<T | undefined> {
   const settled = await settledWithin(pending, ms);
