@@ -13,6 +13,7 @@ import { installProcessGuards } from './startup/process-guards.js';
 import { checkSlackAuth } from './startup/slack-auth.js';
 import { describeStartFailure } from './startup/start-failure.js';
 import { openReachableStore } from './startup/store-reachable.js';
+import { settledWithin } from './result.js';
 import { sqlitePath, StorePingError, type Store } from './store/index.js';
 import { usage } from './usage.js';
 
@@ -42,15 +43,15 @@ const SHUTDOWN_LIMIT_MS = 9_500;
 const WORK_GRACE_MS = 6_000;
 /** How long the Slack adapter then waits for answers already under way before it sends "restarting" notices. */
 const SLACK_STOP_GRACE_MS = 1_000;
+/** How long a Discord adapter then waits for answers already under way before it closes: within the limit, with the closes below. */
+const DISCORD_STOP_GRACE_MS = 1_000;
 
 /** How long each of the HTTP server, backend and store may take to close at shutdown. */
 const CLOSE_MS = 500;
 
-/** Waits for `work`, but no longer than `ms`; its failure is not the shutdown's business. */
+/** Waits for `work`, but no longer than `ms`; its failure is not the shutdown's business (settledWithin observes it). */
 async function atMost(ms: number, work: Promise<unknown> | undefined): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work?.catch(() => undefined), new Promise((done) => (timer = setTimeout(done, ms)))]);
-  clearTimeout(timer);
+  if (work) await settledWithin(work, ms);
 }
 
 /** config → store → backend → core → adapters; SIGTERM ends it all within 10 s. */
@@ -106,10 +107,10 @@ async function main(args: string[]): Promise<void> {
   if (discordOverHttp(config) && http) {
     // Interactions arrive at POST /discord/interactions: any replica can take any of them.
     const { createDiscordHttpAdapter } = await import('../adapters/discord/http-interactions.js');
-    adapters.push(createDiscordHttpAdapter({ core, config, logger, http }));
+    adapters.push(createDiscordHttpAdapter({ core, config, logger, http, stopGraceMs: DISCORD_STOP_GRACE_MS }));
   } else if (discordEnabled(config)) {
     const { createDiscordAdapter } = await import('../adapters/discord/index.js');
-    adapters.push(createDiscordAdapter({ core, config, logger, ...(http ? { http } : {}) }));
+    adapters.push(createDiscordAdapter({ core, config, logger, stopGraceMs: DISCORD_STOP_GRACE_MS, ...(http ? { http } : {}) }));
   }
   let shell: ShellAdapter | undefined;
   if (useShell) {

@@ -20,7 +20,7 @@ export const invocationSeconds = new Histogram({
   registers: [metrics],
 });
 
-export const remindersTotal = new Counter({
+const remindersTotal = new Counter({
   name: 'chatops_reminders_total',
   help: 'Key-expiry reminder DMs, by outcome: sent, or failed (tried again at the next sweep)',
   labelNames: ['outcome'] as const,

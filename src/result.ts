@@ -30,3 +30,22 @@ export type ErrorCode =
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }
+
+/** How a promise settled: its value, or the error it was rejected with. */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * How `work` settled within `ms`, or undefined if it has not yet. `work` keeps running either way
+ * (and a rejection is observed here, so it is never unhandled): the caller awaits it again later.
+ * The project's one "wait for a promise at most N ms".
+ */
+export function settledWithin<T>(work: Promise<T>, ms: number): Promise<Settled<T> | undefined> {
+  const settled = work.then(
+    (value): Settled<T> => ({ ok: true, value }),
+    (error: unknown): Settled<T> => ({ ok: false, error }),
+  );
+  if (ms <= 0) return Promise.resolve(undefined);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
+}

@@ -1,16 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { InteractionResponseType, REST, Routes, type RESTPatchAPIWebhookWithTokenMessageJSONBody } from 'discord.js';
+import { InteractionResponseType, REST, RESTEvents, Routes, type RateLimitData } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import type { Adapter, Outcome } from '../../src/core/outcome.js';
 import type { Reply } from '../../src/core/reply.js';
-import type { HttpServer } from '../../src/http/server.js';
+import { readBody, type HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
+import { settledWithin } from '../../src/result.js';
 import { InteractionPayload, parsePayload } from './interaction-payload.js';
 import { DiscordMessenger } from './messenger.js';
 import { isPrivate, renderLoginModal, renderReply } from './render.js';
-import { DEFAULT_ACK_WITHIN_MS, replyOf, settledWithin } from './respond.js';
+import { interactionWebhooks } from './interaction-webhooks.js';
+import { DEFAULT_ACK_WITHIN_MS, DEFAULT_STOP_GRACE_MS, outcomeWithin, replyOf, webhookBody } from './respond.js';
 import { summarizeDiscordError } from './safe-error.js';
 import { discordPublicKey, verifyDiscordSignature } from './verify.js';
 
@@ -24,6 +25,8 @@ export interface DiscordHttpOptions {
   http: HttpServer;
   /** How long to wait for the core before deferring; 1 s by default (see respond.ts). */
   ackWithinMs?: number;
+  /** On stop, deferred answers in flight get this long to finish; 5 s by default (main.ts gives less). */
+  stopGraceMs?: number;
   /** Clock for the signature's timestamp window, for tests. */
   now?: () => number;
 }
@@ -31,26 +34,12 @@ export interface DiscordHttpOptions {
 /** Interaction payloads are a few kilobytes; anything this large is not one. */
 const MAX_BODY_BYTES = 1 << 20;
 const EPHEMERAL = 1 << 6;
-const DRAIN_MS = 5_000;
 const START_CHECK_MS = 10_000;
 
 /** What answers the interaction's HTTP request (the callback), and what is left to do after it. */
 interface Answer {
   callback: { type: InteractionResponseType; data?: unknown };
   later?: () => Promise<void>;
-}
-
-class BodyTooLarge extends Error {}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
@@ -63,7 +52,7 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-const message = (r: Reply) => ({ ...renderReply(r), allowed_mentions: { parse: [] }, ...(isPrivate(r) ? { flags: EPHEMERAL } : {}) });
+const message = (r: Reply) => ({ ...webhookBody(r), ...(isPrivate(r) ? { flags: EPHEMERAL } : {}) });
 
 /**
  * Discord over HTTP interactions (DISCORD_PUBLIC_KEY set): `POST /discord/interactions` on PORT,
@@ -74,7 +63,7 @@ const message = (r: Reply) => ({ ...renderReply(r), allowed_mentions: { parse: [
  * renderer and flows as the gateway adapter.
  */
 export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
-  const { core, config, logger: parentLogger, http, ackWithinMs = DEFAULT_ACK_WITHIN_MS, now = Date.now } = opts;
+  const { core, config, logger: parentLogger, http, ackWithinMs = DEFAULT_ACK_WITHIN_MS, stopGraceMs = DEFAULT_STOP_GRACE_MS, now = Date.now } = opts;
   const { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: appId, DISCORD_PUBLIC_KEY: publicKeyHex } = config;
   if (!token || !appId || !publicKeyHex) throw new Error('Discord over HTTP needs DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_PUBLIC_KEY');
   const logger = parentLogger.child({ adapter: 'discord', mode: 'http' });
@@ -83,16 +72,16 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
 
   // Bot-token calls (approval posts, DMs) and interaction webhooks on separate clients: discord.js
   // counts every request against its client-side 50/s global budget, but Discord exempts
-  // interaction webhooks from the global limit, so they get their own client, sent without the token.
+  // interaction webhooks from the global limit (interaction-webhooks.ts).
   const rest = new REST({ api }).setToken(token);
-  const webhooks = new REST({ api, globalRequestsPerSecond: 1_000 });
-  rest.on('rateLimited', (info) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit'));
+  const webhooks = interactionWebhooks(api, appId);
+  const onRateLimited = (info: RateLimitData) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit');
+  rest.on(RESTEvents.RateLimited, onRateLimited);
+  webhooks.rest.on(RESTEvents.RateLimited, onRateLimited);
   const messenger = new DiscordMessenger({ rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
 
-  const original = (interactionToken: string) => Routes.webhookMessage(appId, interactionToken, '@original');
-  const editOriginal = (interactionToken: string, body: RESTPatchAPIWebhookWithTokenMessageJSONBody) =>
-    webhooks.patch(original(interactionToken), { body, auth: false });
-  const followUp = (interactionToken: string, r: Reply) => webhooks.post(Routes.webhook(appId, interactionToken), { body: message(r), auth: false });
+  const editOriginal = webhooks.editOriginal;
+  const followUp = (interactionToken: string, r: Reply) => webhooks.followUp(interactionToken, message(r));
 
   /** A command or the login modal's submit: a message (or the modal) now, else an ephemeral defer and an edit. */
   const answerCommand = (interactionToken: string, canOpenModal: boolean, early: Outcome | undefined, pending: Promise<Outcome>): Answer => {
@@ -102,7 +91,7 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
       callback: { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: EPHEMERAL } },
       later: async () => {
         const outcome = await pending;
-        if (outcome.kind === 'duplicate') await webhooks.delete(original(interactionToken), { auth: false });
+        if (outcome.kind === 'duplicate') await webhooks.deleteOriginal(interactionToken);
         else await editOriginal(interactionToken, renderReply(replyOf(outcome)));
       },
     };
@@ -131,13 +120,8 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
   let stopping = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let body: Buffer;
-    try {
-      body = await readBody(req);
-    } catch (err) {
-      if (!(err instanceof BodyTooLarge)) throw err;
-      return send(res, 413, { message: 'request body too large' });
-    }
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (!body) return send(res, 413, { message: 'request body too large' });
     const header = (name: string) => (typeof req.headers[name] === 'string' ? req.headers[name] : undefined);
     const verdict = verifyDiscordSignature(publicKey, header('x-signature-ed25519'), header('x-signature-timestamp'), body, now());
     if (!verdict.ok) {
@@ -166,7 +150,7 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
 
     const interactionToken = payload.data.token;
     const pending = core.handle(parsed.invocation);
-    const early = await settledWithin(pending, ackWithinMs);
+    const early = await outcomeWithin(pending, ackWithinMs);
     // The same interaction delivered again (another replica, a retry): answered there, not here.
     if (early?.kind === 'duplicate') return send(res, 409, { message: 'this interaction was already answered' });
     const answer =
@@ -198,7 +182,7 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
     async stop() {
       if (stopping) return;
       stopping = true;
-      await Promise.race([Promise.allSettled([...inFlight]), sleep(DRAIN_MS, undefined, { ref: false })]);
+      await settledWithin(Promise.allSettled([...inFlight]), stopGraceMs);
       messenger.close();
     },
   };

@@ -1,16 +1,15 @@
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Events, RESTEvents, Status, type Interaction } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import type { Adapter } from '../../src/core/outcome.js';
 import type { HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
-import { assertNever } from '../../src/result.js';
+import { assertNever, settledWithin } from '../../src/result.js';
 import { interactionWebhooks } from './interaction-webhooks.js';
 import { DiscordMessenger } from './messenger.js';
 import { parseInteraction } from './parse.js';
-import { answerClick, answerCommand, DEFAULT_ACK_WITHIN_MS } from './respond.js';
+import { answerClick, answerCommand, DEFAULT_ACK_WITHIN_MS, DEFAULT_STOP_GRACE_MS } from './respond.js';
 import { summarizeDiscordError } from './safe-error.js';
 
 export interface StartDiscordOptions {
@@ -21,14 +20,14 @@ export interface StartDiscordOptions {
   ackWithinMs?: number;
   /** The process's HTTP server: /readyz then requires the gateway to be connected. */
   http?: HttpServer;
+  /** On stop, answers in flight get this long to finish before the connection closes; 5 s by default (main.ts gives less). */
+  stopGraceMs?: number;
 }
 
 export interface RunningDiscord {
   stop(): Promise<void>;
 }
 
-/** On stop, answers in flight get this long to finish before the connection closes. */
-const DRAIN_MS = 5_000;
 const READY_TIMEOUT_MS = 60_000;
 
 /**
@@ -44,7 +43,14 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<RunningDi
   return adapter;
 }
 
-export function createDiscordAdapter({ core, config, logger: parentLogger, ackWithinMs = DEFAULT_ACK_WITHIN_MS, http }: StartDiscordOptions): Adapter {
+export function createDiscordAdapter({
+  core,
+  config,
+  logger: parentLogger,
+  ackWithinMs = DEFAULT_ACK_WITHIN_MS,
+  http,
+  stopGraceMs = DEFAULT_STOP_GRACE_MS,
+}: StartDiscordOptions): Adapter {
   const token = config.DISCORD_TOKEN;
   if (!token) throw new Error('startDiscord needs DISCORD_TOKEN');
   const logger = parentLogger.child({ adapter: 'discord' });
@@ -132,7 +138,7 @@ export function createDiscordAdapter({ core, config, logger: parentLogger, ackWi
     async stop() {
       if (stopping) return;
       stopping = true;
-      await Promise.race([Promise.allSettled([...inFlight]), sleep(DRAIN_MS, undefined, { ref: false })]);
+      await settledWithin(Promise.allSettled([...inFlight]), stopGraceMs);
       messenger.close();
       await client.destroy();
     },

@@ -7,7 +7,7 @@ import {
 } from 'discord.js';
 import type { Outcome } from '../../src/core/outcome.js';
 import { reply as textReply, type Reply } from '../../src/core/reply.js';
-import { assertNever } from '../../src/result.js';
+import { assertNever, settledWithin } from '../../src/result.js';
 import type { InteractionWebhooks } from './interaction-webhooks.js';
 import { isPrivate, renderLoginModal, renderReply } from './render.js';
 
@@ -18,17 +18,14 @@ import { isPrivate, renderLoginModal, renderReply } from './render.js';
  */
 export const DEFAULT_ACK_WITHIN_MS = 1_000;
 
-/** The outcome if the core settles within `ms`, else undefined (the promise keeps running). */
-export async function settledWithin<T>(pending: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ms, undefined);
-  });
-  try {
-    return await Promise.race([pending, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** On stop, answers in flight get this long to finish before the adapter closes, unless the caller says otherwise. */
+export const DEFAULT_STOP_GRACE_MS = 5_000;
+
+/** The outcome if the core settles within `ms` (its failure thrown), else undefined (the promise keeps running). */
+export async function outcomeWithin<T>(pending: Promise<T>, ms: number): Promise<T | undefined> {
+  const settled = await settledWithin(pending, ms);
+  if (settled && !settled.ok) throw settled.error;
+  return settled?.value;
 }
 
 /** A modal can only open as the first answer to a command; past that, the user is asked to run it again. */
@@ -48,7 +45,7 @@ export function replyOf(outcome: Outcome): Reply {
 const privately = (r: Reply): Pick<InteractionReplyOptions, 'flags'> => (isPrivate(r) ? { flags: MessageFlags.Ephemeral } : {});
 
 /** A reply as an interaction webhook's body: nobody is pinged (the client's allowedMentions do not reach these calls). */
-const webhookBody = (r: Reply) => ({ ...renderReply(r), allowed_mentions: { parse: [] } });
+export const webhookBody = (r: Reply) => ({ ...renderReply(r), allowed_mentions: { parse: [] } });
 
 /**
  * A slash command or the login modal's submit. Fast: one reply (ephemeral unless the core says
@@ -63,7 +60,7 @@ export async function answerCommand(
   ackWithinMs: number,
   webhooks: InteractionWebhooks,
 ): Promise<void> {
-  const early = await settledWithin(pending, ackWithinMs);
+  const early = await outcomeWithin(pending, ackWithinMs);
   if (early) {
     if (early.kind === 'login-modal' && i.isChatInputCommand()) {
       await i.showModal(renderLoginModal(early));
@@ -86,7 +83,7 @@ const mayReplace = (r: Reply): boolean => r.replaceOriginal === true;
  * message) for a replacement or an ephemeral follow-up for a notice, leaving the card as it was.
  */
 export async function answerClick(i: ButtonInteraction, pending: Promise<Outcome>, ackWithinMs: number, webhooks: InteractionWebhooks): Promise<void> {
-  const early = await settledWithin(pending, ackWithinMs);
+  const early = await outcomeWithin(pending, ackWithinMs);
   if (early?.kind === 'reply' && mayReplace(early.reply)) {
     await i.update(renderReply(early.reply));
     return;

@@ -8,14 +8,14 @@ import type { Invocation } from '../../src/core/invocation.js';
 import type { Reply } from '../../src/core/reply.js';
 import { HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
-import { assertNever } from '../../src/result.js';
+import { assertNever, settledWithin } from '../../src/result.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackMessenger } from './messenger.js';
 import { sealLoginContext } from './modal-context.js';
 import { LOGIN_MODAL, parseSlackPayload, type ClickedMessage, type SlackInbound } from './parse.js';
 import { refuseMalformedPayloads } from './request-guard.js';
 import { renderLoginModal, renderReply, type SlackMessage } from './render.js';
-import { ackAnswerFor, ResponseUrlPoster, settledWithin, type AckAnswer } from './respond.js';
+import { ackAnswerFor, ResponseUrlPoster, type AckAnswer } from './respond.js';
 import { SlackUserLocales } from './user-locale.js';
 
 export type SlackConfig = Pick<
@@ -133,7 +133,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   const messenger = new SlackMessenger(client, config.APPROVALS_CHANNEL);
   const locales = new SlackUserLocales(client, log);
   /** The adapter's own words (a failure after the core, a restart notice): in the user's Slack locale when known. */
-  const wordsFor = (userId: string | undefined) => translator(normalizeLocale(userId ? locales.cached(userId) : undefined) ?? 'en');
+  const wordsFor = (userId: string | undefined) => translator(normalizeLocale(userId ? locales.known(userId)?.locale : undefined) ?? 'en');
   const poster = new ResponseUrlPoster(config.SLACK_API_URL);
   const postToResponseUrl = (url: string, body: Record<string, unknown>, signal?: AbortSignal) => poster.post(url, body, signal);
   // Socket Mode acks travel over the WebSocket; only the HTTP path answers in the ack.

@@ -22,7 +22,7 @@ const Sealed = LoginModalContext.extend({
 });
 
 /** A response_url is valid for 30 minutes; so is the modal that answers through it. */
-export const MODAL_CONTEXT_TTL_MS = 30 * 60 * 1000;
+const MODAL_CONTEXT_TTL_MS = 30 * 60 * 1000;
 
 const keyFrom = (signingSecret: string) => createHmac('sha256', signingSecret).update('twcc-chatops login modal context v1').digest();
 const mac = (signingSecret: string, body: string) => createHmac('sha256', keyFrom(signingSecret)).update(body).digest('base64url');

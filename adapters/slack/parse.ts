@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { CommandName, type ChatUser, type Invocation, type MentionRef } from '../../src/core/invocation.js';
 import { openLoginContext, type LoginModalContext } from './modal-context.js';
 
-export { LoginModalContext } from './modal-context.js';
 
 /** The `/tenant login` modal: its callback id and the one input Slack hands back on submission. */
 export const LOGIN_MODAL = { callbackId: 'tenant-login', blockId: 'api-key', actionId: 'api-key' } as const;

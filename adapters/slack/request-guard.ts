@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
+import { readBody } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
 
 /** Bolt's own limit on a request body. */
@@ -18,7 +19,7 @@ const isPlainObject = (v: unknown): boolean => typeof v === 'object' && v !== nu
  * `body.ssl_check` off the result without a check, so a payload that is not an object (`null`, `1`,
  * `"x"`, an array) would throw inside it; such bodies are refused here. `reason` names no value.
  */
-export function slackBodyShape(raw: Buffer, contentType: string | undefined): Shape {
+function slackBodyShape(raw: Buffer, contentType: string | undefined): Shape {
   const text = raw.toString('utf8');
   // A form without a `payload` field (a slash command) is an object of its fields whatever it holds:
   // not parsed here as well as in Bolt (field names are checked as written, escapes included).
@@ -35,17 +36,6 @@ export function slackBodyShape(raw: Buffer, contentType: string | undefined): Sh
     return { ok: false, status: 400, reason: 'body is not JSON' };
   }
   return isPlainObject(body) ? { ok: true } : { ok: false, status: 400, reason: `payload is ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` };
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 /**

@@ -21,23 +21,6 @@ export function ackAnswerFor(r: Reply): AckAnswer | undefined {
   return { response_type: r.visibility === 'channel' ? 'in_channel' : 'ephemeral', ...renderReply(r) };
 }
 
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/**
- * How `work` settled within `ms`, or undefined if it has not yet. `work` keeps running either way
- * (and a rejection is observed here, so it is never unhandled): the caller awaits it again later.
- */
-export function settledWithin<T>(work: Promise<T>, ms: number): Promise<Settled<T> | undefined> {
-  const settled = work.then(
-    (value): Settled<T> => ({ ok: true, value }),
-    (error: unknown): Settled<T> => ({ ok: false, error }),
-  );
-  if (ms <= 0) return Promise.resolve(undefined);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
-}
-
 /** How long a response_url may take to answer one POST (headers, then body): Slack answers in well under a second. */
 const POST_TIMEOUT_MS = 10_000;
 

@@ -1,8 +1,9 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../src/log.js';
+import { settledWithin } from '../../src/result.js';
 
 /** A user's locale is asked once a day at most (it rarely changes). */
-export const LOCALE_TTL_MS = 24 * 60 * 60 * 1000;
+const LOCALE_TTL_MS = 24 * 60 * 60 * 1000;
 /** A failed look-up is asked again after this long; meanwhile the user gets English. */
 const FAILURE_TTL_MS = 5 * 60 * 1000;
 /** The cache holds at most this many users; the oldest entry goes first. */
@@ -29,13 +30,7 @@ export class SlackUserLocales {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The locale cached for `userId`, without asking Slack (for notices sent while stopping). */
-  cached(userId: string): string | undefined {
-    const hit = this.#cache.get(userId);
-    return hit && hit.until > this.now() ? hit.locale : undefined;
-  }
-
-  /** Whether `userId`'s locale is cached (an unknown one too), and which: no look-up needed. */
+  /** Whether `userId`'s locale is cached (an unknown one too), and which: no look-up needed (also for notices sent while stopping). */
   known(userId: string): { locale: string | undefined } | undefined {
     const hit = this.#cache.get(userId);
     return hit && hit.until > this.now() ? { locale: hit.locale } : undefined;
@@ -44,12 +39,11 @@ export class SlackUserLocales {
   async localeOf(userId: string): Promise<string | undefined> {
     const hit = this.#cache.get(userId);
     if (hit && hit.until > this.now()) return hit.locale;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error('users.info did not answer in time'), { code: 'slack_locale_timeout' })), LOOKUP_DEADLINE_MS);
-    });
     try {
-      const res = await Promise.race([this.client.users.info({ user: userId, include_locale: true }), deadline]);
+      const answer = await settledWithin(this.client.users.info({ user: userId, include_locale: true }), LOOKUP_DEADLINE_MS);
+      if (!answer) throw Object.assign(new Error('users.info did not answer in time'), { code: 'slack_locale_timeout' });
+      if (!answer.ok) throw answer.error;
+      const res = answer.value;
       const locale = typeof res.user?.locale === 'string' ? res.user.locale : undefined;
       this.remember(userId, { locale, until: this.now() + LOCALE_TTL_MS });
       return locale;
@@ -59,8 +53,6 @@ export class SlackUserLocales {
       this.log.warn({ code, error: data?.error, userId }, 'Slack user locale unknown (users.info failed); answering in English unless the member chose a language');
       this.remember(userId, { locale: undefined, until: this.now() + FAILURE_TTL_MS });
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -2,27 +2,34 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.js';
 import { metrics } from '../metrics.js';
+import { settledWithin } from '../result.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /** Says why something is not ready, or undefined when it is. Must answer quickly. */
 export type ReadinessCheck = () => Promise<string | undefined> | string | undefined;
 
+/** A request's raw body, or undefined as soon as it grows past `limit` bytes (the rest is not read). */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** How long /readyz waits for one check before calling it not ready. */
 const CHECK_DEADLINE_MS = 2_000;
 
+/** A check's verdict within `ms`: a check that throws, or does not answer in time, is not ready. */
 async function within(check: ReadinessCheck, ms: number): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`no answer within ${ms} ms`), ms);
-  });
-  try {
-    return await Promise.race([Promise.resolve().then(check), late]);
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  } finally {
-    clearTimeout(timer);
-  }
+  const settled = await settledWithin(Promise.resolve().then(check), ms);
+  if (!settled) return `no answer within ${ms} ms`;
+  if (settled.ok) return settled.value;
+  return settled.error instanceof Error ? settled.error.message : String(settled.error);
 }
 
 /**
