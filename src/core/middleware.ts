@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { Lease, Store } from '../store/port.js';
+import type { Store } from '../store/port.js';
 import { findSubcommand } from './parser.js';
 import type { ChangeRecord } from './changes.js';
 import { texts, type Translator } from './i18n.js';
@@ -82,22 +82,16 @@ function isReadOnly(inv: Invocation): boolean {
 }
 
 /**
- * A delivered event is claimed before it runs; the same delivery again (a retry, another replica)
- * runs nowhere. The claim is a write: when the store cannot take it (a read-only SQLite file), a
- * read-only command still runs, without de-duplication (a read answered twice does no harm); a
- * command that changes something is refused, since it could run twice.
+ * A delivered event that changes something is claimed before it runs; the same delivery again (a
+ * retry, another replica) runs nowhere. A read-only command is not claimed: run twice, it changes
+ * nothing, and each delivery's answer goes back to the request that carried it (Slack's ack, Discord's
+ * interaction response). Claiming it would cost a durable write per read, and a delivery retried to a
+ * second replica after the first one's answer was lost would be answered by neither.
  */
 export function deduplicateDeliveries(store: Store, logger: Logger): Middleware {
   return async (inv, next) => {
-    if (!inv.deliveryId) return next();
-    let lease: Lease | undefined;
-    try {
-      lease = await store.claim(`delivery:${inv.user.platform}:${inv.deliveryId}`, DELIVERY_TTL_MS);
-    } catch (err) {
-      if (!isReadOnly(inv)) throw err;
-      logger.warn({ err, kind: inv.kind, platform: inv.user.platform }, 'delivery claim failed; a read-only command runs without de-duplication');
-      return next();
-    }
+    if (!inv.deliveryId || isReadOnly(inv)) return next();
+    const lease = await store.claim(`delivery:${inv.user.platform}:${inv.deliveryId}`, DELIVERY_TTL_MS);
     if (!lease) {
       logger.info({ kind: inv.kind, platform: inv.user.platform }, 'delivery already handled; not run again');
       return { kind: 'duplicate' };

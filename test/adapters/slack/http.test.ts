@@ -72,6 +72,19 @@ describe('the Slack HTTP endpoint', () => {
     expect(await world.store.collection('keys').values()).toHaveLength(1);
   });
 
+  it('answers a read-only command each time it is delivered: a read is not claimed, so a retry is never left unanswered', async () => {
+    world = await World.start();
+    const admin = world.person('UADMIN1', 'admin1');
+    await (await admin.types('/apikey create')).answer();
+    const first = await admin.types('/apikey list', { triggerId: 'trigger-list' });
+    await first.answer();
+
+    const retry = await admin.types('/apikey list', { triggerId: 'trigger-list', responseUrl: first.responseUrl, headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    expect(retry.status).toBe(200);
+    await world.fake.waitFor('a second answer', () => world!.fake.responsesTo(first.responseUrl)[1]);
+    expect(first.answers().map((a) => a.readable)).toEqual([expect.stringMatching(/^You have 1 API key:/), expect.stringMatching(/^You have 1 API key:/)]);
+  });
+
   it('acknowledges empty while the backend takes 4 s (past SLACK_ACK_ANSWER_MS), and answers through response_url when it is done', async () => {
     let slow: SlowRegistry | undefined;
     world = await World.start({ backend: (store) => (slow = new SlowRegistry(store)) });
