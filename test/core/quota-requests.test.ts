@@ -25,6 +25,19 @@ describe('a quota ask must change something', () => {
     expect((await bot.say('alice', '/quota show vcs')).text).toMatch(/alice\s+0 \/ 8\s+0 \/ 0\s+0M \/ 16G/);
   });
 
+  it('an unlimited quota reads "unlimited" in the refusal and on the card, and a set from it is approved and applied', async () => {
+    await twoAdmins();
+    // A backend may report a quota as unlimited (negative), as TWCC does.
+    await bot.store.collection('quotas').put('vcs:member:alice', { cpu: -1 });
+    expect((await bot.say('alice', '/quota request vcs cpu=64')).text).toBe(
+      '`/quota request` asks for more, but cpu unlimited → 64 is less. An admin can lower a quota with `/quota set`. Nothing was requested.',
+    );
+    expect((await bot.say('admin', '/quota set @alice vcs cpu=64')).text).toMatch(/^Asked the tenant admins/);
+    expect(bot.posts('approvals')[0]!.text).toContain('@admin asks to set @alice’s VCS quota: cpu unlimited → 64 (decrease).');
+    expect((await bot.click('Approve', 'carol')).text).toContain('Approved by @carol and applied.');
+    expect((await bot.say('alice', '/quota show vcs')).text).toMatch(/alice\s+0 \/ 64\s/);
+  });
+
   it('the same request twice is refused with a pointer to the first; a different one is not', async () => {
     await twoAdmins();
     const first = await bot.say('alice', '/quota request vcs gpu=4 new model');

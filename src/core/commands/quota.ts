@@ -2,12 +2,11 @@ import { type Actor, type QuotaValues, type Resources } from '../../backends/por
 import { auditBase } from '../audit.js';
 import type { CommandHandler, Services } from '../context.js';
 import { approvalCard, cardTranslator } from '../flows/decide.js';
-import { formatQuotaChange, QuotaChangeArgs } from '../flows/quota-change.js';
+import { formatQuotaChange, formatQuotaValue, lowersQuota, QuotaChangeArgs } from '../flows/quota-change.js';
 import type { PendingAction } from '../flows/pending.js';
 import { flowActions } from '../flows/registry.js';
 import { formatAge, formatResources } from '../format.js';
 import { withLock } from '../../store/lock.js';
-import { formatCount, formatMemory } from '../units.js';
 import { describeError, texts, type Translator } from '../i18n.js';
 import type { ChatUser, Where } from '../invocation.js';
 import { answer } from '../outcome.js';
@@ -59,7 +58,6 @@ interface ApprovalAsk {
 }
 
 const RESOURCES = ['cpu', 'gpu', 'memory'] as const;
-const shown = (t: Translator, r: (typeof RESOURCES)[number], v: number) => (r === 'memory' ? formatMemory(v, t) : formatCount(v, t));
 
 /**
  * What of `requested` would change the current quota, or why the ask is refused: nothing changes,
@@ -73,13 +71,11 @@ function effectiveChange(t: Translator, kind: QuotaChangeArgs['kind'], now: Quot
     const was = now[r];
     if (want === undefined) continue;
     if (want === was) {
-      same.push(t.t('quota.alreadyIs', { resource: r, value: shown(t, r, want) }));
+      same.push(t.t('quota.alreadyIs', { resource: r, value: formatQuotaValue(t, r, want) }));
       continue;
     }
-    // A negative quota is unlimited: any number is less.
-    const less = was !== undefined && (was < 0 || want < was);
-    if (kind === 'request' && less) {
-      return { ok: false, message: t.t('quota.requestIsLess', { resource: r, was: shown(t, r, was), want: shown(t, r, want) }) };
+    if (kind === 'request' && was !== undefined && lowersQuota(was, want)) {
+      return { ok: false, message: t.t('quota.requestIsLess', { resource: r, was: formatQuotaValue(t, r, was), want: formatQuotaValue(t, r, want) }) };
     }
     changed[r] = want;
   }

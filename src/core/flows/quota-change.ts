@@ -6,6 +6,9 @@ import type { PendingAction } from './pending.js';
 import { formatCount, formatMemory } from '../units.js';
 import type { ApprovalAction } from './registry.js';
 
+/** Quotas as the backend reported them when the change was asked: a negative one is unlimited (TWCC's -1). */
+const ReportedQuotas = z.object({ cpu: z.number().optional(), gpu: z.number().optional(), memory: z.number().optional() });
+
 export const QuotaChangeArgs = z.object({
   /** `set`: an admin changes a member's quota; `request`: a member asks for their own. */
   kind: z.enum(['set', 'request']),
@@ -13,22 +16,33 @@ export const QuotaChangeArgs = z.object({
   /** How the target was named (`@alice`), for the card. */
   targetLabel: z.string(),
   service: Service,
-  current: QuotaValues,
+  current: ReportedQuotas,
   requested: QuotaValues,
   reason: z.string().optional(),
 });
 export type QuotaChangeArgs = z.infer<typeof QuotaChangeArgs>;
+
+/** A quota as people read it: memory in M or G, a negative quota as "unlimited". */
+export const formatQuotaValue = (t: Translator, resource: keyof QuotaValues, v: number): string =>
+  resource === 'memory' ? formatMemory(v, t) : formatCount(v, t);
+
+/** Whether `want` lowers the quota `was` (a negative quota is unlimited: any number is less). */
+export const lowersQuota = (was: number, want: number): boolean => was < 0 || want < was;
 
 export function formatQuotaChange(t: Translator, a: Pick<QuotaChangeArgs, 'current' | 'requested'>): string {
   const parts: string[] = [];
   for (const k of ['cpu', 'gpu', 'memory'] as const) {
     const want = a.requested[k];
     if (want === undefined) continue;
-    const fmt = (v: number) => (k === 'memory' ? formatMemory(v, t) : String(v));
     const was = a.current[k];
     // Only `/quota set` may lower a quota; the card says so, so that nobody approves it as "more".
-    const lower = was !== undefined && (was < 0 || want < was);
-    parts.push(t.t(lower ? 'quota.change.itemDecrease' : 'quota.change.item', { resource: k, was: was === undefined ? '?' : fmt(was), want: fmt(want) }));
+    parts.push(
+      t.t(was !== undefined && lowersQuota(was, want) ? 'quota.change.itemDecrease' : 'quota.change.item', {
+        resource: k,
+        was: was === undefined ? '?' : formatQuotaValue(t, k, was),
+        want: formatQuotaValue(t, k, want),
+      }),
+    );
   }
   return listOf(t, parts);
 }
