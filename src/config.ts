@@ -45,6 +45,9 @@ const slackAckAnswerMs = wholeNumber(1000, 0, 1200, 'a number of milliseconds', 
 /** How far ahead an API key may expire, in days from today. */
 const keyMaxDays = wholeNumber(365, 1, 3650, 'a number of days');
 
+/** How many audit entries are kept (the newest); an older one is deleted as each new one comes. */
+const auditKeep = wholeNumber(10_000, 100, 10_000_000, 'a number of entries');
+
 /**
  * Text whose parsed value the bot uses: the text is kept (the README and --help show `1h`, not
  * milliseconds) beside the value, so that main.ts never parses it again.
@@ -138,6 +141,7 @@ export const ConfigSchema = z.object({
   }),
   ADMINS: admins,
   KEY_MAX_DAYS: keyMaxDays,
+  AUDIT_KEEP: auditKeep,
   REMINDER_DAYS: parsedText('14,3,1', oneProblem(parseReminderDays)),
   REMINDER_INTERVAL: parsedText('1h', oneProblem(parseReminderInterval)),
   APPROVALS_CHANNEL: optional,

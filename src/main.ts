@@ -79,6 +79,7 @@ async function main(args: string[]): Promise<void> {
     admins,
     logger,
     keyMaxDays: config.KEY_MAX_DAYS,
+    auditKeep: config.AUDIT_KEEP,
     reminderDays,
     timeZone: config.TZ,
     middleware: [measureInvocations],

@@ -25,6 +25,7 @@ const MEANING: Record<ConfigVariable, string> = {
   ENCRYPTION_KEY: '32 bytes, base64, for stored TWCC credentials (unset: generated once into the data folder)',
   ADMINS: 'bootstrap admins, e.g. slack:U123,discord:456; one person on two platforms: anna=slack:U123+discord:456',
   KEY_MAX_DAYS: '/apikey extend may move a key’s expiry at most this many days from today',
+  AUDIT_KEEP: 'how many audit entries are kept, the newest; each new one past that deletes the oldest',
   REMINDER_DAYS: 'days before expiry at which a key’s owner is reminded by DM, comma-separated; off disables',
   REMINDER_INTERVAL: 'how often the reminder sweep runs (30s, 15m, 1h; at least 5s)',
   APPROVALS_CHANNEL: 'Slack channel id for approval requests (unset: where the request was typed)',

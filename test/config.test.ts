@@ -103,6 +103,11 @@ const cases: { when: string; env: Record<string, string>; lines: string[] }[] = 
     lines: ['KEY_MAX_DAYS: "0" is not a number of days; write a whole number from 1 to 3650'],
   },
   {
+    when: 'AUDIT_KEEP too small to be an audit log',
+    env: { AUDIT_KEEP: '10' },
+    lines: ['AUDIT_KEEP: "10" is not a number of entries; write a whole number from 100 to 10000000'],
+  },
+  {
     when: 'REMINDER_DAYS that is not a list of days, and a REMINDER_INTERVAL too short',
     env: { REMINDER_DAYS: '14,0,two', REMINDER_INTERVAL: '2s' },
     lines: [
@@ -190,6 +195,7 @@ describe('a configuration that can work is accepted', () => {
     { when: 'a postgresql:// store', env: { STORE_URL: 'postgresql://postgres@127.0.0.1:5432/test' } },
     { when: 'a 32-byte ENCRYPTION_KEY', env: { ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') } },
     { when: 'keys may expire two years ahead', env: { KEY_MAX_DAYS: '730' } },
+    { when: 'an audit log of the newest 100,000 entries', env: { AUDIT_KEEP: '100000' } },
     { when: 'reminders off', env: { REMINDER_DAYS: 'off' } },
     { when: 'reminders a week and a day ahead, swept every 30 seconds', env: { REMINDER_DAYS: '1, 7', REMINDER_INTERVAL: '30s' } },
     { when: 'the twcc backend on any free port', env: { BACKEND: 'twcc', TWCC_PROJECT: 'GOV108009', PORT: '0' } },

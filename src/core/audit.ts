@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
-import { CappedLog } from '../store/capped-log.js';
+import { latestLegacyIds } from '../store/legacy-capped-log.js';
+import { NumberedLog } from '../store/numbered-log.js';
 import type { Store } from '../store/port.js';
 import type { Actor } from '../backends/port.js';
 import type { ChatUser, Where } from './invocation.js';
@@ -25,21 +26,24 @@ export const AuditEntry = z.object({
 /** One line of the append-only audit log. Never holds a secret. */
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-/** Entries kept: the newest 10,000 (50 chunks of 200); older ones are deleted as new ones come. */
-export const AUDIT_CHUNK = 200;
-export const AUDIT_CHUNKS = 50;
+/** AUDIT_KEEP's default: the newest 10,000 entries are kept; older ones are deleted as new ones come. */
+export const AUDIT_KEEP = 10_000;
+
+/** Entries written before the log was numbered: an index of ids (capped-log.ts), read after the numbered ones. */
+const LEGACY_LOG = 'audit';
 
 /** Orders entries written in the same millisecond by this process (every invocation's AuditLog shares it). */
 let seq = 0;
 
 export class AuditLog {
-  private readonly recent: CappedLog;
+  private readonly log: NumberedLog<AuditEntry>;
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
     private readonly logger: Logger,
+    keep = AUDIT_KEEP,
   ) {
-    this.recent = new CappedLog(store, 'audit', AUDIT_CHUNK, AUDIT_CHUNKS);
+    this.log = new NumberedLog(store, this.records, 'audit', keep);
   }
 
   private get records() {
@@ -56,10 +60,7 @@ export class AuditLog {
     const record = AuditEntry.parse({ ...entry, id, at });
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.records.put(id, record);
-        const dropped = await this.recent.append(id);
-        // Retention: what fell off the log's old end is deleted, so the audit log stays bounded.
-        for (const old of dropped) await this.records.delete(old);
+        await this.log.append(record);
         return;
       } catch (err) {
         if (attempt >= 2) {
@@ -70,11 +71,15 @@ export class AuditLog {
     }
   }
 
-  /** The latest `n` entries, newest first. */
+  /**
+   * The latest `n` entries, newest first: the numbered ones, then (while there are fewer than `n` of
+   * them) those an earlier version indexed. During a rolling upgrade, entries an old replica still
+   * writes come after the numbered ones whatever their time.
+   */
   async latest(n: number): Promise<AuditEntry[]> {
-    const ids = await this.recent.latest(n);
-    const entries = await Promise.all(ids.map((id) => this.records.get(id)));
-    return entries.flatMap((e) => (e ? [AuditEntry.parse(e)] : []));
+    const numbered = await this.log.latest(n);
+    const older = numbered.length < n ? await this.records.getMany(await latestLegacyIds(this.store, LEGACY_LOG, n - numbered.length)) : [];
+    return [...numbered, ...older].flatMap((e) => (e ? [AuditEntry.parse(e)] : []));
   }
 }
 

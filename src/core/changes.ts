@@ -35,6 +35,7 @@ export function storeNotingChanges(store: Store, record: ChangeRecord): Store {
     claim: (key, ttlMs) => store.claim(key, ttlMs),
     // A rate-limit count is bookkeeping: it changes nothing a user sees.
     increment: (key, windowMs) => store.increment(key, windowMs),
+    count: (key) => store.count(key),
     ping: () => store.ping(),
     close: () => store.close(),
     collection<T>(name: CollectionName): Collection<T> {

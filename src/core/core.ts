@@ -34,6 +34,8 @@ export interface CoreOptions {
   now?: () => number;
   /** How far ahead `/apikey extend` may move an expiry, in days from today (KEY_MAX_DAYS; default 365). */
   keyMaxDays?: number;
+  /** AUDIT_KEEP: how many of the newest audit entries are kept (default 10,000). */
+  auditKeep?: number;
   /** REMINDER_DAYS, parsed (src/core/reminders/schedule.ts); default 14, 3 and 1 days; empty: no reminders. */
   reminderDays?: readonly number[];
   /** Run around every invocation inside the core's own (error references, de-duplication, the secret rule): metrics. */
@@ -87,7 +89,7 @@ export class Core {
         identity,
         timeZone,
         locales: new LocaleSettings(store, identity, timeZone, opts.store, remembered),
-        audit: new AuditLog(store, now, logger),
+        audit: new AuditLog(store, now, logger, opts.auditKeep),
         pending,
         logger,
         now,

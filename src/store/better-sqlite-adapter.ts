@@ -27,6 +27,8 @@ export interface SqliteFile {
   renew(key: string, token: string, ttlMs: number): boolean;
   /** One more in the window counter `key` (a new window of `windowMs` once the last has ended): one upsert RETURNING. */
   increment(key: string, windowMs: number): { count: number; resetAt: number };
+  /** The window counter `key` as it stands; 0 when there is none or its window has ended. */
+  count(key: string): number;
   /** Closes the connection (idempotent); every later call throws. */
   close(): void;
   readonly open: boolean;
@@ -99,6 +101,7 @@ export function openSqliteFile(path: string, { busyTimeoutMs = 10_000, now = Dat
          reset_at = CASE WHEN counters.reset_at <= @now THEN excluded.reset_at ELSE counters.reset_at END
        RETURNING count, reset_at`,
     ),
+    count: db.prepare<{ key: string; now: number }, { count: number }>('SELECT count FROM counters WHERE key = @key AND reset_at > @now'),
     sweepKeyv: db.prepare<{ now: number }>('DELETE FROM keyv WHERE expires IS NOT NULL AND expires <= @now'),
     sweepClaims: db.prepare<{ now: number }>('DELETE FROM leases WHERE expires_at <= @now'),
   };
@@ -230,6 +233,10 @@ export function openSqliteFile(path: string, { busyTimeoutMs = 10_000, now = Dat
       const row = q.increment.get({ key, resetAt: at + windowMs, now: at })!;
       wrote();
       return { count: row.count, resetAt: row.reset_at };
+    },
+    count(key) {
+      ensureOpen();
+      return q.count.get({ key, now: now() })?.count ?? 0;
     },
     close() {
       if (db.open) db.close();

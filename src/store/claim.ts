@@ -13,6 +13,8 @@ export interface Claimer {
   release(key: string, token: string): Promise<void>;
   /** Adds one to the window counter `key` (a new window of `windowMs` starts when the last has ended). */
   increment(key: string, windowMs: number): Promise<WindowCount>;
+  /** The counter `key` in its current window; 0 when there is none or it has ended. */
+  count(key: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,10 @@ export async function postgresClaimer(query: PgQuery, close: () => Promise<void>
       );
       return windowCount(rows);
     },
+    async count(key) {
+      const rows = (await query(`SELECT count FROM ${counters} WHERE key = $1 AND reset_at > $2`, [key, Date.now()])) as { count: number | string }[];
+      return rows[0] ? Number(rows[0].count) : 0;
+    },
     close,
   };
 }
@@ -82,6 +88,7 @@ interface RedisMulti {
   exec(): Promise<unknown[]>;
 }
 interface RedisClientLike {
+  get(key: string): Promise<string | null>;
   set(key: string, value: string, opts: { NX: true; PX: number }): Promise<unknown>;
   eval(script: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>;
   multi(): RedisMulti;
@@ -119,6 +126,8 @@ export function redisClaimer(adapter: RedisAdapterLike): Claimer {
       const [, count, ttl] = await (await client()).multi().set(full, '0', { NX: true, PX: px(windowMs) }).incr(full).pTTL(full).exec();
       return { count: Number(count), resetAt: Date.now() + Math.max(0, Number(ttl)) };
     },
+    // An ended window's key has expired in Redis itself.
+    count: async (key) => Number((await (await client()).get(`chatops:count:${key}`)) ?? 0),
     close: () => adapter.disconnect(),
   };
 }

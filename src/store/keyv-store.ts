@@ -161,6 +161,7 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
       release: async (key, token) => file.release(key, token),
       renew: async (key, token, ttlMs) => file.renew(key, token, ttlMs),
       increment: async (key, windowMs) => file.increment(key, windowMs),
+      count: async (key) => file.count(key),
       close: async () => file.close(),
     };
   } else if (kind === 'redis') {
@@ -257,6 +258,7 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
       };
     },
     increment: (key, windowMs) => run('increment', () => claimer.increment(`${prefix}${key}`, windowMs)),
+    count: (key) => run('count', () => claimer.count(`${prefix}${key}`)),
     async ping() {
       const meta = collection<number>('meta');
       await meta.get('ping').catch((err: unknown) => {

@@ -80,6 +80,10 @@ export function memoryStore(now: () => number = Date.now): Store {
       counters.set(key, next);
       return { ...next };
     },
+    async count(key) {
+      const c = counters.get(key);
+      return c && c.resetAt > now() ? c.count : 0;
+    },
     async ping() {},
     async close() {},
   };

@@ -52,6 +52,8 @@ export interface Store {
    * Redis INCR in MULTI); a window of `windowMs` starts at the first count after the last one ended.
    */
   increment(key: string, windowMs: number): Promise<WindowCount>;
+  /** The count under `key` in its current window, without adding one: 0 when there is none or it has ended. */
+  count(key: string): Promise<number>;
   /** Resolves when the store answers a read and then takes a write; throws StorePingError, naming the step, otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -23,6 +23,7 @@ export class FailingWrites {
       kind: store.kind,
       claim: (key, ttlMs) => store.claim(key, ttlMs),
       increment: (key, windowMs) => store.increment(key, windowMs),
+      count: (key) => store.count(key),
       ping: () => store.ping(),
       close: () => store.close(),
       collection<T>(name: CollectionName): Collection<T> {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CappedLog } from '../../src/store/capped-log.js';
+import { AuditLog, type AuditEntry } from '../../src/core/audit.js';
+import { silentLogger } from '../../src/log.js';
+import { NumberedLog } from '../../src/store/numbered-log.js';
 import { IdIndex } from '../../src/store/id-index.js';
 import { withLock } from '../../src/store/lock.js';
 import { memoryStore } from '../../src/store/memory-store.js';
@@ -32,7 +34,7 @@ describe.each(stores)('%s store', (kind, url) => {
     store = await open();
   });
   afterAll(async () => {
-    for (const ns of ['links', 'keys', 'indexes'] as const) await store.collection(ns).clear();
+    for (const ns of ['links', 'keys', 'indexes', 'audit'] as const) await store.collection(ns).clear();
     await store.close();
     await other?.close();
   });
@@ -144,8 +146,31 @@ describe.each(stores)('%s store', (kind, url) => {
     expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     for (const c of counts) expect(c.resetAt).toBeLessThanOrEqual(Date.now() + 500);
     for (const c of counts) expect(c.resetAt).toBeGreaterThan(before);
+    expect(await store.count(key)).toBe(15);
     await new Promise((r) => setTimeout(r, 700));
+    // The window has ended: nothing counted now, and the next count starts again.
+    expect(await store.count(key)).toBe(0);
     expect((await store.increment(key, 500)).count).toBe(1);
+    expect(await store.count(key)).toBe(1);
+    expect(await store.count(`${key}:never`)).toBe(0);
+  });
+
+  it('numbers a log that two replicas append to at once, keeps the newest, and reads them newest first', async () => {
+    other ??= await open();
+    // Named after its collection, as the audit log is.
+    const name = 'audit';
+    const records = (s: Store) => s.collection<{ i: number }>('audit');
+    const mine = new NumberedLog(store, records(store), name, 5);
+    const theirs = new NumberedLog(other, records(other), name, 5);
+    const numbers = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? theirs : mine).append({ i })));
+    expect([...numbers].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const appendedAs = new Map(numbers.map((n, i) => [n, i]));
+    const newest = await theirs.latest(100);
+    expect(newest.map((r) => r.i)).toEqual([8, 7, 6, 5, 4].map((n) => appendedAs.get(n)));
+    expect(await mine.latest(2)).toEqual(newest.slice(0, 2));
+    // What fell off the old end is deleted, not only hidden.
+    expect(await records(store).has(`${name}#3`)).toBe(false);
+    expect(await records(store).has(`${name}#4`)).toBe(true);
   });
 
   it('claims race across two store instances (two replicas)', async () => {
@@ -173,15 +198,31 @@ describe('store errors surface', () => {
   });
 });
 
-describe('a capped log (the audit log’s index)', () => {
-  it('gives the newest ids first, across chunks, and hands back what falls off the old end', async () => {
+describe('the audit log', () => {
+  const entry = (target: string): Omit<AuditEntry, 'at' | 'id'> => ({ actor: 'local:admin', platform: 'local', workspace: 'local', channel: 'c', action: 'key.created', target, outcome: 'ok' });
+
+  it('keeps the newest AUDIT_KEEP entries and deletes the rest', async () => {
     const store = memoryStore();
-    const log = new CappedLog(store, 'audit', 3, 2);
-    const dropped: string[] = [];
-    for (let i = 1; i <= 10; i++) dropped.push(...(await log.append(`e${i}`)));
-    // Two sealed chunks of 3 and a head of 1 are kept: e4…e10; e1…e3 fell off with the third chunk.
-    expect(await log.latest(100)).toEqual(['e10', 'e9', 'e8', 'e7', 'e6', 'e5', 'e4']);
-    expect(await log.latest(2)).toEqual(['e10', 'e9']);
-    expect(dropped).toEqual(['e1', 'e2', 'e3']);
+    const audit = new AuditLog(store, Date.now, silentLogger(), 3);
+    for (let i = 1; i <= 5; i++) await audit.append(entry(`k-${i}`));
+    expect((await audit.latest(100)).map((e) => e.target)).toEqual(['k-5', 'k-4', 'k-3']);
+    expect(await store.collection('audit').values()).toHaveLength(3);
+  });
+
+  it('reads the entries an earlier version indexed (a head and chunks of ids), after the numbered ones', async () => {
+    const store = memoryStore();
+    const old = (target: string, at: string): AuditEntry => ({ ...entry(target), id: `${at}-000000-abcdef`, at });
+    const written = [old('old-1', '2026-11-01T00:00:00.000Z'), old('old-2', '2026-11-02T00:00:00.000Z'), old('old-3', '2026-11-03T00:00:00.000Z')];
+    for (const e of written) await store.collection<AuditEntry>('audit').put(e.id, e);
+    // As the capped log wrote them: sealed chunks of ids oldest first, the head's ids newest last.
+    await store.collection<unknown>('indexes').put('log:audit:chunk:1-aaaaaa', [written[0]!.id, written[1]!.id]);
+    await store.collection<unknown>('indexes').put('log:audit:head', { ids: [written[2]!.id], chunks: ['log:audit:chunk:1-aaaaaa'] });
+
+    const audit = new AuditLog(store, Date.now, silentLogger());
+    await audit.append(entry('new-1'));
+    await audit.append(entry('new-2'));
+    expect((await audit.latest(10)).map((e) => e.target)).toEqual(['new-2', 'new-1', 'old-3', 'old-2', 'old-1']);
+    expect((await audit.latest(3)).map((e) => e.target)).toEqual(['new-2', 'new-1', 'old-3']);
+    expect((await audit.latest(2)).map((e) => e.target)).toEqual(['new-2', 'new-1']);
   });
 });

@@ -1,0 +1,46 @@
+import type { Collection, Store } from './port.js';
+
+/** The numbering's counter window: long enough never to end, so the numbers never start over. */
+const NUMBERING_WINDOW_MS = 100 * 365 * 24 * 60 * 60 * 1000;
+
+/**
+ * An append-only log of records numbered 1, 2, 3… by the store's atomic counter, for logs read from
+ * the newest end (the audit log). An append is one count and one write, and past `keep` records one
+ * delete of the record that falls off the old end: no lock, no index rewritten, whatever the log's
+ * length, and replicas appending at once each get a number of their own. A number whose record was
+ * never written (a failed write after the count) is a gap that reads skip.
+ */
+export class NumberedLog<T> {
+  constructor(
+    private readonly store: Store,
+    private readonly records: Collection<T>,
+    private readonly name: string,
+    /** How many of the newest records are kept. */
+    private readonly keep: number,
+  ) {
+    if (!Number.isInteger(keep) || keep < 1) throw new Error(`a numbered log keeps at least one record (got ${keep})`);
+  }
+
+  private counter = () => `log:${this.name}:number`;
+  // Not `<name>:<n>`: keyv leaves an id that begins with its collection's name and a colon unprefixed in
+  // get and set but not in getMany, so a log named after its collection would not read back in one call.
+  private idOf = (n: number) => `${this.name}#${n}`;
+
+  /** Appends `record` under the next number, which it returns. */
+  async append(record: T): Promise<number> {
+    const { count: n } = await this.store.increment(this.counter(), NUMBERING_WINDOW_MS);
+    await this.records.put(this.idOf(n), record);
+    // Retention: the record `keep` places back falls off the old end.
+    if (n > this.keep) await this.records.delete(this.idOf(n - this.keep));
+    return n;
+  }
+
+  /** Up to `n` of the newest records, newest first (gaps skipped). */
+  async latest(n: number): Promise<T[]> {
+    const top = await this.store.count(this.counter());
+    const numbers: string[] = [];
+    for (let i = top; i > 0 && i > top - n && i > top - this.keep; i--) numbers.push(this.idOf(i));
+    if (numbers.length === 0) return [];
+    return (await this.records.getMany(numbers)).filter((r): r is T => r !== undefined);
+  }
+}
