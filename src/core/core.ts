@@ -74,7 +74,7 @@ export class Core {
     const remembered = new Map<string, Locale>();
     // Extending or deleting a key, by any path, closes its open reminder cards. Made once: closing a card
     // follows a change the invocation has already noted, so it needs no record of its own.
-    const keyReminders = new KeyReminders(opts.store, new PendingActions(opts.store, now), timeZone);
+    const keyReminders = new KeyReminders(opts.store, new PendingActions(opts.store, now), timeZone, now);
     const closingReminders = backendClosingReminders(opts.backend, keyReminders);
     // What the core changes is noted per invocation, so that a failure says "nothing was changed" only when it is so:
     // each invocation gets services on a store and backend that note into its own record (a few small objects).

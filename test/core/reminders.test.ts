@@ -64,6 +64,17 @@ describe('key-expiry reminders', () => {
     expect(bot.posts('dm').filter((s) => s.to !== 'alice')).toEqual([]);
   });
 
+  it('a key left to expire leaves no index of its reminder cards behind', async () => {
+    const id = await aliceCreatesAKey();
+    // 300 ms before it expires: the 1-day reminder is due, and its card lives as long as the key.
+    clock = START + 90 * DAY - 300;
+    expect((await sweeper.runOnce())?.sent).toBe(1);
+    const cards = bot.store.collection<string[]>('indexes');
+    expect(await cards.get(`key-reminders:${id}`)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await cards.get(`key-reminders:${id}`)).toBeUndefined();
+  });
+
   it('speaks to the owner in the language their platform last reported, without any /tenant lang', async () => {
     // Alice's chat client is set to Traditional Chinese (Discord's interaction locale, Slack's user locale).
     await bot.say('alice', '/apikey list', 'zh-TW');

@@ -101,12 +101,23 @@ describe.each(stores)('%s store', (kind, url) => {
     expect(await counters.get(id)).toBe(12);
   });
 
-  it('an id index lists ids in order, without duplicates, capped', async () => {
-    const index = new IdIndex(store, `t${randomBytes(3).toString('hex')}`, 3);
+  it('an id index lists ids in order, without duplicates; an emptied entry is deleted, one past its lifetime reads as none', async () => {
+    const name = `t${randomBytes(3).toString('hex')}`;
+    const index = new IdIndex(store, name);
     for (const id of ['a', 'b', 'c', 'b', 'd']) await index.add('k', id);
-    expect(await index.ids('k')).toEqual(['c', 'b', 'd']);
-    await index.remove('k', 'b');
+    expect(await index.ids('k')).toEqual(['a', 'c', 'b', 'd']);
+    await index.remove('k', ['b', 'a']);
     expect(await index.ids('k')).toEqual(['c', 'd']);
+    await index.remove('k', ['c', 'd']);
+    expect(await store.collection('indexes').has(`${name}:k`)).toBe(false);
+
+    // A key's reminder cards mean nothing once the key has expired: their entry goes by itself then.
+    await index.add('expiring', 'card-1', { until: Date.now() + 400 });
+    await index.add('expiring', 'card-2', { until: Date.now() + 400 });
+    await index.remove('expiring', ['card-1'], { until: Date.now() + 400 });
+    expect(await index.ids('expiring')).toEqual(['card-2']);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await index.ids('expiring')).toEqual([]);
   });
 
   it('claims a key for exactly one of many concurrent callers', async () => {

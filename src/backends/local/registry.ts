@@ -141,7 +141,7 @@ export class LocalRegistry implements Backend {
       await this.keys().delete(keyId);
       // The key is gone: a stale id left in the index (its lock busy) is harmless, listKeys skips it,
       // and failing here would call a done deletion a failure.
-      await this.keysByOwner.remove(key.owner, keyId).catch(() => undefined);
+      await this.keysByOwner.remove(key.owner, [keyId]).catch(() => undefined);
       return ok(undefined);
     });
   }

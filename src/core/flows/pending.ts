@@ -125,8 +125,8 @@ export class PendingActions {
   }
 
   private async unlist(requesterMember: string | undefined, id: string): Promise<void> {
-    await this.open.remove(EVERYONE, id);
-    if (requesterMember !== undefined) await this.open.remove(requesterMember, id);
+    await this.open.remove(EVERYONE, [id]);
+    if (requesterMember !== undefined) await this.open.remove(requesterMember, [id]);
   }
 
   isExpired(p: PendingAction): boolean {

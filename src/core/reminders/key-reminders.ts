@@ -16,18 +16,23 @@ export class KeyReminders {
     private readonly pending: PendingActions,
     /** TZ, for the words a later click is told (in the card's own language). */
     private readonly timeZone: string,
+    /** The core's clock: an entry lasts as long as its key has left by it. */
+    now: () => number = Date.now,
   ) {
-    this.index = new IdIndex(store, 'key-reminders');
+    this.index = new IdIndex(store, 'key-reminders', now);
   }
 
-  /** A reminder card sent for `keyId`. */
-  add(keyId: string, pendingId: string): Promise<void> {
-    return this.index.add(keyId, pendingId);
+  /**
+   * A reminder card sent for `keyId`, which expires at `until` (epoch ms): the card means nothing after
+   * that, so the key's entry goes then by itself, though the key is never extended or deleted.
+   */
+  add(keyId: string, pendingId: string, until: number): Promise<void> {
+    return this.index.add(keyId, pendingId, { until });
   }
 
   /** A reminder card that was not sent after all: nothing to close later. */
-  forget(keyId: string, pendingId: string): Promise<void> {
-    return this.index.remove(keyId, pendingId);
+  forget(keyId: string, pendingId: string, until: number): Promise<void> {
+    return this.index.remove(keyId, [pendingId], { until });
   }
 
   /** Closes every open reminder card of `keyId`; a click on one is told why, in the card's language. */
@@ -42,7 +47,7 @@ export class KeyReminders {
         closed++;
       }
     }
-    if (ids.length > 0) await this.index.remove(keyId, ...ids);
+    if (ids.length > 0) await this.index.remove(keyId, ids);
     return closed;
   }
 }

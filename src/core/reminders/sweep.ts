@@ -115,7 +115,7 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
       { flow: 'confirm', action: 'apikey.remind', requester: user, requesterMember: memberId, where: DM, args, locale: t.locale },
       { until: expiresAt },
     );
-    await services.keyReminders.add(key.id, pending.id);
+    await services.keyReminders.add(key.id, pending.id, expiresAt);
     if (await services.post({ kind: 'dm', user }, reminderCard(t, pending, args, now))) {
       // Sent: claimed until the key expires (and a day past, for clocks that differ a little).
       await claim.renew(expiresAt - now + DAY_MS);
@@ -124,7 +124,7 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
     } else {
       // Not sent (already logged by post): given back, so the next sweep tries again.
       await services.pending.save({ ...pending, status: 'failed' });
-      await services.keyReminders.forget(key.id, pending.id);
+      await services.keyReminders.forget(key.id, pending.id, expiresAt);
       await claim.release();
       report.failed++;
     }
