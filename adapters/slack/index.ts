@@ -298,7 +298,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
       if (receiver instanceof HTTPReceiver) {
         // Slack's requests arrive on the process's one HTTP server, beside /healthz, /readyz and /metrics.
         // A body Bolt would throw on (payload=null) is refused with 400 before Bolt sees it.
-        http.mount('POST', '/slack/events', refuseMalformedPayloads(receiver.requestListener, log));
+        http.mount('POST', '/slack/events', refuseMalformedPayloads(receiver.requestListener, log, secret));
       } else {
         await app.start();
       }

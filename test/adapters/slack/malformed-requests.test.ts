@@ -41,6 +41,19 @@ describe('signed Slack requests the bot cannot take', () => {
     expect(answer.readable).toContain('slack:UANNA');
   });
 
+  it('does not read an unsigned payload at all: Bolt refuses it with 401 before anything parses it', async () => {
+    world = await World.start();
+    const timestamp = Math.floor(Date.now() / 1000);
+    for (const body of ['payload=null', `payload=${encodeURIComponent('{"type":"block_actions"')}`]) {
+      const res = await fetch(`${world.url}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': FORM, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signSlack(body, timestamp, 'not-the-signing-secret') },
+        body,
+      });
+      expect(res.status).toBe(401);
+    }
+  });
+
   it('acknowledges a payload no listener takes within Slack’s 3 s, with an empty 200', async () => {
     world = await World.start();
 
