@@ -54,8 +54,20 @@ export interface Server extends Spawned {
 }
 
 /** The bot from dist/ (build it first: `npm run build`), on a fresh SQLite file. */
-export async function startBot(fakeUrl: string, opts: { logFile: string; storeDir?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }): Promise<Server> {
-  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first`);
+export async function startBot(
+  fakeUrl: string,
+  opts: {
+    logFile: string;
+    storeDir?: string;
+    env?: NodeJS.ProcessEnv;
+    nodeArgs?: string[];
+    /** Another build's main.js, and a name for it (bench/slack-ab.ts). */
+    mainJs?: string;
+    name?: string;
+  },
+): Promise<Server> {
+  const mainJs = opts.mainJs ?? MAIN_JS;
+  if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: run npm run build first`);
   const port = await freePort();
   const dir = opts.storeDir ?? mkdtempSync(join(tmpdir(), 'chatops-bench-bot-'));
   const env: NodeJS.ProcessEnv = {
@@ -73,10 +85,10 @@ export async function startBot(fakeUrl: string, opts: { logFile: string; storeDi
     RATE_LIMITS: 'apikey.create=off',
     ...opts.env,
   };
-  const proc = spawnNode([...(opts.nodeArgs ?? []), MAIN_JS], { env, pin: true, logFile: opts.logFile });
+  const proc = spawnNode([...(opts.nodeArgs ?? []), mainJs], { env, pin: true, logFile: opts.logFile });
   const url = `http://127.0.0.1:${port}`;
   await waitForOk(`${url}/healthz`);
-  return { ...proc, name: 'bot', url };
+  return { ...proc, name: opts.name ?? 'bot', url };
 }
 
 export async function startBareTarget(name: 'bare Bolt' | 'bare node:http', fakeUrl: string, logFile: string): Promise<Server> {
