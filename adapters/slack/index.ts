@@ -309,12 +309,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
       stopping ??= (async () => {
         ready = false;
         if (!(receiver instanceof HTTPReceiver)) await app.stop().catch((err: unknown) => log.warn({ err: errorLog(err) }, 'Slack receiver stop failed'));
-        let timer: NodeJS.Timeout | undefined;
-        const grace = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, stopGraceMs);
-        });
-        await Promise.race([Promise.allSettled([...inflight.keys()]), grace]);
-        clearTimeout(timer);
+        await settledWithin(Promise.allSettled([...inflight.keys()]), stopGraceMs);
         await answerTheUnanswered();
         await poster.close();
       })();

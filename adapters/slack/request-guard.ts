@@ -49,7 +49,11 @@ const signedBySlack = (req: IncomingMessage, text: string, signingSecret: string
  * Only a body Slack signed is parsed here: anyone else's goes to Bolt as it is, which refuses it
  * with 401, so an unsigned request never costs a JSON parse of up to 4 MB.
  */
-export function refuseMalformedPayloads(listener: RequestListener, log: Logger, signingSecret: string): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function refuseMalformedPayloads(
+  listener: RequestListener,
+  log: Logger,
+  signingSecret: string,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const raw = await readBody(req, BODY_LIMIT);
     const contentType = req.headers['content-type'];
