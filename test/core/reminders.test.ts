@@ -191,6 +191,23 @@ describe('key-expiry reminders', () => {
     expect(dmsTo('alice')).toHaveLength(1);
   });
 
+  it('keeps reminders off for a member who turned them off before they were kept in settings; on turns them on', async () => {
+    await aliceCreatesAKey();
+    // As an earlier version kept the choice: a record in meta.
+    await bot.store.collection('meta').put('reminders-off:alice', true);
+    expect((await bot.say('alice', '/apikey reminders')).text).toBe('Your key-expiry reminders are off. `/apikey reminders on` turns them back on.');
+    expect((await bot.say('admin', '/tenant members')).text).toContain('Key-expiry reminders are off for: alice.');
+    expect((await sweepAtDaysLeft(14)).optedOut).toBe(1);
+
+    await bot.say('alice', '/apikey reminders on');
+    expect(await bot.store.collection('meta').has('reminders-off:alice')).toBe(false);
+    expect((await bot.say('alice', '/apikey reminders off')).text).toContain('turned off');
+    expect(await bot.store.collection('settings').get('reminders-off:alice')).toBe(true);
+    await bot.say('alice', '/apikey reminders on');
+    await sweepAtDaysLeft(13);
+    expect(dmsTo('alice')).toHaveLength(1);
+  });
+
   it('refuses a reminders setting that is neither on nor off', async () => {
     const said = await bot.say('alice', '/apikey reminders maybe');
     expect(said.text).toContain('`maybe` is not on or off; use on or off');
