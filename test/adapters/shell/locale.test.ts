@@ -1,25 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { npmStartPiped } from '../../helpers/npm-start.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatops-shell-lang-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `printf '…' | npm start`: the terminal reports no locale, so only the member's setting changes the language. */
-function npmStart(input: string, storeFile: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, STORE_URL: `sqlite://${storeFile}`, LANG: 'zh_TW.UTF-8' };
-    for (const k of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'LOG_LEVEL']) delete env[k];
-    const child = spawn('npm', ['start', '--silent'], { cwd: process.cwd(), env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
-    child.stdin.end(input);
-  });
-}
+const npmStart = (input: string, storeFile: string) => npmStartPiped(input, { STORE_URL: `sqlite://${storeFile}`, LANG: 'zh_TW.UTF-8' });
 
 it('the shell answers, and says its own lines, in the language the member chose with /tenant lang; English before and after', async () => {
   const script = ['/quota pending', '7', '/tenant lang zh-TW', '/quota pending', '7', '/tenant lang en', '/quota pending', ''];

@@ -3,25 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { npmStartPiped } from '../../helpers/npm-start.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatops-shell-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `printf '…' | npm start`, exactly as a person would script it. */
-function npmStart(input: string, storeFile: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, STORE_URL: `sqlite://${storeFile}` };
-    for (const k of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'LOG_LEVEL']) delete env[k];
-    const child = spawn('npm', ['start', '--silent'], { cwd: process.cwd(), env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-    child.stdin.end(input);
-  });
-}
+const npmStart = (input: string, storeFile: string) => npmStartPiped(input, { STORE_URL: `sqlite://${storeFile}` });
 
 describe('the shell adapter through a pipe', () => {
   it('creates a key for the first-start admin', async () => {

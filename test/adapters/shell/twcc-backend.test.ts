@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTwcc, type FakeTwcc } from '../../fakes/twcc.js';
+import { npmStartPiped } from '../../helpers/npm-start.js';
 
 let fake: FakeTwcc;
 const dir = mkdtempSync(join(tmpdir(), 'chatops-shell-twcc-'));
@@ -16,29 +16,14 @@ afterAll(async () => {
 });
 
 /** `printf '…' | npm start` with BACKEND=twcc against the fake TWCC gateway. */
-function npmStart(input: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
-      BACKEND: 'twcc',
-      TWCC_API_URL: fake.url,
-      TWCC_PROJECT: fake.project.name,
-      ...extraEnv,
-    };
-    for (const k of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'LOG_LEVEL', 'LOG_FILE', 'LOG_FORMAT', 'ENCRYPTION_KEY']) {
-      if (!(k in extraEnv)) delete env[k];
-    }
-    const child = spawn('npm', ['start', '--silent'], { cwd: process.cwd(), env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-    child.stdin.end(input);
+const npmStart = (input: string, extraEnv: NodeJS.ProcessEnv = {}) =>
+  npmStartPiped(input, {
+    STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
+    BACKEND: 'twcc',
+    TWCC_API_URL: fake.url,
+    TWCC_PROJECT: fake.project.name,
+    ...extraEnv,
   });
-}
 
 describe('the shell on BACKEND=twcc', () => {
   it('greets truthfully, logs in, and keeps the TWCC client’s warnings in the log file, out of the conversation', async () => {
