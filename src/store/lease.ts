@@ -37,6 +37,11 @@ export class ExclusiveLease {
     return this.#lease !== undefined && this.#now() < this.#heldUntil;
   }
 
+  /** How long the lease is known to stay in force without another renewal (0 when not held). */
+  get remainingMs(): number {
+    return this.held ? this.#heldUntil - this.#now() : 0;
+  }
+
   /** Takes the lease if it is free, renews it if this replica holds it; true when held afterwards. Never throws. */
   tick(): Promise<boolean> {
     this.#ticking ??= this.#tick().finally(() => (this.#ticking = undefined));

@@ -114,13 +114,16 @@ describe('a sweeper killed mid-sweep', () => {
       name: 'local',
       messenger: {
         post: async (target: PostTarget, reply: Reply) => {
-          if (++hung === 2) await new Promise<void>((resolve) => (wake = resolve)).then(() => Promise.reject(new Error('killed')));
+          // The first DM is slow: the hung one is claimed well after the lease was taken, and its claim
+          // must still end with the lease, or the next sweeper would skip it.
+          if (++hung === 1) await sleep(700);
+          if (hung === 2) await new Promise<void>((resolve) => (wake = resolve)).then(() => Promise.reject(new Error('killed')));
           delivered.push({ to: target.kind === 'dm' ? target.user.userId : '#', text: replyToPlainText(reply) });
         },
       },
     });
     const dying = first!.sweeper.runOnce();
-    for (let i = 0; i < 200 && hung < 2; i++) await sleep(10);
+    for (let i = 0; i < 300 && hung < 2; i++) await sleep(10);
     expect(hung).toBe(2);
     expect(delivered.map((d) => d.to)).toEqual(['alice']);
 

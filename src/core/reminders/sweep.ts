@@ -10,10 +10,12 @@ export interface SweepOptions {
   /** How long to wait between two members (TWCC: the interval over the number of members); 0: none. */
   spacingMs(members: number): number;
   /**
-   * How long a reminder being sent stays claimed: if its sender dies before the DM is out, another
-   * sweeper sends it after this. Once sent, the claim lasts until the key expires.
+   * How long a reminder being sent stays claimed, asked as each is claimed: if its sender dies before
+   * the DM is out, another sweeper sends it after this. No longer than the sweeper's lease has left, so
+   * the sweeper that takes the lease over finds every unsent reminder free. Once sent, the claim lasts
+   * until the key expires.
    */
-  sendingTtlMs: number;
+  sendingTtlMs(): number;
   /** Checked before each member: false once the sweep lease is lost or the process is stopping. */
   mayContinue(): boolean;
   signal?: AbortSignal;
@@ -106,7 +108,7 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
   for (const link of links) {
     // Stopping: a messenger may already be closed, and a dropped DM must not count as sent.
     if (opts.signal?.aborted) return;
-    const claim = await services.store.claim(`reminder:${key.id}:${key.expiresAt}:${days}:${link.chatKey}`, opts.sendingTtlMs);
+    const claim = await services.store.claim(`reminder:${key.id}:${key.expiresAt}:${days}:${link.chatKey}`, opts.sendingTtlMs());
     if (!claim) continue; // sent already, or being sent by another sweeper
     const user = chatUserOf(link);
     // In the owner's language: their `/tenant lang`, else the locale their platform last reported.

@@ -62,7 +62,8 @@ export class ReminderSweeper {
     try {
       const report = await sweepReminders(this.services, {
         spacingMs: (members) => (this.opts.spread && members > 1 ? Math.floor(this.opts.intervalMs / members) : 0),
-        sendingTtlMs: this.#takeoverMs,
+        // A dead sweeper's unsent reminders are free when its lease is: the next holder sends them in its first sweep.
+        sendingTtlMs: () => Math.max(1, this.#lease.remainingMs),
         mayContinue: () => this.#lease.held && !this.#abort.signal.aborted,
         signal: this.#abort.signal,
       });
