@@ -16,8 +16,8 @@ export interface SweepOptions {
    * until the key expires.
    */
   sendingTtlMs(): number;
-  /** Checked before each member: false once the sweep lease is lost or the process is stopping. */
-  mayContinue(): boolean;
+  /** Asked before each member (renewing the sweep lease): false once the lease is lost or the process is stopping. */
+  mayContinue(): Promise<boolean>;
   signal?: AbortSignal;
 }
 
@@ -66,7 +66,7 @@ export async function sweepReminders(services: Services, opts: SweepOptions): Pr
         return report; // aborted: the process is stopping
       }
     }
-    if (!opts.mayContinue() || opts.signal?.aborted) return report;
+    if (!(await opts.mayContinue()) || opts.signal?.aborted) return report;
     if (await services.reminderOptOut.isOff(memberId)) {
       report.optedOut++;
       continue;

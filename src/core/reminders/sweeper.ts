@@ -64,7 +64,9 @@ export class ReminderSweeper {
         spacingMs: (members) => (this.opts.spread && members > 1 ? Math.floor(this.opts.intervalMs / members) : 0),
         // A dead sweeper's unsent reminders are free when its lease is: the next holder sends them in its first sweep.
         sendingTtlMs: () => Math.max(1, this.#lease.remainingMs),
-        mayContinue: () => this.#lease.held && !this.#abort.signal.aborted,
+        // The lease is renewed before each member, so a sweep longer than the lease (a loaded machine, TWCC's
+        // spacing) keeps it; one lost to another replica meanwhile ends the sweep here.
+        mayContinue: async () => !this.#abort.signal.aborted && (await this.#lease.tick()),
         signal: this.#abort.signal,
       });
       // Quiet when there was nothing to do: a short REMINDER_INTERVAL would fill the log.
