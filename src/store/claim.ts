@@ -109,6 +109,7 @@ const px = (ms: number) => Math.max(1, Math.round(ms));
 export function redisClaimer(adapter: RedisAdapterLike): Claimer {
   const client = async () => (await adapter.getClient()) as RedisClientLike;
   const claimKey = (key: string) => `chatops:claim:${key}`;
+  const countKey = (key: string) => `chatops:count:${key}`;
   return {
     async claim(key, token, ttlMs) {
       const answer = await (await client()).set(claimKey(key), token, { NX: true, PX: px(ttlMs) });
@@ -122,12 +123,12 @@ export function redisClaimer(adapter: RedisAdapterLike): Claimer {
       await (await client()).eval(RELEASE_IF_OWNER, { keys: [claimKey(key)], arguments: [token] });
     },
     async increment(key, windowMs) {
-      const full = `chatops:count:${key}`;
+      const full = countKey(key);
       const [, count, ttl] = await (await client()).multi().set(full, '0', { NX: true, PX: px(windowMs) }).incr(full).pTTL(full).exec();
       return { count: Number(count), resetAt: Date.now() + Math.max(0, Number(ttl)) };
     },
     // An ended window's key has expired in Redis itself.
-    count: async (key) => Number((await (await client()).get(`chatops:count:${key}`)) ?? 0),
+    count: async (key) => Number((await (await client()).get(countKey(key))) ?? 0),
     close: () => adapter.disconnect(),
   };
 }

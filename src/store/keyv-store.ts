@@ -104,11 +104,21 @@ class OutageLog {
   }
 }
 
+/** keyv's own record format, through native JSON when a record allows it (keyv-codec.ts). */
+const codec = { serialize: serializeKeyvRecord, deserialize: deserializeKeyvRecord };
+
 function keyvCollection<T>(k: Keyv, name: string, run: Run): Collection<T> {
   const timed = <R>(op: string, work: () => Promise<R>) => run(`${op} ${name}`, work);
   return {
     get: (id) => timed('get', () => k.get(id) as Promise<T | undefined>),
-    getMany: (ids) => (ids.length === 0 ? Promise.resolve([]) : timed('get', () => k.get(ids) as Promise<(T | undefined)[]>)),
+    getMany: (ids) => {
+      if (ids.length === 0) return Promise.resolve([]);
+      // keyv's get and set leave an id that already begins with the namespace and a colon as it is, but its
+      // getMany prefixes it again and finds nothing: such ids are read one by one, as get reads them.
+      const namespaced = `${k.namespace ?? ''}:`;
+      if (ids.some((id) => id.startsWith(namespaced))) return timed('get', () => Promise.all(ids.map((id) => k.get(id) as Promise<T | undefined>)));
+      return timed('get', () => k.get(ids) as Promise<(T | undefined)[]>);
+    },
     put: async (id, value, ttlMs) => {
       await timed('put', () => k.set(id, value, ttlMs));
     },
@@ -225,8 +235,6 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
   // Made together: on Redis each adapter opens its own connection, and a loaded machine makes ten in a row slow.
   const adapters = await Promise.all(COLLECTIONS.map(() => makeAdapter()));
   for (const [i, name] of COLLECTIONS.entries()) {
-    // keyv's own record format, through native JSON when a record allows it (keyv-codec.ts).
-    const codec = { serialize: serializeKeyvRecord, deserialize: deserializeKeyvRecord };
     const k = new Keyv({ store: adapters[i]!, namespace: `${prefix}${name}`, throwOnErrors: true, ...codec });
     // Failures reach the caller as errors (and the outage log); the client's own error events are not news.
     k.on('error', () => undefined);

@@ -22,8 +22,6 @@ export class NumberedLog<T> {
   }
 
   private counter = () => `log:${this.name}:number`;
-  // Not `<name>:<n>`: an id that begins with its collection's name and a colon reads back through keyv's
-  // get but not its getMany (keyv prefixes the two differently), and the audit log is named after its collection.
   private idOf = (n: number) => `${this.name}#${n}`;
 
   /** Appends `record` under the next number, which it returns. */

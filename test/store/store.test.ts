@@ -166,6 +166,16 @@ describe.each(stores)('%s store', (kind, url) => {
     expect(await store.count(`${key}:never`)).toBe(0);
   });
 
+  it('reads many records in one call, an id that begins with its collection’s name among them', async () => {
+    const keys = store.collection<number>('keys');
+    // keyv's namespace is the prefix and the collection's name.
+    const odd = `${kind === 'memory' ? '' : prefix}keys:${randomBytes(3).toString('hex')}`;
+    await keys.put(odd, 1);
+    await keys.put('plain-id', 2);
+    expect(await keys.get(odd)).toBe(1);
+    expect(await keys.getMany([odd, 'plain-id', 'missing'])).toEqual([1, 2, undefined]);
+  });
+
   it('numbers a log that two replicas append to at once, keeps the newest, and reads them newest first', async () => {
     other ??= await open();
     // Named after its collection, as the audit log is.
