@@ -18,9 +18,12 @@ export interface ChangeRecord {
 /** Writes that change nothing a user sees: the audit log records changes, `meta` holds pings. */
 const BOOKKEEPING: ReadonlySet<CollectionName> = new Set(['audit', 'meta']);
 
+/** Notes in `record` that something was changed (or may have been). */
+const noting = (record: ChangeRecord) => (): void => void (record.changed = true);
+
 /** The store as one invocation uses it: every write or delete that was made (or may have been) is noted in `record`. */
 export function storeNotingChanges(store: Store, record: ChangeRecord): Store {
-  const noteChange = (): void => void (record.changed = true);
+  const noteChange = noting(record);
   const noted = <T>(p: Promise<T>): Promise<T> =>
     p.then(
       (v) => (noteChange(), v),
@@ -55,7 +58,7 @@ const CHANGING = new Set<keyof Backend>(['login', 'logout', 'createKey', 'extend
 
 /** The backend as one invocation uses it: a change that succeeded, or that threw (its outcome unknown), is noted in `record`. */
 export function backendNotingChanges(backend: Backend, record: ChangeRecord): Backend {
-  const noteChange = (): void => void (record.changed = true);
+  const noteChange = noting(record);
   return new Proxy(backend, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);

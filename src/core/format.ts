@@ -2,7 +2,10 @@ import type { Resources } from '../backends/port.js';
 import type { Translator } from './i18n/translator.js';
 import { formatCount, formatMemory } from './units.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Whole days from `now` until `at` (both epoch ms), as "in N days" shows them and reminders count them. */
+export const daysUntil = (at: number, now: number): number => Math.round((at - now) / DAY_MS);
 
 /**
  * A pure function's answers, remembered: the same key's dates are worded on every `/apikey list`
@@ -28,7 +31,7 @@ const expiries = new Memo(20_000);
 /** "2027-02-27 (in 90 days)", "2026-11-01 (expired 3 days ago)"; in zh-TW "2027/02/27（90 天後）". */
 export function formatExpiry(t: Translator, iso: string | null, now: number): string {
   if (!iso) return t.t('date.never');
-  const days = Math.round((Date.parse(iso) - now) / DAY_MS);
+  const days = daysUntil(Date.parse(iso), now);
   return expiries.of(`${t.locale}\u0000${t.timeZone}\u0000${iso}\u0000${days}`, () => {
     const date = formatDate(t, iso);
     if (days > 0) return t.t('date.inDays', { date, days });

@@ -46,17 +46,13 @@ const memberFromUserId = (userId: string): string => userId.replace(/[^A-Za-z0-9
 
 /** Chat identity → tenant member → role. */
 export class Identity {
-  private readonly admins: ReadonlyMap<string, string | undefined>;
-
   constructor(
     private readonly store: Store,
     private readonly backend: Backend,
-    /** ADMINS entries: `slack:U1` or `anna=slack:U1+discord:2`; or as adminMembers() read them. */
-    admins: Iterable<string> | ReadonlyMap<string, string | undefined>,
+    /** ADMINS as adminMembers() read them: chat key → the member it names, if any. */
+    private readonly admins: ReadonlyMap<string, string | undefined>,
     private readonly now: () => number,
-  ) {
-    this.admins = admins instanceof Map ? admins : adminMembers(admins as Iterable<string>);
-  }
+  ) {}
 
   private get links() {
     return this.store.collection<Link>('links');

@@ -44,9 +44,10 @@ export function reply(blocks: Block[] | string, visibility: Visibility = 'epheme
   return { blocks: typeof blocks === 'string' ? [text(blocks)] : blocks, visibility, ...extra };
 }
 
-/** Plain-text rendering shared by the shell adapter, logs of non-secret replies and tests. */
 /** `Project: LOCAL`, but `專案：LOCAL`: Chinese text takes the full-width colon, with no space after it. */
 const labelColon = (label: string): string => (/[\u3400-\u9fff]/u.test(label) ? '：' : ': ');
+
+/** Plain-text rendering shared by the shell adapter, logs of non-secret replies and tests. */
 
 export function replyToPlainText(r: Reply): string {
   const out: string[] = [];

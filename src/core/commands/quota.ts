@@ -1,9 +1,9 @@
 import { type Actor, type QuotaValues, type Resources } from '../../backends/port.js';
 import { auditBase } from '../audit.js';
 import type { CommandHandler, Services } from '../context.js';
-import { approvalCard, cardTranslator } from '../flows/decide.js';
+import { approvalCard } from '../flows/decide.js';
 import { formatQuotaChange, formatQuotaValue, lowersQuota, QuotaChangeArgs } from '../flows/quota-change.js';
-import type { PendingAction } from '../flows/pending.js';
+import { cardTranslator, type PendingAction } from '../flows/pending.js';
 import { flowActions } from '../flows/registry.js';
 import { formatAge, formatResources } from '../format.js';
 import { withLock } from '../../store/lock.js';

@@ -1,10 +1,10 @@
 import { auditBase } from '../audit.js';
 import type { Services } from '../context.js';
-import { texts, translator, type Translator } from '../i18n.js';
+import { texts, type Translator } from '../i18n.js';
 import type { ClickInvocation } from '../invocation.js';
 import { answer, type Outcome } from '../outcome.js';
 import { reply, text, type ConfirmDialog, type Reply } from '../reply.js';
-import { encodeAction, type ActionRef, type PendingAction } from './pending.js';
+import { cardTranslator, encodeAction, type ActionRef, type PendingAction } from './pending.js';
 import { flowActions, type FlowAction } from './registry.js';
 
 /** A confirmation card: what will happen, a danger button with a confirm dialog, and Cancel. */
@@ -57,9 +57,6 @@ export function approvalCard(t: Translator, p: PendingAction, action: ApprovalFl
 export function decidedCard(t: Translator, p: PendingAction, action: ApprovalFlow): Reply {
   return reply([text(`${action.describe(t, p)}\n${p.note ?? ''}`)], 'channel', { replaceOriginal: true });
 }
-
-/** The language a card was posted in: its requester's at the time (English for records older than languages). */
-export const cardTranslator = (services: Services, p: PendingAction): Translator => translator(p.locale ?? 'en', services.timeZone);
 
 const edited = (message: string): Outcome => answer(reply(message, 'ephemeral', { replaceOriginal: true }));
 const notice = (message: string): Outcome => answer(reply(message));

@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { IdIndex } from '../../store/id-index.js';
 import type { Lease, Store } from '../../store/port.js';
+import type { Services } from '../context.js';
 import { Locale } from '../i18n/locale.js';
+import { translator, type Translator } from '../i18n/translator.js';
 import { ChatUser, Where } from '../invocation.js';
 import type { FlowKind } from '../specs/types.js';
 
@@ -33,6 +35,10 @@ export const PendingAction = z.object({
 });
 /** A confirmation waiting for its requester's click, or an approval waiting for a second admin. */
 export type PendingAction = z.infer<typeof PendingAction>;
+
+/** The language a card was posted in: its requester's at the time (English for records older than languages). */
+export const cardTranslator = (services: Pick<Services, 'timeZone'>, p: Pick<PendingAction, 'locale'>): Translator =>
+  translator(p.locale ?? 'en', services.timeZone);
 
 export const hashArgs = (args: unknown): string => createHash('sha256').update(JSON.stringify(args)).digest('hex');
 

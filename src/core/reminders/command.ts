@@ -1,13 +1,13 @@
 import type { CommandHandler } from '../context.js';
 import type { Sub } from '../commands/types.js';
-import type { Translator } from '../i18n.js';
+import { listOf, type Translator } from '../i18n.js';
 import { answer } from '../outcome.js';
 import { reply } from '../reply.js';
 
 /** `14, 3 and 1` (en), `14、3、1` (zh-TW). */
 export function dayList(t: Translator, days: readonly number[]): string {
   if (days.length <= 1) return String(days[0] ?? '');
-  return t.t('reminders.dayList', { most: days.slice(0, -1).join(t.t('core.listSeparator')), last: days[days.length - 1]! });
+  return t.t('reminders.dayList', { most: listOf(t, days.slice(0, -1).map(String)), last: days[days.length - 1]! });
 }
 
 /** `/apikey reminders [on|off]`: the caller's own setting, for every platform they are linked on. */

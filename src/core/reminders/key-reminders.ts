@@ -1,8 +1,8 @@
 import type { Backend } from '../../backends/port.js';
 import { IdIndex } from '../../store/id-index.js';
 import type { Store } from '../../store/port.js';
-import type { PendingActions } from '../flows/pending.js';
-import { translator, type MessageId } from '../i18n/translator.js';
+import { cardTranslator, type PendingActions } from '../flows/pending.js';
+import type { MessageId } from '../i18n/translator.js';
 
 /**
  * The reminder cards still open for each key: extending or deleting a key closes them, so that a
@@ -42,7 +42,7 @@ export class KeyReminders {
     for (const id of ids) {
       const p = await this.pending.get(id);
       if (p?.status === 'pending') {
-        const note = translator(p.locale ?? 'en', this.timeZone).t(why, { id: keyId });
+        const note = cardTranslator({ timeZone: this.timeZone }, p).t(why, { id: keyId });
         await this.pending.save({ ...p, status: 'cancelled', note });
         closed++;
       }

@@ -2,8 +2,7 @@
  * When a key's owner is reminded: REMINDER_DAYS (`14,3,1`, or `off`) and REMINDER_INTERVAL (`30s`,
  * `1h`), parsed here for src/config.ts, and the one threshold due for a key now.
  */
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS, daysUntil } from '../format.js';
 
 /** The sweep runs at most this often: a store and a backend are not polled in a loop. */
 const MIN_INTERVAL_MS = 5_000;
@@ -33,9 +32,6 @@ export function parseReminderInterval(text: string): Parsed<number> {
   return { ok: true, value: ms };
 }
 
-/** Whole days until `expiresAt`, as "in N days" shows them (src/core/format.ts rounds the same way). */
-const daysLeft = (expiresAt: number, now: number): number => Math.round((expiresAt - now) / DAY_MS);
-
 /**
  * The threshold whose reminder is due for a key expiring at `expiresAt`: the smallest of `days` that
  * the time left has reached. A key first seen 2 days before expiry (thresholds 14, 3, 1) gets the
@@ -43,7 +39,8 @@ const daysLeft = (expiresAt: number, now: number): number => Math.round((expires
  */
 export function dueThreshold(days: readonly number[], expiresAt: number, now: number): number | undefined {
   if (expiresAt <= now) return undefined;
-  const left = daysLeft(expiresAt, now);
+  // Counted as the reminder's "in N days" shows them.
+  const left = daysUntil(expiresAt, now);
   const due = days.filter((d) => left <= d);
   return due.length > 0 ? Math.min(...due) : undefined;
 }

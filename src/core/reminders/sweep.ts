@@ -4,7 +4,8 @@ import type { Services } from '../context.js';
 import type { Link } from '../identity.js';
 import type { ChatUser, Where } from '../invocation.js';
 import { reminderCard, type RemindArgs } from './remind-action.js';
-import { DAY_MS, dueThreshold } from './schedule.js';
+import { DAY_MS } from '../format.js';
+import { dueThreshold } from './schedule.js';
 
 export interface SweepOptions {
   /** How long to wait between two members (TWCC: the interval over the number of members); 0: none. */
