@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InteractionResponseType, REST, RESTEvents, Routes, type RateLimitData } from 'discord.js';
+import { InteractionResponseType, MessageFlags, REST, Routes } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import type { Adapter, Outcome } from '../../src/core/outcome.js';
@@ -9,9 +9,9 @@ import type { Logger } from '../../src/log.js';
 import { settledWithin } from '../../src/result.js';
 import { InteractionPayload, parsePayload } from './interaction-payload.js';
 import { DiscordMessenger } from './messenger.js';
-import { isPrivate, renderLoginModal, renderReply } from './render.js';
-import { interactionWebhooks } from './interaction-webhooks.js';
-import { DEFAULT_ACK_WITHIN_MS, DEFAULT_STOP_GRACE_MS, outcomeWithin, replyOf, webhookBody } from './respond.js';
+import { renderLoginModal, renderReply } from './render.js';
+import { interactionWebhooks, logRateLimits } from './interaction-webhooks.js';
+import { DEFAULT_ACK_WITHIN_MS, DEFAULT_STOP_GRACE_MS, followUpBody, outcomeWithin, replyOf } from './respond.js';
 import { summarizeDiscordError } from './safe-error.js';
 import { discordPublicKey, verifyDiscordSignature } from './verify.js';
 
@@ -33,7 +33,6 @@ export interface DiscordHttpOptions {
 
 /** Interaction payloads are a few kilobytes; anything this large is not one. */
 const MAX_BODY_BYTES = 1 << 20;
-const EPHEMERAL = 1 << 6;
 const START_CHECK_MS = 10_000;
 
 /** What answers the interaction's HTTP request (the callback), and what is left to do after it. */
@@ -52,7 +51,6 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-const message = (r: Reply) => ({ ...webhookBody(r), ...(isPrivate(r) ? { flags: EPHEMERAL } : {}) });
 
 /**
  * Discord over HTTP interactions (DISCORD_PUBLIC_KEY set): `POST /discord/interactions` on PORT,
@@ -75,20 +73,19 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
   // interaction webhooks from the global limit (interaction-webhooks.ts).
   const rest = new REST({ api }).setToken(token);
   const webhooks = interactionWebhooks(api, appId);
-  const onRateLimited = (info: RateLimitData) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit');
-  rest.on(RESTEvents.RateLimited, onRateLimited);
-  webhooks.rest.on(RESTEvents.RateLimited, onRateLimited);
+  logRateLimits(rest, logger);
+  logRateLimits(webhooks.rest, logger);
   const messenger = new DiscordMessenger({ rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
 
   const editOriginal = webhooks.editOriginal;
-  const followUp = (interactionToken: string, r: Reply) => webhooks.followUp(interactionToken, message(r));
+  const followUp = (interactionToken: string, r: Reply) => webhooks.followUp(interactionToken, followUpBody(r));
 
   /** A command or the login modal's submit: a message (or the modal) now, else an ephemeral defer and an edit. */
   const answerCommand = (interactionToken: string, canOpenModal: boolean, early: Outcome | undefined, pending: Promise<Outcome>): Answer => {
     if (early?.kind === 'login-modal' && canOpenModal) return { callback: { type: InteractionResponseType.Modal, data: renderLoginModal(early) } };
-    if (early) return { callback: { type: InteractionResponseType.ChannelMessageWithSource, data: message(replyOf(early)) } };
+    if (early) return { callback: { type: InteractionResponseType.ChannelMessageWithSource, data: followUpBody(replyOf(early)) } };
     return {
-      callback: { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: EPHEMERAL } },
+      callback: { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } },
       later: async () => {
         const outcome = await pending;
         if (outcome.kind === 'duplicate') await webhooks.deleteOriginal(interactionToken);
@@ -101,7 +98,7 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
   const answerClick = (interactionToken: string, early: Outcome | undefined, pending: Promise<Outcome>): Answer => {
     if (early?.kind === 'reply') {
       if (early.reply.replaceOriginal === true) return { callback: { type: InteractionResponseType.UpdateMessage, data: renderReply(early.reply) } };
-      return { callback: { type: InteractionResponseType.ChannelMessageWithSource, data: message(early.reply) } };
+      return { callback: { type: InteractionResponseType.ChannelMessageWithSource, data: followUpBody(early.reply) } };
     }
     return {
       callback: { type: InteractionResponseType.DeferredMessageUpdate },

@@ -1,12 +1,12 @@
 import { once } from 'node:events';
-import { Client, Events, RESTEvents, Status, type Interaction } from 'discord.js';
+import { Client, Events, Status, type Interaction } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import type { Adapter } from '../../src/core/outcome.js';
 import type { HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
 import { assertNever, settledWithin } from '../../src/result.js';
-import { interactionWebhooks } from './interaction-webhooks.js';
+import { interactionWebhooks, logRateLimits } from './interaction-webhooks.js';
 import { DiscordMessenger } from './messenger.js';
 import { parseInteraction } from './parse.js';
 import { answerClick, answerCommand, DEFAULT_ACK_WITHIN_MS, DEFAULT_STOP_GRACE_MS } from './respond.js';
@@ -54,27 +54,28 @@ export function createDiscordAdapter({
   const token = config.DISCORD_TOKEN;
   if (!token) throw new Error('startDiscord needs DISCORD_TOKEN');
   const logger = parentLogger.child({ adapter: 'discord' });
+  const api = config.DISCORD_API_URL.replace(/\/+$/, '');
 
   // No gateway intents: interactions arrive regardless, and nothing else is needed.
   // discord.js debug events (which can print request bodies) are never subscribed to.
   const client = new Client({
     intents: [],
-    rest: { api: config.DISCORD_API_URL.replace(/\/+$/, '') },
+    rest: { api },
     allowedMentions: { parse: [] },
   });
   client.on(Events.Error, (err) => logger.error({ discord: summarizeDiscordError(err) }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
   client.on(Events.ShardError, (err, shardId) => logger.warn({ shardId, discord: summarizeDiscordError(err) }, 'discord gateway error'));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'discord gateway closed for good'));
-  client.rest.on(RESTEvents.RateLimited, (info) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit'));
+  logRateLimits(client.rest, logger);
 
   const messenger = new DiscordMessenger({ rest: client.rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
   // Known once the gateway's READY names the application; made on the first deferred answer.
   let webhooks: ReturnType<typeof interactionWebhooks> | undefined;
   const webhooksFor = (applicationId: string) => {
     if (!webhooks) {
-      webhooks = interactionWebhooks(config.DISCORD_API_URL.replace(/\/+$/, ''), applicationId);
-      webhooks.rest.on(RESTEvents.RateLimited, (info) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit'));
+      webhooks = interactionWebhooks(api, applicationId);
+      logRateLimits(webhooks.rest, logger);
     }
     return webhooks;
   };

@@ -1,4 +1,5 @@
-import { REST, Routes, type RESTPatchAPIWebhookWithTokenMessageJSONBody, type RESTPostAPIWebhookWithTokenJSONBody } from 'discord.js';
+import { REST, RESTEvents, Routes, type RateLimitData, type RESTPatchAPIWebhookWithTokenMessageJSONBody, type RESTPostAPIWebhookWithTokenJSONBody } from 'discord.js';
+import type { Logger } from '../../src/log.js';
 
 /**
  * Discord does not count interaction endpoints against the bot's global limit (50 requests a second):
@@ -10,7 +11,7 @@ import { REST, Routes, type RESTPatchAPIWebhookWithTokenMessageJSONBody, type RE
  * sends: they are paced by their per-route buckets (Discord's X-RateLimit headers) and by any 429,
  * which the client still obeys (a global 429 blocks it until its retry_after has passed).
  */
-export const INTERACTION_WEBHOOK_GLOBAL_PER_S = 1_000;
+const INTERACTION_WEBHOOK_GLOBAL_PER_S = 1_000;
 
 export interface InteractionWebhooks {
   /** Edits the interaction's original answer (the deferred "thinking…" message, or the clicked message after a deferred update). */
@@ -21,6 +22,11 @@ export interface InteractionWebhooks {
   deleteOriginal(interactionToken: string): Promise<unknown>;
   /** The client, for its `rateLimited` events. */
   readonly rest: REST;
+}
+
+/** Logs each rate limit a REST client meets (method, whether global, time to reset): never a URL, which may hold a token. */
+export function logRateLimits(rest: REST, logger: Logger): void {
+  rest.on(RESTEvents.RateLimited, (info: RateLimitData) => logger.warn({ method: info.method, global: info.global, timeToReset: info.timeToReset }, 'discord rate limit'));
 }
 
 export function interactionWebhooks(api: string, applicationId: string): InteractionWebhooks {

@@ -47,6 +47,9 @@ const privately = (r: Reply): Pick<InteractionReplyOptions, 'flags'> => (isPriva
 /** A reply as an interaction webhook's body: nobody is pinged (the client's allowedMentions do not reach these calls). */
 export const webhookBody = (r: Reply) => ({ ...renderReply(r), allowed_mentions: { parse: [] } });
 
+/** A message posted through the interaction's webhook: ephemeral when the reply is private. */
+export const followUpBody = (r: Reply) => ({ ...webhookBody(r), ...(isPrivate(r) ? { flags: MessageFlags.Ephemeral } : {}) });
+
 /**
  * A slash command or the login modal's submit. Fast: one reply (ephemeral unless the core says
  * `channel`; a secret always ephemeral) or the login modal. Slow: an ephemeral defer, then
@@ -91,5 +94,5 @@ export async function answerClick(i: ButtonInteraction, pending: Promise<Outcome
   await i.deferUpdate();
   const r = replyOf(early ?? (await pending));
   if (mayReplace(r)) await webhooks.editOriginal(i.token, webhookBody(r));
-  else await webhooks.followUp(i.token, { ...webhookBody(r), ...(isPrivate(r) ? { flags: MessageFlags.Ephemeral } : {}) });
+  else await webhooks.followUp(i.token, followUpBody(r));
 }
