@@ -146,8 +146,9 @@ describe('key-expiry reminders', () => {
     const later = await bot.click('Not now', 'alice');
     expect(later.text).toBe('Not now: the key keeps its expiry; nothing was changed.');
     expect(later.reply).toMatchObject({ replaceOriginal: true });
-    expect((await bot.say('alice', '/apikey list')).text).toContain(`${id}`);
-    expect((await bot.say('alice', '/apikey list')).text).toContain('2027-03-01 (in 14 days)');
+    const listed = (await bot.say('alice', '/apikey list')).text;
+    expect(listed).toContain(`${id}`);
+    expect(listed).toContain('2027-03-01 (in 14 days)');
     await sweepAtDaysLeft(3);
     expect(dmsTo('alice')).toHaveLength(2);
   });
@@ -267,4 +268,5 @@ describe('REMINDER_DAYS=off', () => {
       await quietSweeper.stop();
       await quiet.stop();
     }
-  });});
+  });
+});

@@ -38,10 +38,7 @@ async function start(): Promise<void> {
 }
 
 /** alice's third key (the fake's) expires 20 days from now: six days on, its 14-day reminder is due. */
-const aliceKeyId = () => {
-  const k = fake.users.alice!.keys[2]!;
-  return String(k.id);
-};
+const aliceKeyId = () => String(fake.users.alice!.keys[2]!.id);
 
 describe('reminders on the twcc backend', () => {
   it('read each member’s keys with that member’s own TWCC key, one member after another', async () => {
@@ -58,6 +55,9 @@ describe('reminders on the twcc backend', () => {
     expect(byKey.length).toBeGreaterThan(1);
     expect(byKey).not.toContain('other');
     expect(byKey.indexOf('bob')).toBeGreaterThan(byKey.lastIndexOf('alice'));
+    // The keys the sweep read with are secrets: not in a log line, not in a DM.
+    const said = logs.join('') + JSON.stringify(bot.posts('dm'));
+    for (const who of [fake.users.alice!, fake.users.bob!]) expect(said).not.toContain(who.apiKey);
   });
 
   it('skip a member whose stored credential is gone (logged), and Extend without it says to log in again', async () => {

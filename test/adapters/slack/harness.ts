@@ -86,7 +86,6 @@ export function readable(blocks: Json[]): string {
 
 export const buttonsOf = (seen: Seen): Json[] => seen.blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements as Json[]);
 
-
 export interface SendOptions {
   /** Seconds since the epoch; default now. */
   timestamp?: number;
