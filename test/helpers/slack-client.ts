@@ -15,6 +15,26 @@ export interface Typed {
 export const signSlack = (body: string, timestamp: number, secret: string): string =>
   `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 
+/** POSTs `body` to `/slack/events` at `baseUrl`, signed now with `secret` as Slack signs it. */
+export function postSignedToSlackEvents(
+  baseUrl: string,
+  body: string,
+  secret: string,
+  opts: { contentType?: string; signal?: AbortSignal } = {},
+): Promise<Response> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return fetch(`${baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': opts.contentType ?? 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signSlack(body, timestamp, secret),
+    },
+    body,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+}
+
 /**
  * Slack as a bot process meets it: slash commands as signed form POSTs to `/slack/events` on `port`,
  * answers read off the fake Slack's response_urls (an answer in the ack is recorded there too).

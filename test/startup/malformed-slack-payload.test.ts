@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { cleanUpBots, spawnBot } from './bot-process.js';
-import { signSlack } from '../helpers/slack-client.js';
+import { postSignedToSlackEvents } from '../helpers/slack-client.js';
 
 const SIGNING_SECRET = 'malformed-payload-secret';
 
@@ -13,16 +13,8 @@ afterEach(async () => {
 });
 
 /** POSTs a form body to /slack/events, signed as Slack signs it. */
-function postSigned(port: number, body: string, signal?: AbortSignal): Promise<Response> {
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = signSlack(body, timestamp, SIGNING_SECRET);
-  return fetch(`http://127.0.0.1:${port}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
-    body,
-    ...(signal ? { signal } : {}),
-  });
-}
+const postSigned = (port: number, body: string, signal?: AbortSignal): Promise<Response> =>
+  postSignedToSlackEvents(`http://127.0.0.1:${port}`, body, SIGNING_SECRET, signal ? { signal } : {});
 
 test('a signed payload=null does not end the process: the next command is still answered', async () => {
   fake = await startFakeSlack();

@@ -20,13 +20,7 @@ afterEach(async () => {
   await world.close();
 });
 
-/** Alice makes a key and reads its id off the private answer. */
-async function aliceCreatesAKey(): Promise<string> {
-  const answer = await (await alice.types('/apikey create')).answer();
-  const id = /`(k-[0-9a-f]+)`/.exec(answer.readable)?.[1];
-  if (!id) throw new Error(`no key id in: ${answer.readable}`);
-  return id;
-}
+const aliceCreatesAKey = () => alice.createsAKey();
 
 const keyExists = async (id: string) => (await world.store.collection('keys').get(id)) !== undefined;
 

@@ -270,6 +270,14 @@ export class Person {
     return `<@${this.userId}|${this.name}>`;
   }
 
+  /** Types `/apikey create` and reads the new key's id off the private answer. */
+  async createsAKey(): Promise<string> {
+    const answer = await (await this.types('/apikey create')).answer();
+    const id = /`(k-[0-9a-f]+)`/.exec(answer.readable)?.[1];
+    if (!id) throw new Error(`no key id in: ${answer.readable}`);
+    return id;
+  }
+
   /** Types `/command text` in a channel; resolves with Slack's view of the ack. */
   async types(line: string, opts: SendOptions & { channel?: string; triggerId?: string; responseUrl?: string } = {}): Promise<Sent> {
     const m = /^(\/\S+)\s*(.*)$/s.exec(line.trim());

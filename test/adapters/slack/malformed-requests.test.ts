@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIGNING_SECRET, World } from './harness.js';
-import { signSlack } from '../../helpers/slack-client.js';
+import { postSignedToSlackEvents } from '../../helpers/slack-client.js';
 
 let world: World | undefined;
 
@@ -11,14 +11,7 @@ afterEach(async () => {
 
 /** POSTs `body` to /slack/events with `contentType`, signed as Slack signs it; gives up after Slack's 3 s. */
 async function postSigned(url: string, body: string, contentType: string): Promise<{ status: number; body: string }> {
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = signSlack(body, timestamp, SIGNING_SECRET);
-  const res = await fetch(`${url}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
-    body,
-    signal: AbortSignal.timeout(3_000),
-  });
+  const res = await postSignedToSlackEvents(url, body, SIGNING_SECRET, { contentType, signal: AbortSignal.timeout(3_000) });
   return { status: res.status, body: await res.text() };
 }
 
@@ -43,14 +36,8 @@ describe('signed Slack requests the bot cannot take', () => {
 
   it('does not read an unsigned payload at all: Bolt refuses it with 401 before anything parses it', async () => {
     world = await World.start();
-    const timestamp = Math.floor(Date.now() / 1000);
     for (const body of ['payload=null', `payload=${encodeURIComponent('{"type":"block_actions"')}`]) {
-      const res = await fetch(`${world.url}/slack/events`, {
-        method: 'POST',
-        headers: { 'content-type': FORM, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signSlack(body, timestamp, 'not-the-signing-secret') },
-        body,
-      });
-      expect(res.status).toBe(401);
+      expect((await postSignedToSlackEvents(world.url, body, 'not-the-signing-secret')).status).toBe(401);
     }
   });
 

@@ -23,10 +23,7 @@ afterEach(async () => {
   await world.close();
 });
 
-async function aliceCreatesAKey(): Promise<string> {
-  const answer = await (await alice.types('/apikey create')).answer();
-  return /`(k-[0-9a-f]+)`/.exec(answer.readable)![1]!;
-}
+const aliceCreatesAKey = () => alice.createsAKey();
 
 describe('a key-expiry reminder on Slack', () => {
   it('arrives as a DM (conversations.open, chat.postMessage) with Extend and Not now; Extend edits that DM in place', async () => {
