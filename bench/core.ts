@@ -14,6 +14,7 @@ import { Core } from '../src/core/core.js';
 import type { ChatUser } from '../src/core/invocation.js';
 import { openStore } from '../src/store/index.js';
 import { fmt, percentile, printTable } from './lib/stats.js';
+import { allFeatures } from '../src/features/index.js';
 
 const RUN_MS = Number(process.env.BENCH_CORE_MS ?? 700);
 const LEVELS = [
@@ -53,7 +54,7 @@ for (const level of LEVELS) {
   const dir = mkdtempSync(join(tmpdir(), 'chatops-bench-core-'));
   const store = await openStore(`sqlite://${join(dir, 'bench.sqlite')}`);
   const backend = new LocalRegistry(store);
-  const core = new Core({ store, backend, admins: ['local:admin'] });
+  const core = new Core({ features: allFeatures(), store, backend, admins: ['local:admin'] });
   const where = { workspace: 'local', channelId: 'bench' };
   const user = (userId: string): ChatUser => ({ platform: 'local', workspace: 'local', userId, name: userId });
   const say = async (who: string, command: 'apikey' | 'quota' | 'tenant', text: string, expect: string) => {

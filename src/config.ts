@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, parseRateLimits } from './core/rate-limit.js';
-import { parseReminderDays, parseReminderInterval, type Parsed } from './core/reminders/schedule.js';
+import { parseReminderDays, parseReminderInterval, type Parsed } from './features/reminders/schedule.js';
 import { decodeEncryptionKey } from './crypto/encryption-key.js';
 import { STORE_PREFIX_PATTERN } from './store/port.js';
 import { StartupError, type StartupProblem } from './startup/problem.js';

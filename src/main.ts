@@ -3,11 +3,12 @@ import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
 import { discordEnabled, discordOverHttp, loadConfig, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
+import { allFeatures } from './features/index.js';
 import type { ShellAdapter } from '../adapters/shell/index.js';
 import type { Adapter } from './core/outcome.js';
 import { HttpServer } from './http/server.js';
 import { createLogger, logFile, type Logger } from './log.js';
-import { countReminders, measureInvocations } from './metrics.js';
+import { countSweep, measureInvocations } from './metrics.js';
 import { checkPortFree } from './startup/port-free.js';
 import { installProcessGuards } from './startup/process-guards.js';
 import { checkSlackAuth } from './startup/slack-auth.js';
@@ -74,19 +75,18 @@ async function main(args: string[]): Promise<void> {
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const { rateLimits, reminderDays, reminderIntervalMs } = config.parsed;
   const core = new Core({
+    features: allFeatures({ keyMaxDays: config.KEY_MAX_DAYS, reminderDays, reminderIntervalMs }),
     store,
     backend,
     admins,
     logger,
-    keyMaxDays: config.KEY_MAX_DAYS,
     auditKeep: config.AUDIT_KEEP,
-    reminderDays,
     timeZone: config.TZ,
     middleware: [measureInvocations],
     rateLimits,
   });
-  // Every replica runs one; the one holding the store lease sweeps. None at all with REMINDER_DAYS=off.
-  const reminders = reminderDays.length > 0 ? core.reminderSweeper({ intervalMs: reminderIntervalMs, onSweep: countReminders }) : undefined;
+  // Every replica runs each feature's sweeps; the one holding a sweep's store lease runs it. None with REMINDER_DAYS=off.
+  const sweepers = core.sweepers({ onReport: countSweep });
 
   // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
   const http = useShell ? undefined : new HttpServer(config.PORT, logger);
@@ -138,7 +138,7 @@ async function main(args: string[]): Promise<void> {
     http?.markStopping();
     logger.info({ code }, 'stopping: not ready, new requests refused with 503, finishing work in flight');
     // The sweep stops before its next member and gives its lease to another replica.
-    await Promise.all([core.stop(WORK_GRACE_MS), atMost(CLOSE_MS, reminders?.stop())]);
+    await Promise.all([core.stop(WORK_GRACE_MS), atMost(CLOSE_MS, Promise.all(sweepers.map((s) => s.stop())))]);
     await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => logger.error({ err, adapter: a.name }, 'adapter stop failed'))));
     // Each close waits for its own work (a TWCC call of 30 s, an idle connection): not past the limit.
     await atMost(CLOSE_MS, http?.stop());
@@ -157,7 +157,7 @@ async function main(args: string[]): Promise<void> {
     await adapter.start();
   }
   // After the adapters: a reminder goes out through their messengers.
-  reminders?.start();
+  for (const sweeper of sweepers) sweeper.start();
   if (shell) {
     await shell.closed;
     await shutdown(0);

@@ -27,10 +27,17 @@ const remindersTotal = new Counter({
   registers: [metrics],
 });
 
-/** Counts what each reminder sweep sent and failed to send. */
-export function countReminders(report: { sent: number; failed: number }): void {
-  if (report.sent > 0) remindersTotal.inc({ outcome: 'sent' }, report.sent);
-  if (report.failed > 0) remindersTotal.inc({ outcome: 'failed' }, report.failed);
+const countOf = (report: object, field: string): number => {
+  const n: unknown = (report as Record<string, unknown>)[field];
+  return typeof n === 'number' ? n : 0;
+};
+
+/** Counts what each reminder sweep sent and failed to send (other sweeps have no counters yet). */
+export function countSweep(report: object, sweep: string): void {
+  if (sweep !== 'reminder') return;
+  const [sent, failed] = [countOf(report, 'sent'), countOf(report, 'failed')];
+  if (sent > 0) remindersTotal.inc({ outcome: 'sent' }, sent);
+  if (failed > 0) remindersTotal.inc({ outcome: 'failed' }, failed);
 }
 
 /** Counts and times every invocation in the core, whichever adapter (the shell too) it came from. */

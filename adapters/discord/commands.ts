@@ -5,10 +5,10 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPutAPIApplicationCommandsJSONBody,
 } from 'discord.js';
-import { specTextId } from '../../src/core/i18n/spec-messages.js';
-import { translator, type MessageId } from '../../src/core/i18n/translator.js';
+import { specTextId } from '../../src/core/i18n/spec-texts.js';
+import { translator, type MessageId, type SpecTextId } from '../../src/core/i18n/translator.js';
 import { LocaleSetting } from '../../src/core/i18n/locale.js';
-import { commandSpecs, type ArgSpec, type CommandSpec, type SubcommandSpec } from '../../src/core/specs/index.js';
+import type { ArgSpec, CommandSpec, SubcommandSpec } from '../../src/core/spec.js';
 import { assertNever } from '../../src/result.js';
 
 /** The services a deployment offers (`vcs`, `ccs`). */
@@ -22,7 +22,7 @@ const choices = (values: readonly string[]) => values.map((v) => ({ name: v, val
 const zhTW = translator('zh-TW');
 
 /** A description in English (the spec's) with its Traditional Chinese beside it, for Discord clients set to 中文（台灣）. */
-const described = (english: string, id: MessageId) => ({ description: describe(english), description_localizations: { 'zh-TW': describe(zhTW.t(id)) } });
+const described = (english: string, id: MessageId | SpecTextId) => ({ description: describe(english), description_localizations: { 'zh-TW': describe(zhTW.t(id)) } });
 
 /** The options one argument becomes; a quota becomes three (`cpu`, `gpu`, `memory`), always optional. */
 function optionsOfArg(command: string, sub: string, arg: ArgSpec, offered: Offered): APIApplicationCommandBasicOption[] {
@@ -75,9 +75,11 @@ function commandJson(spec: CommandSpec, offered: Offered): RESTPutAPIApplication
 }
 
 /**
- * The application commands `/apikey`, `/quota`, `/tenant`, generated from the core's command specs;
- * `offered` are the deployment's services (a TWCC deployment without TWCC_CCS_SITE offers `vcs` only).
+ * The application commands (`/apikey`, `/quota`, `/tenant`), generated from the command specs the
+ * features declare (their words registered: `commandSpecs()` in src/features/index.ts, or a core's
+ * `commands`); `offered` are the deployment's services (a TWCC deployment without TWCC_CCS_SITE
+ * offers `vcs` only).
  */
-export function buildCommands(specs: readonly CommandSpec[] = commandSpecs, offered: Offered = ['vcs', 'ccs']): RESTPutAPIApplicationCommandsJSONBody {
+export function buildCommands(specs: readonly CommandSpec[], offered: Offered = ['vcs', 'ccs']): RESTPutAPIApplicationCommandsJSONBody {
   return specs.map((spec) => commandJson(spec, offered));
 }

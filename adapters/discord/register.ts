@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REST, Routes, type RESTPutAPIApplicationCommandsResult } from 'discord.js';
 import { loadConfig, servicesOf } from '../../src/config.js';
-import { commandSpecs } from '../../src/core/specs/index.js';
+import { commandSpecs } from '../../src/features/index.js';
 import { buildCommands } from './commands.js';
 import { summarizeDiscordError } from './safe-error.js';
 
@@ -24,7 +24,7 @@ export interface RegisterOptions {
 export async function registerCommands({ token, applicationId, apiUrl, guildId, services }: RegisterOptions): Promise<RESTPutAPIApplicationCommandsResult> {
   const rest = new REST({ api: apiUrl.replace(/\/+$/, '') }).setToken(token);
   const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
-  return (await rest.put(route, { body: buildCommands(commandSpecs, services ?? ['vcs', 'ccs']) })) as RESTPutAPIApplicationCommandsResult;
+  return (await rest.put(route, { body: buildCommands(commandSpecs(), services ?? ['vcs', 'ccs']) })) as RESTPutAPIApplicationCommandsResult;
 }
 
 const USAGE = `Usage: npm run discord:register -- [--guild <server id>] [--print] [--help]
@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<void> {
     options: { guild: { type: 'string' }, print: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) return void process.stdout.write(USAGE);
-  if (values.print) return void process.stdout.write(`${JSON.stringify(buildCommands(commandSpecs, servicesOf(loadConfig())), null, 2)}\n`);
+  if (values.print) return void process.stdout.write(`${JSON.stringify(buildCommands(commandSpecs(), servicesOf(loadConfig())), null, 2)}\n`);
   if (values.guild !== undefined && !SNOWFLAKE.test(values.guild)) {
     throw new Error(
       `--guild takes a server (guild) id, a Discord snowflake of 17 to 20 digits, not ${JSON.stringify(values.guild)}. ` +

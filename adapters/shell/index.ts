@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Core } from '../../src/core/core.js';
 import type { Translator } from '../../src/core/i18n.js';
-import type { ChatUser, CommandName } from '../../src/core/invocation.js';
+import type { ChatUser } from '../../src/core/invocation.js';
 import type { Adapter, Messenger, Outcome, PostTarget } from '../../src/core/outcome.js';
 import type { Button, Reply } from '../../src/core/reply.js';
 import { renderForTerminal } from './render.js';
@@ -30,8 +30,8 @@ function firstStartHint(t: Translator, backend: ShellOptions['backend']): string
 }
 
 const WHERE = { workspace: 'local', channelId: 'shell' };
-/** Command names in any case (`/APIKEY list`), as Slack and Discord take them. */
-const COMMAND = /^\/(apikey|quota|tenant)(?:\s+(.*))?$/is;
+/** A slash command in any case (`/APIKEY list`), as Slack and Discord take them; the core knows which exist. */
+const COMMAND = /^\/([a-z][a-z0-9_-]{0,31})(?:\s+(.*))?$/is;
 /** A chat name: letters and digits of any script (`陳大文`, `José`), then `.`, `_`, `-`. */
 const NAME = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,63}$/u;
 /** Longer than any slash command Slack would deliver: not run, and not echoed back. */
@@ -131,8 +131,8 @@ function shellLoop(
           write((await words()).t('shell.nowActing', { user: acting }));
         } else write((await words()).t('shell.asUsage'));
       } else if (line === '/help' || line === 'help') {
-        for (const c of ['apikey', 'quota', 'tenant'] as const) {
-          await showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: c, text: 'help' }));
+        for (const { name } of core.commands) {
+          await showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: name, text: 'help' }));
         }
         write((await words()).t('shell.only'));
       } else if (/^\d+$/.test(line)) {
@@ -142,8 +142,12 @@ function shellLoop(
         else await showOutcome(await core.handle({ kind: 'click', user: user(), where: WHERE, actionId: button.id, messageIsPrivate: true }));
       } else {
         const m = COMMAND.exec(line);
-        if (!m) write((await words()).t('shell.notACommand', { word: clip(line.split(/\s/)[0] ?? '') }));
-        else await showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: m[1]!.toLowerCase() as CommandName, text: m[2] ?? '' }));
+        const word = line.split(/\s/)[0] ?? '';
+        const commands = core.commands.map((c) => `/${c.name}`).join(', ');
+        if (m) await showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: m[1]!.toLowerCase(), text: m[2] ?? '' }));
+        // `apikey list`: a command typed without its slash.
+        else if (core.commands.some((c) => c.name === word.toLowerCase())) write((await words()).t('shell.addSlash', { word: clip(word), line: clip(line) }));
+        else write((await words()).t('shell.notACommand', { word: clip(word), commands }));
       }
       prompt();
     }

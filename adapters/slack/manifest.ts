@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { commandSpecs, type CommandSpec } from '../../src/core/specs/index.js';
+import type { CommandSpec } from '../../src/core/spec.js';
+import { commandSpecs } from '../../src/features/index.js';
 
 /** The request URL manifest.yml carries; replace its host with yours when creating the app. */
 const PLACEHOLDER_REQUEST_URL = 'https://chatops.example.com/slack/events';
@@ -54,7 +55,7 @@ export function buildManifest(specs: readonly CommandSpec[], opts: ManifestOptio
 }
 
 const GENERATED = [
-  '# Slack app manifest for twcc-chatops, generated from src/core/specs by adapters/slack/manifest.ts.',
+  '# Slack app manifest for twcc-chatops, generated from the features’ command specs by adapters/slack/manifest.ts.',
   '# Do not edit by hand: change the specs, then run `npx tsx adapters/slack/manifest.ts --write`.',
 ];
 
@@ -155,10 +156,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
       process.stdout.write(USAGE);
       break;
     case 'write':
-      writeFileSync('manifest.yml', manifestYaml(buildManifest(commandSpecs)));
+      writeFileSync('manifest.yml', manifestYaml(buildManifest(commandSpecs())));
       break;
     case 'print':
-      process.stdout.write(manifestYaml(buildManifest(commandSpecs, command.options), command.options));
+      process.stdout.write(manifestYaml(buildManifest(commandSpecs(), command.options), command.options));
       break;
     case 'error':
       process.stderr.write(`slack manifest: ${command.message} (--help shows the flags)\n`);

@@ -1,7 +1,7 @@
 import type { QuotaValues, Role, Service } from '../backends/port.js';
 import type { LocaleSetting } from './i18n/locale.js';
 import type { MentionRef } from './invocation.js';
-import type { ArgSpec, Audience, SubcommandSpec } from './specs/types.js';
+import type { ArgSpec, Audience, SubcommandSpec } from './spec.js';
 
 /** The value a handler receives for each kind of argument. */
 export interface ArgValueByKind {

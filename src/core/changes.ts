@@ -1,4 +1,3 @@
-import type { Backend } from '../backends/port.js';
 import { RecordBusyError } from '../store/lock.js';
 import type { Collection, CollectionName, Store } from '../store/port.js';
 
@@ -54,28 +53,22 @@ export function storeNotingChanges(store: Store, record: ChangeRecord): Store {
   };
 }
 
-const CHANGING = new Set<keyof Backend>(['login', 'logout', 'createKey', 'extendKey', 'deleteKey', 'ensureMember', 'setQuota']);
-
-/** The backend as one invocation uses it: a change that succeeded, or that threw (its outcome unknown), is noted in `record`. */
-export function backendNotingChanges(backend: Backend, record: ChangeRecord): Backend {
+/**
+ * A backend change as one invocation makes it: noted in `record` when it succeeded, or threw (its
+ * outcome unknown). A refusal (`{ok: false}`, other than "may have been applied") changed nothing.
+ * Explicit at each call, so that a reader sees which calls change something.
+ */
+export function noteBackendChange(record: ChangeRecord) {
   const noteChange = noting(record);
-  return new Proxy(backend, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      if (!CHANGING.has(prop as keyof Backend)) return value.bind(target);
-      return async (...args: unknown[]) => {
-        try {
-          const result: unknown = await value.apply(target, args);
-          // A refusal (`{ok: false}`) changed nothing; logout (void) and every success did.
-          if (!(typeof result === 'object' && result !== null && 'ok' in result && result.ok === false)) noteChange();
-          return result;
-        } catch (err) {
-          // Unknown, unless the record's lock was never taken (the registry takes it before it writes).
-          if (!(err instanceof RecordBusyError)) noteChange();
-          throw err;
-        }
-      };
-    },
-  });
+  return async <R>(change: Promise<R>): Promise<R> => {
+    try {
+      const result = await change;
+      if (!(typeof result === 'object' && result !== null && 'ok' in result && result.ok === false && !('code' in result && result.code === 'maybe_applied'))) noteChange();
+      return result;
+    } catch (err) {
+      // Unknown, unless the record's lock was never taken (the registry takes it before it writes).
+      if (!(err instanceof RecordBusyError)) noteChange();
+      throw err;
+    }
+  };
 }

@@ -52,6 +52,8 @@ export class Identity {
     /** ADMINS as adminMembers() read them: chat key → the member it names, if any. */
     private readonly admins: ReadonlyMap<string, string | undefined>,
     private readonly now: () => number,
+    /** Notes a backend change for the invocation this identity serves (src/core/changes.ts). */
+    private readonly changing: <R>(change: Promise<R>) => Promise<R> = (change) => change,
   ) {}
 
   private get links() {
@@ -101,7 +103,7 @@ export class Identity {
         link = await withLock(this.store, `link:${key}`, async () => {
           const again = await this.linkOf(user.platform, user.userId);
           if (again && again.role === 'admin' && again.memberId === member) return again;
-          const ensured = await this.backend.ensureMember(member);
+          const ensured = await this.changing(this.backend.ensureMember(member));
           if (!ensured.ok) throw new Error(`ADMINS member ${member} could not be created: ${ensured.code}`);
           return this.save(user, member, 'admin', 'ADMINS');
         });
@@ -139,7 +141,7 @@ export class Identity {
   ): Promise<Result<{ link: Link; previous: Link | undefined; others: Link[] }>> {
     const key = chatKey(user);
     return withLock(this.store, `link:${key}`, async () => {
-      const member = await this.backend.ensureMember(memberId);
+      const member = await this.changing(this.backend.ensureMember(memberId));
       if (!member.ok) return member;
       const previous = await this.linkOf(user.platform, user.userId);
       const link = await this.save(user, memberId, role, linkedBy);

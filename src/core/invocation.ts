@@ -20,7 +20,11 @@ export const Where = z.object({
 });
 export type Where = z.infer<typeof Where>;
 
-export const CommandName = z.enum(['apikey', 'quota', 'tenant']);
+/**
+ * A slash command's name, without the slash. Which commands exist is the features' to say (the core
+ * derives the list from them); one it does not know is answered "not a command".
+ */
+export const CommandName = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/);
 export type CommandName = z.infer<typeof CommandName>;
 
 /** A chat user named in a command; it counts only once linked to a member. */

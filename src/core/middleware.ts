@@ -1,29 +1,49 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
-import { findSubcommand } from './parser.js';
 import type { ChangeRecord } from './changes.js';
+import { codeOf } from '../errors.js';
 import { texts, type Translator } from './i18n.js';
 import type { Invocation } from './invocation.js';
 import { answer, type Outcome, type PostTarget } from './outcome.js';
 import { reply, type Reply } from './reply.js';
+import type { SubcommandSpec } from './spec.js';
+
+/**
+ * What the core knows of one invocation as it runs, made once when it is admitted: the subcommand it
+ * names (found once, here, for every middleware and the dispatcher), what it has changed so far, and
+ * the reader's words once their locale is resolved.
+ */
+export interface InvocationState {
+  /** For a command: its subcommand, the word typed for it, and the rest of the text. */
+  readonly found?: { readonly sub?: SubcommandSpec; readonly word?: string; readonly rest: string };
+  readonly changes: ChangeRecord;
+  translator?: Translator<string>;
+}
 
 export type Next = () => Promise<Outcome>;
 /** One cross-cutting concern around every invocation, whichever adapter it came from. */
-export type Middleware = (inv: Invocation, next: Next) => Promise<Outcome>;
+export type Middleware = (inv: Invocation, next: Next, state: InvocationState) => Promise<Outcome>;
 
-/** Runs `middleware` in order around `handler`, as Hono's and Bolt's compose do. */
-export function compose(middleware: readonly Middleware[], handler: (inv: Invocation) => Promise<Outcome>): (inv: Invocation) => Promise<Outcome> {
-  return (inv) => {
+/**
+ * Runs `middleware` in order around `handler`, as Hono's and Bolt's compose do, and as theirs throws
+ * when a middleware calls `next()` a second time: the rest of the chain (a deletion) would run twice.
+ */
+export function compose(
+  middleware: readonly Middleware[],
+  handler: (inv: Invocation, state: InvocationState) => Promise<Outcome>,
+): (inv: Invocation, state: InvocationState) => Promise<Outcome> {
+  return (inv, state) => {
+    let reached = -1;
     const run = (i: number): Promise<Outcome> => {
+      if (i <= reached) return Promise.reject(new Error('next() called multiple times'));
+      reached = i;
       const m = middleware[i];
-      return m ? m(inv, () => run(i + 1)) : handler(inv);
+      return m ? m(inv, () => run(i + 1), state) : handler(inv, state);
     };
     return run(0);
   };
 }
-
-const codeOf = (err: unknown): unknown => (typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined);
 
 /**
  * The words for a failure other than a store outage (worded where it is caught). After a change (or a
@@ -45,12 +65,10 @@ function failureText(t: Translator, err: unknown, ref: string, changed: boolean)
  */
 export function errorReferences(
   logger: Logger,
-  translatorOf: (inv: Invocation, storeWorks: boolean) => Promise<Translator>,
-  /** The invocation's change record, the one its services note into (src/core/changes.ts). */
-  changesOf: (inv: Invocation) => ChangeRecord,
+  translatorOf: (inv: Invocation, state: InvocationState, storeWorks: boolean) => Promise<Translator>,
 ): Middleware {
-  return async (inv, next) => {
-    const record = changesOf(inv);
+  return async (inv, next, state) => {
+    const record = state.changes;
     try {
       return await next();
     } catch (err) {
@@ -60,13 +78,13 @@ export function errorReferences(
         // A store outage is logged once by the store itself; each invocation it stops is only noted here.
         if (!record.changed) {
           logger.info(where, 'invocation refused: the store is unavailable');
-          return answer(reply(texts.storeUnavailable(await translatorOf(inv, false), ref)));
+          return answer(reply(texts.storeUnavailable(await translatorOf(inv, state, false), ref)));
         }
         logger.warn({ err, ...where }, 'the store failed during an invocation; it may be partly applied');
-        return answer(reply(texts.storeUnavailableMidway(await translatorOf(inv, false), ref)));
+        return answer(reply(texts.storeUnavailableMidway(await translatorOf(inv, state, false), ref)));
       }
       logger.error({ err, ...where }, 'invocation failed');
-      return answer(reply(failureText(await translatorOf(inv, true), err, ref, record.changed)));
+      return answer(reply(failureText(await translatorOf(inv, state, true), err, ref, record.changed)));
     }
   };
 }
@@ -75,11 +93,7 @@ export function errorReferences(
 export const DELIVERY_TTL_MS = 60 * 60 * 1000;
 
 /** A command that changes nothing (its spec says `readOnly`; help for an unknown or missing word too). */
-function isReadOnly(inv: Invocation): boolean {
-  if (inv.kind !== 'command') return false;
-  const { sub } = findSubcommand(inv.command, inv.text);
-  return !sub || sub.readOnly === true;
-}
+const isReadOnly = (inv: Invocation, state: InvocationState): boolean => inv.kind === 'command' && (!state.found?.sub || state.found.sub.readOnly === true);
 
 /**
  * A delivered event that changes something is claimed before it runs; the same delivery again (a
@@ -89,8 +103,8 @@ function isReadOnly(inv: Invocation): boolean {
  * second replica after the first one's answer was lost would be answered by neither.
  */
 export function deduplicateDeliveries(store: Store, logger: Logger): Middleware {
-  return async (inv, next) => {
-    if (!inv.deliveryId || isReadOnly(inv)) return next();
+  return async (inv, next, state) => {
+    if (!inv.deliveryId || isReadOnly(inv, state)) return next();
     const lease = await store.claim(`delivery:${inv.user.platform}:${inv.deliveryId}`, DELIVERY_TTL_MS);
     if (!lease) {
       logger.info({ kind: inv.kind, platform: inv.user.platform }, 'delivery already handled; not run again');

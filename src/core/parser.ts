@@ -3,9 +3,8 @@ import { Role, Service, type QuotaValues } from '../backends/port.js';
 import type { UntypedArgs } from './args.js';
 import { LocaleSetting } from './i18n/locale.js';
 import { catalogs, listOf, type MessageId, type MessageValues, type Translator, type Wording } from './i18n/translator.js';
-import type { CommandName, MentionRef, OptionValue } from './invocation.js';
-import { specFor } from './specs/index.js';
-import type { ArgKind, ArgSpec, CommandSpec, SubcommandSpec } from './specs/types.js';
+import type { MentionRef, OptionValue } from './invocation.js';
+import type { ArgKind, ArgSpec, CommandSpec, SubcommandSpec } from './spec.js';
 import { MemoryAmount } from './units.js';
 
 /** `notes`: what the parser did that the caller should hear about (a reason cut to its limit). */
@@ -119,7 +118,7 @@ function usageOfArg(a: ArgSpec, services: readonly Service[] = Service.options):
 }
 
 /** `/quota request ccs|vcs cpu=N …`; `services` are those this deployment offers. */
-export const usageLine = (command: CommandName, sub: SubcommandSpec, services: readonly Service[] = Service.options): string =>
+export const usageLine = (command: string, sub: SubcommandSpec, services: readonly Service[] = Service.options): string =>
   [`/${command} ${sub.name}`, ...sub.args.map((a) => usageOfArg(a, services))].join(' ');
 
 /** Edit distance with swapped neighbours counting as one edit (`lsit` is one from `list`), for "did you mean". */
@@ -134,6 +133,14 @@ function distance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** The name a mistyped word most likely meant (`quta` → `quota`), if one is near enough. */
+export function suggestWord(names: readonly string[], word: string): string | undefined {
+  const w = word.toLowerCase();
+  const ranked = names.map((name) => ({ name, d: name.startsWith(w) && w.length >= 2 ? 0 : distance(w, name) })).sort((a, b) => a.d - b.d);
+  const best = ranked[0];
+  return best && best.d <= Math.max(1, Math.floor(best.name.length / 3)) ? best.name : undefined;
+}
+
 /** The subcommand a mistyped word most likely meant, by its name or an alias; always the real name. */
 export function suggestSubcommand(spec: CommandSpec, word: string): string | undefined {
   const w = word.toLowerCase();
@@ -146,13 +153,13 @@ export function suggestSubcommand(spec: CommandSpec, word: string): string | und
 }
 
 /** Finds the subcommand; the caller decides what an empty or unknown one means. */
-export function findSubcommand(command: CommandName, text: string): { sub?: SubcommandSpec; word?: string; rest: string } {
+export function findSubcommand(spec: Pick<CommandSpec, 'subcommands'>, text: string): { sub?: SubcommandSpec; word?: string; rest: string } {
   const trimmed = text.trim();
   const word = trimmed.split(/\s+/, 1)[0] ?? '';
   const rest = trimmed.slice(word.length).trim();
   if (word === '') return { rest };
   const w = word.toLowerCase();
-  const sub = specFor(command).subcommands.find((s) => s.name === w || s.aliases?.includes(w));
+  const sub = spec.subcommands.find((s) => s.name === w || s.aliases?.includes(w));
   return { sub, word, rest };
 }
 
@@ -315,7 +322,7 @@ function wordOf(arg: ArgSpec, token: string, mentions: Record<string, MentionRef
   const issue = firstIssue(parsed.error);
   const problem = issueWording(issue);
   // A message that names the word itself (`x` is not a service) stands alone; others follow the argument's name.
-  if (catalogs.en[issue.id].startsWith('`')) return { ok: false, message: problem };
+  if (catalogs.en[issue.id]?.startsWith('`')) return { ok: false, message: problem };
   return { ok: false, message: (t) => t.t('parse.argInvalid', { name: arg.name, token: clip(token), problem: problem(t) }) };
 }
 

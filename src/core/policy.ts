@@ -1,5 +1,5 @@
 import type { Actor } from '../backends/port.js';
-import type { Audience } from './specs/types.js';
+import type { Audience } from './spec.js';
 
 /** Who may run a subcommand: checked before parsing, and again when a confirmed action executes. */
 export function mayRun(who: Audience, actor: Actor | undefined): 'ok' | 'unlinked' | 'admin-only' {

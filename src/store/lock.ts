@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CodedError } from '../errors.js';
 import type { Lease, Store } from './port.js';
 
 /** Another change to the same record held its lock for longer than we could wait. */
-export class RecordBusyError extends Error {
-  readonly code = 'record_busy';
+export class RecordBusyError extends CodedError<'record_busy'> {
   constructor(readonly key: string) {
-    super(`record ${key} is being changed by someone else`);
-    this.name = 'RecordBusyError';
+    super('record_busy', `record ${key} is being changed by someone else`);
   }
 }
 

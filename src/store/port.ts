@@ -1,3 +1,5 @@
+import { CodedError } from '../errors.js';
+
 /**
  * The store port: what the core and the backends may ask of storage. It names no storage library;
  * `keyv-store.ts` implements it on keyv (SQLite, Redis, PostgreSQL) and `memory-store.ts` in memory.
@@ -60,14 +62,12 @@ export interface Store {
 }
 
 /** The store did not answer within its deadline, or answered with an error. */
-export class StoreUnavailableError extends Error {
-  readonly code = 'store_unavailable';
+export class StoreUnavailableError extends CodedError<'store_unavailable'> {
   constructor(
     readonly operation: string,
     override readonly cause: unknown,
   ) {
-    super(`store ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
-    this.name = 'StoreUnavailableError';
+    super('store_unavailable', `store ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
 
@@ -75,12 +75,11 @@ export class StoreUnavailableError extends Error {
  * Store.ping's failure, naming the step the store refused: `read` (it does not answer at all) or
  * `write` (it answers, but takes no change: a read-only SQLite file). The message is the cause's.
  */
-export class StorePingError extends Error {
+export class StorePingError extends CodedError<'store_ping_failed'> {
   constructor(
     readonly step: 'read' | 'write',
     override readonly cause: unknown,
   ) {
-    super(cause instanceof Error ? cause.message : String(cause));
-    this.name = 'StorePingError';
+    super('store_ping_failed', cause instanceof Error ? cause.message : String(cause), { cause });
   }
 }

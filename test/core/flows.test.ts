@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAction, encodeAction, type ActionRef } from '../../src/core/flows/pending.js';
-import { flowActions, flowsWithoutCommand } from '../../src/core/flows/registry.js';
-import { commandSpecs } from '../../src/core/specs/index.js';
+import { registerFeatures } from '../../src/core/registry.js';
+import { allFeatures } from '../../src/features/index.js';
 import { TestBot } from '../helpers/test-bot.js';
 
 describe('the action id codec', () => {
@@ -23,10 +23,11 @@ describe('the action id codec', () => {
 
 describe('the flow registry', () => {
   it('has an action of the right kind for every subcommand whose spec names a flow, and none without one but the reminder', () => {
-    const withFlow = commandSpecs.flatMap((spec) => spec.subcommands.filter((s) => s.flow).map((s) => [`${spec.name}.${s.name}`, s.flow]));
-    const startedByCommands = Object.entries(flowActions).filter(([name]) => !flowsWithoutCommand.has(name));
+    const { specs, flows } = registerFeatures(allFeatures());
+    const withFlow = specs.flatMap((spec) => spec.subcommands.filter((s) => s.flow).map((s) => [`${spec.name}.${s.name}`, s.flow]));
+    const startedByCommands = [...flows].filter(([name]) => name !== 'apikey.remind');
     expect(Object.fromEntries(withFlow)).toEqual(Object.fromEntries(startedByCommands.map(([name, a]) => [name, a.flow])));
-    expect([...flowsWithoutCommand]).toEqual(['apikey.remind']);
+    expect([...flows.keys()].filter((name) => !withFlow.some(([n]) => n === name))).toEqual(['apikey.remind']);
   });
 });
 

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handlerFor } from '../../src/core/commands/index.js';
-import { commandSpecs } from '../../src/core/specs/index.js';
+import { commandSpecs as allCommandSpecs } from '../../src/features/index.js';
+
+const commandSpecs = allCommandSpecs();
+import { registerFeatures } from '../../src/core/registry.js';
+import { allFeatures } from '../../src/features/index.js';
 import { TestBot } from '../helpers/test-bot.js';
 
 let bot: TestBot;
@@ -39,7 +42,8 @@ describe('help', () => {
   });
 
   it('every subcommand in the specs has a handler', () => {
+    const { commands } = registerFeatures(allFeatures());
     for (const spec of commandSpecs)
-      for (const sub of spec.subcommands) if (sub.name !== 'help') expect(handlerFor(spec.name, sub.name), `/${spec.name} ${sub.name}`).toBeTypeOf('function');
+      for (const sub of spec.subcommands) if (sub.name !== 'help') expect(commands.get(spec.name)?.handlers.get(sub.name), `/${spec.name} ${sub.name}`).toBeTypeOf('function');
   });
 });

@@ -7,6 +7,7 @@ import { parseRateLimits, type RateLimits } from '../../src/core/rate-limit.js';
 import { replyToPlainText, type Button, type Reply } from '../../src/core/reply.js';
 import { memoryStore } from '../../src/store/memory-store.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { allFeatures } from '../../src/features/index.js';
 
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const limits = (text: string): RateLimits => {
@@ -17,7 +18,7 @@ const limits = (text: string): RateLimits => {
 
 /** One replica: a core on the shared store, with approval cards collected where the test can click them. */
 function replica(store: Store, rateLimits: RateLimits, now?: () => number) {
-  const core = new Core({ store, backend: new LocalRegistry(store, 'LOCAL', now), admins: ['local:admin', 'local:carol'], rateLimits, ...(now ? { now } : {}) });
+  const core = new Core({ features: allFeatures(), store, backend: new LocalRegistry(store, 'LOCAL', now), admins: ['local:admin', 'local:carol'], rateLimits, ...(now ? { now } : {}) });
   const cards: Reply[] = [];
   core.registerAdapter({ name: 'local', messenger: { post: async (target, r) => void (target.kind === 'approvals' && cards.push(r)) } });
   const where = { workspace: 'local', channelId: 'general' };

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PostTarget } from '../../src/core/outcome.js';
 import { replyToPlainText, type Reply } from '../../src/core/reply.js';
-import type { ReminderSweeper } from '../../src/core/reminders/sweeper.js';
-import type { SweepReport } from '../../src/core/reminders/sweep.js';
+import type { Sweeper } from '../../src/core/sweeper.js';
+import type { SweepReport } from '../../src/features/reminders/sweep.js';
 import { TestBot } from '../helpers/test-bot.js';
 
 /** Several replicas of the bot on one Redis, each with its own reminder sweeper (issue 14). */
@@ -14,7 +14,7 @@ const START = Date.parse('2026-12-01T09:00:00Z');
 const PEOPLE = ['alice', 'bob', 'carol', 'dave'];
 
 let clock = START;
-const started: { bot: TestBot; sweeper: ReminderSweeper }[] = [];
+const started: { bot: TestBot; sweeper: Sweeper<SweepReport> }[] = [];
 afterEach(async () => {
   for (const { bot, sweeper } of started.splice(0)) {
     await sweeper.stop();
@@ -30,16 +30,16 @@ interface Delivered {
 }
 
 /** `n` replicas on one fresh prefix; every DM any of them sends lands in `delivered`. */
-async function replicas(n: number, delivered: Delivered[], takeoverMs = 60_000): Promise<{ bot: TestBot; sweeper: ReminderSweeper }[]> {
+async function replicas(n: number, delivered: Delivered[], takeoverMs = 60_000): Promise<{ bot: TestBot; sweeper: Sweeper<SweepReport> }[]> {
   const prefix = `rem${randomBytes(4).toString('hex')}_`;
-  const out: { bot: TestBot; sweeper: ReminderSweeper }[] = [];
+  const out: { bot: TestBot; sweeper: Sweeper<SweepReport> }[] = [];
   for (let i = 0; i < n; i++) {
     const bot = await TestBot.start({ storeUrl: REDIS, prefix, now: () => clock });
     bot.core.registerAdapter({
       name: 'local',
       messenger: { post: async (target: PostTarget, reply: Reply) => void delivered.push({ to: target.kind === 'dm' ? target.user.userId : '#', text: replyToPlainText(reply) }) },
     });
-    const replica = { bot, sweeper: bot.core.reminderSweeper({ intervalMs: 60_000, takeoverMs }) };
+    const replica = { bot, sweeper: bot.core.sweeper<SweepReport>('reminder', { intervalMs: 60_000, takeoverMs }) };
     started.push(replica);
     out.push(replica);
   }
@@ -70,7 +70,7 @@ describe('three sweepers on one Redis', () => {
       // Then the holder stops (a rolling restart): the next day another replica may take over.
       const holder = three[reports.findIndex((r) => r !== undefined)]!;
       await holder.sweeper.stop();
-      holder.sweeper = holder.bot.core.reminderSweeper({ intervalMs: 60_000 });
+      holder.sweeper = holder.bot.core.sweeper<SweepReport>('reminder', { intervalMs: 60_000 });
     }
     // 14, 3 and 1 days before: three reminders each, none twice.
     expect(count(delivered)).toEqual({ alice: 3, bob: 3, carol: 3, dave: 3 });
@@ -91,7 +91,7 @@ describe('three sweepers on one Redis', () => {
         three.map(async (r) => {
           await r.sweeper.runOnce();
           await r.sweeper.stop();
-          r.sweeper = r.bot.core.reminderSweeper({ intervalMs: 60_000 });
+          r.sweeper = r.bot.core.sweeper<SweepReport>('reminder', { intervalMs: 60_000 });
         }),
       );
     }
@@ -140,7 +140,7 @@ describe('a sweeper killed mid-sweep', () => {
     wake();
     expect(await dying).toMatchObject({ complete: false });
     await second!.sweeper.stop();
-    second!.sweeper = second!.bot.core.reminderSweeper({ intervalMs: 60_000 });
+    second!.sweeper = second!.bot.core.sweeper<SweepReport>('reminder', { intervalMs: 60_000 });
     await second!.sweeper.runOnce();
     expect(count(delivered)).toEqual({ alice: 1, bob: 1, carol: 1, dave: 1 });
   });

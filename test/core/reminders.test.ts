@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ReminderSweeper } from '../../src/core/reminders/sweeper.js';
+import type { SweepReport } from '../../src/features/reminders/sweep.js';
+import type { Sweeper } from '../../src/core/sweeper.js';
 import { replyToPlainText } from '../../src/core/reply.js';
 import { TestBot } from '../helpers/test-bot.js';
 
@@ -8,12 +9,12 @@ const START = Date.parse('2026-12-01T09:00:00Z');
 
 let clock: number;
 let bot: TestBot;
-let sweeper: ReminderSweeper;
+let sweeper: Sweeper<SweepReport>;
 
 beforeEach(async () => {
   clock = START;
   bot = await TestBot.start({ now: () => clock });
-  sweeper = bot.core.reminderSweeper({ intervalMs: 60_000, takeoverMs: 5_000 });
+  sweeper = bot.core.sweeper<SweepReport>('reminder', { intervalMs: 60_000, takeoverMs: 5_000 });
   await bot.say('admin', '/tenant link @alice alice');
   await bot.say('admin', '/tenant link @bob bob');
 });
@@ -219,7 +220,7 @@ describe('key-expiry reminders', () => {
 describe('an owner linked on two platforms', () => {
   it('is reminded on each; Extend on one voids the other card, so the key is extended once', async () => {
     const two = await TestBot.start({ now: () => clock, admins: ['local:admin', 'slack:UADMIN'] });
-    const twoSweeper = two.core.reminderSweeper({ intervalMs: 60_000 });
+    const twoSweeper = two.core.sweeper<SweepReport>('reminder', { intervalMs: 60_000 });
     const onSlack: string[] = [];
     let slackCard = '';
     two.core.registerAdapter({
@@ -256,7 +257,7 @@ describe('an owner linked on two platforms', () => {
 describe('REMINDER_DAYS=off', () => {
   it('sends nothing, and says so to a member who asks', async () => {
     const quiet = await TestBot.start({ now: () => clock, reminderDays: [] });
-    const quietSweeper = quiet.core.reminderSweeper({ intervalMs: 60_000 });
+    const quietSweeper = quiet.core.sweeper<SweepReport>('reminder', { intervalMs: 60_000 });
     try {
       await quiet.say('admin', '/tenant link @alice alice');
       await quiet.say('alice', '/apikey create');

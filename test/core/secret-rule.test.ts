@@ -12,7 +12,7 @@ const click = (messageIsPrivate: boolean): Invocation => ({ kind: 'click', user,
 
 /** Runs the secret rule over a handler that answers `r`; gives back what the adapter is told to render. */
 async function underTheRule(inv: Invocation, r: Reply): Promise<Reply> {
-  const out = await compose([keepSecretsPrivate], async () => answer(r))(inv);
+  const out = await compose([keepSecretsPrivate], async () => answer(r))(inv, { changes: { changed: false } });
   if (out.kind !== 'reply') throw new Error(out.kind);
   return out.reply;
 }

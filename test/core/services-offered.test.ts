@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildCommands } from '../../adapters/discord/commands.js';
 import { LocalRegistry } from '../../src/backends/local/registry.js';
 import { servicesOf } from '../../src/config.js';
-import { commandSpecs } from '../../src/core/specs/index.js';
+import { commandSpecs as allCommandSpecs } from '../../src/features/index.js';
+
+const commandSpecs = allCommandSpecs();
 import { TestBot } from '../helpers/test-bot.js';
 
 /** The embedded registry, set up as a TWCC deployment without TWCC_CCS_SITE would be: VCS only. */

@@ -3,6 +3,7 @@ import { Core } from '../../src/core/core.js';
 import type { ChatUser } from '../../src/core/invocation.js';
 import { replyToPlainText } from '../../src/core/reply.js';
 import { TestBot } from '../helpers/test-bot.js';
+import { allFeatures } from '../../src/features/index.js';
 
 let bot: TestBot;
 beforeEach(async () => {
@@ -63,7 +64,7 @@ describe('/tenant', () => {
   it('one person may be linked from Slack and Discord at once', async () => {
     const slackAdmin: ChatUser = { platform: 'slack', workspace: 'T1', userId: 'UADMIN', name: 'root' };
     const where = { workspace: 'T1', channelId: 'C1' };
-    const slack = new Core({ store: bot.store, backend: bot.backend, admins: ['slack:UADMIN', 'discord:999'] });
+    const slack = new Core({ features: allFeatures(), store: bot.store, backend: bot.backend, admins: ['slack:UADMIN', 'discord:999'] });
     // Mentions arrive as an adapter hands them over: `@word` in the text, the user it names beside it.
     const mentions = { alice: { userId: 'U42', name: 'alice' } };
     const say = async (c: Core, user: ChatUser, text: string) => {

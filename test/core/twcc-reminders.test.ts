@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
+import type { SweepReport } from '../../src/features/reminders/sweep.js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReminderSweeper } from '../../src/core/reminders/sweeper.js';
+import type { Sweeper } from '../../src/core/sweeper.js';
 import { startFakeTwcc, type FakeTwcc } from '../fakes/twcc.js';
 import { twccBackendOn } from '../helpers/twcc-backend.js';
 import { TestBot } from '../helpers/test-bot.js';
@@ -10,7 +11,7 @@ import { TestBot } from '../helpers/test-bot.js';
 const DAY = 24 * 60 * 60 * 1000;
 let fake: FakeTwcc;
 let bot: TestBot;
-let sweeper: ReminderSweeper;
+let sweeper: Sweeper<SweepReport>;
 let clock: number;
 const logs: string[] = [];
 
@@ -32,7 +33,7 @@ async function start(): Promise<void> {
     backend: twccBackendOn(fake),
   });
   // Spread over the interval: with two members, a pause of 50 ms between them.
-  sweeper = bot.core.reminderSweeper({ intervalMs: 100 });
+  sweeper = bot.core.sweeper<SweepReport>('reminder', { intervalMs: 100 });
   await bot.login('alice', fake.users.alice!.apiKey);
   await bot.login('bob', fake.users.bob!.apiKey);
 }

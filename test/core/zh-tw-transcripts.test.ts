@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SweepReport } from '../../src/features/reminders/sweep.js';
 import type { Middleware } from '../../src/core/middleware.js';
 import type { Button } from '../../src/core/reply.js';
 import { startFakeTwcc, type FakeTwcc } from '../fakes/twcc.js';
@@ -190,7 +191,7 @@ describe('zh-TW transcripts', () => {
     await expect(transcript()).toMatchFileSnapshot('__transcripts__/zh-TW/tenant.txt');
   });
   it('a key-expiry reminder: the DM, Extend, Not now, and turning reminders off', async () => {
-    const sweeper = bot.core.reminderSweeper({ intervalMs: 60_000, takeoverMs: 5_000 });
+    const sweeper = bot.core.sweeper<SweepReport>('reminder', { intervalMs: 60_000, takeoverMs: 5_000 });
     try {
       await everyoneSpeaksChinese('admin', 'alice');
       await says('alice', '/apikey create');

@@ -6,6 +6,7 @@
  * that stops there. It writes `{"ready":true}` once its sweeper runs.
  */
 import type { PostTarget } from '../../src/core/outcome.js';
+import type { SweepReport } from '../../src/features/reminders/sweep.js';
 import { TestBot } from './test-bot.js';
 
 const url = process.env.STORE_URL;
@@ -28,5 +29,5 @@ bot.core.registerAdapter({
     },
   },
 });
-bot.core.reminderSweeper({ intervalMs: 1_000, takeoverMs: Number(process.env.TAKEOVER_MS ?? 2_000) }).start();
+bot.core.sweeper<SweepReport>('reminder', { intervalMs: 1_000, takeoverMs: Number(process.env.TAKEOVER_MS ?? 2_000) }).start();
 say({ ready: true });

@@ -11,6 +11,7 @@ import type { ChatUser, CommandName } from '../../src/core/invocation.js';
 import type { Outcome, PostTarget } from '../../src/core/outcome.js';
 import { replyToPlainText, type Button, type Reply } from '../../src/core/reply.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { allFeatures } from '../../src/features/index.js';
 
 /** One line of the conversation as a person would see it. */
 export interface Said {
@@ -79,7 +80,7 @@ export class TestBot {
     const opened = await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
     const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}) });
+    const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}) });
     return new TestBot(core, store, backend, file, dir);
   }
 

@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/log.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
+import { allFeatures } from '../../src/features/index.js';
 
 /**
  * The process's one HTTP server as main.ts wires it, per platform mode: the server listens first
@@ -29,7 +30,7 @@ class Process {
   static async open(): Promise<Process> {
     const dir = mkdtempSync(join(tmpdir(), 'chatops-readiness-'));
     const store = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`);
-    const p = new Process(store, new Core({ store, backend: new LocalRegistry(store) }), dir);
+    const p = new Process(store, new Core({ features: allFeatures(), store, backend: new LocalRegistry(store) }), dir);
     p.http.addReadinessCheck('store', async () => {
       await store.ping();
       return undefined;

@@ -1,62 +1,15 @@
 import { auditBase } from '../audit.js';
-import type { Services } from '../context.js';
+import type { Services } from '../feature.js';
 import { texts, type Translator } from '../i18n.js';
 import type { ClickInvocation } from '../invocation.js';
 import { answer, type Outcome } from '../outcome.js';
-import { reply, text, type ConfirmDialog, type Reply } from '../reply.js';
-import { cardTranslator, encodeAction, type ActionRef, type PendingAction } from './pending.js';
-import { flowActions, type FlowAction } from './registry.js';
+import { reply } from '../reply.js';
+import type { FlowAction } from './actions.js';
+import { decidedCard } from './cards.js';
+import { cardTranslator, type ActionRef, type PendingAction } from './pending.js';
 
-/** A confirmation card: what will happen, a danger button with a confirm dialog, and Cancel. */
-export function confirmationCard(t: Translator, p: PendingAction, body: string, confirmLabel: string, dialog: ConfirmDialog): Reply {
-  return reply([
-    text(body),
-    {
-      type: 'buttons',
-      buttons: [
-        { id: encodeAction({ flow: 'confirm', id: p.id, choice: 'ok' }), label: confirmLabel, style: 'danger', confirm: dialog },
-        { id: encodeAction({ flow: 'confirm', id: p.id, choice: 'cancel' }), label: t.t('flow.cancel'), style: 'default' },
-      ],
-    },
-  ]);
-}
-
-type ApprovalFlow = Extract<FlowAction, { flow: 'approval' }>;
-
-/**
- * Pending: the action's description, Approve and Reject buttons for a second admin. The card is in its
- * requester's language (`t`, kept on the record), and stays in it when decided.
- */
-export function approvalCard(t: Translator, p: PendingAction, action: ApprovalFlow): Reply {
-  return reply(
-    [
-      text(action.describe(t, p)),
-      {
-        type: 'buttons',
-        buttons: [
-          { id: encodeAction({ flow: 'approval', id: p.id, choice: 'approve' }), label: t.t('flow.approve'), style: 'primary' },
-          {
-            id: encodeAction({ flow: 'approval', id: p.id, choice: 'reject' }),
-            label: t.t('flow.reject'),
-            style: 'danger',
-            confirm: {
-              title: t.t('flow.rejectDialog.title'),
-              text: t.t('flow.rejectDialog.text'),
-              confirm: t.t('flow.rejectDialog.confirm'),
-              deny: t.t('flow.rejectDialog.deny'),
-            },
-          },
-        ],
-      },
-    ],
-    'channel',
-  );
-}
-
-/** Decided: the same body, the buttons replaced by the outcome. */
-export function decidedCard(t: Translator, p: PendingAction, action: ApprovalFlow): Reply {
-  return reply([text(`${action.describe(t, p)}\n${p.note ?? ''}`)], 'channel', { replaceOriginal: true });
-}
+/** Every flow action the features registered, keyed `command.sub` (`apikey.delete`). */
+export type FlowActions = ReadonlyMap<string, FlowAction>;
 
 const edited = (message: string): Outcome => answer(reply(message, 'ephemeral', { replaceOriginal: true }));
 const notice = (message: string): Outcome => answer(reply(message));
@@ -67,25 +20,25 @@ const notice = (message: string): Outcome => answer(reply(message));
  * authorization is checked again; the outcome replaces the card. If the decision's work fails, the
  * claim is released so the request can be decided again.
  */
-export async function decideFlow(services: Services, t: Translator, inv: ClickInvocation, ref: ActionRef): Promise<Outcome> {
+export async function decideFlow(services: Services, flows: FlowActions, t: Translator<string>, inv: ClickInvocation, ref: ActionRef): Promise<Outcome> {
   const pending = await services.pending.get(ref.id);
-  const action = pending ? flowActions[pending.action] : undefined;
+  const action = pending ? flows.get(pending.action) : undefined;
   if (!pending || !action || action.flow !== ref.flow || pending.flow !== ref.flow) {
     return ref.flow === 'confirm' && !pending ? edited(texts.expired(t)) : notice(texts.unknownAction(t));
   }
-  return ref.flow === 'confirm' ? decideConfirmation(services, t, inv, ref, pending) : decideApproval(services, t, inv, ref, pending);
+  return ref.flow === 'confirm' ? decideConfirmation(services, action, t, inv, ref, pending) : decideApproval(services, action, t, inv, ref, pending);
 }
 
 /** Only the requester clicks a confirmation: everything here is in the clicker's language. */
 async function decideConfirmation(
   services: Services,
-  t: Translator,
+  action: FlowAction,
+  t: Translator<string>,
   inv: ClickInvocation,
   ref: Extract<ActionRef, { flow: 'confirm' }>,
   pending: PendingAction,
 ): Promise<Outcome> {
-  const action = flowActions[pending.action];
-  if (action?.flow !== 'confirm') return notice(texts.unknownAction(t));
+  if (action.flow !== 'confirm') return notice(texts.unknownAction(t));
   const isRequester = pending.requester.platform === inv.user.platform && pending.requester.userId === inv.user.userId;
   if (!isRequester) return notice(texts.confirmOnlyRequester(t, pending.requester.name ? `@${pending.requester.name}` : undefined));
   // Closed by something else meanwhile (a reminder's key was extended or deleted): say why, run nothing.
@@ -116,13 +69,13 @@ async function decideConfirmation(
  */
 async function decideApproval(
   services: Services,
-  t: Translator,
+  action: FlowAction,
+  t: Translator<string>,
   inv: ClickInvocation,
   ref: Extract<ActionRef, { flow: 'approval' }>,
   pending: PendingAction,
 ): Promise<Outcome> {
-  const action = flowActions[pending.action];
-  if (action?.flow !== 'approval') return notice(texts.unknownAction(t));
+  if (action.flow !== 'approval') return notice(texts.unknownAction(t));
   if (pending.status === 'cancelled') return notice(texts.cancelledByRequester(t, pending.note));
   if (pending.status !== 'pending') return notice(texts.alreadyDecided(t));
   const approver = await services.identity.resolve(inv.user);

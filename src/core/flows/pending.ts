@@ -2,11 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { IdIndex } from '../../store/id-index.js';
 import type { Lease, Store } from '../../store/port.js';
-import type { Services } from '../context.js';
 import { Locale } from '../i18n/locale.js';
 import { translator, type Translator } from '../i18n/translator.js';
 import { ChatUser, Where } from '../invocation.js';
-import type { FlowKind } from '../specs/types.js';
+import type { FlowKind } from '../spec.js';
 
 export const PendingStatus = z.enum(['pending', 'done', 'cancelled', 'approved', 'applied', 'rejected', 'expired', 'failed']);
 export type PendingStatus = z.infer<typeof PendingStatus>;
@@ -14,7 +13,7 @@ export type PendingStatus = z.infer<typeof PendingStatus>;
 export const PendingAction = z.object({
   id: z.string(),
   flow: z.enum(['confirm', 'approval']),
-  /** The flow action that runs it: `apikey.delete`, `quota.set`, … (src/core/flows/registry.ts). */
+  /** The flow action that runs it: `apikey.delete`, `quota.set`, … (registered by its feature). */
   action: z.string(),
   requester: ChatUser,
   requesterMember: z.string(),
@@ -37,7 +36,7 @@ export const PendingAction = z.object({
 export type PendingAction = z.infer<typeof PendingAction>;
 
 /** The language a card was posted in: its requester's at the time (English for records older than languages). */
-export const cardTranslator = (services: Pick<Services, 'timeZone'>, p: Pick<PendingAction, 'locale'>): Translator =>
+export const cardTranslator = (services: { timeZone: string }, p: Pick<PendingAction, 'locale'>): Translator<string> =>
   translator(p.locale ?? 'en', services.timeZone);
 
 export const hashArgs = (args: unknown): string => createHash('sha256').update(JSON.stringify(args)).digest('hex');

@@ -1,10 +1,10 @@
 /**
- * The English catalog: every chat text the bot says, keyed by message id, in ICU MessageFormat
- * (`{n, plural, one {# key} other {# keys}}`, `{kind, select, set {…} other {…}}`). Its keys are the
- * type of every message id: the zh-TW catalog must have each one (a type error otherwise), with the same
- * arguments (test/core/i18n/catalogs.test.ts). Tags are not parsed, so `<member>` is plain text.
- * The command specs' own texts (descriptions, summaries, argument descriptions) are added from the specs
- * by src/core/i18n/spec-messages.ts, so that English keeps one source.
+ * The kernel's English catalog: what the bot says about any command (errors, refusals, cards and
+ * clicks, dates, help and bad input, the shell's and Discord's own lines), keyed by message id, in ICU
+ * MessageFormat (`{n, plural, one {# key} other {# keys}}`). Each feature brings its own texts
+ * (src/features/<name>/messages.ts) and its specs' texts; the core registers them. The zh-TW catalog
+ * must have every key here (a type error otherwise), with the same arguments
+ * (test/core/i18n/catalogs.test.ts). Tags are not parsed, so `<member>` is plain text.
  */
 export const enMessages = {
   // Errors, keyed by ErrorCode (src/result.ts).
@@ -54,6 +54,7 @@ export const enMessages = {
   'age.days': '{n} days',
 
   // Refusals and failures the core words for every command.
+  'core.twccSaid': ' (TWCC answered: {answer})',
   'core.unlinkedLocal':
     'You are not linked to a tenant member yet, so `{command}` cannot run. Ask a tenant admin to run `/tenant link @you <member>`, then try again.',
   'core.unlinkedTwcc': 'You are not linked to a tenant member yet, so `{command}` cannot run. Run `/tenant login` with your own TWCC API key first.',
@@ -110,163 +111,13 @@ export const enMessages = {
 
   'mention.notLinked': '{label} is not linked to a tenant member.',
 
-  // /apikey
-  'apikey.disabled': '{id} (disabled)',
-  'apikey.list.othersForbidden': 'Only a tenant admin may list another member’s keys.',
-  'apikey.list.noneYours': 'You have no API keys. `/apikey create` makes one.',
-  'apikey.list.noneTheirs': '{member} has no API keys. `/apikey create` makes one.',
-  'apikey.list.headYours': 'You have {n, plural, one {# API key} other {# API keys}}:',
-  'apikey.list.headTheirs': '{member} has {n, plural, one {# API key} other {# API keys}}:',
-  'apikey.column.id': 'id',
-  'apikey.column.key': 'key',
-  'apikey.column.project': 'project',
-  'apikey.column.created': 'created',
-  'apikey.column.expires': 'expires',
-  'apikey.created': 'New API key `{id}` created. Copy the secret now: it is shown this once, only to you.',
-  'apikey.field.project': 'Project',
-  'apikey.field.expires': 'Expires',
-  'apikey.keyError': '`{id}`: {error}',
-  'apikey.extend.limit': 'a key may expire at most {max} {max, plural, one {day} other {days}} from today',
-  'apikey.extend.cannotNow': 'Key `{id}` expires {was}: {limit}, so it cannot be extended now. Nothing was changed.',
-  'apikey.extend.atMost': 'Key `{id}` expires {was}, and {limit}: the most you can add now is {most} {most, plural, one {day} other {days}}. Nothing was changed.',
-  'apikey.extend.twccSaid': ' (TWCC answered: {answer})',
-  'apikey.extend.applied': 'Key `{id}` now expires {shows} (was {was}).',
-  'apikey.extend.notApplied': 'Key `{id}` was not extended: TWCC still shows it expiring {shows}.{twccSaid}',
-  'apikey.extend.maybe': 'Key `{id}` may or may not have been extended: TWCC now shows it expiring {shows} (was {was}).{twccSaid} Check with `/apikey list` before trying again.',
-  'apikey.delete.keyError': '`{id}`: {error} Nothing was deleted.',
-  'apikey.delete.loginWarning':
-    ' `{id}` is the key you logged in with: after deleting it the bot needs a new key, so run `/tenant login` with another one.',
-  'apikey.delete.ask':
-    'Delete {n, plural, one {# API key} other {# API keys}}: {names}? This cannot be undone; anything using {n, plural, one {it} other {them}} stops working.{loginWarning}',
-  'apikey.delete.name': '`{id}` ({masked})',
-  'apikey.delete.buttonLogin': 'Delete, I will log in again',
-  'apikey.delete.button': '{n, plural, one {Delete} other {Delete # keys}}',
-  'apikey.delete.loginDialog.title': 'Delete your login key?',
-  'apikey.delete.loginDialog.text': '`{id}` is the key the bot uses for you. After this, run `/tenant login` with a new key.',
-  'apikey.delete.loginDialog.confirm': 'Delete it',
-  'apikey.delete.dialog.title': 'Delete for good?',
-  'apikey.delete.dialog.text': '{n, plural, one {# key} other {# keys}} will be deleted. This cannot be undone.',
-  'apikey.delete.dialog.confirm': 'Delete',
-  'apikey.delete.dialog.deny': 'Keep',
-  'apikey.delete.cancelled': 'Cancelled; nothing was deleted.',
-  'apikey.delete.relogin': ' It was the key you logged in with: run `/tenant login` with another key.',
-  'apikey.delete.deleted': 'Deleted `{id}`.{relogin}',
-  'apikey.delete.maybe': '`{id}` may have been deleted: {error}{relogin}',
-  'apikey.delete.notDeleted': '`{id}` was not deleted: {error}',
-  'apikey.delete.nothing': 'Nothing was deleted.',
-
-  // /quota
-  'quota.show.othersForbidden': 'Only a tenant admin may see another member’s quota.',
-  'quota.show.serviceError': '**{service}**: {error}',
-  'quota.show.project': '**{service}** project: cpu {cpu}, gpu {gpu}, memory {memory} (usage / quota)',
-  'quota.column.member': 'member',
-  'quota.column.cpu': 'cpu',
-  'quota.column.gpu': 'gpu',
-  'quota.column.memory': 'memory',
-  'quota.alreadyIs': '{resource} is already {value}',
-  'quota.requestIsLess':
-    '`/quota request` asks for more, but {resource} {was} → {want} is less. An admin can lower a quota with `/quota set`. Nothing was requested.',
-  'quota.changesNothing': 'That changes nothing: {same}. Nothing was requested.',
-  'quota.exceedsProject': '{error} Nothing was requested.',
-  'quota.duplicate':
-    'You already asked for this: request `{id}`, made {age} ago, is still waiting. `/quota pending` shows it; `/quota cancel {id}` withdraws it. Nothing new was requested.',
-  'quota.asked': 'Asked the tenant admins to approve {service} quota for {target} (request `{id}`). You will hear the decision privately.{nobody}',
-  'quota.notRequested': '{message} Nothing was requested.',
-  'quota.pending.noneAll': 'No quota requests are waiting for approval.',
-  'quota.pending.noneOwn': 'You have no quota requests waiting for approval.',
-  'quota.pending.change': '{service} for {target}: {change}',
-  'quota.pending.ago': '{age} ago',
-  'quota.pending.in': 'in {age}',
-  'quota.pending.howAdmin': 'Approve or reject each on its card in the approvals channel; `/quota cancel <request>` withdraws one of your own.',
-  'quota.pending.howMember': 'An admin approves each on its card in the approvals channel; `/quota cancel <request>` withdraws one.',
-  'quota.pending.head': '{n, plural, one {# quota request} other {# quota requests}} waiting for approval:',
-  'quota.column.request': 'request',
-  'quota.column.by': 'by',
-  'quota.column.change': 'change',
-  'quota.column.asked': 'asked',
-  'quota.column.expires': 'expires',
-  'quota.cancel.unknown': 'There is no quota request `{id}`. `/quota pending` lists the ones waiting.',
-  'quota.cancel.notYours': 'Only {by}, who asked for request `{id}`, can cancel it; an admin may reject it on its card. Nothing was changed.',
-  'quota.cancel.alreadyStatus': 'Request `{id}` is already {status}; nothing was changed.',
-  'quota.cancel.expired': 'Request `{id}` has expired; nothing was changed.',
-  'quota.cancel.beingDecided': 'Request `{id}` is being decided right now; nothing was changed.',
-  'quota.cancel.note': 'Cancelled by {name}.',
-  'quota.cancel.posted': '{summary} was cancelled by {name}; its card no longer does anything.',
-  'quota.cancel.done': 'Cancelled {summary}.',
-  'quota.status': '{status, select, pending {pending} done {done} cancelled {cancelled} approved {approved} applied {applied} rejected {rejected} expired {expired} other {failed}}',
-  'quota.change.item': '{resource} {was} → {want}',
-  'quota.change.itemDecrease': '{resource} {was} → {want} (decrease)',
-  'quota.card.headSet': '{who} asks to set {target}’s {service} quota',
-  'quota.card.headRequest': '{who} asks for more {service} quota',
-  'quota.card.body': '{head}: {change}.',
-  'quota.card.reason': 'Reason: {reason}',
-  'quota.card.footer': 'Request `{id}`, expires {expires}.',
-  'quota.summary': '{service} quota request `{id}` ({change})',
-  'quota.values': 'cpu {cpu}, gpu {gpu}, memory {memory}',
-  'quota.note.portal': 'Approved by {by}: apply it on the portal’s Quota page (this bot cannot change TWCC quotas).',
-  'quota.note.maybe': 'Approved by {by}; {why}',
-  'quota.note.failed': 'Approved by {by}, but not applied: {why}',
-  'quota.note.applied': 'Approved by {by} and applied.',
-  'quota.note.shows': 'TWCC now shows {values}',
-  'quota.note.unreadable': 'TWCC’s quota could not be read back',
-  'quota.note.notApplied': 'Approved by {by}, but not applied: {shows}.{twccSaid} Apply it on the portal’s Quota page.',
-  'quota.note.unconfirmed': 'Approved by {by}; it may have been applied, but this is not confirmed: {shows}.{twccSaid} Check with `/quota show`.',
-
-  // /tenant
-  'tenant.login.title': 'Link your TWCC account',
-  'tenant.login.label': 'Your TWCC API key',
-  'tenant.login.placeholder': 'Paste the key from the TWCC portal',
-  'tenant.login.submit': 'Log in',
-  'tenant.login.cancel': 'Cancel',
-  'tenant.login.notAKey': 'That does not look like a TWCC API key; nothing was saved.',
-  'tenant.login.keyRefused': 'TWCC did not accept that key{expired, select, yes { (it has expired)} other {}}.',
-  'tenant.login.failed': 'Login failed: {why} Nothing was saved.',
-  'tenant.login.linked':
-    'You are linked to TWCC user `{username}` as {role, select, admin {a tenant admin} other {a tenant user}}. Your key is stored encrypted; `/tenant logout` forgets it.',
-  'tenant.logout.adminsOnly':
-    'On the embedded registry a tenant admin links you, and only an admin can link you again, so `/tenant logout` is for admins. To be unlinked, ask an admin to run `/tenant unlink @you`. Nothing was changed.',
-  'tenant.logout.done': 'You are logged out: your link and stored credential are gone.',
-  'tenant.logout.notLinked': 'You were not linked; nothing to forget.',
-  'tenant.link.pinned':
-    '{label} is listed in ADMINS, which keeps them a tenant admin: they cannot be linked as user. Remove them from ADMINS and restart the bot first. Nothing was changed.',
-  'tenant.link.done': 'Linked {label} to member `{member}` as {role}.{pinned, select, yes { (ADMINS keeps them an admin.)} other {}}',
-  'tenant.unlink.notLinked': '{label} is not linked; nothing was changed.',
-  'tenant.unlink.self': 'You cannot unlink yourself here; use `/tenant logout`.',
-  'tenant.unlink.done': 'Unlinked {label} (was member `{member}`).',
-  'tenant.members.none': 'No tenant members yet. `/tenant link @user <member>` adds one.',
-  'tenant.members.head': '{n, plural, one {# member} other {# members}}:',
-  'tenant.members.notLinked': '(not linked)',
-  'tenant.column.member': 'member',
-  'tenant.column.role': 'role',
-  'tenant.column.chat': 'chat',
-  'tenant.whoami.howLogin': 'Run `/tenant login` with your own TWCC API key.',
-  'tenant.whoami.howLink': 'Ask a tenant admin to run `/tenant link @you <member>`.',
-  'tenant.whoami.unlinked': 'You ({who}) are not linked to a tenant member. {how}',
-  'tenant.field.chatUser': 'Chat user',
-  'tenant.field.member': 'Member',
-  'tenant.field.role': 'Role',
-  'tenant.field.backend': 'Backend',
-  'tenant.field.login': 'Login',
-  'tenant.backend.twcc': 'TWCC',
-  'tenant.backend.local': 'embedded registry',
-  'tenant.loginVia.users-endpoint': 'through TWCC’s users endpoint (/api/v2/users/)',
-  'tenant.loginVia.v3-fallback': 'through TWCC’s v3 project and quota calls (the users endpoint did not answer)',
-  'tenant.audit.empty': 'The audit log is empty.',
-  'tenant.audit.head': 'Latest {n, plural, one {# change} other {# changes}}:',
-  'tenant.column.when': 'when ({timeZone})',
-  'tenant.column.who': 'who',
-  'tenant.column.what': 'what',
-  'tenant.column.target': 'target',
-  'tenant.column.outcome': 'outcome',
-  'tenant.column.detail': 'detail',
-  'tenant.lang.set': 'The bot now speaks English to you, wherever you write to it.',
-  'tenant.lang.auto': 'The bot now follows your Slack or Discord language (English when it does not speak that one).',
-
   // Help, usage and bad input (src/core/help.ts, src/core/parser.ts).
   'help.head': '**/{command}**: {description}',
   'help.line': '`{usage}` — {summary}',
   'help.unlinked': 'You are not linked to a tenant member yet: `/tenant whoami` says how to link.',
   'help.notACommand': '`/{command} {typed}` is not a command.',
+  'help.unknownCommand': '`/{typed}` is not a command of this bot. Its commands: {commands}.',
+  'help.unknownCommandDidYouMean': '`/{typed}` is not a command of this bot. Did you mean `/{suggestion}`? Its commands: {commands}.',
   'help.didYouMean': '`/{command} {typed}` is not a command. Did you mean `/{command} {suggestion}`?',
   'help.usage': 'Usage:',
   'help.badArgs': '{message}.\nUsage: `{usage}`{example}',
@@ -330,29 +181,12 @@ export const enMessages = {
   'shell.only': 'Shell only: `/as <name>` acts as another chat user; a number clicks a button; `exit` leaves.',
   'shell.noSuchButton': 'No button [{typed}]; choose 1 to {count}.',
   'shell.noButtons': 'There is no button to click.',
-  'shell.notACommand': '`{word}` is not a command. Commands: /apikey, /quota, /tenant, /as, /help, exit.',
+  'shell.addSlash': '`{word}` needs a slash in front: did you mean `/{line}`?',
+  'shell.notACommand': '`{word}` is not a command. Commands: {commands}, /as, /help, exit.',
 
   // Discord option descriptions that no spec argument carries (a quota is three options there).
   'discord.option.cpu': 'CPU cores',
   'discord.option.gpu': 'GPUs',
   'discord.option.memory': 'Memory with a unit: 64G, 65536M',
   'discord.loginAgain': '{title}: run `/tenant login` again to enter your key.',
-  // Key-expiry reminders (src/core/reminders/).
-  'reminders.body':
-    'Your API key {key} expires {expiry}.\n**Extend {extendDays} days** moves it on; **Not now** leaves it as it is. `/apikey reminders off` stops these messages.',
-  'reminders.keyLabel': '`{id}`',
-  'reminders.keyLabelNamed': '`{id}` ({name})',
-  'reminders.extendButton': 'Extend {days} days',
-  'reminders.notNowButton': 'Not now',
-  'reminders.notNow': 'Not now: the key keeps its expiry; nothing was changed.',
-  'reminders.voidedByExtension': 'Key `{id}` was extended after this reminder was sent; nothing was changed.',
-  'reminders.voidedByDeletion': 'Key `{id}` was deleted after this reminder was sent; there is nothing to extend.',
-  'reminders.dayList': '{most} and {last}',
-  'reminders.offForBot': 'Key-expiry reminders are off for this whole bot (REMINDER_DAYS=off), whatever your own setting.',
-  'reminders.stateOn': 'Your key-expiry reminders are on: a direct message {days} days before a key expires. `/apikey reminders off` turns them off.',
-  'reminders.stateOff': 'Your key-expiry reminders are off. `/apikey reminders on` turns them back on.',
-  'reminders.turnedOff': 'Key-expiry reminders turned off: you will get none until `/apikey reminders on`.',
-  'reminders.turnedOnButBotOff': 'Key-expiry reminders turned on for you, but they are off for this whole bot (REMINDER_DAYS=off).',
-  'reminders.turnedOn': 'Key-expiry reminders turned on: a direct message {days} days before a key expires.',
-  'reminders.membersOff': 'Key-expiry reminders are off for: {members}.',
 } as const;

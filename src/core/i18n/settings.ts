@@ -84,12 +84,12 @@ export class LocaleSettings {
     this.remembered.set(key, locale);
   }
 
-  async translatorFor(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined, known?: KnownMember): Promise<Translator> {
+  async translatorFor(user: Pick<ChatUser, 'platform' | 'userId'>, platformLocale: string | undefined, known?: KnownMember): Promise<Translator<string>> {
     return translator(await this.localeOf(user, platformLocale, known), this.timeZone);
   }
 
   /** Without the store (it failed, or before it is asked): the platform's locale, else English. */
-  platformTranslator(platformLocale: string | undefined): Translator {
+  platformTranslator(platformLocale: string | undefined): Translator<string> {
     return translator(normalizeLocale(platformLocale) ?? 'en', this.timeZone);
   }
 }

@@ -1,26 +1,35 @@
 import { IntlMessageFormat, type Formatters } from 'intl-messageformat';
 import { enMessages } from './en.js';
 import { type Locale } from './locale.js';
-import { specMessages, type SpecMessageId } from './spec-messages.js';
 import { zhTWMessages } from './zh-TW.js';
 
-/** Every message id: the English catalog's keys and the command specs' texts. */
-export type MessageId = keyof typeof enMessages | SpecMessageId;
+/** The kernel's message ids (src/core/i18n/en.ts); features add theirs (src/features/<name>/messages.ts). */
+export type MessageId = keyof typeof enMessages;
+/** A command spec's text: `spec.apikey.list.summary` (src/core/i18n/spec-texts.ts). */
+export type SpecTextId = `spec.${string}`;
+/** The kernel's zh-TW catalog is typed so, so that a key missing there does not compile. */
 export type Catalog = Record<MessageId, string>;
 export type MessageValues = Record<string, string | number>;
 
-/** The catalogs, by locale. zh-TW is typed `Catalog`, so a key missing there does not compile. */
-export const catalogs: Record<Locale, Catalog> = {
-  en: { ...enMessages, ...specMessages() },
-  'zh-TW': zhTWMessages,
+/**
+ * The catalogs, by locale: the kernel's, and every registered feature's (src/core/i18n/messages.ts,
+ * `addMessages`, which the core calls for each feature it is given). Read-only outside that module.
+ */
+export const catalogs: Record<Locale, Readonly<Record<string, string>>> = {
+  en: { ...enMessages },
+  'zh-TW': { ...zhTWMessages },
 };
 
-/** One person's words: messages, dates and times in their locale and the deployment's time zone. */
-export interface Translator {
+/**
+ * One person's words: messages, dates and times in their locale and the deployment's time zone. `Id`
+ * are the ids a feature adds to the kernel's (`Translator<keyof typeof messages.en>`): what a piece of
+ * code may say is checked by the compiler.
+ */
+export interface Translator<Id extends string = never> {
   readonly locale: Locale;
   readonly timeZone: string;
   /** The message `id` with its ICU arguments filled in. */
-  t(id: MessageId, values?: MessageValues): string;
+  t(id: Id | MessageId | SpecTextId, values?: MessageValues): string;
   /** A calendar day: `2027-02-27` (en), `2027/02/27` (zh-TW). */
   date(at: string | number): string;
   /** A day and time with the zone: `2026-12-04 08:00 UTC`, `2026/12/04 16:00（Asia/Taipei）`. */
@@ -53,7 +62,7 @@ const formatters: Formatters = {
     shared(`p\u0000${String(locales)}\u0000${opts && Object.keys(opts).length === 1 && 'type' in opts ? String(opts.type) : JSON.stringify(opts)}`, () => new Intl.PluralRules(locales, opts)),
 };
 
-function formatOf(locale: Locale, id: MessageId): IntlMessageFormat {
+function formatOf(locale: Locale, id: string): IntlMessageFormat {
   const key = `${locale}\u0000${id}`;
   let f = compiled.get(key);
   if (!f) {
@@ -144,19 +153,19 @@ function parts(at: string | number, timeZone: string): Parts {
   return { year: String(local.getUTCFullYear()), month: month!, day: day!, hour: hour!, minute: minute! };
 }
 
-const translators = new Map<string, Translator>();
+const translators = new Map<string, Translator<string>>();
 
 /**
  * The translator for `locale` in `timeZone` (an IANA name, checked by src/config.ts). Dates are written
  * as people in each locale write them: ISO-like `2027-02-27` in English, `2027/02/27` in Taiwan.
  */
-export function translator(locale: Locale = 'en', timeZone = 'UTC'): Translator {
+export function translator(locale: Locale = 'en', timeZone = 'UTC'): Translator<string> {
   const key = `${locale}\u0000${timeZone}`;
   const known = translators.get(key);
   if (known) return known;
   const sep = locale === 'zh-TW' ? '/' : '-';
   const zone = (tz: string) => (locale === 'zh-TW' ? `（${tz}）` : ` ${tz}`);
-  const made: Translator = {
+  const made: Translator<string> = {
     locale,
     timeZone,
     t: (id, values) => String(formatOf(locale, id).format(values)),
@@ -174,4 +183,4 @@ export function translator(locale: Locale = 'en', timeZone = 'UTC'): Translator 
 }
 
 /** Several items as a list in the reader's language: `a, b` / `a、b`. */
-export const listOf = (t: Translator, items: readonly string[]): string => items.join(t.t('core.listSeparator'));
+export const listOf = (t: Translator<string>, items: readonly string[]): string => items.join(t.t('core.listSeparator'));

@@ -14,6 +14,7 @@ import { createLogger, type Logger } from '../../../src/log.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import type { RouteRule } from '../../fakes/discord-rate-limits.js';
 import { startFakeDiscord, type FakeDiscord, type FakeUser, type OptionValue, type SentInteraction } from '../../fakes/discord.js';
+import { allFeatures } from '../../../src/features/index.js';
 
 export const TOKEN = 'fake-bot-token.abc.def';
 export const APP_ID = '900000000000000001';
@@ -99,7 +100,7 @@ export class Harness {
       },
     });
     const logger = createLogger('trace', sink);
-    const core = new Core({ store, backend, admins: opts.admins ?? ['discord:1001'], logger, ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}) });
+    const core = new Core({ features: allFeatures(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), store, backend, admins: opts.admins ?? ['discord:1001'], logger });
     const keys = opts.overHttp ? appKeys() : undefined;
     const config = loadConfig({
       DISCORD_TOKEN: TOKEN,

@@ -11,6 +11,7 @@ import { openStore } from '../../../src/store/index.js';
 import type { Result } from '../../../src/result.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord.js';
 import { APP_ID, GUILD_ID, Harness, TOKEN, bob, linkTeam } from './harness.js';
+import { allFeatures } from '../../../src/features/index.js';
 
 let h: Harness | undefined;
 let fake: FakeDiscord | undefined;
@@ -41,7 +42,7 @@ test('a wrong token fails startDiscord with a plain message', async () => {
   const store = await openStore('sqlite://:memory:');
   const logs: string[] = [];
   const logger = createLogger('trace', new Writable({ write: (c, _e, done) => (logs.push(String(c)), done()) }));
-  const core = new Core({ store, backend: new LocalRegistry(store), logger });
+  const core = new Core({ features: allFeatures(), store, backend: new LocalRegistry(store), logger });
   const config = loadConfig({ DISCORD_TOKEN: 'wrong-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl });
 
   await expect(startDiscord({ core, config, logger })).rejects.toThrow('discord login failed: An invalid token was provided.');

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCommands } from '../../../adapters/discord/commands.js';
+import { commandSpecs } from '../../../src/features/index.js';
 
 /** What registration sends, as JSON: chat-input commands with subcommands and options. */
 interface Described {
@@ -9,7 +10,7 @@ interface Described {
   options?: Described[];
   choices?: unknown[];
 }
-const commands = () => buildCommands() as unknown as Described[];
+const commands = () => buildCommands(commandSpecs()) as unknown as Described[];
 import type { FakeUser } from '../../fakes/discord.js';
 import { Harness, alice, bob, linkTeam } from './harness.js';
 

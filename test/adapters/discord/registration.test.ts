@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildCommands } from '../../../adapters/discord/commands.js';
 import { registerCommands } from '../../../adapters/discord/register.js';
-import { commandSpecs } from '../../../src/core/specs/index.js';
+import { commandSpecs as allCommandSpecs } from '../../../src/features/index.js';
+
+const commandSpecs = allCommandSpecs();
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord.js';
 import { APP_ID, GUILD_ID, TOKEN } from './harness.js';
 
@@ -24,7 +26,7 @@ interface OptionJson {
   options?: OptionJson[];
 }
 
-const commands = buildCommands() as unknown as { type: number; name: string; description: string; options: OptionJson[] }[];
+const commands = buildCommands(commandSpecs) as unknown as { type: number; name: string; description: string; options: OptionJson[] }[];
 const sub = (command: string, name: string) => commands.find((c) => c.name === command)!.options.find((o) => o.name === name)!;
 const shape = (o: OptionJson) => [o.name, o.type, o.required ?? false, o.choices?.map((c) => c.value) ?? null];
 
@@ -119,8 +121,8 @@ describe('npm run discord:register', () => {
       ['PUT', `/applications/${APP_ID}/commands`, true],
       ['PUT', `/applications/${APP_ID}/guilds/${GUILD_ID}/commands`, true],
     ]);
-    expect(fake.calls[0]!.body).toEqual(buildCommands());
-    expect(fake.calls[1]!.body).toEqual(buildCommands());
+    expect(fake.calls[0]!.body).toEqual(buildCommands(commandSpecs));
+    expect(fake.calls[1]!.body).toEqual(buildCommands(commandSpecs));
   });
 
   test('the CLI reads the environment and says what it registered', async () => {
@@ -157,7 +159,7 @@ describe('npm run discord:register: help, print and bad arguments, with no token
   test('--print writes the registration JSON the specs build', async () => {
     const { stdout, stderr } = await npmRun('--print');
     expect(stderr).toBe('');
-    expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(buildCommands())));
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(buildCommands(commandSpecs))));
   });
 
   test('--guild 5 says that a guild id is a snowflake of 17 to 20 digits', async () => {

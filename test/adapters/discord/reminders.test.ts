@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SweepReport } from '../../../src/features/reminders/sweep.js';
 import type { AuditEntry } from '../../../src/core/audit.js';
-import type { ReminderSweeper } from '../../../src/core/reminders/sweeper.js';
+import type { Sweeper } from '../../../src/core/sweeper.js';
 import { Callback, type FakeMessage } from '../../fakes/discord.js';
 import { Harness, alice, bob, linkTeam } from './harness.js';
 
 let h: Harness | undefined;
-let sweeper: ReminderSweeper | undefined;
+let sweeper: Sweeper<SweepReport> | undefined;
 afterEach(async () => {
   await sweeper?.stop();
   await h?.close();
@@ -27,7 +28,7 @@ describe.each([
   it('arrives in a DM channel with Extend and Not now; a click there (no guild, `user` not `member`) extends once and edits the DM', async () => {
     // A new key expires in 90 days: with a 90-day threshold the first sweep reminds of it.
     h = await Harness.start({ overHttp, reminderDays: [90] });
-    sweeper = h.core.reminderSweeper({ intervalMs: 60_000 });
+    sweeper = h.core.sweeper<SweepReport>('reminder', { intervalMs: 60_000 });
     await linkTeam(h);
     const created = await h.run(bob, 'apikey', 'create');
     const id = /`(k-[0-9a-f]{6})`/.exec(h.fake.original(created).content)![1]!;
@@ -69,7 +70,7 @@ describe.each([
 
   it('/apikey reminders takes its on|off option and says the state without one', async () => {
     h = await Harness.start({ overHttp });
-    sweeper = h.core.reminderSweeper({ intervalMs: 60_000 });
+    sweeper = h.core.sweeper<SweepReport>('reminder', { intervalMs: 60_000 });
     await linkTeam(h);
     const off = await h.run(bob, 'apikey', 'reminders', { state: 'off' });
     expect(h.fake.original(off).content).toBe('Key-expiry reminders turned off: you will get none until `/apikey reminders on`.');

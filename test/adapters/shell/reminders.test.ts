@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { SweepReport } from '../../../src/features/reminders/sweep.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -7,13 +8,14 @@ import { afterEach, expect, it } from 'vitest';
 import { createShellAdapter, type ShellAdapter } from '../../../adapters/shell/index.js';
 import { LocalRegistry } from '../../../src/backends/local/registry.js';
 import { Core } from '../../../src/core/core.js';
-import type { ReminderSweeper } from '../../../src/core/reminders/sweeper.js';
+import type { Sweeper } from '../../../src/core/sweeper.js';
 import { openStore, type Store } from '../../../src/store/index.js';
+import { allFeatures } from '../../../src/features/index.js';
 
 let dir: string;
 let store: Store;
 let shell: ShellAdapter;
-let sweeper: ReminderSweeper;
+let sweeper: Sweeper<SweepReport>;
 let input: PassThrough;
 let output = '';
 
@@ -37,14 +39,14 @@ it('shows a reminder in the shell as a private notice whose buttons are clicked 
   dir = mkdtempSync(join(tmpdir(), 'chatops-shell-rem-'));
   store = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`);
   // A new key expires in 90 days: with a 90-day threshold the first sweep reminds of it.
-  const core = new Core({ store, backend: new LocalRegistry(store), admins: ['local:admin'], reminderDays: [90] });
+  const core = new Core({ features: allFeatures({ reminderDays: [90] }), store, backend: new LocalRegistry(store), admins: ['local:admin'] });
   input = new PassThrough();
   const sink = new PassThrough();
   sink.on('data', (d: Buffer) => (output += d.toString('utf8')));
   shell = createShellAdapter({ core, firstStart: false, input, output: sink as unknown as NodeJS.WriteStream, interactive: false, backend: { name: 'local', project: 'LOCAL' } });
   core.registerAdapter(shell);
   await shell.start();
-  sweeper = core.reminderSweeper({ intervalMs: 60_000 });
+  sweeper = core.sweeper<SweepReport>('reminder', { intervalMs: 60_000 });
 
   await types('/tenant link @alice alice', 'Linked @alice');
   await types('/as alice', 'You are now local:alice.');

@@ -11,6 +11,7 @@ import { LocalRegistry } from '../../../src/backends/local/registry.js';
 import type { Backend } from '../../../src/backends/port.js';
 import { loadConfig } from '../../../src/config.js';
 import { Core } from '../../../src/core/core.js';
+import { allFeatures } from '../../../src/features/index.js';
 import { REDACTED_PATHS } from '../../../src/log.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { startFakeSlack, type FakeSlack } from '../../fakes/slack.js';
@@ -127,12 +128,12 @@ export class World {
     });
     const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
     const core = new Core({
+      features: allFeatures(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}),
       store,
       backend,
       admins: opts.admins ?? ['slack:UADMIN1', 'slack:UADMIN2'],
       logger,
       middleware: [measureInvocations, ...(opts.middleware ?? [])],
-      ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}),
     });
     const fake = await startFakeSlack();
     const approvals = opts.approvalsChannel === undefined ? APPROVALS : (opts.approvalsChannel ?? undefined);

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { buildManifest, manifestYaml, parseManifestArgs } from '../../../adapters/slack/manifest.js';
-import { commandSpecs } from '../../../src/core/specs/index.js';
+import { commandSpecs as allCommandSpecs } from '../../../src/features/index.js';
+
+const commandSpecs = allCommandSpecs();
 
 type Node = string | number | boolean | Node[] | { [key: string]: Node };
 

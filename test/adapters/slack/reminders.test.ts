@@ -1,16 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ReminderSweeper } from '../../../src/core/reminders/sweeper.js';
+import type { SweepReport } from '../../../src/features/reminders/sweep.js';
+import type { Sweeper } from '../../../src/core/sweeper.js';
 import { buttonsOf, World, type Person } from './harness.js';
 
 let world: World;
-let sweeper: ReminderSweeper;
+let sweeper: Sweeper<SweepReport>;
 let alice: Person;
 let bob: Person;
 
 // A new key expires in 90 days: with a 90-day threshold the first sweep reminds of it.
 beforeEach(async () => {
   world = await World.start({ reminderDays: [90] });
-  sweeper = world.core.reminderSweeper({ intervalMs: 60_000 });
+  sweeper = world.core.sweeper<SweepReport>('reminder', { intervalMs: 60_000 });
   const admin = world.person('UADMIN1', 'admin1');
   alice = world.person('UALICE', 'alice');
   bob = world.person('UBOB', 'bob');

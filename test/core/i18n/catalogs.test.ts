@@ -1,6 +1,7 @@
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
 import { catalogs } from '../../../src/core/i18n/translator.js';
+import { commandSpecs } from '../../../src/features/index.js';
 
 /**
  * The names of every ICU argument a message uses, read from the parsed message. Only names: Chinese has
@@ -40,6 +41,8 @@ function selectOptionsOf(elements: MessageFormatElement[], into: string[] = []):
 }
 
 const parsed = (source: string) => parse(source, { ignoreTag: true });
+// The features' words join the catalogs when they are registered, as a core registers them.
+commandSpecs();
 const en = catalogs.en;
 const zh = catalogs['zh-TW'];
 
@@ -52,8 +55,8 @@ describe('the message catalogs', () => {
 
   it('use the same ICU arguments in both languages, key by key', () => {
     const differing = Object.keys(en).flatMap((key) => {
-      const a = [...argumentsOf(parsed(en[key as keyof typeof en]))].sort();
-      const b = [...argumentsOf(parsed(zh[key as keyof typeof zh]))].sort();
+      const a = [...argumentsOf(parsed(en[key]!))].sort();
+      const b = [...argumentsOf(parsed(zh[key]!))].sort();
       return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ key, en: a, zh: b }];
     });
     expect(differing).toEqual([]);
@@ -61,8 +64,8 @@ describe('the message catalogs', () => {
 
   it('offer the same select choices in both languages', () => {
     const differing = Object.keys(en).flatMap((key) => {
-      const a = selectOptionsOf(parsed(en[key as keyof typeof en]));
-      const b = selectOptionsOf(parsed(zh[key as keyof typeof zh]));
+      const a = selectOptionsOf(parsed(en[key]!));
+      const b = selectOptionsOf(parsed(zh[key]!));
       return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ key, en: a, zh: b }];
     });
     expect(differing).toEqual([]);

@@ -1,6 +1,6 @@
-import type { Services } from '../context.js';
-import type { Translator } from '../i18n/translator.js';
-import type { ChatUser, MentionRef } from '../invocation.js';
+import type { Services } from './feature.js';
+import type { Translator } from './i18n/translator.js';
+import type { ChatUser, MentionRef } from './invocation.js';
 
 /**
  * A mention names a chat user on the caller's platform; it counts only once linked to a member. The

@@ -1,4 +1,4 @@
-import type { CommandSpec } from './types.js';
+import type { CommandSpec } from '../../core/spec.js';
 
 export const quotaSpec = {
   name: 'quota',

@@ -1,5 +1,3 @@
-import type { CommandName } from '../invocation.js';
-
 /**
  * What an argument is. The kind picks its zod schema in src/core/parser.ts, its Discord option
  * type, its wording in usage text, and the type a handler receives (ArgValueByKind).
@@ -34,7 +32,7 @@ export interface SubcommandSpec {
   readonly summary: string;
   readonly args: readonly ArgSpec[];
   readonly who: Audience;
-  /** Names the flow this subcommand starts; src/core/flows/registry.ts has one action for each. */
+  /** Names the flow this subcommand starts; its feature registers one flow action under `command.sub`. */
   readonly flow?: FlowKind;
   /**
    * Changes nothing: on a store that cannot take writes (a read-only SQLite file) it still runs,
@@ -50,9 +48,19 @@ export interface SubcommandSpec {
 }
 
 export interface CommandSpec {
-  readonly name: CommandName;
+  /** The slash command, without the slash: `apikey`. */
+  readonly name: string;
   readonly description: string;
   /** Slack manifest usage hint. */
   readonly usageHint: string;
+  readonly subcommands: readonly SubcommandSpec[];
+}
+
+/**
+ * Subcommands a feature adds to a command another feature declares (reminders adds `/apikey
+ * reminders`). They are listed before that command's `help`.
+ */
+export interface CommandExtension {
+  readonly extends: string;
   readonly subcommands: readonly SubcommandSpec[];
 }

@@ -1,8 +1,9 @@
-import type { Backend } from '../../backends/port.js';
 import { IdIndex } from '../../store/id-index.js';
 import type { Store } from '../../store/port.js';
-import { cardTranslator, type PendingActions } from '../flows/pending.js';
-import type { MessageId } from '../i18n/translator.js';
+import type { EventOf } from '../../core/events.js';
+import type { Services } from '../../core/feature.js';
+import { cardTranslator, type PendingActions } from '../../core/flows/pending.js';
+import type { MessageId } from './messages.js';
 
 /**
  * The reminder cards still open for each key: extending or deleting a key closes them, so that a
@@ -52,34 +53,12 @@ export class KeyReminders {
   }
 }
 
-const isRefusal = (r: { ok: boolean; code?: string }) => !r.ok && r.code !== 'maybe_applied';
-
 /**
- * The backend as the core uses it, closing a key's reminder cards whenever the key is extended or
- * deleted, by whichever path (`/apikey extend`, a reminder's Extend button, `/apikey delete`). A
- * change that may have been applied counts: the next sweep reads the key afresh.
+ * Extending or deleting a key, by whichever path (`/apikey extend`, a reminder's Extend button,
+ * `/apikey delete`), closes its open reminder cards. A change that may have been applied counts: the
+ * next sweep reads the key afresh.
  */
-export function backendClosingReminders(backend: Backend, reminders: KeyReminders): Backend {
-  return new Proxy(backend, {
-    get(target, prop, receiver) {
-      if (prop === 'extendKey') {
-        return async (...args: Parameters<Backend['extendKey']>) => {
-          const result = await target.extendKey(...args);
-          if (!isRefusal(result) && !(result.ok && result.value.verdict === 'not_applied')) {
-            await reminders.cancel(args[1], 'reminders.voidedByExtension');
-          }
-          return result;
-        };
-      }
-      if (prop === 'deleteKey') {
-        return async (...args: Parameters<Backend['deleteKey']>) => {
-          const result = await target.deleteKey(...args);
-          if (!isRefusal(result)) await reminders.cancel(args[1], 'reminders.voidedByDeletion');
-          return result;
-        };
-      }
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+export async function closeRemindersOf(event: EventOf<'key.extended' | 'key.deleted'>, services: Services): Promise<void> {
+  const cards = new KeyReminders(services.store, services.pending, services.timeZone, services.now);
+  await cards.cancel(event.keyId, event.type === 'key.extended' ? 'reminders.voidedByExtension' : 'reminders.voidedByDeletion');
 }

@@ -2,7 +2,7 @@
  * When a key's owner is reminded: REMINDER_DAYS (`14,3,1`, or `off`) and REMINDER_INTERVAL (`30s`,
  * `1h`), parsed here for src/config.ts, and the one threshold due for a key now.
  */
-import { DAY_MS, daysUntil } from '../format.js';
+import { DAY_MS, daysUntil } from '../../core/format.js';
 
 /** The sweep runs at most this often: a store and a backend are not polled in a loop. */
 const MIN_INTERVAL_MS = 5_000;

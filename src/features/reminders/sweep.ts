@@ -1,13 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Actor, ApiKey } from '../../backends/port.js';
-import type { Services } from '../context.js';
-import type { Link } from '../identity.js';
-import type { ChatUser, Where } from '../invocation.js';
+import type { Services } from '../../core/feature.js';
+import { DAY_MS } from '../../core/format.js';
+import type { Link } from '../../core/identity.js';
+import type { ChatUser, Where } from '../../core/invocation.js';
+import { KeyReminders } from './key-reminders.js';
+import { ReminderOptOut } from './opt-out.js';
 import { reminderCard, type RemindArgs } from './remind-action.js';
-import { DAY_MS } from '../format.js';
 import { dueThreshold } from './schedule.js';
 
 export interface SweepOptions {
+  /** REMINDER_DAYS: days before expiry at which a key's owner is reminded, largest first; empty: none. */
+  days: readonly number[];
   /** How long to wait between two members (TWCC: the interval over the number of members); 0: none. */
   spacingMs(members: number): number;
   /**
@@ -53,7 +57,7 @@ const NO_CREDENTIAL = new Set(['not_logged_in', 'credential_invalid']);
  */
 export async function sweepReminders(services: Services, opts: SweepOptions): Promise<SweepReport> {
   const report: SweepReport = { members: 0, sent: 0, failed: 0, optedOut: 0, unreadable: 0, complete: false };
-  if (services.reminderDays.length === 0) return { ...report, complete: true };
+  if (opts.days.length === 0) return { ...report, complete: true };
   const byMember = new Map<string, Link[]>();
   for (const link of await services.identity.all()) byMember.set(link.memberId, [...(byMember.get(link.memberId) ?? []), link]);
   const members = [...byMember.keys()].sort();
@@ -68,7 +72,7 @@ export async function sweepReminders(services: Services, opts: SweepOptions): Pr
       }
     }
     if (!(await opts.mayContinue()) || opts.signal?.aborted) return report;
-    if (await services.reminderOptOut.isOff(memberId)) {
+    if (await new ReminderOptOut(services.store).isOff(memberId)) {
       report.optedOut++;
       continue;
     }
@@ -103,7 +107,7 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
   const expiresAt = Date.parse(key.expiresAt);
   const now = services.now();
   if (Number.isNaN(expiresAt)) return;
-  const days = dueThreshold(services.reminderDays, expiresAt, now);
+  const days = dueThreshold(opts.days, expiresAt, now);
   if (days === undefined) return;
   const args: RemindArgs = { keyId: key.id, ...(key.name ? { name: key.name } : {}), expiresAt: key.expiresAt, days };
   for (const link of links) {
@@ -118,7 +122,8 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
       { flow: 'confirm', action: 'apikey.remind', requester: user, requesterMember: memberId, where: DM, args, locale: t.locale },
       { until: expiresAt },
     );
-    await services.keyReminders.add(key.id, pending.id, expiresAt);
+    const cards = new KeyReminders(services.store, services.pending, services.timeZone, services.now);
+    await cards.add(key.id, pending.id, expiresAt);
     if (await services.post({ kind: 'dm', user }, reminderCard(t, pending, args, now))) {
       // Sent: claimed until the key expires (and a day past, for clocks that differ a little).
       await claim.renew(expiresAt - now + DAY_MS);
@@ -127,7 +132,7 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
     } else {
       // Not sent (already logged by post): given back, so the next sweep tries again.
       await services.pending.save({ ...pending, status: 'failed' });
-      await services.keyReminders.forget(key.id, pending.id, expiresAt);
+      await cards.forget(key.id, pending.id, expiresAt);
       await claim.release();
       report.failed++;
     }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { QuotaValues, Service, type Resources } from '../../backends/port.js';
-import { auditBase } from '../audit.js';
-import { describeError, listOf, type Translator } from '../i18n.js';
-import type { PendingAction } from './pending.js';
-import { formatCount, formatMemory } from '../units.js';
-import type { ApprovalAction } from './registry.js';
+import { auditBase } from '../../core/audit.js';
+import { approvalFlow, type ApprovalAction } from '../../core/flows/actions.js';
+import type { PendingAction } from '../../core/flows/pending.js';
+import { describeError, listOf } from '../../core/i18n.js';
+import { formatCount, formatMemory } from '../../core/units.js';
+import type { MessageId, Translator } from './messages.js';
 
 /** Quotas as the backend reported them when the change was asked: a negative one is unlimited (TWCC's -1). */
 const ReportedQuotas = z.object({ cpu: z.number().optional(), gpu: z.number().optional(), memory: z.number().optional() });
@@ -66,7 +67,7 @@ function describe(t: Translator, p: PendingAction, a: QuotaChangeArgs): string {
 }
 
 /** `/quota set` and `/quota request`: a second admin's approval applies the change through the backend. */
-export const quotaChangeAction: ApprovalAction<QuotaChangeArgs> = {
+export const quotaChangeAction: ApprovalAction<QuotaChangeArgs, MessageId> = {
   flow: 'approval',
   args: QuotaChangeArgs,
   auditPrefix: 'quota',
@@ -81,7 +82,7 @@ export const quotaChangeAction: ApprovalAction<QuotaChangeArgs> = {
       return { status: 'approved', note: t.t('quota.note.portal', { by }) };
     }
     await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok' });
-    const applied = await services.backend.setQuota(actor, args.target, args.service, args.requested);
+    const applied = await services.changing(services.backend.setQuota(actor, args.target, args.service, args.requested));
     if (!applied.ok) {
       // maybe_applied: sent, but the answer was lost or late; never "not applied".
       const maybe = applied.code === 'maybe_applied';
@@ -95,8 +96,14 @@ export const quotaChangeAction: ApprovalAction<QuotaChangeArgs> = {
     await services.audit.append({ ...base, action: 'quota.applied', target, outcome: audited, detail: `${verdict} ${JSON.stringify(args.requested)}` });
     if (verdict === 'applied') return { status: 'applied', note: t.t('quota.note.applied', { by }) };
     const shows = shown ? t.t('quota.note.shows', { values: formatQuotas(t, shown) }) : t.t('quota.note.unreadable');
-    const twccSaid = answer ? t.t('apikey.extend.twccSaid', { answer }) : '';
+    const twccSaid = answer ? t.t('core.twccSaid', { answer }) : '';
     if (verdict === 'not_applied') return { status: 'failed', note: t.t('quota.note.notApplied', { by, shows, twccSaid }) };
     return { status: 'approved', note: t.t('quota.note.unconfirmed', { by, shows, twccSaid }) };
   },
 };
+
+/** The one flow both `/quota set` and `/quota request` start. */
+export const quotaChangeFlow = approvalFlow(quotaChangeAction);
+
+/** The flow actions of quota changes, as stored on their pending records. */
+export const isQuotaChange = (action: string): action is 'quota.set' | 'quota.request' => action === 'quota.set' || action === 'quota.request';

@@ -1,5 +1,6 @@
-import type { CommandSpec } from './types.js';
+import type { CommandSpec } from '../../core/spec.js';
 
+/** `/apikey`: the member's own keys (an admin's: anyone's). `/apikey reminders` comes from the reminders feature. */
 export const apikeySpec = {
   name: 'apikey',
   description: 'Manage your TWCC API keys',
@@ -39,13 +40,6 @@ export const apikeySpec = {
       who: 'member',
       flow: 'confirm',
       examples: ['/apikey delete k-3f9a2c', '/apikey delete k-3f9a2c k-77b01e'],
-    },
-    {
-      name: 'reminders',
-      summary: 'Turn your key-expiry reminders off or on; alone, says whether they are on',
-      args: [{ name: 'state', kind: 'onOff', optional: true, description: 'off: no reminders; on: reminders again' }],
-      who: 'member',
-      examples: ['/apikey reminders off', '/apikey reminders on', '/apikey reminders'],
     },
     { name: 'help', summary: 'Show what you can do with /apikey', args: [], who: 'anyone', readOnly: true, examples: ['/apikey help'] },
   ],

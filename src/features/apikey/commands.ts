@@ -1,18 +1,19 @@
 import type { ApiKey } from '../../backends/port.js';
-import { auditBase } from '../audit.js';
-import type { CommandContext, CommandHandler } from '../context.js';
-import { confirmationCard } from '../flows/decide.js';
-import { formatDate, formatExpiry } from '../format.js';
-import { describeError, listOf, type Translator } from '../i18n.js';
-import { answer } from '../outcome.js';
-import { mayManageMember } from '../policy.js';
-import { reply, text } from '../reply.js';
-import { remindersCommand } from '../reminders/command.js';
-import { memberOfMention } from './members.js';
-import type { HandlerTable, Sub } from './types.js';
+import { auditBase } from '../../core/audit.js';
+import type { HandlersFor } from '../../core/feature.js';
+import { confirmationCard } from '../../core/flows/cards.js';
+import { formatDate, formatExpiry } from '../../core/format.js';
+import { describeError, listOf } from '../../core/i18n.js';
+import { memberOfMention } from '../../core/mentions.js';
+import { answer } from '../../core/outcome.js';
+import { mayManageMember } from '../../core/policy.js';
+import { reply, text } from '../../core/reply.js';
+import { extendKeyBy } from './extend.js';
+import type { MessageId, Translator } from './messages.js';
+import type { apikeySpec } from './spec.js';
 
+type Handlers = HandlersFor<typeof apikeySpec, MessageId>;
 const say = (message: string) => answer(reply(message));
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** A field the backend could not read shows as `unknown`; a disabled key says so; a named key shows its name. */
 function keyRow(t: Translator, k: ApiKey, now: number): string[] {
   const unknown = (field: NonNullable<ApiKey['unknown']>[number]) => k.unknown?.includes(field) ?? false;
@@ -26,7 +27,7 @@ function keyRow(t: Translator, k: ApiKey, now: number): string[] {
   ];
 }
 
-const list: CommandHandler<Sub<'apikey', 'list'>> = async ({ services, user, actor, args, t }) => {
+const list: Handlers['list'] = async ({ services, user, actor, args, t }) => {
   let memberId = actor.memberId;
   let whose: string | undefined;
   if (args.member) {
@@ -50,8 +51,8 @@ const list: CommandHandler<Sub<'apikey', 'list'>> = async ({ services, user, act
   );
 };
 
-const create: CommandHandler<Sub<'apikey', 'create'>> = async ({ services, user, where, actor, t }) => {
-  const created = await services.backend.createKey(actor);
+const create: Handlers['create'] = async ({ services, user, where, actor, t }) => {
+  const created = await services.changing(services.backend.createKey(actor));
   const base = auditBase(user, where, actor);
   if (!created.ok) {
     await services.audit.append({ ...base, action: 'key.created', target: actor.memberId, outcome: 'failed', detail: created.code });
@@ -59,6 +60,7 @@ const create: CommandHandler<Sub<'apikey', 'create'>> = async ({ services, user,
   }
   const { key, secret } = created.value;
   await services.audit.append({ ...base, action: 'key.created', target: key.id, outcome: 'ok' });
+  await services.publish({ type: 'key.created', keyId: key.id, owner: actor.memberId });
   return answer(
     reply(
       [
@@ -78,43 +80,9 @@ const create: CommandHandler<Sub<'apikey', 'create'>> = async ({ services, user,
   );
 };
 
-const extend: CommandHandler<Sub<'apikey', 'extend'>> = async (ctx) => say(await extendKeyBy(ctx, ctx.args['key-id'], ctx.args.days));
-
-/** `/apikey extend`, and a reminder's Extend button: the KEY_MAX_DAYS limit, the write, its read-back, the audit. */
-export async function extendKeyBy({ services, user, where, actor, t }: Omit<CommandContext<Sub<'apikey', 'extend'>>, 'args' | 'platformLocale' | 'callerLink'>, keyId: string, days: number): Promise<string> {
-  const before = await services.backend.getKey(actor, keyId);
-  if (!before.ok) return t.t('apikey.keyError', { id: keyId, error: describeError(t, before.code, before.detail) });
-  const now = services.now();
-  // The limit is on the resulting expiry: days are added to the later of today and the current expiry
-  // (an expiry the backend could not read counts as today: the backend's own limit then applies).
-  const readable = before.value.expiresAt && !before.value.unknown?.includes('expires') ? Date.parse(before.value.expiresAt) : Number.NaN;
-  const from = Number.isNaN(readable) ? now : Math.max(now, readable);
-  const most = Math.floor((now + services.keyMaxDays * DAY_MS - from) / DAY_MS);
-  if (days > most) {
-    const limit = t.t('apikey.extend.limit', { max: services.keyMaxDays });
-    const was = formatExpiry(t, before.value.expiresAt, now);
-    return most < 1 ? t.t('apikey.extend.cannotNow', { id: keyId, was, limit }) : t.t('apikey.extend.atMost', { id: keyId, was, limit, most });
-  }
-  const after = await services.backend.extendKey(actor, keyId, days);
-  const base = auditBase(user, where, actor);
-  if (!after.ok) {
-    await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome: 'failed', detail: after.code });
-    return t.t('apikey.keyError', { id: keyId, error: describeError(t, after.code, after.detail) });
-  }
-  // The backend read the key back: say only what it shows.
-  const { verdict, shown, answer: said } = after.value;
-  const shows = shown && !shown.unknown?.includes('expires') ? formatExpiry(t, shown.expiresAt, now) : t.t('value.unknown');
-  const outcome = verdict === 'applied' ? 'ok' : verdict === 'not_applied' ? 'failed' : 'unknown';
-  await services.audit.append({ ...base, action: 'key.extended', target: keyId, outcome, detail: `+${days}d ${verdict} → ${shown ? (shown.expiresAt ?? 'never') : 'unknown'}` });
-  const was = formatExpiry(t, before.value.expiresAt, now);
-  if (verdict === 'applied') return t.t('apikey.extend.applied', { id: keyId, shows, was });
-  const twccSaid = said ? t.t('apikey.extend.twccSaid', { answer: said }) : '';
-  if (verdict === 'not_applied') return t.t('apikey.extend.notApplied', { id: keyId, shows, twccSaid });
-  return t.t('apikey.extend.maybe', { id: keyId, shows, was, twccSaid });
-}
 
 /** Asks for the click first; the keys are read once here, for the card, and checked again by the backend at deletion. */
-const remove: CommandHandler<Sub<'apikey', 'delete'>> = async ({ services, user, where, actor, args, t }) => {
+const remove: Handlers['delete'] = async ({ services, user, where, actor, args, t }) => {
   const keyIds = args['key-id'];
   const keys: ApiKey[] = [];
   for (const id of keyIds) {
@@ -154,4 +122,10 @@ const remove: CommandHandler<Sub<'apikey', 'delete'>> = async ({ services, user,
   );
 };
 
-export const apikeyHandlers: HandlerTable<'apikey'> = { list, create, extend, delete: remove, reminders: remindersCommand };
+/** The handlers of `/apikey`; KEY_MAX_DAYS bounds `extend`. */
+export const apikeyHandlers = (keyMaxDays: number): Handlers => ({
+  list,
+  create,
+  extend: async (ctx) => say(await extendKeyBy(ctx, ctx.args['key-id'], ctx.args.days, keyMaxDays)),
+  delete: remove,
+});

@@ -1,25 +1,27 @@
 import { type Actor, type QuotaValues, type Resources } from '../../backends/port.js';
-import { auditBase } from '../audit.js';
-import type { CommandHandler, Services } from '../context.js';
-import { approvalCard } from '../flows/decide.js';
-import { formatQuotaChange, formatQuotaValue, lowersQuota, QuotaChangeArgs } from '../flows/quota-change.js';
-import { cardTranslator, type PendingAction } from '../flows/pending.js';
-import { flowActions } from '../flows/registry.js';
-import { formatAge, formatResources } from '../format.js';
 import { withLock } from '../../store/lock.js';
-import { describeError, texts, type Translator } from '../i18n.js';
-import type { ChatUser, Where } from '../invocation.js';
-import { answer } from '../outcome.js';
-import { mayManageMember } from '../policy.js';
-import { reply, text, type Block } from '../reply.js';
-import { memberOfMention } from './members.js';
-import type { HandlerTable, Sub } from './types.js';
+import { auditBase } from '../../core/audit.js';
+import type { HandlersFor, Services } from '../../core/feature.js';
+import { approvalCard } from '../../core/flows/cards.js';
+import { cardTranslator, type PendingAction } from '../../core/flows/pending.js';
+import { formatAge, formatResources } from '../../core/format.js';
+import { describeError, texts } from '../../core/i18n.js';
+import type { ChatUser, Where } from '../../core/invocation.js';
+import { memberOfMention } from '../../core/mentions.js';
+import { answer } from '../../core/outcome.js';
+import { mayManageMember } from '../../core/policy.js';
+import { reply, text, type Block } from '../../core/reply.js';
+import type { MessageId, Translator } from './messages.js';
+import { formatQuotaChange, formatQuotaValue, isQuotaChange, lowersQuota, QuotaChangeArgs, quotaChangeFlow } from './quota-change.js';
+import type { quotaSpec } from './spec.js';
+
+type Handlers = HandlersFor<typeof quotaSpec, MessageId>;
 
 const say = (message: string) => answer(reply(message));
 
 const current = (r: Resources): QuotaValues => ({ cpu: r.cpu.quota, gpu: r.gpu.quota, memory: r.memory.quota });
 
-const show: CommandHandler<Sub<'quota', 'show'>> = async ({ services, user, actor, args, t }) => {
+const show: Handlers['show'] = async ({ services, user, actor, args, t }) => {
   let memberId: string | undefined;
   if (args.member) {
     const m = await memberOfMention(services, t, user, args.member);
@@ -102,8 +104,7 @@ async function askApproval({ services, user, where, actor, change: asked, t }: A
   if (!effective.ok) return say(effective.message);
   const change = { ...asked, requested: effective.value };
   const action = `quota.${change.kind}` as const;
-  const flow = flowActions[action];
-  if (flow?.flow !== 'approval') throw new Error(`${action} is not an approval flow`);
+  const flow = quotaChangeFlow;
   // Under the requester's lock: the same ask typed twice at once makes one request.
   const made = await withLock(services.store, `quota-ask:${actor.memberId}`, async () => {
     for (const open of await services.pending.openApprovals(actor.memberId)) {
@@ -132,14 +133,14 @@ async function askApproval({ services, user, where, actor, change: asked, t }: A
   return say(t.t('quota.asked', { service: service.toUpperCase(), target: change.targetLabel, id: pending.id, nobody }));
 }
 
-const set: CommandHandler<Sub<'quota', 'set'>> = async ({ services, user, where, actor, args, t }) => {
+const set: Handlers['set'] = async ({ services, user, where, actor, args, t }) => {
   const m = await memberOfMention(services, t, user, args.member);
   if (!m.ok) return say(t.t('quota.notRequested', { message: m.message }));
   const change = { kind: 'set' as const, target: m.memberId, targetLabel: m.label, service: args.service, requested: args.quota, ...(args.reason ? { reason: args.reason } : {}) };
   return askApproval({ services, user, where, actor, change, t });
 };
 
-const request: CommandHandler<Sub<'quota', 'request'>> = async ({ services, user, where, actor, args, t }) => {
+const request: Handlers['request'] = async ({ services, user, where, actor, args, t }) => {
   const targetLabel = user.name ? `@${user.name}` : actor.memberId;
   const change = { kind: 'request' as const, target: actor.memberId, targetLabel, service: args.service, requested: args.quota, ...(args.reason ? { reason: args.reason } : {}) };
   return askApproval({ services, user, where, actor, change, t });
@@ -148,7 +149,7 @@ const request: CommandHandler<Sub<'quota', 'request'>> = async ({ services, user
 const by = (p: PendingAction) => (p.requester.name ? `@${p.requester.name}` : p.requesterMember);
 
 /** Admins: every request still waiting; members: their own. Each with its id and age. */
-const pending: CommandHandler<Sub<'quota', 'pending'>> = async ({ services, actor, t }) => {
+const pending: Handlers['pending'] = async ({ services, actor, t }) => {
   const everyone = actor.role === 'admin';
   const open = (await services.pending.openApprovals(everyone ? undefined : actor.memberId)).filter((p) => p.action.startsWith('quota.'));
   if (open.length === 0) return say(everyone ? t.t('quota.pending.noneAll') : t.t('quota.pending.noneOwn'));
@@ -169,11 +170,11 @@ const pending: CommandHandler<Sub<'quota', 'pending'>> = async ({ services, acto
 };
 
 /** The requester withdraws a request still waiting; its card then answers that it was cancelled. */
-const cancel: CommandHandler<Sub<'quota', 'cancel'>> = async ({ services, user, where, actor, args, t }) => {
+const cancel: Handlers['cancel'] = async ({ services, user, where, actor, args, t }) => {
   const id = args['request-id'];
   const p = await services.pending.get(id);
-  const flow = p ? flowActions[p.action] : undefined;
-  if (!p || p.flow !== 'approval' || flow?.flow !== 'approval' || !p.action.startsWith('quota.')) {
+  const flow = quotaChangeFlow;
+  if (!p || p.flow !== 'approval' || !isQuotaChange(p.action) || flow.flow !== 'approval') {
     return say(t.t('quota.cancel.unknown', { id }));
   }
   if (p.requesterMember !== actor.memberId) return say(t.t('quota.cancel.notYours', { by: by(p), id }));
@@ -196,4 +197,4 @@ const cancel: CommandHandler<Sub<'quota', 'cancel'>> = async ({ services, user, 
   return say(t.t('quota.cancel.done', { summary: flow.summary(t, p) }));
 };
 
-export const quotaHandlers: HandlerTable<'quota'> = { show, set, request, pending, cancel };
+export const quotaHandlers: Handlers = { show, set, request, pending, cancel };

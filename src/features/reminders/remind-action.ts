@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { extendKeyBy } from '../commands/apikey.js';
-import { encodeAction, type PendingAction } from '../flows/pending.js';
-import type { ConfirmAction } from '../flows/registry.js';
-import { formatExpiry } from '../format.js';
-import type { Translator } from '../i18n.js';
-import { reply, text, type Reply } from '../reply.js';
+import type { ConfirmAction } from '../../core/flows/actions.js';
+import { encodeAction, type PendingAction } from '../../core/flows/pending.js';
+import { formatExpiry } from '../../core/format.js';
+import { reply, text, type Reply } from '../../core/reply.js';
+import { extendKeyBy } from '../apikey/extend.js';
+import type { Translator as KernelTranslator } from '../../core/i18n/translator.js';
+import type { MessageId, Translator } from './messages.js';
 
 /** What the Extend button adds to a reminded key. */
 export const EXTEND_DAYS = 90;
@@ -23,12 +24,13 @@ export type RemindArgs = z.infer<typeof RemindArgs>;
  * `apikey.remind`: a reminder card is a confirmation its owner answers with Extend (the key gets
  * EXTEND_DAYS more, under the same rules as `/apikey extend`) or Not now (nothing changes).
  */
-export const remindAction: ConfirmAction<RemindArgs> = {
+export const remindAction = (keyMaxDays: number): ConfirmAction<RemindArgs, MessageId> => ({
   flow: 'confirm',
   args: RemindArgs,
   cancelled: (t) => t.t('reminders.notNow'),
-  execute: (ctx) => extendKeyBy(ctx, ctx.args.keyId, EXTEND_DAYS),
-};
+  // The words are the card owner's, in the apikey feature's catalog (both are registered).
+  execute: (ctx) => extendKeyBy({ ...ctx, t: ctx.t as KernelTranslator<string> }, ctx.args.keyId, EXTEND_DAYS, keyMaxDays),
+});
 
 /** The card sent by DM: the key, its expiry with "in N days", Extend and Not now. */
 export function reminderCard(t: Translator, p: PendingAction, args: RemindArgs, now: number): Reply {

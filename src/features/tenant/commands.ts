@@ -1,16 +1,19 @@
 import type { LoginVia } from '../../backends/port.js';
-import { auditBase } from '../audit.js';
-import type { CommandHandler, Services } from '../context.js';
-import type { Translator } from '../i18n/translator.js';
-import { describeError, texts, translator } from '../i18n.js';
-import type { LoginInvocation } from '../invocation.js';
-import type { Outcome } from '../outcome.js';
-import { reply, text } from '../reply.js';
-import type { HandlerTable, Sub } from './types.js';
+import { auditBase } from '../../core/audit.js';
+import type { HandlersFor, Services } from '../../core/feature.js';
+import { describeError, texts, translator } from '../../core/i18n.js';
+import type { LoginInvocation } from '../../core/invocation.js';
+import type { Outcome } from '../../core/outcome.js';
+import { reply, text } from '../../core/reply.js';
+import { ReminderOptOut } from '../reminders/opt-out.js';
+import type { MessageId, Translator } from './messages.js';
+import type { tenantSpec } from './spec.js';
+
+type Handlers = HandlersFor<typeof tenantSpec, MessageId>;
 
 const answer = (message: string): Outcome => ({ kind: 'reply', reply: reply(message) });
 
-const login: CommandHandler<Sub<'tenant', 'login'>> = async ({ services, t }) => {
+const login: Handlers['login'] = async ({ services, t }) => {
   if (!services.backend.capabilities.login) return answer(describeError(t, 'login_unsupported'));
   return {
     kind: 'login-modal',
@@ -28,7 +31,7 @@ export async function completeLogin(services: Services, t: Translator, inv: Logi
   if (!services.backend.capabilities.login) return answer(describeError(t, 'login_unsupported'));
   const key = inv.apiKey.trim();
   if (!/^[\x21-\x7e]{8,256}$/.test(key)) return answer(t.t('tenant.login.notAKey'));
-  const who = await services.backend.login(`${inv.user.platform}:${inv.user.userId}`, key);
+  const who = await services.changing(services.backend.login(`${inv.user.platform}:${inv.user.userId}`, key));
   const base = auditBase(inv.user, inv.where, undefined);
   if (!who.ok) {
     await services.audit.append({ ...base, action: 'link.login', target: `${inv.user.platform}:${inv.user.userId}`, outcome: 'failed', detail: who.code });
@@ -41,21 +44,25 @@ export async function completeLogin(services: Services, t: Translator, inv: Logi
   const { memberId, username, role, via } = who.value;
   await services.identity.save(inv.user, memberId, role, 'login', { username, roleCheckedAt: services.now(), loginVia: via });
   await services.audit.append({ ...base, member: memberId, action: 'link.login', target: memberId, outcome: 'ok', detail: role });
+  await services.publish({ type: 'member.linked', memberId, chatKey: `${inv.user.platform}:${inv.user.userId}` });
   return answer(t.t('tenant.login.linked', { username, role }));
 }
 
-const logout: CommandHandler<Sub<'tenant', 'logout'>> = async ({ services, user, where, actor, t }) => {
+const logout: Handlers['logout'] = async ({ services, user, where, actor, t }) => {
   // On the embedded registry an admin made the link, and only an admin can make it again.
   if (!services.backend.capabilities.login && actor && actor.role !== 'admin') {
     return answer(t.t('tenant.logout.adminsOnly'));
   }
-  await services.backend.logout(`${user.platform}:${user.userId}`);
+  await services.changing(services.backend.logout(`${user.platform}:${user.userId}`));
   const removed = await services.identity.remove(user.platform, user.userId);
-  if (removed) await services.audit.append({ ...auditBase(user, where, actor), action: 'link.logout', target: actor?.memberId ?? '-', outcome: 'ok' });
+  if (removed) {
+    await services.audit.append({ ...auditBase(user, where, actor), action: 'link.logout', target: actor?.memberId ?? '-', outcome: 'ok' });
+    await services.publish({ type: 'member.unlinked', memberId: actor?.memberId ?? '-', chatKey: `${user.platform}:${user.userId}` });
+  }
   return answer(removed ? t.t('tenant.logout.done') : t.t('tenant.logout.notLinked'));
 };
 
-const link: CommandHandler<Sub<'tenant', 'link'>> = async ({ services, user, where, actor, args, t }) => {
+const link: Handlers['link'] = async ({ services, user, where, actor, args, t }) => {
   if (!services.backend.capabilities.adminLinks) return answer(describeError(t, 'link_unsupported'));
   const mention = args.user;
   const memberId = args.member.toLowerCase();
@@ -77,24 +84,26 @@ const link: CommandHandler<Sub<'tenant', 'link'>> = async ({ services, user, whe
     outcome: 'ok',
     detail: `${memberId} as ${role}${previous ? ` (was ${previous.memberId} as ${previous.role})` : ''}`,
   });
+  await services.publish({ type: 'member.linked', memberId, chatKey: `${user.platform}:${mention.userId}` });
   const linked = t.t('tenant.link.done', { label, member: memberId, role, pinned: pinned && !args.role ? 'yes' : 'no' });
   if (others.length === 0) return answer(linked);
   return answer(`${linked}${t.t('core.sentenceGap')}${texts.sameMember(t, memberId, others.map((l) => `${l.platform}:${l.name ?? l.userId}`))}`);
 };
 
-const unlink: CommandHandler<Sub<'tenant', 'unlink'>> = async ({ services, user, where, actor, args, t }) => {
+const unlink: Handlers['unlink'] = async ({ services, user, where, actor, args, t }) => {
   const mention = args.user;
   const label = `@${mention.name ?? mention.userId}`;
   const existing = await services.identity.linkOf(user.platform, mention.userId);
   if (!existing) return answer(t.t('tenant.unlink.notLinked', { label }));
   if (existing.chatKey === actor.chatKey) return answer(t.t('tenant.unlink.self'));
   await services.identity.remove(user.platform, mention.userId);
-  await services.backend.logout(existing.chatKey);
+  await services.changing(services.backend.logout(existing.chatKey));
   await services.audit.append({ ...auditBase(user, where, actor), action: 'link.removed', target: existing.chatKey, outcome: 'ok', detail: existing.memberId });
+  await services.publish({ type: 'member.unlinked', memberId: existing.memberId, chatKey: existing.chatKey });
   return answer(t.t('tenant.unlink.done', { label, member: existing.memberId }));
 };
 
-const members: CommandHandler<Sub<'tenant', 'members'>> = async ({ services, actor, t }) => {
+const members: Handlers['members'] = async ({ services, actor, t }) => {
   const list = await services.backend.listMembers(actor);
   if (!list.ok) return answer(describeError(t, list.code, list.detail));
   const links = await services.identity.all();
@@ -104,9 +113,9 @@ const members: CommandHandler<Sub<'tenant', 'members'>> = async ({ services, act
     return [m.username, role, mine.map((l) => `${l.platform}:${l.name ?? l.userId}`).join(', ') || t.t('tenant.members.notLinked')];
   });
   if (rows.length === 0) return answer(t.t('tenant.members.none'));
-  const remindersOff = new Set(await services.reminderOptOut.off(list.value.map((m) => m.id)));
+  const remindersOff = new Set(await new ReminderOptOut(services.store).off(list.value.map((m) => m.id)));
   const offNames = list.value.filter((m) => remindersOff.has(m.id)).map((m) => m.username);
-  const offNote = offNames.length > 0 ? [text(t.t('reminders.membersOff', { members: offNames.join(', ') }))] : [];
+  const offNote = offNames.length > 0 ? [text(t.t('tenant.members.remindersOff', { members: offNames.join(', ') }))] : [];
   const columns = [t.t('tenant.column.member'), t.t('tenant.column.role'), t.t('tenant.column.chat')];
   return { kind: 'reply', reply: reply([text(t.t('tenant.members.head', { n: rows.length })), { type: 'table', columns, rows }, ...offNote]) };
 };
@@ -114,7 +123,7 @@ const members: CommandHandler<Sub<'tenant', 'members'>> = async ({ services, act
 /** How `/tenant whoami` names the path the backend's login took. */
 const loginPath = (t: Translator, via: LoginVia): string => t.t(`tenant.loginVia.${via}`);
 
-const whoami: CommandHandler<Sub<'tenant', 'whoami'>> = async ({ services, user, actor, t, callerLink: link }) => {
+const whoami: Handlers['whoami'] = async ({ services, user, actor, t, callerLink: link }) => {
   if (!actor) {
     const how = services.backend.capabilities.login ? t.t('tenant.whoami.howLogin') : t.t('tenant.whoami.howLink');
     return answer(t.t('tenant.whoami.unlinked', { who: `${user.platform}:${user.userId}`, how }));
@@ -136,7 +145,7 @@ const whoami: CommandHandler<Sub<'tenant', 'whoami'>> = async ({ services, user,
   };
 };
 
-const audit: CommandHandler<Sub<'tenant', 'audit'>> = async ({ services, args, t }) => {
+const audit: Handlers['audit'] = async ({ services, args, t }) => {
   const n = args.count ?? 20;
   const entries = await services.audit.latest(n);
   if (entries.length === 0) return answer(t.t('tenant.audit.empty'));
@@ -160,11 +169,11 @@ function whenOf(timeZone: string, iso: string): string {
 }
 
 /** `/tenant lang zh-TW|en|auto`: the member's own language wins over the platform's; `auto` follows the platform. */
-const lang: CommandHandler<Sub<'tenant', 'lang'>> = async ({ services, user, args, platformLocale }) => {
+const lang: Handlers['lang'] = async ({ services, user, args, platformLocale }) => {
   await services.locales.set(user, args.language);
   if (args.language === 'auto') return answer(services.locales.platformTranslator(platformLocale).t('tenant.lang.auto'));
   // Said in the language just chosen: the answer itself shows the choice took effect.
   return answer(translator(args.language, services.timeZone).t('tenant.lang.set'));
 };
 
-export const tenantHandlers: HandlerTable<'tenant'> = { login, logout, link, unlink, members, whoami, audit, lang };
+export const tenantHandlers: Handlers = { login, logout, link, unlink, members, whoami, audit, lang };
