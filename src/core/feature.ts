@@ -1,44 +1,17 @@
-import type { Actor, Backend } from '../backends/port.js';
-import type { Logger } from '../log.js';
-import type { Store } from '../store/port.js';
+import type { Actor } from '../backends/port.js';
 import type { ActorFor, ArgsOf } from './args.js';
-import type { AuditLog } from './audit.js';
-import type { DomainEvent, Listeners } from './events.js';
+import type { Listeners } from './events.js';
 import type { FlowAction } from './flows/actions.js';
-import type { PendingActions } from './flows/pending.js';
 import type { MessageSet } from './i18n/messages.js';
-import type { LocaleSettings } from './i18n/settings.js';
 import type { Translator } from './i18n/translator.js';
-import type { Identity, Link } from './identity.js';
+import type { Link } from './identity.js';
 import type { ChatUser, LoginInvocation, Where } from './invocation.js';
-import type { Outcome, PostTarget } from './outcome.js';
-import type { Reply } from './reply.js';
+import type { Outcome } from './outcome.js';
+import type { Services } from './services.js';
 import type { CommandExtension, CommandSpec, SubcommandSpec } from './spec.js';
 import type { Sweep } from './sweeper.js';
 
-/** What command handlers, flows, listeners and sweeps may use. Private to the core: adapters never see it. */
-export interface Services {
-  store: Store;
-  backend: Backend;
-  identity: Identity;
-  audit: AuditLog;
-  pending: PendingActions;
-  logger: Logger;
-  now: () => number;
-  /** TZ: the deployment's time zone, in which every date and time is shown. */
-  timeZone: string;
-  /** Member language settings (`/tenant lang`) and the translator they choose. */
-  locales: LocaleSettings;
-  /**
-   * A backend change, noted for the invocation when it was made or may have been (it threw): a later
-   * failure then never says "nothing was changed". Every changing backend call goes through here.
-   */
-  changing<R>(change: Promise<R>): Promise<R>;
-  /** Tells every feature that listens (src/core/events.ts); awaited, so its effects precede the answer. */
-  publish(event: DomainEvent): Promise<void>;
-  /** Posts through the messenger of the target's platform; false (and logged) when it could not. */
-  post(target: PostTarget, reply: Reply): Promise<boolean>;
-}
+export type { Services } from './services.js';
 
 /**
  * What one subcommand's handler receives; `actor` is optional only where unlinked callers may run it.

@@ -1,4 +1,4 @@
-import type { Services } from './feature.js';
+import type { Services } from './services.js';
 import type { Translator } from './i18n/translator.js';
 import type { ChatUser, MentionRef } from './invocation.js';
 

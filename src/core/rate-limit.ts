@@ -1,6 +1,6 @@
 import type { Actor } from '../backends/port.js';
 import type { Store } from '../store/port.js';
-import { texts, type Translator } from './i18n.js';
+import type { Translator } from './i18n.js';
 import { reply, type Reply } from './reply.js';
 
 /** The state-changing commands a member may run only so often; admin approvals are not among them. */
@@ -62,6 +62,33 @@ export class RateLimiter {
     if (!limit || !actor) return undefined;
     const { count, resetAt } = await this.store.increment(`rate:${action}:${actor.memberId}`, limit.windowMs);
     if (count <= limit.max) return undefined;
-    return reply(texts.rateLimited(t, action, limit.max, limit.windowMs, Math.max(0, resetAt - this.now())));
+    return reply(rateLimitedText(t, action, limit.max, limit.windowMs, Math.max(0, resetAt - this.now())));
   }
 }
+
+/** `an hour`, `every 2 hours`, `every 30 minutes`, `a day`. */
+function per(t: Translator, windowMs: number): string {
+  const units = [
+    [86_400_000, 'rate.per.day'],
+    [3_600_000, 'rate.per.hour'],
+    [60_000, 'rate.per.minute'],
+    [1_000, 'rate.per.second'],
+  ] as const;
+  const [ms, id] = units.find(([u]) => windowMs % u === 0) ?? [1_000, 'rate.per.second'];
+  return t.t(id, { n: Math.round(windowMs / ms) });
+}
+
+/** `42 minutes`, `30 seconds`, `3 hours`: rounded up, so that trying again then works. */
+function waitFor(t: Translator, ms: number): string {
+  if (ms < 60_000) return t.t('duration.seconds', { n: Math.max(1, Math.ceil(ms / 1_000)) });
+  if (ms < 120 * 60_000) return t.t('duration.minutes', { n: Math.ceil(ms / 60_000) });
+  return t.t('duration.hours', { n: Math.ceil(ms / 3_600_000) });
+}
+
+/** "You can create at most 3 keys an hour; try again in 42 minutes." */
+const rateLimitedText = (t: Translator, action: RateLimitedAction, max: number, windowMs: number, retryMs: number): string =>
+    t.t('rate.limited', {
+      doing: t.t(`rate.doing.${action}`, { n: max }),
+      per: per(t, windowMs),
+      wait: waitFor(t, retryMs),
+    });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Actor } from '../../backends/port.js';
-import type { Services } from '../feature.js';
+import type { Services } from '../services.js';
 import type { Translator } from '../i18n/translator.js';
 import type { ChatUser, Where } from '../invocation.js';
 import type { PendingAction, PendingStatus } from './pending.js';

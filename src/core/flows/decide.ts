@@ -1,5 +1,5 @@
 import { auditBase } from '../audit.js';
-import type { Services } from '../feature.js';
+import type { Services } from '../services.js';
 import { texts, type Translator } from '../i18n.js';
 import type { ClickInvocation } from '../invocation.js';
 import { answer, type Outcome } from '../outcome.js';

@@ -1,11 +1,11 @@
-import type { Catalog } from './translator.js';
+import type { enMessages } from './en.js';
 
 /**
  * 繁體中文（台灣）訊息目錄（核心部分；各功能的訊息在 src/features/<name>/messages.ts）。鍵與 en.ts 相同，
  * ICU 參數名稱也相同（由測試檢查）。用語依台灣習慣：金鑰、配額、核准、租戶管理員、專案、展延；中文句子用全形標點，
  * 指令、代碼與數值（`/apikey list`、cpu=N、64G）保持原樣，讓人照著輸入。
  */
-export const zhTWMessages: Catalog = {
+export const zhTWMessages: Record<keyof typeof enMessages, string> = {
   'error.key_not_found': '找不到這個 ID 的 API 金鑰。`/apikey list` 會列出你的金鑰。',
   'error.member_not_found': '沒有這個名稱的租戶成員。',
   'error.not_owner': '這把金鑰屬於其他成員，只有擁有者或管理員可以變更。',
