@@ -1,4 +1,5 @@
 import type { Backend, Service } from '../backends/port.js';
+import { BoundedMap } from '../bounded-map.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { AuditLog } from './audit.js';
@@ -73,7 +74,7 @@ export class Core {
     const logger = opts.logger ?? silentLogger();
     const timeZone = opts.timeZone ?? 'UTC';
     const admins = adminMembers(opts.admins ?? []);
-    const remembered = new Map<string, Locale>();
+    const remembered = new BoundedMap<string, Locale>(10_000);
     const registry = registerFeatures(opts.features);
     this.commands = registry.specs;
     this.#commands = registry.commands;

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../bounded-map.js';
 import type { Resources } from '../backends/port.js';
 import type { Translator } from './i18n/translator.js';
 import { formatCount, formatMemory } from './units.js';
@@ -12,27 +13,14 @@ export const daysUntil = (at: number, now: number): number => Math.round((at - n
  * (a 100-key list words 200), and wording one costs a parse, a zone look-up and a message format.
  * Bounded: the oldest entry goes first.
  */
-class Memo {
-  readonly #seen = new Map<string, string>();
-  constructor(private readonly max: number) {}
-  of(key: string, make: () => string): string {
-    let known = this.#seen.get(key);
-    if (known === undefined) {
-      known = make();
-      if (this.#seen.size >= this.max) this.#seen.delete(this.#seen.keys().next().value!);
-      this.#seen.set(key, known);
-    }
-    return known;
-  }
-}
-const dates = new Memo(20_000);
-const expiries = new Memo(20_000);
+const dates = new BoundedMap<string, string>(20_000);
+const expiries = new BoundedMap<string, string>(20_000);
 
 /** "2027-02-27 (in 90 days)", "2026-11-01 (expired 3 days ago)"; in zh-TW "2027/02/27（90 天後）". */
 export function formatExpiry(t: Translator, iso: string | null, now: number): string {
   if (!iso) return t.t('date.never');
   const days = daysUntil(Date.parse(iso), now);
-  return expiries.of(`${t.locale}\u0000${t.timeZone}\u0000${iso}\u0000${days}`, () => {
+  return expiries.getOrMake(`${t.locale}\u0000${t.timeZone}\u0000${iso}\u0000${days}`, () => {
     const date = formatDate(t, iso);
     if (days > 0) return t.t('date.inDays', { date, days });
     if (days === 0) return t.t('date.today', { date });
@@ -50,7 +38,7 @@ export function formatAge(t: Translator, ms: number): string {
   return t.t('age.days', { n: Math.floor(h / 24) });
 }
 
-export const formatDate = (t: Translator, iso: string): string => dates.of(`${t.locale}\u0000${t.timeZone}\u0000${iso}`, () => t.date(iso));
+export const formatDate = (t: Translator, iso: string): string => dates.getOrMake(`${t.locale}\u0000${t.timeZone}\u0000${iso}`, () => t.date(iso));
 
 /** "3 / 8" per resource; memory with a unit. */
 export function formatResources(t: Translator, r: Resources): [string, string, string] {

@@ -79,8 +79,7 @@ export class LocaleSettings {
       .then(() => true)
       .catch(() => false);
     if (!kept) return;
-    // Bounded: the oldest entry goes first (at worst, one more write for that user later).
-    if (this.remembered.size >= 10_000) this.remembered.delete(this.remembered.keys().next().value!);
+    // Bounded (the core's BoundedMap): the oldest entry goes first (at worst, one more write for that user later).
     this.remembered.set(key, locale);
   }
 

@@ -1,4 +1,5 @@
 import { IntlMessageFormat, type Formatters } from 'intl-messageformat';
+import { BoundedMap } from '../../bounded-map.js';
 import { enMessages } from './en.js';
 import { type Locale } from './locale.js';
 import { zhTWMessages } from './zh-TW.js';
@@ -122,7 +123,7 @@ function offsetAt(ms: number, timeZone: string): number {
  * with a time zone; a 100-key list writes 200 dates, and dates of one hour then cost it twice, not
  * once each. Bounded: the oldest hour goes first.
  */
-const hourOffsets = new Map<string, number | null>();
+const hourOffsets = new BoundedMap<string, number | null>(10_000);
 
 function offsetInHour(ms: number, timeZone: string): number | null {
   const hour = Math.floor(ms / HOUR_MS) * HOUR_MS;
@@ -131,7 +132,6 @@ function offsetInHour(ms: number, timeZone: string): number | null {
   if (offset === undefined) {
     const first = offsetAt(hour, timeZone);
     offset = first === offsetAt(hour + HOUR_MS - 1000, timeZone) ? first : null;
-    if (hourOffsets.size >= 10_000) hourOffsets.delete(hourOffsets.keys().next().value!);
     hourOffsets.set(key, offset);
   }
   return offset;
