@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -50,6 +50,23 @@ describe('the set-up scripts run compiled JavaScript, not a TypeScript loader', 
     }
     // npm start, and every script an operator is told to run, work without it.
     for (const script of ['start', 'discord:register']) expect(pkg.scripts[script]).not.toMatch(/\btsx\b/);
+  });
+});
+
+describe('installing without the dev dependencies', () => {
+  test('`npm ci --omit=dev` stops at the build with the command that works, not a bare `tsc: not found`', async () => {
+    // What `npm ci --omit=dev` leaves when `prepare` runs: the project's package.json, no TypeScript.
+    const dir = mkdtempSync(join(tmpdir(), 'chatops-omit-dev-'));
+    temps.push(dir);
+    copyFileSync('package.json', join(dir, 'package.json'));
+
+    const failed = await promisify(execFile)('npm', ['run', 'prepare'], { cwd: dir, env: { PATH: process.env.PATH ?? '' } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain('Install with: npm ci && npm prune --omit=dev (not npm ci --omit=dev).');
   });
 });
 
