@@ -9,9 +9,11 @@ import type { Adapter } from './core/outcome.js';
 import { HttpServer } from './http/server.js';
 import { createLogger, logFile, type Logger } from './log.js';
 import { countSweep, measureInvocations } from './metrics.js';
+import { checkDiscordReach } from './startup/discord-reach.js';
 import { checkPortFree } from './startup/port-free.js';
 import { installProcessGuards } from './startup/process-guards.js';
 import { checkSlackAuth } from './startup/slack-auth.js';
+import { prepareSqliteFolder } from './startup/sqlite-folder.js';
 import { describeStartFailure } from './startup/start-failure.js';
 import { openReachableStore } from './startup/store-reachable.js';
 import { settledWithin } from './result.js';
@@ -61,6 +63,8 @@ async function main(args: string[]): Promise<void> {
   if (args.length > 0) throw new Error(`unknown argument ${args[0]}: the bot is configured by environment variables (npm start -- --help)`);
   const config = loadConfig();
   const useShell = !slackEnabled(config) && !discordEnabled(config);
+  // Before the shell's log file is made beside the SQLite file: a folder that cannot be made names STORE_URL.
+  prepareSqliteFolder(config.STORE_URL);
   // The shell owns the terminal: its logs go to a file, so that none lands between a prompt and a reply.
   const logPath = config.LOG_FILE ?? (useShell ? join(dataDir(config), 'twcc-chatops.log') : undefined);
   const logger = createLogger(config.LOG_LEVEL, logPath ? logFile(logPath) : process.stderr, config.LOG_FORMAT);
@@ -70,6 +74,7 @@ async function main(args: string[]): Promise<void> {
   const store = await openReachableStore(config.STORE_URL, { logger, ...(config.STORE_PREFIX ? { prefix: config.STORE_PREFIX } : {}) });
   if (!useShell) await checkPortFree(config.PORT);
   if (slackEnabled(config)) await checkSlackAuth(config);
+  if (discordEnabled(config)) await checkDiscordReach(config);
 
   const backend = await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;

@@ -92,7 +92,7 @@ export function usage(): string {
     'Configuration (environment variables; a .env file in the working folder is read, the environment wins):',
     ...configurationLines(),
     '',
-    'Set-up tools: npx tsx adapters/slack/manifest.ts --help; npm run discord:register -- --help.',
+    'Set-up tools: node dist/adapters/slack/manifest.js --help; npm run discord:register -- --help.',
     '',
   ].join('\n');
 }

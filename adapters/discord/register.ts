@@ -1,9 +1,11 @@
 /**
- * `npm run discord:register -- [--guild ID] [--print] [--help]`: puts `/apikey`, `/quota` and
- * `/tenant` on the application, built from the command specs. With `--guild` they are guild commands
- * (at once, for testing); without, global commands. A PUT replaces the whole set, so removed
- * commands go too. `--print` shows the JSON instead, with no token needed.
+ * `npm run discord:register -- [--guild ID] [--print] [--out FILE] [--help]`: puts `/apikey`, `/quota`
+ * and `/tenant` on the application, built from the command specs. With `--guild` they are guild
+ * commands (at once, for testing); without, global commands. A PUT replaces the whole set, so removed
+ * commands go too. `--print` shows the JSON instead, and `--out FILE` writes it to FILE, with no
+ * token needed.
  */
+import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REST, Routes, type RESTPutAPIApplicationCommandsResult } from 'discord.js';
@@ -27,7 +29,7 @@ export async function registerCommands({ token, applicationId, apiUrl, guildId, 
   return (await rest.put(route, { body: buildCommands(commandSpecs(), services ?? ['vcs', 'ccs']) })) as RESTPutAPIApplicationCommandsResult;
 }
 
-const USAGE = `Usage: npm run discord:register -- [--guild <server id>] [--print] [--help]
+const USAGE = `Usage: npm run discord:register -- [--guild <server id>] [--print] [--out <file>] [--help]
 
 Registers /apikey, /quota and /tenant (built from the command specs) with the Discord application
 of DISCORD_TOKEN and DISCORD_APPLICATION_ID (environment or .env).
@@ -37,6 +39,9 @@ of DISCORD_TOKEN and DISCORD_APPLICATION_ID (environment or .env).
                 then right-click the server → Copy Server ID.
                 Without --guild the commands are global and can take up to an hour to appear.
   --print       print the registration JSON and exit; no token needed.
+  --out <file>  write the registration JSON to <file> and exit; no token needed. (npm prints its
+                own banner on stdout, so \`npm run ... -- --print > file\` is not JSON; use --out,
+                or npm run -s.)
   --help        this text.
 `;
 
@@ -46,10 +51,16 @@ const SNOWFLAKE = /^\d{17,20}$/;
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { guild: { type: 'string' }, print: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { guild: { type: 'string' }, print: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) return void process.stdout.write(USAGE);
-  if (values.print) return void process.stdout.write(`${JSON.stringify(buildCommands(commandSpecs(), servicesOf(loadConfig())), null, 2)}\n`);
+  if (values.print || values.out !== undefined) {
+    const commands = buildCommands(commandSpecs(), servicesOf(loadConfig()));
+    const json = `${JSON.stringify(commands, null, 2)}\n`;
+    if (values.out === undefined) return void process.stdout.write(json);
+    writeFileSync(values.out, json);
+    return void process.stdout.write(`Wrote ${commands.map((c) => `/${c.name}`).join(', ')} to ${values.out}.\n`);
+  }
   if (values.guild !== undefined && !SNOWFLAKE.test(values.guild)) {
     throw new Error(
       `--guild takes a server (guild) id, a Discord snowflake of 17 to 20 digits, not ${JSON.stringify(values.guild)}. ` +

@@ -56,7 +56,7 @@ export function buildManifest(specs: readonly CommandSpec[], opts: ManifestOptio
 
 const GENERATED = [
   '# Slack app manifest for twcc-chatops, generated from the features’ command specs by adapters/slack/manifest.ts.',
-  '# Do not edit by hand: change the specs, then run `npx tsx adapters/slack/manifest.ts --write`.',
+  '# Do not edit by hand: change the specs, then run `npm run slack:manifest`.',
 ];
 
 /** The comment on top says how the manifest reaches the bot, and only what holds for that output. */
@@ -92,7 +92,7 @@ export function manifestYaml(manifest: { [key: string]: Yaml }, opts: ManifestOp
   return [...header(opts), ...emit(manifest, ''), ''].join('\n');
 }
 
-const USAGE = `Usage: npx tsx adapters/slack/manifest.ts [--url https://host | --socket-mode | --write | --help]
+const USAGE = `Usage: node dist/adapters/slack/manifest.js [--url https://host | --socket-mode | --write | --help]
 
 Prints a Slack app manifest built from the command specs, to paste into
 https://api.slack.com/apps → Create New App → From an app manifest.
@@ -100,7 +100,8 @@ https://api.slack.com/apps → Create New App → From an app manifest.
   --url https://host  HTTP: Slack sends commands and clicks to https://host/slack/events
                       (a URL with a path other than / is used as it is).
   --socket-mode       Socket Mode (SLACK_APP_TOKEN): no public URL needed.
-  --write             refresh the generic manifest.yml of the repository (npm run slack:manifest).
+  --write             refresh the generic manifest.yml of the repository (npm run slack:manifest
+                      builds first, then writes).
   --help              this text.
 With no flag: the manifest with the placeholder host chatops.example.com.
 `;
@@ -147,7 +148,7 @@ export function parseManifestArgs(args: string[]): ManifestCommand {
   return url.ok ? { kind: 'print', options: { requestUrl: url.value } } : { kind: 'error', message: url.detail };
 }
 
-// `npx tsx adapters/slack/manifest.ts --write` refreshes manifest.yml; with `--socket-mode` or
+// `node dist/adapters/slack/manifest.js --write` refreshes manifest.yml; with `--socket-mode` or
 // `--url https://host` it prints a manifest tailored to paste into Slack instead.
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const command = parseManifestArgs(process.argv.slice(2));

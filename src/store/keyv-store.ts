@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../log.js';
 import { deserializeKeyvRecord, serializeKeyvRecord } from './keyv-codec.js';
+import { createFolder } from './create-folder.js';
 import { postgresClaimer, redisClaimer, type Claimer, type ClaimTables } from './claim.js';
 import { COLLECTIONS, StorePingError, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
 
@@ -161,7 +161,7 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
   let away: () => string | undefined = () => undefined;
   if (kind === 'sqlite') {
     const path = sqlitePath(url) ?? '';
-    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+    if (path !== ':memory:') createFolder(dirname(resolve(path)));
     // One connection for the whole file: every collection and every claim share it (WAL mode).
     const { openSqliteFile } = await import('./better-sqlite-adapter.js');
     const file = openSqliteFile(path, { busyTimeoutMs: 10_000 });

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { ConfigSchema } from '../../src/config.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { cleanUpBots, closedPort } from '../startup/bot-process.js';
 import { DEPLOY_NGINX_CONF, nginxTest, renderNginxConf } from './nginx.js';
@@ -30,6 +31,7 @@ interface ComposeService {
   build?: { context: string; dockerfile: string };
   image?: string;
   environment?: Record<string, string>;
+  env_file?: string | (string | { path: string; required?: boolean })[];
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   ports?: string[];
@@ -112,7 +114,7 @@ describe('deploy/compose.yaml', () => {
       const bot = services[name]!;
       expect(bot.build?.dockerfile).toBe('deploy/Dockerfile');
       expect(existsSync(resolve('deploy', bot.build!.context, bot.build!.dockerfile))).toBe(true);
-      expect(bot.environment?.STORE_URL).toBe('redis://redis:6379');
+      expect(bot.environment?.STORE_URL).toBe('${STORE_URL:-redis://redis:6379}');
       expect(bot.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:3000/readyz');
       expect(bot.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
       // The bot needs up to 10 s to finish its work on SIGTERM.
@@ -121,6 +123,59 @@ describe('deploy/compose.yaml', () => {
     expect(services.redis!.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
     expect(services.nginx!.depends_on).toEqual({ 'bot-1': { condition: 'service_healthy' }, 'bot-2': { condition: 'service_healthy' } });
     expect(services.nginx!.healthcheck?.test.length).toBeGreaterThan(1);
+  });
+});
+
+/**
+ * The environment compose gives a service's container: its env_file entries, then its `environment`
+ * on top, where `${VAR}`, `${VAR:-default}` and `${VAR:?message}` are read from deploy/.env (compose
+ * reads that file both as the env_file named `.env` and for interpolation).
+ */
+function containerEnv(service: ComposeService, deployDotEnv: Record<string, string>): Record<string, string> {
+  const files = service.env_file === undefined ? [] : typeof service.env_file === 'string' ? [service.env_file] : service.env_file;
+  const env: Record<string, string> = {};
+  for (const file of files) {
+    const path = typeof file === 'string' ? file : file.path;
+    // Only deploy/.env is known here; another file would need its own test.
+    expect(resolve('deploy', path)).toBe(resolve('deploy/.env'));
+    Object.assign(env, deployDotEnv);
+  }
+  for (const [name, value] of Object.entries(service.environment ?? {})) {
+    env[name] = String(value).replace(/\$\{(\w+)(?:(:-|:\?)([^}]*))?\}/g, (_, variable: string, op: string | undefined, rest: string | undefined) => {
+      const set = deployDotEnv[variable];
+      if (set !== undefined && set !== '') return set;
+      if (op === ':-') return rest ?? '';
+      if (op === ':?') throw new Error(`compose refuses to start: ${variable}: ${rest ?? ''}`);
+      return '';
+    });
+  }
+  return env;
+}
+
+describe('deploy/compose.yaml settings', () => {
+  const bots = () => Object.entries(compose().services).filter(([, s]) => s.build !== undefined);
+  const variables = Object.keys(ConfigSchema.shape);
+  /** deploy/.env with every variable of src/config.ts set, each to a value of its own. */
+  const everySet = Object.fromEntries(variables.map((name) => [name, `${name.toLowerCase()}-from-deploy-env`]));
+
+  test('every variable of src/config.ts set in deploy/.env reaches each bot container, but PORT, which nginx.conf needs at 3000', () => {
+    expect(bots().length).toBeGreaterThan(1);
+    for (const [name, bot] of bots()) {
+      const env = containerEnv(bot, everySet);
+      const missing = variables.filter((v) => env[v] === undefined);
+      expect(missing, name).toEqual([]);
+      const changed = variables.filter((v) => env[v] !== everySet[v]);
+      expect(changed, name).toEqual(['PORT']);
+      expect(env.PORT).toBe('3000');
+    }
+  });
+
+  test('with only the secrets set, the bots use the compose Redis; without ENCRYPTION_KEY compose refuses', () => {
+    for (const [, bot] of bots()) {
+      const env = containerEnv(bot, { ENCRYPTION_KEY: 'k', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
+      expect(env).toMatchObject({ STORE_URL: 'redis://redis:6379', ENCRYPTION_KEY: 'k', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
+      expect(() => containerEnv(bot, { SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/ENCRYPTION_KEY/);
+    }
   });
 });
 

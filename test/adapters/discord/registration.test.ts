@@ -151,7 +151,7 @@ describe('npm run discord:register: help, print and bad arguments, with no token
   test('--help explains the flags and where a server id comes from, and exits 0', async () => {
     const { stdout, stderr } = await npmRun('--help');
     expect(stderr).toBe('');
-    expect(stdout).toMatch(/^Usage: npm run discord:register -- \[--guild <server id>\] \[--print\] \[--help\]$/m);
+    expect(stdout).toMatch(/^Usage: npm run discord:register -- \[--guild <server id>\] \[--print\] \[--out <file>\] \[--help\]$/m);
     expect(stdout).toContain('a Discord\n                snowflake of 17 to 20 digits');
     expect(stdout).toMatch(/--print +print the registration JSON and exit; no token needed\./);
   });

@@ -138,7 +138,7 @@ describe('the manifest tool’s command line', () => {
   it('--help lists the flags and exits 0', async () => {
     const { stdout, stderr } = await tool('--help');
     expect(stderr).toBe('');
-    expect(stdout).toMatch(/^Usage: npx tsx adapters\/slack\/manifest\.ts \[--url https:\/\/host \| --socket-mode \| --write \| --help\]$/m);
+    expect(stdout).toMatch(/^Usage: node dist\/adapters\/slack\/manifest\.js \[--url https:\/\/host \| --socket-mode \| --write \| --help\]$/m);
     for (const flag of ['--url https://host', '--socket-mode', '--write', '--help']) expect(stdout).toMatch(new RegExp(`^  ${flag.replace(/[/.]/g, '\\$&')} +\\S`, 'm'));
   });
 });
