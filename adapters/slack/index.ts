@@ -221,8 +221,12 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   // Work is tracked from the moment a listener runs, so stop() never misses a request it acknowledged,
   // with where its answer goes: one still unanswered when the grace ends is told so in words.
   const inflight = new Map<Promise<void>, { responseUrl: string | undefined; userId: string | undefined }>();
+  const ours = new Set(core.commands.map((c) => c.name));
   function acknowledgeThenHandle(ack: (answer?: AckAnswer) => Promise<void>, body: unknown): Promise<void> {
-    const inbound = parseSlackPayload(body, secret);
+    const parsed = parseSlackPayload(body, secret);
+    // Which commands exist is the core's to say (its features'): another app's command is not ours.
+    const inbound: SlackInbound =
+      parsed.kind === 'command' && !ours.has(parsed.invocation.command) ? { kind: 'unsupported', reason: 'slash command: not one of ours' } : parsed;
     const p = (async () => {
       // Only with the user's locale already known: a users.info look-up must not eat into the ack's 3 s.
       const known = inbound.kind === 'command' && ackAnswerMs > 0 ? locales.known(inbound.invocation.user.userId) : undefined;

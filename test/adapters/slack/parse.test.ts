@@ -79,7 +79,7 @@ describe('parseSlackPayload', () => {
   });
 
   it('names what it does not take, never the values', () => {
-    expect(parseSlackPayload({ ...slash, command: '/deploy' })).toEqual({ kind: 'unsupported', reason: 'slash command: not one of ours' });
+    expect(parseSlackPayload({ ...slash, command: '/deploy now' })).toEqual({ kind: 'unsupported', reason: 'slash command: not one of ours' });
     expect(parseSlackPayload({ ...slash, response_url: 'not a url' })).toEqual({ kind: 'unsupported', reason: 'slash command: bad response_url' });
     expect(parseSlackPayload({ ...click, actions: [] })).toEqual({ kind: 'unsupported', reason: 'block_actions: bad actions' });
     expect(parseSlackPayload({ ...click, actions: [{ action_id: 'x'.repeat(101) }] })).toEqual({ kind: 'unsupported', reason: 'block_actions: action_id too long' });
