@@ -55,3 +55,30 @@ describe('the rule as the core runs it', () => {
     expect(said.reply?.visibility).toBe('ephemeral');
   });
 });
+
+describe('the middleware chain', () => {
+  it('throws when a middleware calls next() a second time, so that nothing behind it (a deletion) runs twice', async () => {
+    let ran = 0;
+    const twice: Middleware = async (_inv, next) => {
+      await next();
+      return next();
+    };
+    const run = compose([twice], async () => (ran++, answer(reply('deleted'))));
+    await expect(run(click(true), { changes: { changed: false } })).rejects.toThrow('next() called multiple times');
+    expect(ran).toBe(1);
+  });
+
+  it('runs each middleware once, in order, around the handler', async () => {
+    const order: string[] = [];
+    const step =
+      (name: string): Middleware =>
+      async (_inv, next) => {
+        order.push(`${name}>`);
+        const out = await next();
+        order.push(`<${name}`);
+        return out;
+      };
+    await compose([step('a'), step('b')], async () => (order.push('handler'), answer(reply('ok'))))(click(true), { changes: { changed: false } });
+    expect(order).toEqual(['a>', 'b>', 'handler', '<b', '<a']);
+  });
+});
