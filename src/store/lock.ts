@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CodedError } from '../errors.js';
+import { keepAlive } from './keep-alive.js';
 import type { Lease, Store } from './port.js';
 
 /** Another change to the same record held its lock for longer than we could wait. */
@@ -30,9 +31,12 @@ export async function withLock<T>(store: Store, key: string, fn: () => Promise<T
     if (Date.now() >= deadline) throw new RecordBusyError(key);
     await sleep(pause + Math.random() * pause);
   }
+  // Renewed while `fn` runs: a slow write (TWCC) keeps its lock; a dead holder's still expires after ttlMs.
+  const stop = keepAlive(lease, ttlMs);
   try {
     return await fn();
   } finally {
+    stop();
     await lease.release();
   }
 }

@@ -38,7 +38,7 @@ describe('a quota ask must change something', () => {
     expect((await bot.say('alice', '/quota show vcs')).text).toMatch(/alice\s+0 \/ 64\s/);
   });
 
-  it('the same request twice is refused with a pointer to the first; a different one is not', async () => {
+  it('the same request twice is refused with a pointer to the first; a conflicting one too; another resource is not', async () => {
     await twoAdmins();
     const first = await bot.say('alice', '/quota request vcs gpu=4 new model');
     const id = requestId(first.text);
@@ -46,7 +46,11 @@ describe('a quota ask must change something', () => {
       `You already asked for this: request \`${id}\`, made less than a minute ago, is still waiting. ` +
         `\`/quota pending\` shows it; \`/quota cancel ${id}\` withdraws it. Nothing new was requested.`,
     );
-    expect((await bot.say('alice', '/quota request vcs gpu=2')).text).toMatch(/^Asked the tenant admins to approve VCS quota for @alice/);
+    // gpu 1 → 2 beside a waiting gpu 1 → 4: two cards that undo each other; refused, pointing at the first.
+    expect((await bot.say('alice', '/quota request vcs gpu=2 fewer after all')).text).toBe(
+      `You already asked for gpu 4 in request \`${id}\`, which is still waiting. Withdraw it first with \`/quota cancel ${id}\`, then ask again. Nothing new was requested.`,
+    );
+    expect((await bot.say('alice', '/quota request vcs cpu=16')).text).toMatch(/^Asked the tenant admins to approve VCS quota for @alice/);
     expect(bot.posts('approvals')).toHaveLength(2);
     const audit = (await bot.say('admin', '/tenant audit 50')).text;
     expect(audit.match(/quota\.requested/g)).toHaveLength(2);
@@ -136,5 +140,30 @@ describe('/quota pending and /quota cancel', () => {
     expect((await bot.say('alice', `/quota cancel ${id}`)).text).toBe(`Request \`${id}\` is already cancelled; nothing was changed.`);
     expect((await bot.say('alice', '/quota pending')).text).toBe('You have no quota requests waiting for approval.');
     expect((await bot.say('admin', '/tenant audit 1')).text).toMatch(/local:alice\s+quota\.cancelled\s+alice\/vcs\s+cancelled/);
+  });
+});
+
+describe('an approval applies what its card says, or says why not', () => {
+  it('approving an older request for more, after an admin raised the quota past it, is refused in words and lowers nothing', async () => {
+    await twoAdmins();
+    // alice asks gpu 1 → 2; meanwhile the admin sets gpu 1 → 4, and carol approves that first.
+    await bot.say('alice', '/quota request vcs gpu=2 a second card');
+    await bot.say('admin', '/quota set @alice vcs gpu=4');
+    const [older, newer] = bot.buttons('Approve');
+    expect((await bot.clickId(newer!.id, 'carol')).text).toContain('Approved by @carol and applied.');
+    const refused = await bot.clickId(older!.id, 'carol');
+    expect(refused.text).toContain(
+      'Approved by @carol, but not applied: gpu is now 4 (changed since this request was made), so 2 would lower it. Nothing was changed; ask again if more is still needed.',
+    );
+    expect((await bot.say('alice', '/quota show vcs')).text).toMatch(/alice\s+0 \/ \d+\s+0 \/ 4\s/);
+    expect((await bot.say('admin', '/tenant audit 5')).text).toContain('no longer an increase');
+  });
+
+  it('the member hears privately when an admin changes their quota, a decrease included', async () => {
+    await twoAdmins();
+    await bot.say('admin', '/quota set @alice vcs gpu=0');
+    await bot.click('Approve', 'carol');
+    expect(bot.posts('dm', 'alice').map((s) => s.text)).toEqual(['Your VCS quota was changed by @carol: gpu 1 → 0 (decrease).']);
+    expect((await bot.say('alice', '/quota show vcs')).text).toMatch(/alice\s+0 \/ \d+\s+0 \/ 0\s/);
   });
 });

@@ -43,20 +43,43 @@ async function decideConfirmation(
   if (!isRequester) return notice(texts.confirmOnlyRequester(t, pending.requester.name ? `@${pending.requester.name}` : undefined));
   // Closed by something else meanwhile (a reminder's key was extended or deleted): say why, run nothing.
   if (pending.status === 'cancelled' && pending.note !== undefined) return edited(pending.note);
+  return decidingOnce(services, pending, t, async (fresh) => {
+    if (services.pending.isExpired(fresh)) return edited(texts.expired(t));
+    if (ref.choice === 'cancel') {
+      await services.pending.save({ ...fresh, status: 'cancelled' });
+      return edited(action.cancelled(t));
+    }
+    // Authorization again, at execution: a role or link may have changed since the command.
+    const actor = await services.identity.resolve(inv.user);
+    if (!actor) return edited(t.t('flow.noLongerLinked'));
+    const outcome = await action.execute({ services, actor, user: inv.user, where: inv.where, pending: fresh, args: fresh.args, t });
+    await services.pending.save({ ...fresh, status: 'done', note: outcome });
+    return edited(outcome);
+  });
+}
+
+/**
+ * Runs one decision on `pending` while holding its claim (src/core/flows/pending.ts): the record is
+ * read again under the claim, so a decision saved by another click meanwhile is seen and not made
+ * twice; the claim is given back if the work throws, and expires soon after a holder that died.
+ */
+async function decidingOnce(
+  services: Services,
+  pending: PendingAction,
+  t: Translator<string>,
+  decide: (fresh: PendingAction) => Promise<Outcome>,
+): Promise<Outcome> {
   const lease = await services.pending.claim(pending);
   if (!lease) return notice(texts.alreadyDecided(t));
-  if (services.pending.isExpired(pending)) return edited(texts.expired(t));
-  if (ref.choice === 'cancel') {
-    await services.pending.save({ ...pending, status: 'cancelled' });
-    return edited(action.cancelled(t));
-  }
-  // Authorization again, at execution: a role or link may have changed since the command.
-  const actor = await services.identity.resolve(inv.user);
-  if (!actor) return edited(t.t('flow.noLongerLinked'));
   try {
-    const outcome = await action.execute({ services, actor, user: inv.user, where: inv.where, pending, args: pending.args, t });
-    await services.pending.save({ ...pending, status: 'done', note: outcome });
-    return edited(outcome);
+    const fresh = await services.pending.get(pending.id);
+    if (fresh?.status !== 'pending') {
+      lease.done();
+      return fresh?.status === 'cancelled' ? notice(texts.cancelledByRequester(t, fresh.note)) : notice(texts.alreadyDecided(t));
+    }
+    const outcome = await decide(fresh);
+    lease.done();
+    return outcome;
   } catch (err) {
     await lease.release();
     throw err;
@@ -85,31 +108,25 @@ async function decideApproval(
   if (sameChatUser || approver.memberId === pending.requesterMember) {
     return notice(texts.ownRequest(t, services.backend.capabilities.adminLinks));
   }
-  const lease = await services.pending.claim(pending);
-  if (!lease) return notice(texts.alreadyDecided(t));
-
   const card = cardTranslator(services, pending);
   const by = inv.user.name ? `@${inv.user.name}` : approver.memberId;
   const base = auditBase(inv.user, inv.where, approver);
   const target = action.auditTarget(pending);
-  let decided: PendingAction;
-  try {
+  return decidingOnce(services, pending, t, async (fresh) => {
+    let decided: PendingAction;
     const decision = { decidedBy: approver.chatKey, decidedByName: by, decidedAt: services.now() };
-    if (services.pending.isExpired(pending)) {
-      decided = { ...pending, ...decision, status: 'expired', note: card.t('flow.expiredUndecided') };
+    if (services.pending.isExpired(fresh)) {
+      decided = { ...fresh, ...decision, status: 'expired', note: card.t('flow.expiredUndecided') };
       await services.audit.append({ ...base, action: `${action.auditPrefix}.expired`, target, outcome: 'expired' });
     } else if (ref.choice === 'reject') {
-      decided = { ...pending, ...decision, status: 'rejected', note: card.t('flow.rejectedBy', { by }) };
+      decided = { ...fresh, ...decision, status: 'rejected', note: card.t('flow.rejectedBy', { by }) };
       await services.audit.append({ ...base, action: `${action.auditPrefix}.rejected`, target, outcome: 'rejected' });
     } else {
-      const result = await action.execute({ services, actor: approver, user: inv.user, where: inv.where, pending, args: pending.args, t: card }, by);
-      decided = { ...pending, ...decision, ...result };
+      const result = await action.execute({ services, actor: approver, user: inv.user, where: inv.where, pending: fresh, args: fresh.args, t: card }, by);
+      decided = { ...fresh, ...decision, ...result };
     }
     await services.pending.save(decided);
-  } catch (err) {
-    await lease.release();
-    throw err;
-  }
-  await services.post({ kind: 'dm', user: pending.requester }, reply(card.t('flow.decisionNotice', { summary: action.summary(card, pending), note: decided.note ?? '' }), 'dm'));
-  return answer(decidedCard(card, decided, action));
+    await services.post({ kind: 'dm', user: fresh.requester }, reply(card.t('flow.decisionNotice', { summary: action.summary(card, fresh), note: decided.note ?? '' }), 'dm'));
+    return answer(decidedCard(card, decided, action));
+  });
 }

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { IdIndex } from '../../store/id-index.js';
-import type { Lease, Store } from '../../store/port.js';
+import { keepAlive } from '../../store/keep-alive.js';
+import type { Store } from '../../store/port.js';
 import { Locale } from '../i18n/locale.js';
 import { translator, type Translator } from '../i18n/translator.js';
 import { ChatUser, Where } from '../invocation.js';
@@ -49,6 +50,15 @@ export const FLOW_TTL_MS: Record<FlowKind, { wait: number; keep: number }> = {
   approval: { wait: 24 * 60 * 60 * 1000, keep: 8 * 24 * 60 * 60 * 1000 },
 };
 
+/** A decision's claim lives this long past its last renewal (renewed every third of it while the work runs). */
+export const DECISION_LEASE_MS = 30_000;
+
+/** A decision being made: `done()` once it is saved (the claim then expires by itself); `release()` when it failed. */
+export interface DecisionLease {
+  done(): void;
+  release(): Promise<void>;
+}
+
 /** The key of the index of every open approval; the others are keyed by the requester's member id. */
 const EVERYONE = '*';
 
@@ -63,6 +73,8 @@ export class PendingActions {
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
+    /** How long a decision's claim outlives a holder that died (DECISION_LEASE_MS in tests). */
+    private readonly decisionLeaseMs = DECISION_LEASE_MS,
   ) {
     this.open = new IdIndex(store, 'open-approvals');
   }
@@ -138,9 +150,23 @@ export class PendingActions {
     return this.now() >= p.expiresAt;
   }
 
-  /** A lease for exactly one decision, across processes; released when the decision's work fails. */
-  claim(p: PendingAction): Promise<Lease | undefined> {
-    return this.store.claim(`decide:${p.id}`, this.keepFor(p));
+  /**
+   * A lease for exactly one decision at a time, across processes: held (renewed) while the decision's
+   * work runs, so it lasts as long as a slow apply does, and expires `decisionLeaseMs` after a holder
+   * that died, so that a later click (on any replica) finishes or re-offers it. The caller reads the
+   * record again once it holds the lease: a decision made meanwhile is then seen, never made twice.
+   */
+  async claim(p: PendingAction): Promise<DecisionLease | undefined> {
+    const lease = await this.store.claim(`decide:${p.id}`, this.decisionLeaseMs);
+    if (!lease) return undefined;
+    const stop = keepAlive(lease, this.decisionLeaseMs);
+    return {
+      release: async () => {
+        stop();
+        await lease.release();
+      },
+      done: stop,
+    };
   }
 }
 

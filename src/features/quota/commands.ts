@@ -85,6 +85,12 @@ function effectiveChange(t: Translator, kind: QuotaChangeArgs['kind'], now: Quot
   return { ok: true, value: changed };
 }
 
+/** A resource both asks change for the same member and service, to different values. */
+const conflictingResource = (a: QuotaChangeArgs, b: Omit<QuotaChangeArgs, 'current'>): (typeof RESOURCES)[number] | undefined =>
+  a.target === b.target && a.service === b.service
+    ? RESOURCES.find((r) => a.requested[r] !== undefined && b.requested[r] !== undefined && a.requested[r] !== b.requested[r])
+    : undefined;
+
 const sameAsk = (a: QuotaChangeArgs, b: Omit<QuotaChangeArgs, 'current'>) =>
   a.kind === b.kind && a.target === b.target && a.service === b.service && JSON.stringify(a.requested) === JSON.stringify(b.requested);
 
@@ -110,6 +116,9 @@ async function askApproval({ services, user, where, actor, change: asked, t }: A
     for (const open of await services.pending.openApprovals(actor.memberId)) {
       const args = QuotaChangeArgs.safeParse(open.args);
       if (open.action === action && args.success && sameAsk(args.data, change)) return { kind: 'duplicate' as const, pending: open };
+      // The same resource asked for twice with different values would leave two cards that undo each other.
+      const clash = args.success ? conflictingResource(args.data, change) : undefined;
+      if (clash && args.success) return { kind: 'conflict' as const, pending: open, resource: clash, want: args.data.requested[clash]! };
     }
     const args: QuotaChangeArgs = { ...change, current: current(row.resources) };
     return { kind: 'made' as const, pending: await services.pending.create({ flow: 'approval', action, requester: user, requesterMember: actor.memberId, where, args, locale: t.locale }) };
@@ -117,6 +126,9 @@ async function askApproval({ services, user, where, actor, change: asked, t }: A
   if (made.kind === 'duplicate') {
     const first = made.pending;
     return say(t.t('quota.duplicate', { id: first.id, age: formatAge(t, services.now() - first.createdAt) }));
+  }
+  if (made.kind === 'conflict') {
+    return say(t.t('quota.conflict', { id: made.pending.id, resource: made.resource, want: formatQuotaValue(t, made.resource, made.want) }));
   }
   const { pending } = made;
   await services.audit.append({
@@ -186,8 +198,15 @@ const cancel: Handlers['cancel'] = async ({ services, user, where, actor, args, 
   // The card's words (its note, the channel notice) are in the card's language.
   const card = cardTranslator(services, p);
   try {
+    // Read again under the claim: an approval that finished meanwhile is not cancelled afterwards.
+    const fresh = await services.pending.get(id);
+    if (fresh?.status !== 'pending') {
+      lease.done();
+      return say(t.t('quota.cancel.alreadyStatus', { id, status: t.t('quota.status', { status: fresh?.status ?? 'expired' }) }));
+    }
     const note = card.t('quota.cancel.note', { name });
-    await services.pending.save({ ...p, status: 'cancelled', decidedBy: actor.chatKey, decidedByName: name, decidedAt: services.now(), note });
+    await services.pending.save({ ...fresh, status: 'cancelled', decidedBy: actor.chatKey, decidedByName: name, decidedAt: services.now(), note });
+    lease.done();
   } catch (err) {
     await lease.release();
     throw err;

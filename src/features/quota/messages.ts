@@ -61,6 +61,11 @@ export const messages = defineMessages<SpecTextIds<typeof quotaSpec>>()(
     'quota.note.portal': 'Approved by {by}: apply it on the portal’s Quota page (this bot cannot change TWCC quotas).',
     'quota.note.maybe': 'Approved by {by}; {why}',
     'quota.note.failed': 'Approved by {by}, but not applied: {why}',
+    'quota.note.noLongerMore':
+      'Approved by {by}, but not applied: {resource} is now {now} (changed since this request was made), so {want} would lower it. Nothing was changed; ask again if more is still needed.',
+    'quota.conflict':
+      'You already asked for {resource} {want} in request `{id}`, which is still waiting. Withdraw it first with `/quota cancel {id}`, then ask again. Nothing new was requested.',
+    'quota.changedNotice': 'Your {service} quota was changed by {by}: {change}.',
     'quota.note.applied': 'Approved by {by} and applied.',
     'quota.note.shows': 'TWCC now shows {values}',
     'quota.note.unreadable': 'TWCC’s quota could not be read back',
@@ -117,6 +122,9 @@ export const messages = defineMessages<SpecTextIds<typeof quotaSpec>>()(
     'quota.note.portal': '已由 {by} 核准：請到入口網站的「配額」頁面套用（這個機器人無法變更 TWCC 配額）。',
     'quota.note.maybe': '已由 {by} 核准；{why}',
     'quota.note.failed': '已由 {by} 核准，但沒有套用：{why}',
+    'quota.note.noLongerMore': '已由 {by} 核准，但沒有套用：{resource} 目前是 {now}（申請之後已被變更），改成 {want} 反而會調降。沒有做任何變更；如果仍需要更多，請重新申請。',
+    'quota.conflict': '你已經在申請 `{id}` 中要求 {resource} {want}，而且仍在等待核准。請先用 `/quota cancel {id}` 撤回，再重新申請。沒有送出新的申請。',
+    'quota.changedNotice': '你的 {service} 配額已由 {by} 變更：{change}。',
     'quota.note.applied': '已由 {by} 核准並套用。',
     'quota.note.shows': 'TWCC 目前顯示 {values}',
     'quota.note.unreadable': '無法讀回 TWCC 的配額',

@@ -4,6 +4,9 @@ import { auditBase } from '../../core/audit.js';
 import { approvalFlow, type ApprovalAction } from '../../core/flows/actions.js';
 import type { PendingAction } from '../../core/flows/pending.js';
 import { describeError, listOf } from '../../core/i18n.js';
+import { withLock } from '../../store/lock.js';
+import type { Services } from '../../core/feature.js';
+import { reply } from '../../core/reply.js';
 import { formatCount, formatMemory } from '../../core/units.js';
 import type { MessageId, Translator } from './messages.js';
 
@@ -82,28 +85,89 @@ export const quotaChangeAction: ApprovalAction<QuotaChangeArgs, MessageId> = {
       return { status: 'approved', note: t.t('quota.note.portal', { by }) };
     }
     await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok' });
-    const applied = await services.changing(services.backend.setQuota(actor, args.target, args.service, args.requested));
-    if (!applied.ok) {
-      // maybe_applied: sent, but the answer was lost or late; never "not applied".
-      const maybe = applied.code === 'maybe_applied';
-      await services.audit.append({ ...base, action: 'quota.applied', target, outcome: maybe ? 'unknown' : 'failed', detail: applied.code });
-      const why = describeError(t, applied.code, applied.detail);
-      return maybe ? { status: 'approved', note: t.t('quota.note.maybe', { by, why }) } : { status: 'failed', note: t.t('quota.note.failed', { by, why }) };
-    }
-    // The backend read the quota back: the card says only what it shows.
-    const { verdict, shown, answer } = applied.value;
-    const audited = verdict === 'applied' ? 'ok' : verdict === 'not_applied' ? 'failed' : 'unknown';
-    await services.audit.append({ ...base, action: 'quota.applied', target, outcome: audited, detail: `${verdict} ${JSON.stringify(args.requested)}` });
-    if (verdict === 'applied') return { status: 'applied', note: t.t('quota.note.applied', { by }) };
-    const shows = shown ? t.t('quota.note.shows', { values: formatQuotas(t, shown) }) : t.t('quota.note.unreadable');
-    const twccSaid = answer ? t.t('core.twccSaid', { answer }) : '';
-    if (verdict === 'not_applied') return { status: 'failed', note: t.t('quota.note.notApplied', { by, shows, twccSaid }) };
-    return { status: 'approved', note: t.t('quota.note.unconfirmed', { by, shows, twccSaid }) };
+    // Under the member's lock, on every backend (two approvals for one member must not overlap: TWCC
+    // writes the whole triple), with the quota read again: only what still differs is written.
+    return withLock(services.store, `quota-apply:${args.service}:${args.target}`, () => apply({ services, actor, args, t }, by, base, target), APPLY_LOCK);
   },
 };
+
+/** Held while the backend writes and reads back (TWCC may take 30 s); renewed meanwhile, waited for a minute. */
+const APPLY_LOCK = { ttlMs: 15_000, waitMs: 60_000 };
+
+type ApplyContext = Pick<Parameters<typeof quotaChangeAction.execute>[0], 'services' | 'actor' | 'args' | 't'>;
+type Decided = Awaited<ReturnType<typeof quotaChangeAction.execute>>;
+
+/** The resources of `requested` that still differ from the quota now, or why the request no longer means what its card says. */
+type StillToApply = { ok: true; values: QuotaValues } | { ok: false; resource: keyof QuotaValues; was: number; want: number };
+function stillToApply(args: QuotaChangeArgs, now: Partial<Record<keyof QuotaValues, number>>): StillToApply {
+  const values: QuotaValues = {};
+  for (const r of ['cpu', 'gpu', 'memory'] as const) {
+    const want = args.requested[r];
+    const was = now[r];
+    if (want === undefined || want === was) continue;
+    // A request asks for more: one that would now lower a quota (another approval raised it since) is refused.
+    if (args.kind === 'request' && was !== undefined && lowersQuota(was, want)) return { ok: false, resource: r, was, want };
+    values[r] = want;
+  }
+  return { ok: true, values };
+}
+
+async function apply({ services, actor, args, t }: ApplyContext, by: string, base: ReturnType<typeof auditBase>, target: string): Promise<Decided> {
+  const read = await services.backend.getQuotas(actor, args.service, args.target);
+  const row = read.ok ? read.value.members.find((m) => m.member.id === args.target) : undefined;
+  if (!read.ok || !row) {
+    const code = read.ok ? 'member_not_found' : read.code;
+    await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'failed', detail: code });
+    return { status: 'failed', note: t.t('quota.note.failed', { by, why: describeError(t, code, read.ok ? undefined : read.detail) }) };
+  }
+  const now = { cpu: row.resources.cpu.quota, gpu: row.resources.gpu.quota, memory: row.resources.memory.quota };
+  const todo = stillToApply(args, now);
+  if (!todo.ok) {
+    const { resource, was, want } = todo;
+    await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'failed', detail: `no longer an increase: ${resource} is ${was}, the request asks ${want}` });
+    return {
+      status: 'failed',
+      note: t.t('quota.note.noLongerMore', { by, resource, now: formatQuotaValue(t, resource, was), want: formatQuotaValue(t, resource, want) }),
+    };
+  }
+  if (Object.keys(todo.values).length === 0) {
+    await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'ok', detail: `already ${JSON.stringify(args.requested)}` });
+    // Already in place (an earlier click applied it and then failed to record the decision): applied.
+    return { status: 'applied', note: t.t('quota.note.applied', { by }) };
+  }
+  const applied = await services.changing(services.backend.setQuota(actor, args.target, args.service, todo.values));
+  if (!applied.ok) {
+    // maybe_applied: sent, but the answer was lost or late; never "not applied".
+    const maybe = applied.code === 'maybe_applied';
+    await services.audit.append({ ...base, action: 'quota.applied', target, outcome: maybe ? 'unknown' : 'failed', detail: applied.code });
+    const why = describeError(t, applied.code, applied.detail);
+    return maybe ? { status: 'approved', note: t.t('quota.note.maybe', { by, why }) } : { status: 'failed', note: t.t('quota.note.failed', { by, why }) };
+  }
+  // The backend read the quota back: the card says only what it shows.
+  const { verdict, shown, answer } = applied.value;
+  const audited = verdict === 'applied' ? 'ok' : verdict === 'not_applied' ? 'failed' : 'unknown';
+  await services.audit.append({ ...base, action: 'quota.applied', target, outcome: audited, detail: `${verdict} ${JSON.stringify(todo.values)}` });
+  // An admin changed a member's quota: the member hears of it (lowered or raised), in their own words.
+  if (args.kind === 'set' && verdict !== 'not_applied') await tellMember(services, args, by);
+  if (verdict === 'applied') return { status: 'applied', note: t.t('quota.note.applied', { by }) };
+  const shows = shown ? t.t('quota.note.shows', { values: formatQuotas(t, shown) }) : t.t('quota.note.unreadable');
+  const twccSaid = answer ? t.t('core.twccSaid', { answer }) : '';
+  if (verdict === 'not_applied') return { status: 'failed', note: t.t('quota.note.notApplied', { by, shows, twccSaid }) };
+  return { status: 'approved', note: t.t('quota.note.unconfirmed', { by, shows, twccSaid }) };
+}
 
 /** The one flow both `/quota set` and `/quota request` start. */
 export const quotaChangeFlow = approvalFlow(quotaChangeAction);
 
 /** The flow actions of quota changes, as stored on their pending records. */
 export const isQuotaChange = (action: string): action is 'quota.set' | 'quota.request' => action === 'quota.set' || action === 'quota.request';
+
+/** A private notice to each chat identity of the member whose quota `/quota set` changed. */
+async function tellMember(services: Services, args: QuotaChangeArgs, by: string): Promise<void> {
+  const links = (await services.identity.all()).filter((l) => l.memberId === args.target);
+  for (const link of links) {
+    const user = { platform: link.platform, workspace: '-', userId: link.userId, ...(link.name ? { name: link.name } : {}) };
+    const t: Translator = await services.locales.translatorFor(user, undefined, { memberId: args.target });
+    await services.post({ kind: 'dm', user }, reply(t.t('quota.changedNotice', { service: args.service.toUpperCase(), by, change: formatQuotaChange(t, args) }), 'dm'));
+  }
+}
