@@ -92,7 +92,7 @@ const TARGETS: Target[] = [
     holds: '<=',
     limit: 1500,
     unit: ' ms',
-    also: (m) => `${show(m.get('discord.burst.0.beyond ms'), ' ms')} with an instant backend; 429s: ${show((m.get('discord.burst.0.429s') ?? NaN) + (m.get('discord.burst.1500.429s') ?? NaN), '')}`,
+    also: (m) => `${show(m.get('discord.burst.0.beyond ms'), ' ms')} with an instant backend; 429s: ${(m.get('discord.burst.0.429s') ?? NaN) + (m.get('discord.burst.1500.429s') ?? NaN)}`,
   },
   {
     what: '12: /quota show fan-out, 1,000 members, ≤ 1.5× ideal',
