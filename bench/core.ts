@@ -13,6 +13,7 @@ import { LocalRegistry } from '../src/backends/local/registry.js';
 import { Core } from '../src/core/core.js';
 import type { ChatUser } from '../src/core/invocation.js';
 import { openStore } from '../src/store/index.js';
+import { report } from './lib/results.js';
 import { fmt, percentile, printTable } from './lib/stats.js';
 import { allFeatures } from '../src/features/index.js';
 
@@ -76,7 +77,9 @@ for (const level of LEVELS) {
   record('/tenant whoami', await measure(() => say('m0', 'tenant', 'whoami', 'm0')));
   record(`/apikey list (${OWN_KEYS} own keys)`, await measure(() => say('m0', 'apikey', 'list', `${OWN_KEYS} API keys`)));
   // Made by the other members, so m0's list stays the same size.
-  record('/apikey create', await measure((i) => say(`m${1 + (i % (level.members - 1))}`, 'apikey', 'create', 'created')));
+  const create = await measure((i) => say(`m${1 + (i % (level.members - 1))}`, 'apikey', 'create', 'created'));
+  record('/apikey create', create);
+  report(`core.create.${level.keys}.ops/s`, create.perSecond);
   record('store.claim (distinct keys)', await measure((i) => store.claim(`bench:${level.keys}:${i}`, 60_000)));
   const racing = await measure(async (i) => {
     const won = await Promise.all(Array.from({ length: 10 }, () => store.claim(`race:${level.keys}:${i}`, 60_000)));

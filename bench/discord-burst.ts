@@ -12,6 +12,7 @@ import { LocalRegistry } from '../src/backends/local/registry.js';
 import type { Actor } from '../src/backends/port.js';
 import { Harness } from '../test/adapters/discord/harness.js';
 import type { SentInteraction } from '../test/fakes/discord.js';
+import { report } from './lib/results.js';
 import { percentile, printTable } from './lib/stats.js';
 
 const PEOPLE = Number(process.env.BENCH_DISCORD_PEOPLE ?? 200);
@@ -43,6 +44,8 @@ async function burst(delayMs: number): Promise<(string | number)[]> {
     const answers = sent.map(answerAt).sort((a, b) => a - b);
     const deferred = sent.filter((s) => s.callback!.type === 5).length;
     const beyond = answers.at(-1)! - delayMs;
+    report(`discord.burst.${delayMs}.beyond ms`, beyond);
+    report(`discord.burst.${delayMs}.429s`, h.fake.rateLimits.limited.length);
     return [
       `${delayMs} ms`,
       String(deferred),

@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { BENCH_USER, startBareTarget, startBot, startFakeSlackProcess, type FakeSlackProcess, type Server } from './lib/bot.js';
 import { load } from './lib/load.js';
 import { pinLoadGenerator, procStats } from './lib/processes.js';
+import { report } from './lib/results.js';
 import { fmt, printTable, ratio } from './lib/stats.js';
 
 const STEPS = (process.env.BENCH_MEMORY_COMMANDS ?? '10000,50000').split(',').map(Number);
@@ -86,6 +87,8 @@ try {
     ['bot', ...m.rss, m.peak, n(m.sent), m.seconds],
   ]);
   const at = (r: (number | string)[], i: number) => (typeof r[i] === 'number' ? (r[i] as number) : NaN);
+  report('memory.first step.bot/bolt', at(m.rss, 1) / at(b.rss, 1));
+  report('memory.growth MiB', at(m.rss, STEPS.length) - at(m.rss, 1));
   console.log(`bot/bolt after ${n(STEPS[0]!)}: ${ratio(at(m.rss, 1), at(b.rss, 1))}; bot growth ${n(STEPS[0]!)} → ${n(STEPS.at(-1)!)}: ${fmt(at(m.rss, STEPS.length) - at(m.rss, 1))} MiB`);
   for (const [who, r] of [['bare Bolt', b], ['bot', m]] as const) {
     if (Object.keys(r.failures).length) console.log(`${who}: requests that failed: ${JSON.stringify(r.failures)}`);

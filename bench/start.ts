@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { MAIN_JS, startFakeSlackProcess, withDeadline } from './lib/bot.js';
 import { freePort, spawnNode, waitForOk } from './lib/processes.js';
 import { SIGNING_SECRET } from './lib/slack-command.js';
+import { report } from './lib/results.js';
 import { median, printTable } from './lib/stats.js';
 
 const RUNS = Number(process.env.BENCH_START_RUNS ?? 3);
@@ -68,6 +69,7 @@ try {
       rmSync(dir, { recursive: true, force: true });
     }
     rows.push([label, median(slack.map((s) => s.ready)), median(slack.map((s) => s.healthz)), median(shell)]);
+    if (args === HOW['node dist/src/main.js']) report('start.ready ms', median(slack.map((s) => s.ready)));
   }
 } finally {
   await fake.stop();

@@ -15,6 +15,7 @@ import type { Actor } from '../src/backends/port.js';
 import { DEFAULT_FANOUT } from '../src/backends/twcc/backend.js';
 import { openStore } from '../src/store/index.js';
 import { startFakeTwcc } from '../test/fakes/twcc.js';
+import { report } from './lib/results.js';
 import { median, printTable } from './lib/stats.js';
 import { twccBackendOn } from '../test/helpers/twcc-backend.js';
 
@@ -53,6 +54,7 @@ async function scenario(label: string, summaryListing: boolean): Promise<(string
     }
     const ideal = LATENCY_MS * Math.ceil(calls / DEFAULT_FANOUT);
     const ms = median(times);
+    report(`twcc.quota.${summaryListing ? 'summary' : 'listing'}.vs ideal`, ms / ideal);
     return [label, String(calls), String(DEFAULT_FANOUT), String(inFlight), ideal, ms, `${(ms / ideal).toFixed(2)}×`];
   } finally {
     await backend.close();

@@ -17,7 +17,11 @@ export interface FakeSlackCount {
   answered: number;
   distinct: number;
   duplicates: number;
+  /** Web API calls since the last count. */
   webApiCalls: number;
+  /** Web API calls per method since the fake started, and the text of the last chat.postEphemeral. */
+  webApi: Record<string, number>;
+  lastEphemeral: string;
   answerMs: number[];
   byTag: Record<string, { answered: number; last: string }>;
 }
@@ -91,12 +95,19 @@ export async function startBot(
   return { ...proc, name: opts.name ?? 'bot', url };
 }
 
-export async function startBareTarget(name: 'bare Bolt' | 'bare node:http', fakeUrl: string, logFile: string): Promise<Server> {
+const TARGET_SCRIPTS = {
+  'bare Bolt': 'bench/targets/bare-bolt.ts',
+  'bare node:http': 'bench/targets/bare-http.ts',
+  'Chat SDK peer': 'bench/targets/chat-sdk.ts',
+} as const;
+
+/** A comparison target (not the bot) in its own pinned process, talking to the fake Slack. */
+export async function startBareTarget(name: keyof typeof TARGET_SCRIPTS, fakeUrl: string, logFile: string): Promise<Server> {
   const port = await freePort();
-  const script = resolve(name === 'bare Bolt' ? 'bench/targets/bare-bolt.ts' : 'bench/targets/bare-http.ts');
+  const script = resolve(TARGET_SCRIPTS[name]);
   const proc = spawnNode(['--import', 'tsx', script], { env: { ...process.env, PORT: String(port), SLACK_API_URL: `${fakeUrl}/api/` }, pin: true, logFile });
   const url = `http://127.0.0.1:${port}`;
-  // Both answer any path; Bolt's /healthz is a custom route, node:http answers 200 to anything.
+  // Bolt's and the peer's /healthz are routes of their own; node:http answers 200 to anything.
   await waitForOk(`${url}/healthz`);
   return { ...proc, name, url };
 }

@@ -3,13 +3,14 @@
  * own so that it costs the bot nothing, plus a control server whose GET /count returns how many
  * answers arrived (at response_urls, and in acks as the load generator reports them), in all and
  * per tag (`/respond/<tag>.<id>.<sent at>`, see bench/lib/slack-command.ts)
- * with the text of the tag's last answer, and how long after its request each answer came. Answers
- * are counted as they arrive and not kept, so memory stays flat.
+ * with the text of the tag's last answer, and how long after its request each answer came; and the
+ * Web API calls per method, with the text of the last `chat.postEphemeral` (how the Chat SDK peer
+ * answers). Answers and calls are counted as they arrive and not kept, so memory stays flat.
  * Prints `{"url","control"}` on stdout once listening.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startFakeSlack, type ResponseUrlPost } from '../../test/fakes/slack.js';
+import { startFakeSlack, type ResponseUrlPost, type WebApiCall } from '../../test/fakes/slack.js';
 
 const fake = await startFakeSlack();
 const seen = new Set<string>();
@@ -32,6 +33,18 @@ fake.responses.push = (...posts: ResponseUrlPost[]) => {
     const t = (byTag[tag] ??= { answered: 0, last: '' });
     t.answered++;
     t.last = String(r.body.text ?? '');
+  }
+  return 0;
+};
+
+const webApi: Record<string, number> = {};
+let webApiSinceCount = 0;
+let lastEphemeral = '';
+fake.calls.push = (...calls: WebApiCall[]) => {
+  for (const c of calls) {
+    webApi[c.method] = (webApi[c.method] ?? 0) + 1;
+    webApiSinceCount++;
+    if (c.method === 'chat.postEphemeral') lastEphemeral = String(c.args.text ?? '');
   }
   return 0;
 };
@@ -60,8 +73,9 @@ const control = createServer((req, res) => {
     return;
   }
   if (req.url !== '/count') return void res.writeHead(404).end();
-  const body = JSON.stringify({ ...totals, byTag, webApiCalls: fake.calls.splice(0).length, answerMs });
+  const body = JSON.stringify({ ...totals, byTag, webApiCalls: webApiSinceCount, webApi, lastEphemeral, answerMs });
   answerMs = [];
+  webApiSinceCount = 0;
   res.writeHead(200, { 'content-type': 'application/json' }).end(body);
 });
 await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
