@@ -7,7 +7,7 @@ import type { Adapter, Outcome } from '../../src/core/outcome.js';
 import type { Invocation } from '../../src/core/invocation.js';
 import type { Reply } from '../../src/core/reply.js';
 import { HttpServer } from '../../src/http/server.js';
-import type { Logger } from '../../src/log.js';
+import { summarizeError, type Logger } from '../../src/log.js';
 import { assertNever, settledWithin } from '../../src/result.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackMessenger } from './messenger.js';
@@ -54,10 +54,6 @@ export interface SlackAdapter extends Adapter {
 const STOP_GRACE_MS = 8_000;
 /** How long a "the bot is restarting" notice may take: the process is about to exit. */
 const RESTART_NOTICE_MS = 1_000;
-
-type ErrorLog = { type: string; message: string; code?: unknown };
-const errorLog = (err: unknown): ErrorLog =>
-  err instanceof Error ? { type: err.name, message: err.message, ...('code' in err ? { code: err.code } : {}) } : { type: typeof err, message: String(err) };
 
 /**
  * Bolt acknowledges a payload no listener takes (one it cannot classify) after this long, with an
@@ -207,12 +203,12 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
       await work(inbound, started);
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
-      log.error({ err: errorLog(err), ref, kind: inbound.kind }, 'Slack handling failed');
+      log.error({ error: summarizeError(err), ref, kind: inbound.kind }, 'Slack handling failed');
       const responseUrl = responseUrlOf(inbound);
       if (responseUrl) {
         const text = { response_type: 'ephemeral', replace_original: false, text: texts.internal(wordsFor(inbound.invocation.user.userId), ref) };
         await postToResponseUrl(responseUrl, text).catch(
-          (e: unknown) => log.warn({ err: errorLog(e), ref }, 'could not tell the user about the failure'),
+          (e: unknown) => log.warn({ error: summarizeError(e), ref }, 'could not tell the user about the failure'),
         );
       }
     }
@@ -235,7 +231,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
         // ack then cannot be sent, and the answer goes through response_url, as a slow command's does.
         const acked = await ack(answer).then(
           () => true,
-          (err: unknown) => (log.warn({ err: errorLog(err) }, 'Slack acknowledgement not sent; answering through response_url'), false),
+          (err: unknown) => (log.warn({ error: summarizeError(err) }, 'Slack acknowledgement not sent; answering through response_url'), false),
         );
         if (answer && acked) return;
         return handle(inbound, started);
@@ -258,7 +254,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
       left.map(({ responseUrl, userId }) =>
         responseUrl
           ? postToResponseUrl(responseUrl, { response_type: 'ephemeral', replace_original: false, text: texts.restarting(wordsFor(userId)) }, AbortSignal.timeout(RESTART_NOTICE_MS)).catch((err: unknown) =>
-              log.warn({ err: errorLog(err) }, 'could not tell a user the bot is restarting'),
+              log.warn({ error: summarizeError(err) }, 'could not tell a user the bot is restarting'),
             )
           : undefined,
       ),
@@ -271,7 +267,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   // An empty ack closes the modal; the outcome is answered where `/tenant login` was typed.
   app.view(LOGIN_MODAL.callbackId, ({ ack, body }) => acknowledgeThenHandle(() => ack(), body));
   app.error(async (err) => {
-    log.error({ err: errorLog(err) }, 'Bolt error');
+    log.error({ error: summarizeError(err) }, 'Bolt error');
   });
 
   // In Socket Mode, ready also means the WebSocket is up: the client reconnects on its own, or gives
@@ -308,7 +304,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     stop() {
       stopping ??= (async () => {
         ready = false;
-        if (!(receiver instanceof HTTPReceiver)) await app.stop().catch((err: unknown) => log.warn({ err: errorLog(err) }, 'Slack receiver stop failed'));
+        if (!(receiver instanceof HTTPReceiver)) await app.stop().catch((err: unknown) => log.warn({ error: summarizeError(err) }, 'Slack receiver stop failed'));
         await settledWithin(Promise.allSettled([...inflight.keys()]), stopGraceMs);
         await answerTheUnanswered();
         await poster.close();
