@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import { texts, translator, normalizeLocale } from '../../src/core/i18n.js';
@@ -13,7 +13,7 @@ import { boltLogger } from './bolt-logger.js';
 import { SlackMessenger } from './messenger.js';
 import { sealLoginContext } from './modal-context.js';
 import { LOGIN_MODAL, parseSlackPayload, type ClickedMessage, type SlackInbound } from './parse.js';
-import { refuseMalformedPayloads } from './request-guard.js';
+import { VerifiedReceiver } from './receiver.js';
 import { renderLoginModal, renderReply, type SlackMessage } from './render.js';
 import { ackAnswerFor, ResponseUrlPoster, type AckAnswer } from './respond.js';
 import { SlackUserLocales } from './user-locale.js';
@@ -109,11 +109,10 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   const receiver = appToken
     ? // The Socket Mode client mutates the options it gets (retryConfig), hence the copy.
       new SocketModeReceiver({ appToken, logger: boltLog, installerOptions: { clientOptions: { ...clientOptions } } })
-    : new HTTPReceiver({
+    : new VerifiedReceiver({
         signingSecret,
-        endpoints: '/slack/events',
-        logger: boltLog,
-        processBeforeResponse: false,
+        logger: log,
+        boltLogger: boltLog,
         unhandledRequestTimeoutMillis: UNHANDLED_ACK_MS,
         unhandledRequestHandler: ({ response }) => {
           log.warn('Slack request no listener takes; acknowledged empty');
@@ -291,10 +290,9 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     async start() {
       // auth.test: a wrong token or an unreachable SLACK_API_URL fails the start, not the first command.
       await app.init();
-      if (receiver instanceof HTTPReceiver) {
+      if (receiver instanceof VerifiedReceiver) {
         // Slack's requests arrive on the process's one HTTP server, beside /healthz, /readyz and /metrics.
-        // A body Bolt would throw on (payload=null) is refused with 400 before Bolt sees it.
-        http.mount('POST', '/slack/events', refuseMalformedPayloads(receiver.requestListener, log, secret));
+        http.mount('POST', '/slack/events', receiver.requestListener);
       } else {
         await app.start();
       }
@@ -304,7 +302,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     stop() {
       stopping ??= (async () => {
         ready = false;
-        if (!(receiver instanceof HTTPReceiver)) await app.stop().catch((err: unknown) => log.warn({ error: summarizeError(err) }, 'Slack receiver stop failed'));
+        if (!(receiver instanceof VerifiedReceiver)) await app.stop().catch((err: unknown) => log.warn({ error: summarizeError(err) }, 'Slack receiver stop failed'));
         await settledWithin(Promise.allSettled([...inflight.keys()]), stopGraceMs);
         await answerTheUnanswered();
         await poster.close();
