@@ -3,7 +3,7 @@ import { InteractionResponseType, REST, Routes } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import type { Adapter } from '../../src/core/outcome.js';
-import { readBody, type HttpServer } from '../../src/http/server.js';
+import { MAX_BODY_BYTES, readBody, type HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
 import { InteractionPayload, parsePayload } from './interaction-payload.js';
 import { DiscordMessenger } from './messenger.js';
@@ -28,8 +28,6 @@ export interface DiscordHttpOptions {
   now?: () => number;
 }
 
-/** Interaction payloads are a few kilobytes; anything this large is not one. */
-const MAX_BODY_BYTES = 1 << 20;
 const START_CHECK_MS = 10_000;
 
 function send(res: ServerResponse, status: number, body?: unknown): void {

@@ -9,11 +9,8 @@ import {
   type Receiver,
   type ReceiverUnhandledRequestHandlerArgs,
 } from '@slack/bolt';
-import { readBody } from '../../src/http/server.js';
+import { MAX_BODY_BYTES, readBody } from '../../src/http/server.js';
 import { summarizeError, type Logger } from '../../src/log.js';
-
-/** Bolt's own limit on a request body. */
-const BODY_LIMIT = 4 * 1024 * 1024;
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -55,9 +52,9 @@ export interface VerifiedReceiverOptions {
 }
 
 /**
- * Bolt's HTTP receiver with each request checked once: its body read once (capped), its signature
- * verified once (Bolt's verifySlackRequest: the HMAC and the 5-minute replay window), its body parsed
- * once, then handed to the Bolt app (`app.processEvent`, with Bolt's own HTTPResponseAck) as Bolt's
+ * Bolt's HTTP receiver with each request checked once: its body read once (capped at the server's
+ * MAX_BODY_BYTES, not Bolt's 4 MB), its signature verified once (Bolt's verifySlackRequest: the HMAC
+ * and the 5-minute replay window), its body parsed once, then handed to the Bolt app (`app.processEvent`, with Bolt's own HTTPResponseAck) as Bolt's
  * HTTPReceiver does. Bolt's receiver verified and parsed again whatever a guard in front of it had
  * already read, and a guard was needed: Bolt throws on bodies it cannot take (see slackBody).
  * Statuses as Bolt's: 413 too large, 401 not signed or too old, 400 malformed, 200 ssl_check
@@ -100,7 +97,7 @@ export class VerifiedReceiver implements Receiver {
   };
 
   async #read(req: IncomingMessage): Promise<Read> {
-    const raw = await readBody(req, BODY_LIMIT);
+    const raw = await readBody(req, MAX_BODY_BYTES);
     if (!raw) return { ok: false, refusal: { status: 413, reason: 'body too large' } };
     const text = raw.toString('utf8');
     const form = req.headers['content-type'] === FORM ? parseQuery(text) : undefined;
