@@ -140,8 +140,8 @@ export class HttpServer {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > this.maxBodyBytes) {
       res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
-      res.end('request body too large\n');
-      req.destroy();
+      // Once the answer is out, the connection goes with the body still unsent.
+      res.end('request body too large\n', () => req.destroy());
       return false;
     }
     if (req.complete) return true;
@@ -152,8 +152,8 @@ export class HttpServer {
         res.end('request body not received in time\n');
       }
       // After the answer is flushed: the socket, and what it buffered, goes.
-      res.once('finish', () => req.destroy());
       if (res.writableFinished) req.destroy();
+      else res.once('finish', () => req.destroy());
     }, this.bodyReadMs);
     const done = () => clearTimeout(timer);
     req.once('end', done);
