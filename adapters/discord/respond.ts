@@ -22,14 +22,14 @@ export const DEFAULT_STOP_GRACE_MS = 5_000;
 const RESTART_NOTICE_MS = 1_000;
 
 /** The outcome if the core settles within `ms` (its failure thrown), else undefined (the promise keeps running). */
-export async function outcomeWithin<T>(pending: Promise<T>, ms: number): Promise<T | undefined> {
+async function outcomeWithin<T>(pending: Promise<T>, ms: number): Promise<T | undefined> {
   const settled = await settledWithin(pending, ms);
   if (settled && !settled.ok) throw settled.error;
   return settled?.value;
 }
 
 /** A modal can only open as the first answer to a command; past that, the user is asked to run it again. */
-export function replyOf(outcome: Exclude<Outcome, { kind: 'duplicate' }>): Reply {
+function replyOf(outcome: Exclude<Outcome, { kind: 'duplicate' }>): Reply {
   switch (outcome.kind) {
     case 'reply':
       return outcome.reply;
@@ -44,10 +44,10 @@ export function replyOf(outcome: Exclude<Outcome, { kind: 'duplicate' }>): Reply
 const NO_PINGS = { allowed_mentions: { parse: [] as never[] } };
 
 /** A reply as a message body (an interaction webhook's, or a card update's): nobody is pinged. */
-export const webhookBody = (r: Reply) => ({ ...renderReply(r), ...NO_PINGS });
+const webhookBody = (r: Reply) => ({ ...renderReply(r), ...NO_PINGS });
 
 /** A message posted as the interaction's answer or follow-up: ephemeral when the reply is private. */
-export const followUpBody = (r: Reply) => ({ ...webhookBody(r), ...(isPrivate(r) ? { flags: MessageFlags.Ephemeral } : {}) });
+const followUpBody = (r: Reply) => ({ ...webhookBody(r), ...(isPrivate(r) ? { flags: MessageFlags.Ephemeral } : {}) });
 
 /** An interaction's first answer, as Discord's callback: the same JSON in an HTTP response or a POST to the callback endpoint. */
 export interface InteractionCallback {

@@ -100,7 +100,7 @@ const ENTITY_CHAR: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
  * gets the text as typed, and the renderer escapes it again. One pass, so a typed `&lt;` (sent as
  * `&amp;lt;`) stays `&lt;`. After the mentions are read: a typed `<@U1>` arrives escaped and stays text.
  */
-export const decodeSlackEntities = (text: string): string => text.replace(SLACK_ENTITY, (_m, name: string) => ENTITY_CHAR[name]!);
+const decodeSlackEntities = (text: string): string => text.replace(SLACK_ENTITY, (_m, name: string) => ENTITY_CHAR[name]!);
 
 function parseSlashCommand(body: unknown): SlackInbound {
   const parsed = SlashCommand.safeParse(body);
