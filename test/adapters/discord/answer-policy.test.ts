@@ -95,3 +95,22 @@ describe.each([
     expect(edit?.body).toMatchObject({ allowed_mentions: { parse: [] } });
   });
 });
+
+describe.each([
+  ['the gateway', false],
+  ['HTTP', true],
+])('over %s, stopping with a deferred answer still open', (_transport, overHttp) => {
+  test('edits it to say the bot is restarting, in the user’s language, once the grace is over', async () => {
+    const backend: { it?: GatedRegistry } = {};
+    h = await Harness.start({ overHttp, stopGraceMs: 50, backend: (store) => (backend.it = new GatedRegistry(store)) });
+    await linkTeam(h);
+    const listed = h.fake.command({ ...bob, locale: 'zh-TW' }, 'apikey', 'list');
+    await h.fake.until(() => listed.callback !== undefined, 5_000, 'no defer');
+    expect(listed.callback?.type).toBe(Callback.DeferReply);
+
+    await h.bot.stop();
+
+    expect(h.fake.original(listed)).toMatchObject({ content: expect.stringMatching(/^機器人正在重新啟動/) as string, flags: 64 });
+    backend.it!.release();
+  });
+});
