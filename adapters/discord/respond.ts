@@ -174,11 +174,12 @@ export class DiscordAnswerPolicy {
 
   #finishLater(interaction: AnsweredInteraction, later: () => Promise<void>): void {
     this.#open.add(interaction);
+    // Open until it is finished or has failed (then logged): a stop later has no word to add about it.
     const job = later()
-      .then(() => void this.#open.delete(interaction))
       .catch((err: unknown) =>
         this.opts.logger.error({ kind: interaction.kind, discord: summarizeDiscordError(err) }, 'could not finish a deferred discord interaction'),
-      );
+      )
+      .finally(() => this.#open.delete(interaction));
     this.#track(job);
   }
 
