@@ -27,7 +27,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
  * unauthenticated sender can make the process hold is this much per request, for BODY_READ_MS.
  */
 export const MAX_BODY_BYTES = 1 << 20;
-/** A request's headers and body must have arrived within this; a body still arriving is answered 408. */
+/** A request's headers must arrive within this (Node's headersTimeout), then its body within this again; else 408. */
 const BODY_READ_MS = 10_000;
 /** Node's own backstop for a whole request (headers and body), checked every CONNECTIONS_CHECK_MS. */
 const REQUEST_TIMEOUT_MS = 15_000;
