@@ -44,5 +44,30 @@ function prettyStream(destination: NodeJS.WritableStream): { write(line: string)
   return { write: (line: string) => void destination.write(format(line)) };
 }
 
+/** What may be logged of a thrown value; see summarizeError. */
+export interface ErrorSummary {
+  type: string;
+  message: string;
+  code?: string | number;
+  stack?: string;
+}
+
+/**
+ * Name, message, code and (when asked) stack only: an error's other fields may hold a request, its
+ * body and its token (an SDK's error carries them). Log it as `error` or `err` with this shape, never
+ * the error itself, whose serializer would print every field. A `code` that is not a string or a
+ * number is dropped: it is no code, and could be anything.
+ */
+export function summarizeError(err: unknown, opts: { stack?: boolean } = {}): ErrorSummary {
+  if (!(err instanceof Error)) return { type: typeof err, message: String(err) };
+  const code = (err as { code?: unknown }).code;
+  return {
+    type: err.name,
+    message: err.message,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(opts.stack && err.stack ? { stack: err.stack } : {}),
+  };
+}
+
 /** For cores built without a logger (tests, tools). */
 export const silentLogger = (): Logger => pino({ level: 'silent' });

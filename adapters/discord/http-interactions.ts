@@ -1,17 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InteractionResponseType, MessageFlags, REST, Routes } from 'discord.js';
+import { InteractionResponseType, REST, Routes } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
-import type { Adapter, Outcome } from '../../src/core/outcome.js';
-import type { Reply } from '../../src/core/reply.js';
-import { readBody, type HttpServer } from '../../src/http/server.js';
+import type { Adapter } from '../../src/core/outcome.js';
+import { MAX_BODY_BYTES, readBody, type HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
-import { settledWithin } from '../../src/result.js';
 import { InteractionPayload, parsePayload } from './interaction-payload.js';
 import { DiscordMessenger } from './messenger.js';
-import { renderLoginModal, renderReply } from './render.js';
 import { interactionWebhooks, logRateLimits } from './interaction-webhooks.js';
-import { DEFAULT_ACK_WITHIN_MS, DEFAULT_STOP_GRACE_MS, followUpBody, outcomeWithin, replyOf } from './respond.js';
+import { DEFAULT_ACK_WITHIN_MS, DEFAULT_STOP_GRACE_MS, DiscordAnswerPolicy } from './respond.js';
 import { summarizeDiscordError } from './safe-error.js';
 import { discordPublicKey, verifyDiscordSignature } from './verify.js';
 
@@ -31,15 +28,7 @@ export interface DiscordHttpOptions {
   now?: () => number;
 }
 
-/** Interaction payloads are a few kilobytes; anything this large is not one. */
-const MAX_BODY_BYTES = 1 << 20;
 const START_CHECK_MS = 10_000;
-
-/** What answers the interaction's HTTP request (the callback), and what is left to do after it. */
-interface Answer {
-  callback: { type: InteractionResponseType; data?: unknown };
-  later?: () => Promise<void>;
-}
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
   if (body === undefined) {
@@ -77,42 +66,7 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
   logRateLimits(webhooks.rest, logger);
   const messenger = new DiscordMessenger({ rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
 
-  const editOriginal = webhooks.editOriginal;
-  const followUp = (interactionToken: string, r: Reply) => webhooks.followUp(interactionToken, followUpBody(r));
-
-  /** A command or the login modal's submit: a message (or the modal) now, else an ephemeral defer and an edit. */
-  const answerCommand = (interactionToken: string, canOpenModal: boolean, early: Outcome | undefined, pending: Promise<Outcome>): Answer => {
-    if (early?.kind === 'login-modal' && canOpenModal) return { callback: { type: InteractionResponseType.Modal, data: renderLoginModal(early) } };
-    if (early) return { callback: { type: InteractionResponseType.ChannelMessageWithSource, data: followUpBody(replyOf(early)) } };
-    return {
-      callback: { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } },
-      later: async () => {
-        const outcome = await pending;
-        if (outcome.kind === 'duplicate') await webhooks.deleteOriginal(interactionToken);
-        else await editOriginal(interactionToken, renderReply(replyOf(outcome)));
-      },
-    };
-  };
-
-  /** A click: the card updated in place, or a private notice; when slow, a deferred update, then either. */
-  const answerClick = (interactionToken: string, early: Outcome | undefined, pending: Promise<Outcome>): Answer => {
-    if (early?.kind === 'reply') {
-      if (early.reply.replaceOriginal === true) return { callback: { type: InteractionResponseType.UpdateMessage, data: renderReply(early.reply) } };
-      return { callback: { type: InteractionResponseType.ChannelMessageWithSource, data: followUpBody(early.reply) } };
-    }
-    return {
-      callback: { type: InteractionResponseType.DeferredMessageUpdate },
-      later: async () => {
-        const outcome = await pending;
-        if (outcome.kind === 'duplicate') return;
-        const r = replyOf(outcome);
-        if (r.replaceOriginal === true) await editOriginal(interactionToken, renderReply(r));
-        else await followUp(interactionToken, r);
-      },
-    };
-  };
-
-  const inFlight = new Set<Promise<void>>();
+  const answers = new DiscordAnswerPolicy({ webhooks, logger, ackWithinMs, clickNotice: 'reply' });
   let started = false;
   let stopping = false;
 
@@ -145,19 +99,11 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
     }
     if (stopping) return send(res, 503, { message: 'stopping' });
 
-    const interactionToken = payload.data.token;
-    const pending = core.handle(parsed.invocation);
-    const early = await outcomeWithin(pending, ackWithinMs);
-    // The same interaction delivered again (another replica, a retry): answered there, not here.
-    if (early?.kind === 'duplicate') return send(res, 409, { message: 'this interaction was already answered' });
-    const answer =
-      parsed.kind === 'click' ? answerClick(interactionToken, early, pending) : answerCommand(interactionToken, parsed.kind === 'command', early, pending);
-    send(res, 200, answer.callback);
-    if (!answer.later) return;
-    const job = answer.later()
-      .catch((err: unknown) => logger.error({ kind: parsed.kind, discord: summarizeDiscordError(err) }, 'could not finish a deferred discord interaction'))
-      .finally(() => inFlight.delete(job));
-    inFlight.add(job);
+    await answers.answer({ kind: parsed.kind, token: payload.data.token, locale: payload.data.locale }, core.handle(parsed.invocation), {
+      send: (callback) => send(res, 200, callback),
+      // Answered where it was first delivered (another replica, or this one before a retry).
+      duplicate: () => send(res, 409, { message: 'this interaction was already answered' }),
+    });
   };
 
   http.mount('POST', INTERACTIONS_PATH, handle);
@@ -179,7 +125,7 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
     async stop() {
       if (stopping) return;
       stopping = true;
-      await settledWithin(Promise.allSettled([...inFlight]), stopGraceMs);
+      await answers.stop(stopGraceMs);
       messenger.close();
     },
   };

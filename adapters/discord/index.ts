@@ -5,11 +5,11 @@ import type { Core } from '../../src/core/core.js';
 import type { Adapter } from '../../src/core/outcome.js';
 import type { HttpServer } from '../../src/http/server.js';
 import type { Logger } from '../../src/log.js';
-import { assertNever, settledWithin } from '../../src/result.js';
+import { assertNever } from '../../src/result.js';
 import { interactionWebhooks, logRateLimits } from './interaction-webhooks.js';
 import { DiscordMessenger } from './messenger.js';
 import { parseInteraction } from './parse.js';
-import { answerClick, answerCommand, DEFAULT_ACK_WITHIN_MS, DEFAULT_STOP_GRACE_MS } from './respond.js';
+import { DEFAULT_ACK_WITHIN_MS, DEFAULT_STOP_GRACE_MS, DiscordAnswerPolicy, type CallbackSender } from './respond.js';
 import { summarizeDiscordError } from './safe-error.js';
 
 export interface StartDiscordOptions {
@@ -80,7 +80,10 @@ export function createDiscordAdapter({
     return webhooks;
   };
 
-  const inFlight = new Set<Promise<void>>();
+  // Made with the webhooks, on the first interaction; stop() has nothing to wait for before that.
+  let answers: DiscordAnswerPolicy | undefined;
+  const answersFor = (applicationId: string) =>
+    (answers ??= new DiscordAnswerPolicy({ webhooks: webhooksFor(applicationId), logger, ackWithinMs, clickNotice: 'deferred-follow-up' }));
   let stopping = false;
 
   const handle = async (interaction: Interaction): Promise<void> => {
@@ -89,11 +92,16 @@ export function createDiscordAdapter({
       switch (parsed.kind) {
         case 'command':
         case 'login':
-          await answerCommand(parsed.raw, core.handle(parsed.invocation), ackWithinMs, webhooksFor(parsed.raw.applicationId));
+        case 'click': {
+          const { raw } = parsed;
+          const callbacks = webhooksFor(raw.applicationId);
+          const sender: CallbackSender = {
+            send: async (callback) => void (await callbacks.callback(raw.id, raw.token, callback)),
+            duplicate: () => logger.debug({ kind: parsed.kind }, 'interaction delivered again; its first delivery answers it'),
+          };
+          await answersFor(raw.applicationId).answer({ kind: parsed.kind, token: raw.token, locale: raw.locale }, core.handle(parsed.invocation), sender);
           return;
-        case 'click':
-          await answerClick(parsed.raw, core.handle(parsed.invocation), ackWithinMs, webhooksFor(parsed.raw.applicationId));
-          return;
+        }
         case 'unsupported':
           logger.debug({ what: parsed.what }, 'interaction ignored');
           return;
@@ -107,8 +115,7 @@ export function createDiscordAdapter({
 
   client.on(Events.InteractionCreate, (interaction) => {
     if (stopping) return;
-    const job = handle(interaction).finally(() => inFlight.delete(job));
-    inFlight.add(job);
+    void handle(interaction);
   });
 
   // client.isReady() stays true once READY came, even with the gateway gone: the shards say whether it is up now.
@@ -139,7 +146,7 @@ export function createDiscordAdapter({
     async stop() {
       if (stopping) return;
       stopping = true;
-      await settledWithin(Promise.allSettled([...inFlight]), stopGraceMs);
+      await answers?.stop(stopGraceMs);
       messenger.close();
       await client.destroy();
     },

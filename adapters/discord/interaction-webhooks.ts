@@ -14,10 +14,12 @@ import type { Logger } from '../../src/log.js';
 const INTERACTION_WEBHOOK_GLOBAL_PER_S = 1_000;
 
 export interface InteractionWebhooks {
+  /** Sends the interaction's first answer (its callback), as discord.js's reply/update/defer methods do. */
+  callback(interactionId: string, interactionToken: string, body: unknown): Promise<unknown>;
   /** Edits the interaction's original answer (the deferred "thinking…" message, or the clicked message after a deferred update). */
-  editOriginal(interactionToken: string, body: RESTPatchAPIWebhookWithTokenMessageJSONBody): Promise<unknown>;
+  editOriginal(interactionToken: string, body: RESTPatchAPIWebhookWithTokenMessageJSONBody, signal?: AbortSignal): Promise<unknown>;
   /** A follow-up message to the interaction. */
-  followUp(interactionToken: string, body: RESTPostAPIWebhookWithTokenJSONBody): Promise<unknown>;
+  followUp(interactionToken: string, body: RESTPostAPIWebhookWithTokenJSONBody, signal?: AbortSignal): Promise<unknown>;
   /** Deletes the interaction's original answer. */
   deleteOriginal(interactionToken: string): Promise<unknown>;
   /** The client, for its `rateLimited` events. */
@@ -34,8 +36,9 @@ export function interactionWebhooks(api: string, applicationId: string): Interac
   const original = (token: string) => Routes.webhookMessage(applicationId, token, '@original');
   return {
     rest,
-    editOriginal: (token, body) => rest.patch(original(token), { body, auth: false }),
-    followUp: (token, body) => rest.post(Routes.webhook(applicationId, token), { body, auth: false }),
+    callback: (id, token, body) => rest.post(Routes.interactionCallback(id, token), { body, auth: false }),
+    editOriginal: (token, body, signal) => rest.patch(original(token), { body, auth: false, ...(signal ? { signal } : {}) }),
+    followUp: (token, body, signal) => rest.post(Routes.webhook(applicationId, token), { body, auth: false, ...(signal ? { signal } : {}) }),
     deleteOriginal: (token) => rest.delete(original(token), { auth: false }),
   };
 }

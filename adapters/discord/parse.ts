@@ -35,7 +35,8 @@ export function parseInteraction(i: Interaction): ParsedInteraction {
   const user = chatUserOf(i);
   // The user's client language goes along with every invocation: the core answers in it unless the member chose one.
   const where = whereOf(i);
-  const locale = i.locale ? { locale: i.locale } : {};
+  // The interaction id names the delivery, as over HTTP: one dispatched to two gateway clients (or replayed) runs once.
+  const locale = { deliveryId: i.id, ...(i.locale ? { locale: i.locale } : {}) };
   if (i.isChatInputCommand()) {
     const command = CommandName.safeParse(i.commandName);
     if (!command.success) return { kind: 'unsupported', what: `command /${i.commandName}` };

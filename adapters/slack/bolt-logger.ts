@@ -1,14 +1,14 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { Logger } from '../../src/log.js';
+import { summarizeError, type ErrorSummary, type Logger } from '../../src/log.js';
 
 /** Strings pass through; an error keeps its name, message and code; any other object is named, not printed. */
-function describe(parts: unknown[]): { msg: string; err?: { type: string; message: string; code?: unknown } } {
-  let err: { type: string; message: string; code?: unknown } | undefined;
+function describe(parts: unknown[]): { msg: string; err?: ErrorSummary } {
+  let err: ErrorSummary | undefined;
   const words = parts.map((p) => {
     if (typeof p === 'string') return p;
     if (typeof p === 'number' || typeof p === 'boolean') return String(p);
     if (p instanceof Error) {
-      err = { type: p.name, message: p.message, ...('code' in p ? { code: p.code } : {}) };
+      err = summarizeError(p);
       return '';
     }
     return `[${typeof p}]`;
@@ -25,7 +25,8 @@ export function boltLogger(log: Logger): BoltLogger {
   let name = 'bolt';
   const emit = (level: 'info' | 'warn' | 'error', parts: unknown[]) => {
     const { msg, err } = describe(parts);
-    log[level]({ component: name, ...(err ? { err } : {}) }, msg);
+    // `error`, not `err`: pino's err serializer would rename the summary's type to "Object".
+    log[level]({ component: name, ...(err ? { error: err } : {}) }, msg);
   };
   return {
     debug: () => undefined,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import { texts, translator, normalizeLocale } from '../../src/core/i18n.js';
@@ -7,13 +7,13 @@ import type { Adapter, Outcome } from '../../src/core/outcome.js';
 import type { Invocation } from '../../src/core/invocation.js';
 import type { Reply } from '../../src/core/reply.js';
 import { HttpServer } from '../../src/http/server.js';
-import type { Logger } from '../../src/log.js';
+import { summarizeError, type Logger } from '../../src/log.js';
 import { assertNever, settledWithin } from '../../src/result.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackMessenger } from './messenger.js';
 import { sealLoginContext } from './modal-context.js';
 import { LOGIN_MODAL, parseSlackPayload, type ClickedMessage, type SlackInbound } from './parse.js';
-import { refuseMalformedPayloads } from './request-guard.js';
+import { VerifiedReceiver } from './receiver.js';
 import { renderLoginModal, renderReply, type SlackMessage } from './render.js';
 import { ackAnswerFor, ResponseUrlPoster, type AckAnswer } from './respond.js';
 import { SlackUserLocales } from './user-locale.js';
@@ -54,10 +54,6 @@ export interface SlackAdapter extends Adapter {
 const STOP_GRACE_MS = 8_000;
 /** How long a "the bot is restarting" notice may take: the process is about to exit. */
 const RESTART_NOTICE_MS = 1_000;
-
-type ErrorLog = { type: string; message: string; code?: unknown };
-const errorLog = (err: unknown): ErrorLog =>
-  err instanceof Error ? { type: err.name, message: err.message, ...('code' in err ? { code: err.code } : {}) } : { type: typeof err, message: String(err) };
 
 /**
  * Bolt acknowledges a payload no listener takes (one it cannot classify) after this long, with an
@@ -113,11 +109,10 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   const receiver = appToken
     ? // The Socket Mode client mutates the options it gets (retryConfig), hence the copy.
       new SocketModeReceiver({ appToken, logger: boltLog, installerOptions: { clientOptions: { ...clientOptions } } })
-    : new HTTPReceiver({
+    : new VerifiedReceiver({
         signingSecret,
-        endpoints: '/slack/events',
-        logger: boltLog,
-        processBeforeResponse: false,
+        logger: log,
+        boltLogger: boltLog,
         unhandledRequestTimeoutMillis: UNHANDLED_ACK_MS,
         unhandledRequestHandler: ({ response }) => {
           log.warn('Slack request no listener takes; acknowledged empty');
@@ -207,12 +202,12 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
       await work(inbound, started);
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
-      log.error({ err: errorLog(err), ref, kind: inbound.kind }, 'Slack handling failed');
+      log.error({ error: summarizeError(err), ref, kind: inbound.kind }, 'Slack handling failed');
       const responseUrl = responseUrlOf(inbound);
       if (responseUrl) {
         const text = { response_type: 'ephemeral', replace_original: false, text: texts.internal(wordsFor(inbound.invocation.user.userId), ref) };
         await postToResponseUrl(responseUrl, text).catch(
-          (e: unknown) => log.warn({ err: errorLog(e), ref }, 'could not tell the user about the failure'),
+          (e: unknown) => log.warn({ error: summarizeError(e), ref }, 'could not tell the user about the failure'),
         );
       }
     }
@@ -239,7 +234,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
         // ack then cannot be sent, and the answer goes through response_url, as a slow command's does.
         const acked = await ack(answer).then(
           () => true,
-          (err: unknown) => (log.warn({ err: errorLog(err) }, 'Slack acknowledgement not sent; answering through response_url'), false),
+          (err: unknown) => (log.warn({ error: summarizeError(err) }, 'Slack acknowledgement not sent; answering through response_url'), false),
         );
         if (answer && acked) return;
         return handle(inbound, started);
@@ -262,7 +257,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
       left.map(({ responseUrl, userId }) =>
         responseUrl
           ? postToResponseUrl(responseUrl, { response_type: 'ephemeral', replace_original: false, text: texts.restarting(wordsFor(userId)) }, AbortSignal.timeout(RESTART_NOTICE_MS)).catch((err: unknown) =>
-              log.warn({ err: errorLog(err) }, 'could not tell a user the bot is restarting'),
+              log.warn({ error: summarizeError(err) }, 'could not tell a user the bot is restarting'),
             )
           : undefined,
       ),
@@ -275,7 +270,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   // An empty ack closes the modal; the outcome is answered where `/tenant login` was typed.
   app.view(LOGIN_MODAL.callbackId, ({ ack, body }) => acknowledgeThenHandle(() => ack(), body));
   app.error(async (err) => {
-    log.error({ err: errorLog(err) }, 'Bolt error');
+    log.error({ error: summarizeError(err) }, 'Bolt error');
   });
 
   // In Socket Mode, ready also means the WebSocket is up: the client reconnects on its own, or gives
@@ -299,10 +294,9 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     async start() {
       // auth.test: a wrong token or an unreachable SLACK_API_URL fails the start, not the first command.
       await app.init();
-      if (receiver instanceof HTTPReceiver) {
+      if (receiver instanceof VerifiedReceiver) {
         // Slack's requests arrive on the process's one HTTP server, beside /healthz, /readyz and /metrics.
-        // A body Bolt would throw on (payload=null) is refused with 400 before Bolt sees it.
-        http.mount('POST', '/slack/events', refuseMalformedPayloads(receiver.requestListener, log, secret));
+        http.mount('POST', '/slack/events', receiver.requestListener);
       } else {
         await app.start();
       }
@@ -312,7 +306,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     stop() {
       stopping ??= (async () => {
         ready = false;
-        if (!(receiver instanceof HTTPReceiver)) await app.stop().catch((err: unknown) => log.warn({ err: errorLog(err) }, 'Slack receiver stop failed'));
+        if (!(receiver instanceof VerifiedReceiver)) await app.stop().catch((err: unknown) => log.warn({ error: summarizeError(err) }, 'Slack receiver stop failed'));
         await settledWithin(Promise.allSettled([...inflight.keys()]), stopGraceMs);
         await answerTheUnanswered();
         await poster.close();

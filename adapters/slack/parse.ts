@@ -91,6 +91,17 @@ export function neutralMentions(text: string): { text: string; mentions: Record<
   return { text: out, mentions };
 }
 
+const SLACK_ENTITY = /&(amp|lt|gt);/g;
+const ENTITY_CHAR: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
+
+/**
+ * Slack sends the three characters it reserves (`&`, `<`, `>`) in a slash command's text as
+ * `&amp;`, `&lt;` and `&gt;` (https://api.slack.com/reference/surfaces/formatting#escaping): the core
+ * gets the text as typed, and the renderer escapes it again. One pass, so a typed `&lt;` (sent as
+ * `&amp;lt;`) stays `&lt;`. After the mentions are read: a typed `<@U1>` arrives escaped and stays text.
+ */
+const decodeSlackEntities = (text: string): string => text.replace(SLACK_ENTITY, (_m, name: string) => ENTITY_CHAR[name]!);
+
 function parseSlashCommand(body: unknown): SlackInbound {
   const parsed = SlashCommand.safeParse(body);
   if (!parsed.success) return { kind: 'unsupported', reason: `slash command: bad ${where(parsed.error.issues)}` };
@@ -105,12 +116,18 @@ function parseSlashCommand(body: unknown): SlackInbound {
       user: { platform: 'slack', workspace: c.team_id, userId: c.user_id, ...(c.user_name ? { name: c.user_name } : {}) },
       where: { workspace: c.team_id, channelId: c.channel_id },
       command: command.data,
-      ...neutralMentions(c.text),
+      ...typedText(c.text),
       deliveryId: `command:${c.trigger_id}`,
     },
     triggerId: c.trigger_id,
     responseUrl: c.response_url,
   };
+}
+
+/** The text as the user typed it, with its mentions read off Slack's markup first. */
+function typedText(slackText: string): { text: string; mentions: Record<string, MentionRef> } {
+  const { text, mentions } = neutralMentions(slackText);
+  return { text: decodeSlackEntities(text), mentions };
 }
 
 function parseBlockActions(body: unknown): SlackInbound {

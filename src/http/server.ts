@@ -21,6 +21,25 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
+/**
+ * The largest body any route takes. Slack's and Discord's payloads are a few kilobytes (a click with
+ * its message's blocks, tens); a body is read before its signature can be checked, so what an
+ * unauthenticated sender can make the process hold is this much per request, for BODY_READ_MS.
+ */
+export const MAX_BODY_BYTES = 1 << 20;
+/** A request's headers must arrive within this (Node's headersTimeout), then its body within this again; else 408. */
+const BODY_READ_MS = 10_000;
+/** Node's own backstop for a whole request (headers and body), checked every CONNECTIONS_CHECK_MS. */
+const REQUEST_TIMEOUT_MS = 15_000;
+const CONNECTIONS_CHECK_MS = 1_000;
+
+export interface HttpServerOptions {
+  /** Bodies larger than this are refused 413; MAX_BODY_BYTES by default. */
+  maxBodyBytes?: number;
+  /** A request whose body has not fully arrived by then is answered 408 and its connection closed; BODY_READ_MS by default. */
+  bodyReadMs?: number;
+}
+
 /** How long /readyz waits for one check before calling it not ready. */
 const CHECK_DEADLINE_MS = 2_000;
 
@@ -43,10 +62,16 @@ export class HttpServer {
   private server: Server | undefined;
   private stopping = false;
 
+  private readonly maxBodyBytes: number;
+  private readonly bodyReadMs: number;
+
   constructor(
     private readonly port: number,
     private readonly logger: Logger,
+    opts: HttpServerOptions = {},
   ) {
+    this.maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+    this.bodyReadMs = opts.bodyReadMs ?? BODY_READ_MS;
     this.mount('GET', '/healthz', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok\n');
@@ -74,7 +99,10 @@ export class HttpServer {
 
   /** Starts listening; the real port (PORT=0 picks one). */
   async start(): Promise<number> {
-    const server = createServer((req, res) => void this.dispatch(req, res));
+    const server = createServer(
+      { requestTimeout: Math.max(REQUEST_TIMEOUT_MS, this.bodyReadMs), headersTimeout: this.bodyReadMs, connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
+      (req, res) => void this.dispatch(req, res),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, () => {
@@ -102,7 +130,39 @@ export class HttpServer {
     });
   }
 
+  /**
+   * Bodies are refused before they are read when they say they are too large, and the connection
+   * of one not fully arrived within bodyReadMs is answered 408 and closed: a sender that never
+   * finishes its body holds neither memory nor a connection for long. (The route still caps what it
+   * reads, for a body sent in chunks.)
+   */
+  private guardBody(req: IncomingMessage, res: ServerResponse): boolean {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > this.maxBodyBytes) {
+      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
+      // Once the answer is out, the connection goes with the body still unsent.
+      res.end('request body too large\n', () => req.destroy());
+      return false;
+    }
+    if (req.complete) return true;
+    const timer = setTimeout(() => {
+      if (req.complete) return;
+      if (!res.headersSent) {
+        res.writeHead(408, { 'content-type': 'text/plain', connection: 'close' });
+        res.end('request body not received in time\n');
+      }
+      // After the answer is flushed: the socket, and what it buffered, goes.
+      if (res.writableFinished) req.destroy();
+      else res.once('finish', () => req.destroy());
+    }, this.bodyReadMs);
+    const done = () => clearTimeout(timer);
+    req.once('end', done);
+    res.once('close', done);
+    return true;
+  }
+
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.guardBody(req, res)) return;
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     if (this.stopping && req.method === 'POST') {
       // New work is not taken once stopping: a 503 that a load balancer passes on to another replica
@@ -120,6 +180,8 @@ export class HttpServer {
     try {
       await handler(req, res);
     } catch (err) {
+      // The body stopped arriving and was answered 408: the handler's read failed with it, as it should.
+      if (res.headersSent && req.destroyed) return;
       this.logger.error({ err, path }, 'HTTP handler failed');
       if (!res.headersSent) res.writeHead(500);
       res.end();

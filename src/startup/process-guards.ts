@@ -1,13 +1,7 @@
-import type { Logger } from '../log.js';
+import { summarizeError, type Logger } from '../log.js';
 
-/**
- * Name, message, code and stack only: an error's other fields may hold a request and its token.
- * Logged as `error`, not `err`, whose pino serializer would print every field.
- */
-function summarize(err: unknown): { type: string; message: string; code?: unknown; stack?: string } {
-  if (!(err instanceof Error)) return { type: typeof err, message: String(err) };
-  return { type: err.name, message: err.message, ...('code' in err ? { code: err.code } : {}), ...(err.stack ? { stack: err.stack } : {}) };
-}
+/** With its stack: nothing else says where a failure nobody caught came from. Logged as `error`, not `err`, whose pino serializer would print every field. */
+const summarize = (err: unknown) => summarizeError(err, { stack: true });
 
 /**
  * Fatal: a server lost its port (a listen error nobody handled), so the process could no longer take

@@ -125,6 +125,8 @@ export interface FakeTwcc {
   resetStats(): void;
   /** Delays every answer by `ms`. */
   setDelay(ms: number): void;
+  /** Resolves once every request received so far has been carried out: a delayed one still runs after its client has gone. */
+  carriedOut(): Promise<void>;
   /** The next `times` requests (matching `when`, if given) fail so, after being recorded. */
   failNext(failure: FakeFailure, times?: number, when?: (r: RecordedRequest) => boolean): void;
   close(): Promise<void>;
@@ -220,6 +222,7 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
   const late: { ms: number; when?: (r: RecordedRequest) => boolean }[] = [];
   let delayMs = 0;
   let inFlight = 0;
+  const working = new Set<Promise<unknown>>();
   let maxInFlight = 0;
 
   const loginPage = createServer((req, res) => {
@@ -410,7 +413,7 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     res.on('close', () => inFlight--);
-    void (async () => {
+    const work = (async () => {
       const recorded = await readRequest(req);
       requests.push(recorded);
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
@@ -441,6 +444,8 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
     })().catch((err: unknown) => {
       if (!res.headersSent) send(res, 500, { message: `fake TWCC crashed: ${String(err)}` });
     });
+    working.add(work);
+    void work.finally(() => working.delete(work));
   });
   const url = await listen(server);
 
@@ -473,6 +478,9 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
     },
     setDelay(ms) {
       delayMs = ms;
+    },
+    async carriedOut() {
+      while (working.size > 0) await Promise.allSettled([...working]);
     },
     failNext(failure, times = 1, when) {
       for (let i = 0; i < times; i++) failures.push({ failure, ...(when ? { when } : {}) });

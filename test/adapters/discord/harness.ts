@@ -41,6 +41,8 @@ export interface HarnessOptions {
   reminderDays?: number[];
   /** The fake's per-route limits; default Discord's (test/fakes/discord-rate-limits.ts). */
   routeRules?: RouteRule[];
+  /** How long the adapter's stop() waits for answers in flight; the adapter's default otherwise. */
+  stopGraceMs?: number;
 }
 
 /** The application's key pair over HTTP: Discord signs with the private half, the bot knows the public one. */
@@ -57,9 +59,11 @@ export function appKeys(): AppKeys {
 
 /** The HTTP mode's adapter on its own server on a free port, as main.ts wires it. */
 type Config = ReturnType<typeof loadConfig>;
-async function startOverHttp(core: Core, config: Config, logger: Logger, ackWithinMs?: number): Promise<RunningDiscord & { url: string }> {
+type Timing = Pick<HarnessOptions, 'ackWithinMs' | 'stopGraceMs'>;
+async function startOverHttp(core: Core, config: Config, logger: Logger, { ackWithinMs, stopGraceMs }: Timing): Promise<RunningDiscord & { url: string }> {
   const http = new HttpServer(0, logger);
-  const adapter = createDiscordHttpAdapter({ core, config, logger, http, ...(ackWithinMs ? { ackWithinMs } : {}) });
+  const timing = { ...(ackWithinMs ? { ackWithinMs } : {}), ...(stopGraceMs !== undefined ? { stopGraceMs } : {}) };
+  const adapter = createDiscordHttpAdapter({ core, config, logger, http, ...timing });
   core.registerAdapter(adapter);
   await adapter.start();
   const port = await http.start();
@@ -109,8 +113,9 @@ export class Harness {
       ...(keys ? { DISCORD_PUBLIC_KEY: keys.publicKeyHex } : {}),
       ...(opts.approvalsChannel ? { DISCORD_APPROVALS_CHANNEL: opts.approvalsChannel } : {}),
     });
-    if (!keys) return new Harness(fake, core, store, backend, await startDiscord({ core, config, logger }), logs, dir);
-    const bot = await startOverHttp(core, config, logger, opts.ackWithinMs);
+    const grace = opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {};
+    if (!keys) return new Harness(fake, core, store, backend, await startDiscord({ core, config, logger, ...grace }), logs, dir);
+    const bot = await startOverHttp(core, config, logger, opts);
     fake.useInteractionsEndpoint(bot.url, keys.privateKey);
     return new Harness(fake, core, store, backend, bot, logs, dir, { url: bot.url, keys });
   }

@@ -105,3 +105,21 @@ describe('parseSlackPayload', () => {
     expect(parseSlackPayload(submission(meta, null))).toMatchObject({ kind: 'login', invocation: { apiKey: '' } });
   });
 });
+
+describe('a slash command’s text reaches the core as the user typed it', () => {
+  const typed = (text: string) => {
+    const parsed = parseSlackPayload({ ...slash, text });
+    if (parsed.kind !== 'command') throw new Error(parsed.kind);
+    return { text: parsed.invocation.text, mentions: parsed.invocation.mentions };
+  };
+
+  it('decodes the three entities Slack escapes, once', () => {
+    expect(typed('request vcs cpu=2 need &lt;more&gt; GPUs &amp; memory').text).toBe('request vcs cpu=2 need <more> GPUs & memory');
+    // A typed `&lt;` arrives as `&amp;lt;` and stays `&lt;`.
+    expect(typed('a &amp;lt; b').text).toBe('a &lt; b');
+  });
+
+  it('reads real mentions from Slack’s markup, and leaves a typed one as text', () => {
+    expect(typed('link <@U2|bob> bob &lt;@U3|eve&gt;')).toEqual({ text: 'link @bob bob <@U3|eve>', mentions: { bob: { userId: 'U2', name: 'bob' } } });
+  });
+});
