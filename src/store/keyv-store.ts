@@ -5,6 +5,7 @@ import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../log.js';
 import { deserializeKeyvRecord, serializeKeyvRecord } from './keyv-codec.js';
 import { postgresClaimer, redisClaimer, type Claimer, type ClaimTables } from './claim.js';
+import { expiringPostgresAdapter, preparePostgresTable, sweepExpiredRows, SWEEP_EVERY_WRITES } from './postgres-table.js';
 import { migrateRedisLayout, redisCollection, redisKeys, type RedisCollectionClient } from './redis-collection.js';
 import { COLLECTIONS, StorePingError, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
 
@@ -24,6 +25,8 @@ export interface StoreOptions {
   deadlineMs?: number;
   /** Where an outage is logged: once when the store stops answering (with the reason), once when it answers again. */
   logger?: Logger;
+  /** PostgreSQL: expired rows are deleted every this many writes through this store (tests make it small). */
+  sweepEveryWrites?: number;
 }
 
 /** A prefix as part of an unquoted SQL table name: lower case, anything but letters, digits and _ as _. */
@@ -159,7 +162,10 @@ interface RedisClientState {
  * or `postgres://…`, on keyv: one keyv per collection, each with throwOnErrors so that a failing
  * store is an error the caller sees instead of a silent undefined, and every call under a deadline.
  */
-export async function openStore(url: string, { prefix = '', deadlineMs = STORE_DEADLINE_MS, logger }: StoreOptions = {}): Promise<Store> {
+export async function openStore(
+  url: string,
+  { prefix = '', deadlineMs = STORE_DEADLINE_MS, logger, sweepEveryWrites = SWEEP_EVERY_WRITES }: StoreOptions = {},
+): Promise<Store> {
   const kind = url.startsWith('sqlite://')
     ? 'sqlite'
     : url.startsWith('redis://') || url.startsWith('rediss://')
@@ -245,12 +251,24 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
     // STORE_PREFIX is an identifier already (config.ts); a prefix given in code is made one.
     const tablePrefix = tableSafe(prefix);
     const table = `${tablePrefix}keyv`;
-    makeCollections = onKeyv(() => new KeyvPostgres({ uri: url, schema, table, iterationLimit: 1000, ...pool }) as unknown as KeyvStoreAdapter);
     const claimStore = new KeyvPostgres({ uri: url, schema, table, ...pool });
+    const keyvTable = { qualified: `${schema}.${table}`, name: table };
+    // Expired rows go in one statement every so many writes, in the background: a write does not wait for it.
+    let writes = 0;
+    const wrote = () => {
+      if (++writes % sweepEveryWrites === 0) void sweepExpiredRows(claimStore.query, keyvTable).catch(() => undefined);
+    };
+    const ExpiringKeyvPostgres = expiringPostgresAdapter(KeyvPostgres, wrote);
+    makeCollections = onKeyv(() => new ExpiringKeyvPostgres({ uri: url, schema, table, iterationLimit: 1000, ...pool }) as unknown as KeyvStoreAdapter);
     // pg's connection timeout (the deadline) is a silent server: said as such; other errors as they are.
-    claimer = await postgresClaimer(claimStore.query, () => claimStore.disconnect(), claimTables(tablePrefix, schema)).catch((err: unknown) => {
-      throw isTimeout(err) ? new StoreUnavailableError('open claims', new Error(`no answer within ${deadlineMs} ms (${err.message})`)) : err;
-    });
+    claimer = await postgresClaimer(claimStore.query, () => claimStore.disconnect(), claimTables(tablePrefix, schema))
+      .then(async (opened) => {
+        await preparePostgresTable(claimStore.query, keyvTable);
+        return opened;
+      })
+      .catch((err: unknown) => {
+        throw isTimeout(err) ? new StoreUnavailableError('open claims', new Error(`no answer within ${deadlineMs} ms (${err.message})`)) : err;
+      });
   }
 
   const outage = new OutageLog(kind, logger);
