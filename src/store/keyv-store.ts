@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../log.js';
+import { settledWithin } from '../result.js';
 import { deserializeKeyvRecord, serializeKeyvRecord } from './keyv-codec.js';
 import { postgresClaimer, redisClaimer, type Claimer, type ClaimTables } from './claim.js';
 import { expiringPostgresAdapter, preparePostgresTable, sweepExpiredRows, SWEEP_EVERY_WRITES } from './postgres-table.js';
@@ -70,12 +71,12 @@ function asUnavailable<T>(operation: string, work: Promise<T>, ms: number): Prom
   });
 }
 
-function withDeadline<T>(operation: string, work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError(operation, new Error(`no answer within ${ms} ms`))), ms);
-  });
-  return Promise.race([asUnavailable(operation, work, ms), late]).finally(() => clearTimeout(timer));
+/** `work`, or StoreUnavailableError once `ms` have passed without an answer (the work itself is not stopped). */
+async function withDeadline<T>(operation: string, work: Promise<T>, ms: number): Promise<T> {
+  const settled = await settledWithin(asUnavailable(operation, work, ms), ms);
+  if (!settled) throw new StoreUnavailableError(operation, new Error(`no answer within ${ms} ms`));
+  if (!settled.ok) throw settled.error;
+  return settled.value;
 }
 
 /** Runs one store operation: refused at once when the store is known to be away, else under the deadline. */
