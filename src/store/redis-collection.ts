@@ -159,18 +159,19 @@ export async function migrateRedisLayout(client: RedisCollectionClient, prefix: 
   let cursor = '0';
   do {
     // Keys are [a-z0-9_] and `:` up to here (STORE_PREFIX_PATTERN), so the pattern has nothing to escape.
-    const page = await client.scan(cursor, { MATCH: `${prefix}*::*`, COUNT: 1000 });
+    // Large pages, and a page's moves sent together (node-redis pipelines them): this runs inside the start's deadline.
+    const page = await client.scan(cursor, { MATCH: `${prefix}*::*`, COUNT: 10_000 });
     cursor = String(page.cursor);
-    for (const oldKey of page.keys) {
+    const moves = page.keys.flatMap((oldKey) => {
       const split = oldKey.indexOf('::');
       const name = byNamespace.get(oldKey.slice(0, split + 2));
-      if (!name) continue;
+      if (!name) return [];
       const rest = oldKey.slice(split + 2);
       const keyvPrefix = `${prefix}${name}:`;
       const id = rest.startsWith(keyvPrefix) ? rest.slice(keyvPrefix.length) : rest;
-      const args = [id, String(Date.now())];
-      moved += Number(await client.eval(MOVE_RECORD, { keys: [oldKey, keys.record(name, id), keys.ids(name)], arguments: args }));
-    }
+      return [client.eval(MOVE_RECORD, { keys: [oldKey, keys.record(name, id), keys.ids(name)], arguments: [id, String(Date.now())] })];
+    });
+    for (const answer of await Promise.all(moves)) moved += Number(answer);
   } while (cursor !== '0');
   await client.multi().set(keys.layout, REDIS_LAYOUT).exec();
   return moved;
