@@ -34,7 +34,7 @@ export interface RedisCollectionClient {
 }
 
 /** The layout this code writes; `playout` holds it once the keys of an older layout were moved. */
-export const REDIS_LAYOUT = '2';
+const REDIS_LAYOUT = '2';
 
 /** Where the keys of one deployment live on Redis. */
 export function redisKeys(prefix: string) {
