@@ -106,7 +106,8 @@ describe(`listing a collection on PostgreSQL beside ${OTHER_ROWS} other rows`, (
     const answers = await Promise.all(
       Array.from({ length: 150 }, (_, i) => replicas[i % 3]!.say('admin', i % 2 === 0 ? '/tenant members' : '/quota show vcs')),
     );
-    const unanswered = answers.filter((a) => !a.text.includes(`m${MEMBERS - 1}`));
-    expect(unanswered.map((a) => a.text)).toEqual([]);
+    // Each different wrong answer once, so that a failure shows what was said instead.
+    const wrong = new Set(answers.filter((a) => !a.text.includes(`m${MEMBERS - 1}`)).map((a) => a.text));
+    expect([...wrong]).toEqual([]);
   });
 });

@@ -78,8 +78,9 @@ describe(`Redis with ${FOREIGN_KEYS} foreign keys in the database`, () => {
     const answers = await Promise.all(
       Array.from({ length: 150 }, (_, i) => replicas[i % 3]!.say('admin', i % 2 === 0 ? '/tenant members' : '/quota show vcs')),
     );
-    const unanswered = answers.filter((a) => !a.text.includes(`m${MEMBERS - 1}`));
-    expect(unanswered.map((a) => a.text)).toEqual([]);
+    // Each different wrong answer once, so that a failure shows what was said instead.
+    const wrong = new Set(answers.filter((a) => !a.text.includes(`m${MEMBERS - 1}`)).map((a) => a.text));
+    expect([...wrong]).toEqual([]);
   });
 });
 
