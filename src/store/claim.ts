@@ -105,11 +105,15 @@ const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return red
 
 const px = (ms: number) => Math.max(1, Math.round(ms));
 
+/** Where claims and counters live on Redis: under the deployment's prefix (redis-collection.ts, redisKeys). */
+export interface RedisClaimKeys {
+  claim(key: string): string;
+  count(key: string): string;
+}
+
 /** Redis: SET NX PX answers OK only to the first caller; a counter is SET NX PX 0, INCR, PTTL in one MULTI. */
-export function redisClaimer(adapter: RedisAdapterLike): Claimer {
+export function redisClaimer(adapter: RedisAdapterLike, { claim: claimKey, count: countKey }: RedisClaimKeys): Claimer {
   const client = async () => (await adapter.getClient()) as RedisClientLike;
-  const claimKey = (key: string) => `chatops:claim:${key}`;
-  const countKey = (key: string) => `chatops:count:${key}`;
   return {
     async claim(key, token, ttlMs) {
       const answer = await (await client()).set(claimKey(key), token, { NX: true, PX: px(ttlMs) });

@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../log.js';
+import { settledWithin } from '../result.js';
 import { deserializeKeyvRecord, serializeKeyvRecord } from './keyv-codec.js';
 import { createFolder } from './create-folder.js';
 import { postgresClaimer, redisClaimer, type Claimer, type ClaimTables } from './claim.js';
+import { expiringPostgresAdapter, preparePostgresTable, sweepExpiredRows, SWEEP_EVERY_WRITES } from './postgres-table.js';
+import { migrateRedisLayout, redisCollection, redisKeys, type RedisCollectionClient } from './redis-collection.js';
 import { COLLECTIONS, StorePingError, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
 
 /** Path of an sqlite:// URL, or undefined for another kind of store. */
@@ -23,6 +26,8 @@ export interface StoreOptions {
   deadlineMs?: number;
   /** Where an outage is logged: once when the store stops answering (with the reason), once when it answers again. */
   logger?: Logger;
+  /** PostgreSQL: expired rows are deleted every this many writes through this store (tests make it small). */
+  sweepEveryWrites?: number;
 }
 
 /** A prefix as part of an unquoted SQL table name: lower case, anything but letters, digits and _ as _. */
@@ -66,12 +71,12 @@ function asUnavailable<T>(operation: string, work: Promise<T>, ms: number): Prom
   });
 }
 
-function withDeadline<T>(operation: string, work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError(operation, new Error(`no answer within ${ms} ms`))), ms);
-  });
-  return Promise.race([asUnavailable(operation, work, ms), late]).finally(() => clearTimeout(timer));
+/** `work`, or StoreUnavailableError once `ms` have passed without an answer (the work itself is not stopped). */
+async function withDeadline<T>(operation: string, work: Promise<T>, ms: number): Promise<T> {
+  const settled = await settledWithin(asUnavailable(operation, work, ms), ms);
+  if (!settled) throw new StoreUnavailableError(operation, new Error(`no answer within ${ms} ms`));
+  if (!settled.ok) throw settled.error;
+  return settled.value;
 }
 
 /** Runs one store operation: refused at once when the store is known to be away, else under the deadline. */
@@ -107,31 +112,44 @@ class OutageLog {
 /** keyv's own record format, through native JSON when a record allows it (keyv-codec.ts). */
 const codec = { serialize: serializeKeyvRecord, deserialize: deserializeKeyvRecord };
 
-function keyvCollection<T>(k: Keyv, name: string, run: Run): Collection<T> {
-  const timed = <R>(op: string, work: () => Promise<R>) => run(`${op} ${name}`, work);
+/** A collection on keyv (SQLite, PostgreSQL). */
+function keyvCollection<T>(k: Keyv): Collection<T> {
   return {
-    get: (id) => timed('get', () => k.get(id) as Promise<T | undefined>),
+    get: (id) => k.get(id) as Promise<T | undefined>,
     getMany: (ids) => {
       if (ids.length === 0) return Promise.resolve([]);
       // keyv's get and set leave an id that already begins with the namespace and a colon as it is, but its
       // getMany prefixes it again and finds nothing: such ids are read one by one, as get reads them.
       const namespaced = `${k.namespace ?? ''}:`;
-      if (ids.some((id) => id.startsWith(namespaced))) return timed('get', () => Promise.all(ids.map((id) => k.get(id) as Promise<T | undefined>)));
-      return timed('get', () => k.get(ids) as Promise<(T | undefined)[]>);
+      if (ids.some((id) => id.startsWith(namespaced))) return Promise.all(ids.map((id) => k.get(id) as Promise<T | undefined>));
+      return k.get(ids) as Promise<(T | undefined)[]>;
     },
     put: async (id, value, ttlMs) => {
-      await timed('put', () => k.set(id, value, ttlMs));
+      await k.set(id, value, ttlMs);
     },
-    delete: (id) => timed('delete', () => k.delete(id)),
-    has: (id) => timed('has', () => k.has(id)),
-    values: () =>
-      timed('list', async () => {
-        const out: T[] = [];
-        if (!k.iterator) return out;
-        for await (const [, value] of k.iterator(undefined) as AsyncGenerator<[string, T]>) if (value !== undefined) out.push(value);
-        return out;
-      }),
-    clear: () => timed('clear', () => k.clear()),
+    delete: (id) => k.delete(id),
+    has: (id) => k.has(id),
+    values: async () => {
+      const out: T[] = [];
+      if (!k.iterator) return out;
+      for await (const [, value] of k.iterator(undefined) as AsyncGenerator<[string, T]>) if (value !== undefined) out.push(value);
+      return out;
+    },
+    clear: () => k.clear(),
+  };
+}
+
+/** Every operation of `c` through `run`: under the deadline, named for the outage log. */
+function runEach<T>(c: Collection<T>, name: string, run: Run): Collection<T> {
+  const timed = <R>(op: string, work: () => Promise<R>) => run(`${op} ${name}`, work);
+  return {
+    get: (id) => timed('get', () => c.get(id)),
+    getMany: (ids) => (ids.length === 0 ? Promise.resolve([]) : timed('get', () => c.getMany(ids))),
+    put: (id, value, ttlMs) => timed('put', () => c.put(id, value, ttlMs)),
+    delete: (id) => timed('delete', () => c.delete(id)),
+    has: (id) => timed('has', () => c.has(id)),
+    values: () => timed('list', () => c.values()),
+    clear: () => timed('clear', () => c.clear()),
   };
 }
 
@@ -145,7 +163,10 @@ interface RedisClientState {
  * or `postgres://…`, on keyv: one keyv per collection, each with throwOnErrors so that a failing
  * store is an error the caller sees instead of a silent undefined, and every call under a deadline.
  */
-export async function openStore(url: string, { prefix = '', deadlineMs = STORE_DEADLINE_MS, logger }: StoreOptions = {}): Promise<Store> {
+export async function openStore(
+  url: string,
+  { prefix = '', deadlineMs = STORE_DEADLINE_MS, logger, sweepEveryWrites = SWEEP_EVERY_WRITES }: StoreOptions = {},
+): Promise<Store> {
   const kind = url.startsWith('sqlite://')
     ? 'sqlite'
     : url.startsWith('redis://') || url.startsWith('rediss://')
@@ -155,17 +176,36 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
         : undefined;
   if (!kind) throw new Error(`STORE_URL must start with sqlite://, redis:// or postgres:// (got ${url.split(':')[0]}:)`);
 
-  let makeAdapter: () => Promise<KeyvStoreAdapter>;
+  /** The collections, made once each, before the deadline and the outage log are put around them. */
+  let makeCollections: () => Promise<Map<CollectionName, Collection<unknown>>>;
+  /** Closes what makeCollections opened. */
+  let closeCollections: () => Promise<void> = async () => undefined;
   let claimer: Claimer;
+  /** How a claim's or counter's key is told apart from another deployment's: the Redis claimer names its own keys. */
+  let claimKey = (key: string) => `${prefix}${key}`;
   /** Why the store cannot take an operation right now without queueing it, or undefined. */
   let away: () => string | undefined = () => undefined;
+  /** Collections on keyv, one Keyv (and adapter) each: keyv sets the namespace on its adapter, so they cannot be shared. */
+  const onKeyv = (makeAdapter: () => KeyvStoreAdapter) => async () => {
+    const spaces = COLLECTIONS.map((name) => {
+      const k = new Keyv({ store: makeAdapter(), namespace: `${prefix}${name}`, throwOnErrors: true, ...codec });
+      // Failures reach the caller as errors (and the outage log); the client's own error events are not news.
+      k.on('error', () => undefined);
+      return [name, k] as const;
+    });
+    closeCollections = async () => {
+      // @keyv/postgres shares one module-wide pool, so only the first disconnect does anything there.
+      for (const [, k] of spaces) await k.disconnect().catch(() => undefined);
+    };
+    return new Map(spaces.map(([name, k]) => [name, keyvCollection(k)]));
+  };
   if (kind === 'sqlite') {
     const path = sqlitePath(url) ?? '';
     if (path !== ':memory:') createFolder(dirname(resolve(path)));
     // One connection for the whole file: every collection and every claim share it (WAL mode).
     const { openSqliteFile } = await import('./better-sqlite-adapter.js');
     const file = openSqliteFile(path, { busyTimeoutMs: 10_000 });
-    makeAdapter = async () => file.adapter();
+    makeCollections = onKeyv(() => file.adapter());
     claimer = {
       claim: async (key, token, ttlMs) => file.claim(key, token, ttlMs),
       release: async (key, token) => file.release(key, token),
@@ -191,8 +231,16 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
       clients.push(adapter.client as unknown as RedisClientState);
       return adapter;
     };
-    makeAdapter = async () => (await connected()) as unknown as KeyvStoreAdapter;
-    claimer = redisClaimer(await connected());
+    // Two connections: one for the records (their own layout, indexed: redis-collection.ts), one for claims.
+    const [records, claims] = await Promise.all([connected(), connected()]);
+    const client = (await records.getClient()) as unknown as RedisCollectionClient;
+    makeCollections = async () => {
+      await migrateRedisLayout(client, prefix, COLLECTIONS);
+      return new Map(COLLECTIONS.map((name) => [name, redisCollection(client, prefix, name)]));
+    };
+    closeCollections = () => records.disconnect();
+    claimer = redisClaimer(claims, redisKeys(prefix));
+    claimKey = (key) => key;
     away = () => (clients.every((c) => c.isReady) ? undefined : `not connected to Redis (${lastError})`);
   } else {
     const { KeyvPostgres } = await import('@keyv/postgres');
@@ -204,12 +252,24 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
     // STORE_PREFIX is an identifier already (config.ts); a prefix given in code is made one.
     const tablePrefix = tableSafe(prefix);
     const table = `${tablePrefix}keyv`;
-    makeAdapter = async () => new KeyvPostgres({ uri: url, schema, table, iterationLimit: 1000, ...pool }) as unknown as KeyvStoreAdapter;
     const claimStore = new KeyvPostgres({ uri: url, schema, table, ...pool });
+    const keyvTable = { qualified: `${schema}.${table}`, name: table };
+    // Expired rows go in one statement every so many writes, in the background: a write does not wait for it.
+    let writes = 0;
+    const wrote = () => {
+      if (++writes % sweepEveryWrites === 0) void sweepExpiredRows(claimStore.query, keyvTable).catch(() => undefined);
+    };
+    const ExpiringKeyvPostgres = expiringPostgresAdapter(KeyvPostgres, wrote);
+    makeCollections = onKeyv(() => new ExpiringKeyvPostgres({ uri: url, schema, table, iterationLimit: 1000, ...pool }) as unknown as KeyvStoreAdapter);
     // pg's connection timeout (the deadline) is a silent server: said as such; other errors as they are.
-    claimer = await postgresClaimer(claimStore.query, () => claimStore.disconnect(), claimTables(tablePrefix, schema)).catch((err: unknown) => {
-      throw isTimeout(err) ? new StoreUnavailableError('open claims', new Error(`no answer within ${deadlineMs} ms (${err.message})`)) : err;
-    });
+    claimer = await postgresClaimer(claimStore.query, () => claimStore.disconnect(), claimTables(tablePrefix, schema))
+      .then(async (opened) => {
+        await preparePostgresTable(claimStore.query, keyvTable);
+        return opened;
+      })
+      .catch((err: unknown) => {
+        throw isTimeout(err) ? new StoreUnavailableError('open claims', new Error(`no answer within ${deadlineMs} ms (${err.message})`)) : err;
+      });
   }
 
   const outage = new OutageLog(kind, logger);
@@ -230,22 +290,9 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
     }
   };
 
-  // One adapter per collection: keyv sets the namespace on its adapter, so they cannot be shared.
-  const spaces = new Map<CollectionName, Keyv>();
-  // Made together: on Redis each adapter opens its own connection, and a loaded machine makes ten in a row slow.
-  const adapters = await Promise.all(COLLECTIONS.map(() => makeAdapter()));
-  for (const [i, name] of COLLECTIONS.entries()) {
-    const k = new Keyv({ store: adapters[i]!, namespace: `${prefix}${name}`, throwOnErrors: true, ...codec });
-    // Failures reach the caller as errors (and the outage log); the client's own error events are not news.
-    k.on('error', () => undefined);
-    spaces.set(name, k);
-  }
-  const collections = new Map<CollectionName, Collection<unknown>>();
-  const collection = <T>(name: CollectionName): Collection<T> => {
-    let c = collections.get(name);
-    if (!c) collections.set(name, (c = keyvCollection(spaces.get(name)!, name, run)));
-    return c as Collection<T>;
-  };
+  const raw = await makeCollections();
+  const collections = new Map(COLLECTIONS.map((name) => [name, runEach(raw.get(name)!, name, run)]));
+  const collection = <T>(name: CollectionName): Collection<T> => collections.get(name) as Collection<T>;
 
   // A claim's token tells its holder apart: unique to this store (random) and to the claim (a count),
   // without reading the system's random source for every request's delivery claim.
@@ -256,7 +303,7 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
     collection,
     async claim(key, ttlMs) {
       const token = `${holder}.${(++claims).toString(36)}`;
-      const full = `${prefix}${key}`;
+      const full = claimKey(key);
       const won = await run('claim', () => claimer.claim(full, token, ttlMs));
       if (!won) return undefined;
       return {
@@ -265,8 +312,8 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
         release: () => run('release', () => claimer.release(full, token)),
       };
     },
-    increment: (key, windowMs) => run('increment', () => claimer.increment(`${prefix}${key}`, windowMs)),
-    count: (key) => run('count', () => claimer.count(`${prefix}${key}`)),
+    increment: (key, windowMs) => run('increment', () => claimer.increment(claimKey(key), windowMs)),
+    count: (key) => run('count', () => claimer.count(claimKey(key))),
     async ping() {
       const meta = collection<number>('meta');
       await meta.get('ping').catch((err: unknown) => {
@@ -277,8 +324,7 @@ export async function openStore(url: string, { prefix = '', deadlineMs = STORE_D
       });
     },
     async close() {
-      // @keyv/postgres shares one module-wide pool, so only the first disconnect does anything there.
-      for (const k of spaces.values()) await k.disconnect().catch(() => undefined);
+      await closeCollections().catch(() => undefined);
       await claimer.close().catch(() => undefined);
     },
   };

@@ -176,7 +176,9 @@ export class LocalRegistry implements Backend {
     const members = membersResult.ok ? membersResult.value : [];
     const visible = members.filter((m) => (memberId ? m.id === memberId : actor.role === 'admin' || m.id === actor.memberId));
     if (memberId && visible.length === 0) return fail('member_not_found');
-    const rows = await Promise.all(visible.map(async (m) => ({ member: m, resources: toResources(await this.memberQuota(service, m.id)) })));
+    // Every member's quota in one store read, not one each: with 30 members, 150 commands at once were 4,500 queries.
+    const quotas = await this.quotas().getMany(visible.map((m) => `${service}:member:${m.id}`));
+    const rows = visible.map((member, i) => ({ member, resources: toResources({ ...MEMBER_DEFAULT, ...quotas[i] }) }));
     const project = { ...PROJECT_DEFAULT, ...(await this.quotas().get(`${service}:project`)) };
     // The registry runs nothing, so usage is zero; quotas are what admins have set.
     return ok({ service, project: toResources(project), members: rows });
