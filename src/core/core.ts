@@ -43,6 +43,8 @@ export interface CoreOptions {
   rateLimits?: RateLimits;
   /** TZ: the IANA time zone dates and times are shown in (src/config.ts defaults it to Asia/Taipei); UTC when unset. */
   timeZone?: string;
+  /** How long a decision's claim outlives a holder that died (default 30 s; tests shorten it). */
+  decisionLeaseMs?: number;
 }
 
 /**
@@ -95,7 +97,7 @@ export class Core {
         timeZone,
         locales: new LocaleSettings(store, identity, timeZone, opts.store, remembered),
         audit: new AuditLog(store, now, logger, opts.auditKeep),
-        pending: new PendingActions(store, now),
+        pending: new PendingActions(store, now, opts.decisionLeaseMs),
         logger,
         now,
         changing,

@@ -16,9 +16,10 @@ interface Replica {
   ask(request: { user: string; click?: string; say?: string }): Promise<string>;
 }
 
-function startReplica(prefix: string): Promise<Replica> {
-  const child = spawn(resolve('node_modules/.bin/tsx'), [resolve('test/helpers/replica-process.ts')], {
-    env: { PATH: process.env.PATH ?? '', STORE_URL: REDIS, STORE_PREFIX: prefix },
+function startReplica(prefix: string, env: Record<string, string> = {}, onHang?: () => void): Promise<Replica> {
+  // One process (node with tsx's loader), not tsx's wrapper around a second one: a SIGKILL kills the replica itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/replica-process.ts')], {
+    env: { PATH: process.env.PATH ?? '', STORE_URL: REDIS, STORE_PREFIX: prefix, ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const answers: ((line: string) => void)[] = [];
@@ -28,8 +29,9 @@ function startReplica(prefix: string): Promise<Replica> {
     child.once('exit', (code) => failed(new Error(`replica exited with ${code} before it was ready`)));
   });
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    const message = JSON.parse(line) as { ready?: true; text?: string };
+    const message = JSON.parse(line) as { ready?: true; hanging?: true; text?: string };
     if (message.ready) ready();
+    else if (message.hanging) onHang?.();
     else answers.shift()?.(message.text ?? '');
   });
   const replica: Replica = {
@@ -71,3 +73,31 @@ it(`two bot processes on Redis approving a cpu and a gpu request of one member a
     expect((await bot.say('alice', '/quota show vcs')).text, `round ${round}`).toMatch(new RegExp(`alice\\s+0 / ${cpu}\\s+0 / ${gpu}\\s`));
   }
 }, 120_000);
+
+it('an approval whose replica dies in the middle of applying it is finished by a later click on another replica', async () => {
+  const prefix = `crash-${randomBytes(4).toString('hex')}:`;
+  bot = await TestBot.start({ storeUrl: REDIS, prefix, admins: ['local:admin', 'local:boss'], decisionLeaseMs: 300 });
+  let hung: () => void;
+  const hanging = new Promise<void>((done) => (hung = done));
+  // This replica's quota write never returns: it is killed there, holding the decision's claim.
+  const dying = await startReplica(prefix, { HANG_SET_QUOTA: '1', DECISION_LEASE_MS: '300' }, () => hung());
+  children = [dying.child];
+  await bot.say('admin', '/tenant link @alice alice');
+  await bot.say('alice', '/quota request vcs gpu=4 crash in the middle');
+  const approve = bot.button('Approve');
+  void dying.ask({ user: 'boss', click: approve.id });
+  await hanging;
+  dying.child.kill('SIGKILL');
+
+  // Its claim is no longer renewed: a click here finishes the decision once it has expired. (Before, the
+  // claim lived as long as the record, 9 days, and every click said "already handled".)
+  const giveUp = Date.now() + 30_000;
+  let said = (await bot.clickId(approve.id, 'boss')).text;
+  while (said === 'This has already been handled.' && Date.now() < giveUp) {
+    await new Promise((r) => setTimeout(r, 100));
+    said = (await bot.clickId(approve.id, 'boss')).text;
+  }
+  expect(said).toContain('Approved by @boss and applied.');
+  expect((await bot.say('alice', '/quota show vcs')).text).toMatch(/alice\s+0 \/ \d+\s+0 \/ 4\s/);
+  expect((await bot.clickId(approve.id, 'admin')).text).toBe('This has already been handled.');
+}, 60_000);
