@@ -66,10 +66,13 @@ describe('/quota set on Slack', () => {
     expect(await vcsQuotaOf(w, 'alice')).toBe(16);
 
     const dm = await w.dmTo('UADMIN1');
-    expect(w.fake.callsTo('conversations.open').map((c) => c.args.users)).toEqual(['UADMIN1']);
+    // The member whose quota an admin changed hears of it privately too.
+    const told = await w.dmTo('UALICE');
+    expect(w.fake.callsTo('conversations.open').map((c) => c.args.users)).toEqual(['UALICE', 'UADMIN1']);
     expect(dm.readable).toMatch(/^Your VCS quota request `[\w-]+` \(cpu 8 → 16\): Approved by @admin2 and applied\.$/);
-    // Only the DM and the card: no other message went to a channel.
-    expect(w.fake.callsTo('chat.postMessage').map((c) => c.args.channel)).toEqual([APPROVALS, 'DADMIN1']);
+    expect(told.readable).toBe('Your VCS quota was changed by @admin2: cpu 8 → 16.');
+    // Only the DMs and the card: no other message went to a channel.
+    expect(w.fake.callsTo('chat.postMessage').map((c) => c.args.channel)).toEqual([APPROVALS, 'DALICE', 'DADMIN1']);
   });
 
   it('a second click after the decision changes nothing', async () => {
