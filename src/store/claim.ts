@@ -33,11 +33,24 @@ const windowCount = (rows: unknown[]): WindowCount => {
 
 type PgQuery = (sql: string, values?: unknown[]) => Promise<unknown[]>;
 
+/**
+ * `CREATE TABLE IF NOT EXISTS`, as several replicas starting at once run it: PostgreSQL's check is not
+ * atomic, and the losers of the race get a unique violation on its catalog (23505), which means the
+ * table now exists.
+ */
+async function createTable(query: PgQuery, statement: string): Promise<void> {
+  try {
+    await query(statement);
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== '23505') throw err;
+  }
+}
+
 /** PostgreSQL: INSERT … ON CONFLICT DO UPDATE … WHERE expired, RETURNING only for the winner. */
 export async function postgresClaimer(query: PgQuery, close: () => Promise<void>, tables: ClaimTables = { leases: 'chatops_leases', counters: 'chatops_counters' }): Promise<Claimer> {
   const { leases, counters } = tables;
-  await query(`CREATE TABLE IF NOT EXISTS ${leases}(key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at BIGINT NOT NULL)`);
-  await query(`CREATE TABLE IF NOT EXISTS ${counters}(key TEXT PRIMARY KEY, count BIGINT NOT NULL, reset_at BIGINT NOT NULL)`);
+  await createTable(query, `CREATE TABLE IF NOT EXISTS ${leases}(key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at BIGINT NOT NULL)`);
+  await createTable(query, `CREATE TABLE IF NOT EXISTS ${counters}(key TEXT PRIMARY KEY, count BIGINT NOT NULL, reset_at BIGINT NOT NULL)`);
   // The short name of a possibly schema-qualified table, for the columns of the conflicting row.
   const row = (table: string) => table.split('.').at(-1)!;
   return {

@@ -59,16 +59,26 @@ export interface DecisionLease {
   release(): Promise<void>;
 }
 
-/** The key of the index of every open approval; the others are keyed by the requester's member id. */
+/** The key of the index of every open approval that versions before 0.2 kept (read, never written). */
 const EVERYONE = '*';
 
+/** An open approval's entry in the `waiting` collection: one record each, so listing needs no lock. */
+interface Waiting {
+  id: string;
+  requesterMember: string;
+  createdAt: number;
+}
+
 /**
- * One store for every pending flow: confirmations and approvals alike. Open approvals are also listed
- * in an index, by requester and all together, so that `/quota pending` and the duplicate check read
- * those records only, never the whole store.
+ * One store for every pending flow: confirmations and approvals alike. Open approvals are also listed,
+ * one small record each in the `waiting` collection (written before the request itself and deleted
+ * once it is decided), so that `/quota pending` and the duplicate check read those records only,
+ * never the whole store, and so that no lock is shared by every request (a burst of requests from
+ * many members never waits on one another).
  */
 export class PendingActions {
-  private readonly open: IdIndex;
+  /** The index older versions kept under one lock; read so their open approvals stay listed. */
+  private readonly legacy: IdIndex;
 
   constructor(
     private readonly store: Store,
@@ -76,7 +86,11 @@ export class PendingActions {
     /** How long a decision's claim outlives a holder that died (DECISION_LEASE_MS in tests). */
     private readonly decisionLeaseMs = DECISION_LEASE_MS,
   ) {
-    this.open = new IdIndex(store, 'open-approvals');
+    this.legacy = new IdIndex(store, 'open-approvals');
+  }
+
+  private get waiting() {
+    return this.store.collection<Waiting>('waiting');
   }
 
   private get records() {
@@ -94,11 +108,9 @@ export class PendingActions {
     const createdAt = this.now();
     const expiresAt = opts.until ?? createdAt + FLOW_TTL_MS[p.flow].wait;
     const pending: PendingAction = { ...p, id: newFlowId(), argsHash: hashArgs(p.args), createdAt, expiresAt, status: 'pending' };
+    // Listed first: an entry whose request was never written is dropped when met; a request never listed would be lost.
+    if (p.flow === 'approval') await this.waiting.put(pending.id, { id: pending.id, requesterMember: p.requesterMember, createdAt }, this.keepFor(pending));
     await this.records.put(pending.id, pending, this.keepFor(pending));
-    if (p.flow === 'approval') {
-      await this.open.add(EVERYONE, pending.id);
-      await this.open.add(p.requesterMember, pending.id);
-    }
     return pending;
   }
 
@@ -121,7 +133,7 @@ export class PendingActions {
 
   async save(p: PendingAction): Promise<void> {
     await this.records.put(p.id, p, this.keepFor(p));
-    if (p.flow === 'approval' && p.status !== 'pending') await this.unlist(p.requesterMember, p.id);
+    if (p.flow === 'approval' && p.status !== 'pending') await this.waiting.delete(p.id);
   }
 
   /**
@@ -129,21 +141,18 @@ export class PendingActions {
    * gone, decided or expired leave the index as they are met.
    */
   async openApprovals(requesterMember?: string): Promise<PendingAction[]> {
-    const open: PendingAction[] = [];
-    const ids = await this.open.ids(requesterMember ?? EVERYONE);
+    const listed = (await this.waiting.values()).filter((w) => requesterMember === undefined || w.requesterMember === requesterMember);
+    const legacy = await this.legacy.ids(requesterMember ?? EVERYONE);
+    const ids = [...new Set([...listed.sort((a, b) => a.createdAt - b.createdAt).map((w) => w.id), ...legacy])];
     // One round trip for the records, not one per id.
     const records = await this.records.getMany(ids);
+    const open: PendingAction[] = [];
     for (const [i, id] of ids.entries()) {
       const p = this.checked(records[i]);
       if (p && p.status === 'pending' && !this.isExpired(p)) open.push(p);
-      else await this.unlist(p?.requesterMember ?? requesterMember, id);
+      else if (listed.some((w) => w.id === id)) await this.waiting.delete(id);
     }
-    return open;
-  }
-
-  private async unlist(requesterMember: string | undefined, id: string): Promise<void> {
-    await this.open.remove(EVERYONE, [id]);
-    if (requesterMember !== undefined) await this.open.remove(requesterMember, [id]);
+    return open.sort((a, b) => a.createdAt - b.createdAt);
   }
 
   isExpired(p: PendingAction): boolean {
