@@ -91,8 +91,8 @@ export const enMessages = {
     '{adminLinks, select, yes {an admin can make one with `/tenant link @someone <member> admin`, or list them in ADMINS} other {another TWCC tenant admin has to run `/tenant login`}}',
   'flow.noOtherAdmin': 'No other tenant admin exists yet to approve it: {how}.',
   'flow.ownRequest': 'You asked for this change: another tenant admin has to approve or reject it. If there is none, {how}.',
-  'flow.cancelledByRequester': '{note} Nothing was changed.',
-  'flow.cancelledByRequesterDefault': 'Cancelled by its requester.',
+  'flow.cancelledByRequester': 'Cancelled by {name}. Nothing was changed.',
+  'flow.cancelledByRequesterDefault': 'Cancelled by its requester. Nothing was changed.',
   'flow.approvalNotPosted':
     'Request `{id}` is saved, but the bot could not post it to the approvals channel (is the bot invited there?). Ask an admin to check.',
   'flow.noLongerLinked': 'You are no longer linked to a tenant member; nothing was changed.',
