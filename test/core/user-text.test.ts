@@ -4,6 +4,11 @@ import { inlineSpans } from '../../src/core/inline.js';
 import { catalogs } from '../../src/core/i18n/translator.js';
 import { USER_VALUES } from '../../src/core/i18n/user-values.js';
 import { commandSpecs } from '../../src/features/index.js';
+import { renderReply as renderForDiscord } from '../../adapters/discord/render.js';
+import { renderReply as renderForSlack } from '../../adapters/slack/render.js';
+import { reminderCard } from '../../src/features/reminders/remind-action.js';
+import type { PendingAction } from '../../src/core/flows/pending.js';
+import { translator } from '../../src/core/i18n.js';
 import { TestBot } from '../helpers/test-bot.js';
 
 /**
@@ -58,5 +63,21 @@ describe('text from people is text', () => {
     for (const catalog of Object.values(catalogs)) for (const source of Object.values(catalog)) argumentNames(parse(source, { ignoreTag: true }), names);
     const unsorted = [...names].filter((n) => !USER_VALUES.has(n) && !MADE_VALUES.includes(n)).sort();
     expect(unsorted).toEqual([]);
+  });
+
+  it('a key’s name from the backend is text on its reminder card, on Slack and on Discord', () => {
+    commandSpecs();
+    const name = '[Renew now](https://evil.example/renew) <!channel> <@U1> @everyone';
+    const card = reminderCard(
+      translator('en'),
+      { id: 'p1' } as PendingAction,
+      { keyId: 'k-1', name, expiresAt: '2027-01-10T00:00:00Z', days: 3 },
+      Date.parse('2027-01-07T00:00:00Z'),
+    );
+    const slack = JSON.stringify(renderForSlack(card));
+    expect(slack).not.toMatch(/<https?:|<!channel>|<@U1>/);
+    expect(slack).toContain('[Renew now](https://evil.example/renew) &lt;!channel&gt; &lt;@U1&gt; @everyone');
+    const { content } = renderForDiscord(card);
+    expect(content).toContain('Your API key `k-1` (\\[Renew now\\](https://evil.example/renew) \\<!channel> \\<@U1> @\u200Beveryone) expires');
   });
 });
