@@ -8,7 +8,7 @@ import {
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
 import type { Outcome } from '../../src/core/outcome.js';
-import { renderInline } from '../../src/core/inline.js';
+import { renderInline, withoutDelimiters } from '../../src/core/inline.js';
 import { formatTable, type Button, type Reply } from '../../src/core/reply.js';
 import { assertNever } from '../../src/result.js';
 
@@ -48,7 +48,7 @@ const clip = (s: string, max: number): string => (s.length <= max ? s : `${s.sli
 function tablePieces(columns: string[], rows: string[][]): string[] {
   const fence = (body: string) => `\`\`\`\n${body}\n\`\`\``;
   // A line past TABLE_LINE_MAX wraps unreadably anyway; clipping keeps any three lines in one piece.
-  const [header = '', rule = '', ...lines] = formatTable(columns, rows)
+  const [header = '', rule = '', ...lines] = inCodeBlock(formatTable(columns, rows))
     .split('\n')
     .map((l) => clip(l, TABLE_LINE_MAX));
   const pieces: string[] = [];
@@ -64,14 +64,32 @@ function tablePieces(columns: string[], rows: string[][]): string[] {
   return pieces;
 }
 
-/** The core's neutral inline marks are Discord's own markdown: bold, code and links pass as written. */
+/**
+ * Discord markdown that would act in people's text: links (`[x](url)`), mentions (`<@…>`, `<#…>`,
+ * `<@&…>`), spoilers and strikes that could hide the bot's own words between two names, code, quotes,
+ * headings and subtext at a line's start. A backslash keeps each as typed; `_` acts only at a word's edge.
+ */
+const DISCORD_SPECIAL = /[\\`*|~[\]<]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])|^\s*[#>-]/gmu;
+
+/** People's text (reasons, names, key names) as Discord shows it typed: no link, no mention, no formatting. */
+export const escapeUserText = (text: string): string =>
+  text
+    .replace(DISCORD_SPECIAL, (special) => special.replace(/\S$/, '\\$&'))
+    // allowed_mentions already stops the ping; the zero-width space also stops the highlight.
+    .replace(/@(everyone|here)/g, '@\u200B$1');
+
+/** The core's neutral inline marks are Discord's own markdown: bold, code and links pass as written; people's text is escaped. */
 export const toDiscordMarkdown = (text: string): string =>
   renderInline(text, {
     plain: (s) => s.text,
+    user: (s) => escapeUserText(s.text),
     bold: (s) => `**${s.text}**`,
     code: (s) => `\`${s.text}\``,
     link: (s) => `[${s.text}](${s.url})`,
   });
+
+/** A code block's text: a cell holding three backticks would end the block early, so backticks show as `ˋ`. */
+const inCodeBlock = (text: string): string => withoutDelimiters(text).replace(/`/g, 'ˋ');
 
 /** Text split at line ends into pieces of at most PIECE_MAX. */
 function textPieces(text: string): string[] {
@@ -95,7 +113,7 @@ function buttonRows(buttons: Button[]): ButtonRow[] {
       components: buttons.slice(i, i + BUTTONS_PER_ROW).map((b) => ({
         type: ComponentType.Button,
         custom_id: b.id,
-        label: clip(b.label, BUTTON_LABEL_MAX),
+        label: clip(withoutDelimiters(b.label), BUTTON_LABEL_MAX),
         style: buttonStyle[b.style],
       })),
     });
@@ -143,7 +161,8 @@ export function renderReply(reply: Reply): DiscordMessage {
         pieces.push(...textPieces(toDiscordMarkdown(block.text)));
         break;
       case 'fields':
-        pieces.push(...textPieces(block.fields.map((f) => `**${f.label}:** ${f.value}`).join('\n')));
+        // A field is text on every platform (Slack's too): its value is often a name, never marks.
+        pieces.push(...textPieces(block.fields.map((f) => `**${withoutDelimiters(f.label)}:** ${escapeUserText(withoutDelimiters(f.value))}`).join('\n')));
         break;
       case 'table':
         pieces.push(...tablePieces(block.columns, block.rows));

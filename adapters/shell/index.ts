@@ -4,7 +4,7 @@ import type { Translator } from '../../src/core/i18n.js';
 import type { ChatUser } from '../../src/core/invocation.js';
 import type { Adapter, Messenger, Outcome, PostTarget } from '../../src/core/outcome.js';
 import type { Button, Reply } from '../../src/core/reply.js';
-import { renderForTerminal } from './render.js';
+import { renderForTerminal, terminalLine } from './render.js';
 
 const clip = (s: string, max = 40): string => (s.length <= max ? s : `${s.slice(0, max)}…`);
 
@@ -78,7 +78,7 @@ function shellLoop(
 ): { messenger: Messenger; loop: () => Promise<void> } {
   let acting = 'admin';
   let buttons: Button[] = [];
-  const write = (s: string) => output.write(`${s}\n`);
+  const write = (s: string) => output.write(`${terminalLine(s)}\n`);
   const user = (): ChatUser => ({ platform: 'local', workspace: 'local', userId: acting, name: acting });
   /** The shell's own lines are in the acting user's `/tenant lang`, as the core's answers are. */
   const words = () => core.translatorFor(user());

@@ -1,6 +1,6 @@
 import type { types as Slack } from '@slack/bolt';
 import type { Outcome } from '../../src/core/outcome.js';
-import { renderInline } from '../../src/core/inline.js';
+import { renderInline, withoutDelimiters } from '../../src/core/inline.js';
 import { formatTable, type Block, type Button, type Reply } from '../../src/core/reply.js';
 import { assertNever } from '../../src/result.js';
 import { LOGIN_MODAL } from './parse.js';
@@ -34,7 +34,7 @@ export function escapeMrkdwn(text: string): string {
 }
 
 const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
-const plain = (text: string, max: number): Slack.PlainTextElement => ({ type: 'plain_text', text: clip(text, max), emoji: true });
+const plain = (text: string, max: number): Slack.PlainTextElement => ({ type: 'plain_text', text: clip(withoutDelimiters(text), max), emoji: true });
 const section = (text: string): Slack.SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 /** Splits on line breaks into pieces of at most `max` characters (a longer line is cut). */
@@ -56,12 +56,28 @@ function chunkLines(lines: string[], max: number): string[][] {
   return chunks;
 }
 
-/** The core's neutral inline marks in Slack's mrkdwn; everything else escaped. */
+/** `&`, `<` and `>` as entities, mentions included: in people's text `<@U123>` would ping and `<!channel>` would alert everyone. */
+const escapeEntities = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const ZERO_WIDTH_SPACE = '\u200B';
+/**
+ * mrkdwn has no escape character: `*`, `_` and `~` mark only at a word's edge, and a backtick anywhere,
+ * so a zero-width space on each side keeps them as typed. Inside a word (`alice_w`) they are left alone.
+ */
+const MRKDWN_SPECIAL = /`|(?<![\p{L}\p{N}])[*_~]|[*_~](?![\p{L}\p{N}])/gu;
+
+/** People's text (reasons, names, key names) as Slack shows it typed: no link, no mention, no formatting. */
+export const escapeUserText = (text: string): string =>
+  escapeEntities(text).replace(MRKDWN_SPECIAL, (special) => `${ZERO_WIDTH_SPACE}${special}${ZERO_WIDTH_SPACE}`);
+
+/** The core's neutral inline marks in Slack's mrkdwn; everything else escaped, people's text the most. */
 export const toMrkdwn = (text: string): string =>
   renderInline(text, {
     plain: (s) => escapeMrkdwn(s.text),
+    user: (s) => escapeUserText(s.text),
     bold: (s) => `*${escapeMrkdwn(s.text)}*`,
-    code: (s) => `\`${escapeMrkdwn(s.text)}\``,
+    // A code mark may hold a name: nothing in it is a mention.
+    code: (s) => `\`${escapeEntities(s.text)}\``,
     link: (s) => `<${s.url}|${escapeMrkdwn(s.text)}>`,
   });
 
@@ -71,7 +87,8 @@ function renderText(text: string): Slack.KnownBlock[] {
 
 /** A monospace table in a code block; a long one is split into several, each with the header. */
 function renderTable(columns: string[], rows: string[][]): Slack.KnownBlock[] {
-  const [head = '', rule = '', ...body] = escapeMrkdwn(formatTable(columns, rows)).split('\n');
+  // Cells are text, often people's (names, reasons): nothing in them is a mention.
+  const [head = '', rule = '', ...body] = escapeEntities(withoutDelimiters(formatTable(columns, rows))).split('\n');
   const room = SECTION_TEXT_MAX - head.length - rule.length - 10;
   const pieces = body.length === 0 ? [[]] : chunkLines(body, room);
   return pieces.map((lines) => section(['```', head, rule, ...lines, '```'].join('\n')));
@@ -84,7 +101,7 @@ function renderFields(fields: { label: string; value: string }[]): Slack.KnownBl
       type: 'section',
       fields: fields.slice(i, i + FIELDS_PER_SECTION).map((f) => ({
         type: 'mrkdwn' as const,
-        text: clip(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, FIELD_TEXT_MAX),
+        text: clip(`*${escapeMrkdwn(withoutDelimiters(f.label))}*\n${escapeUserText(withoutDelimiters(f.value))}`, FIELD_TEXT_MAX),
       })),
     });
   }
@@ -135,6 +152,16 @@ function renderBlock(b: Block): Slack.KnownBlock[] {
   }
 }
 
+/** Marks as written, user text with every `&`, `<` and `>` escaped. */
+const toFallback = (text: string): string =>
+  renderInline(text, {
+    plain: (s) => escapeMrkdwn(s.text),
+    user: (s) => escapeEntities(s.text),
+    bold: (s) => `**${escapeMrkdwn(s.text)}**`,
+    code: (s) => `\`${escapeEntities(s.text)}\``,
+    link: (s) => `[${escapeMrkdwn(s.text)}](${s.url})`,
+  });
+
 /** The notification text Slack shows where blocks cannot be (push, screen readers); buttons left out. */
 function fallbackText(r: Reply): string {
   const parts = r.blocks.flatMap((b) => {
@@ -151,7 +178,8 @@ function fallbackText(r: Reply): string {
         return assertNever(b);
     }
   });
-  return clip(escapeMrkdwn(parts.join('\n')), FALLBACK_TEXT_MAX);
+  // Notifications show this text as written, but Slack still reads `<…>` in it: people's text gets no mention here either.
+  return clip(toFallback(parts.join('\n')), FALLBACK_TEXT_MAX);
 }
 
 /** A core Reply as a Slack message. Where it goes (ephemeral, channel, DM, in place) is index.ts's call. */

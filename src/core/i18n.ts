@@ -36,6 +36,7 @@ export const texts = {
   unknownAction: (t: Translator) => t.t('flow.unknownAction'),
   noOtherAdmin: (t: Translator, adminLinks: boolean) => t.t('flow.noOtherAdmin', { how: howToAddAdmin(t, adminLinks) }),
   ownRequest: (t: Translator, adminLinks: boolean) => t.t('flow.ownRequest', { how: howToAddAdmin(t, adminLinks) }),
-  cancelledByRequester: (t: Translator, note: string | undefined) => t.t('flow.cancelledByRequester', { note: note ?? t.t('flow.cancelledByRequesterDefault') }),
+  /** Worded from who cancelled, in the reader's language: the record's note is in the card's. */
+  cancelledByRequester: (t: Translator, name: string | undefined) => (name ? t.t('flow.cancelledByRequester', { name }) : t.t('flow.cancelledByRequesterDefault')),
   approvalNotPosted: (t: Translator, id: string) => t.t('flow.approvalNotPosted', { id }),
 };

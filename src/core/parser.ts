@@ -264,7 +264,7 @@ function spacedPair(tokens: string[], i: number): Wording | undefined {
 
 function reasonOf(text: string, arg: ArgSpec, notes: Wording[]): string {
   if (text.length <= REASON_MAX) return text;
-  notes.push(say('parse.reasonCut', { name: arg.name, max: REASON_MAX, length: text.length }));
+  notes.push(say('parse.reasonCut', { arg: arg.name, max: REASON_MAX, length: text.length }));
   return text.slice(0, REASON_MAX);
 }
 
@@ -289,11 +289,11 @@ export function parseOptions(sub: SubcommandSpec, options: Record<string, Option
       return { ok: false, message: say('parse.missing', { what: usageOfArg(arg) }) };
     }
     if (arg.kind === 'mention') {
-      if (typeof v !== 'object') return { ok: false, message: say('parse.mustBeUser', { name: arg.name }) };
+      if (typeof v !== 'object') return { ok: false, message: say('parse.mustBeUser', { arg: arg.name }) };
       args[arg.name] = v;
       continue;
     }
-    if (typeof v === 'object') return { ok: false, message: say('parse.mustBeValue', { name: arg.name }) };
+    if (typeof v === 'object') return { ok: false, message: say('parse.mustBeValue', { arg: arg.name }) };
     if (arg.kind === 'reason') {
       args[arg.name] = reasonOf(String(v).trim(), arg, notes);
       continue;
@@ -323,12 +323,12 @@ function wordOf(arg: ArgSpec, token: string, mentions: Record<string, MentionRef
   const problem = issueWording(issue);
   // A message that names the word itself (`x` is not a service) stands alone; others follow the argument's name.
   if (catalogs.en[issue.id]?.startsWith('`')) return { ok: false, message: problem };
-  return { ok: false, message: (t) => t.t('parse.argInvalid', { name: arg.name, token: clip(token), problem: problem(t) }) };
+  return { ok: false, message: (t) => t.t('parse.argInvalid', { arg: arg.name, token: clip(token), problem: problem(t) }) };
 }
 
 function keyIdsOf(text: string, arg: ArgSpec): ParseResult {
   const ids = text.split(/[\s,]+/).filter(Boolean);
-  if (ids.length === 0) return { ok: false, message: say('parse.keyIds.none', { name: arg.name }) };
+  if (ids.length === 0) return { ok: false, message: say('parse.keyIds.none', { arg: arg.name }) };
   for (const id of ids) if (!KEY_ID.test(id)) return { ok: false, message: say('parse.keyIds.notKeyId', { id: clip(id) }) };
   if (ids.length > 20) return { ok: false, message: say('parse.keyIds.tooMany', { max: 20 }) };
   return { ok: true, args: { [arg.name]: [...new Set(ids)] } };

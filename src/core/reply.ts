@@ -1,6 +1,9 @@
+import { withoutDelimiters } from './inline.js';
+
 /**
- * The platform-neutral reply model; text carries the neutral inline marks of inline.ts. Adapters render it (Block Kit, Discord components, terminal
- * text) with one switch over `Block['type']` that ends in assertNever.
+ * The platform-neutral reply model; text carries the neutral inline marks and user text of inline.ts.
+ * Adapters render it (Block Kit, Discord components, terminal text) with one switch over
+ * `Block['type']` that ends in assertNever. Fields and table cells are text: no marks are read in them.
  */
 export type Visibility = 'ephemeral' | 'channel' | 'dm';
 
@@ -47,9 +50,11 @@ export function reply(blocks: Block[] | string, visibility: Visibility = 'epheme
 /** `Project: LOCAL`, but `專案：LOCAL`: Chinese text takes the full-width colon, with no space after it. */
 const labelColon = (label: string): string => (/[\u3400-\u9fff]/u.test(label) ? '：' : ': ');
 
-/** Plain-text rendering shared by the shell adapter, logs of non-secret replies and tests. */
+/** Plain-text rendering for logs of non-secret replies and tests: marks as written, user text as typed. */
+export const replyToPlainText = (r: Reply): string => withoutDelimiters(replyToMarkedText(r));
 
-export function replyToPlainText(r: Reply): string {
+/** The reply as one text that keeps its inline marks and user text apart (the shell renders it with inline.ts). */
+export function replyToMarkedText(r: Reply): string {
   const out: string[] = [];
   for (const b of r.blocks) {
     switch (b.type) {
@@ -83,7 +88,9 @@ const widthOf = (s: string): number => (WIDE.test(s) || SURROGATE.test(s) ? [...
 const pad = (s: string, width: number): string => s + ' '.repeat(Math.max(0, width - widthOf(s)));
 
 /** A monospace table; Slack and Discord put it in a code block. Chinese characters count two columns. */
-export function formatTable(columns: string[], rows: string[][]): string {
+export function formatTable(columns: string[], rows: readonly string[][]): string {
+  // Cells are text: user text's delimiters take no room.
+  rows = rows.map((r) => r.map(withoutDelimiters));
   const widths = columns.map((c, i) => Math.max(widthOf(c), ...rows.map((r) => widthOf(r[i] ?? ''))));
   const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i] ?? 0)).join('  ').trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

@@ -141,6 +141,16 @@ describe('/quota pending and /quota cancel', () => {
     expect((await bot.say('alice', '/quota pending')).text).toBe('You have no quota requests waiting for approval.');
     expect((await bot.say('admin', '/tenant audit 1')).text).toMatch(/local:alice\s+quota\.cancelled\s+alice\/vcs\s+cancelled/);
   });
+
+  it('a click on a card its requester cancelled is answered in one language, the clicker’s, whatever the card’s', async () => {
+    await twoAdmins();
+    await bot.say('carol', '/tenant lang zh-TW');
+    const id = /申請 `([\w-]+)`/.exec((await bot.say('alice', '/quota request vcs gpu=4', 'zh-TW')).text)![1]!;
+    expect((await bot.say('alice', `/quota cancel ${id}`, 'zh-TW')).text).toMatch(/^已取消 /);
+    // The card is alice's, in Chinese: its Approve button reads 核准.
+    expect((await bot.click('核准', 'admin')).text).toBe('Cancelled by @alice. Nothing was changed.');
+    expect((await bot.click('核准', 'carol')).text).toBe('已由 @alice 取消。沒有做任何變更。');
+  });
 });
 
 describe('an approval applies what its card says, or says why not', () => {

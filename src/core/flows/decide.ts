@@ -99,7 +99,7 @@ async function decideApproval(
   pending: PendingAction,
 ): Promise<Outcome> {
   if (action.flow !== 'approval') return notice(texts.unknownAction(t));
-  if (pending.status === 'cancelled') return notice(texts.cancelledByRequester(t, pending.note));
+  if (pending.status === 'cancelled') return notice(texts.cancelledByRequester(t, pending.decidedByName));
   if (pending.status !== 'pending') return notice(texts.alreadyDecided(t));
   const approver = await services.identity.resolve(inv.user);
   if (!approver || approver.role !== 'admin') return notice(t.t('flow.onlyAdminsDecide'));

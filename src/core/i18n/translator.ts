@@ -2,6 +2,7 @@ import { IntlMessageFormat, type Formatters } from 'intl-messageformat';
 import { BoundedMap } from '../../bounded-map.js';
 import { enMessages } from './en.js';
 import { type Locale } from './locale.js';
+import { markUserValues } from './user-values.js';
 import { zhTWMessages } from './zh-TW.js';
 
 /** The kernel's message ids (src/core/i18n/en.ts); features add theirs (src/features/<name>/messages.ts). */
@@ -29,7 +30,7 @@ export const catalogs: Record<Locale, Readonly<Record<string, string>>> = {
 export interface Translator<Id extends string = never> {
   readonly locale: Locale;
   readonly timeZone: string;
-  /** The message `id` with its ICU arguments filled in. */
+  /** The message `id` with its ICU arguments filled in; those that carry people's text as user text (./user-values.ts). */
   t(id: Id | MessageId | SpecTextId, values?: MessageValues): string;
   /** A calendar day: `2027-02-27` (en), `2027/02/27` (zh-TW). */
   date(at: string | number): string;
@@ -168,7 +169,7 @@ export function translator(locale: Locale = 'en', timeZone = 'UTC'): Translator<
   const made: Translator<string> = {
     locale,
     timeZone,
-    t: (id, values) => String(formatOf(locale, id).format(values)),
+    t: (id, values) => String(formatOf(locale, id).format(values && markUserValues(values))),
     date: (at) => {
       const p = parts(at, timeZone);
       return p.month ? [p.year, p.month, p.day].join(sep) : p.year;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { isPrivate, renderLoginModal, renderReply, toDiscordMarkdown } from '../../../adapters/discord/render.js';
+import { userText } from '../../../src/core/inline.js';
 import { reply, text, type Button } from '../../../src/core/reply.js';
 
 const button = (id: string, style: Button['style'] = 'default'): Button => ({ id, label: id, style });
@@ -80,4 +81,25 @@ test('the core’s neutral marks become Discord markdown: bold, code spans untou
   expect(toDiscordMarkdown('**/apikey**: Manage keys; `a**b**c` stays; **VCS** project; [docs](https://example.org/x)')).toBe(
     '**/apikey**: Manage keys; `a**b**c` stays; **VCS** project; [docs](https://example.org/x)',
   );
+});
+
+test('people’s text is shown as typed: no masked link, no mention, no spoiler hiding the bot’s words, no heading', () => {
+  const who = userText('@everyone ||');
+  const reason = userText('[Approve here](https://evil.example/login) <@1002> <@&77> **now** `x` ~~a~~ _b_ alice_w ||');
+  const card = renderReply(reply(`${who} asks for more VCS quota: gpu 4 → 1 (decrease).\nReason: ${reason}\n${userText('# Approved')}`, 'channel'));
+  expect(card.content).toBe(
+    '@\u200Beveryone \\|\\| asks for more VCS quota: gpu 4 → 1 (decrease).\n' +
+      'Reason: \\[Approve here\\](https://evil.example/login) \\<@1002> \\<@&77> \\*\\*now\\*\\* \\`x\\` \\~\\~a\\~\\~ \\_b\\_ alice_w \\|\\|\n' +
+      '\\# Approved',
+  );
+});
+
+test('a name in a field is text; a table cell cannot end its code block', () => {
+  const name = '[Approve](https://evil.example) <@1002>';
+  const { content } = renderReply(
+    reply([{ type: 'fields', fields: [{ label: 'Chat user', value: name }] }, { type: 'table', columns: ['member'], rows: [['```\n[x](https://evil.example)']] }]),
+  );
+  expect(content).toContain('**Chat user:** \\[Approve\\](https://evil.example) \\<@1002>');
+  // One code block: the cell's backticks are look-alikes.
+  expect(content.match(/```/g)).toHaveLength(2);
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn, renderLoginModal, renderReply } from '../../../adapters/slack/render.js';
+import { userText } from '../../../src/core/inline.js';
+import { translator } from '../../../src/core/i18n.js';
 import { reply, text, type Reply } from '../../../src/core/reply.js';
 
 const deleteCard: Reply = reply([
@@ -83,6 +85,30 @@ describe('renderReply', () => {
     const { text: fallback, blocks } = renderReply(reply('`<!channel>` is not a key id'));
     expect(fallback).toBe('`&lt;!channel&gt;` is not a key id');
     expect(blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '`&lt;!channel&gt;` is not a key id' } }]);
+  });
+
+  it('shows people’s text as typed: a reason’s [label](url) is no link, <!channel> and <@U…> ping nobody, marks stay characters', () => {
+    const reason = userText('[Approve here](https://evil.example/login) [x](https://e.example/<!channel>) <@U999> *now* `x` ~a~ _b_ alice_w & co');
+    const { text: fallback, blocks } = renderReply(reply(`Reason: ${reason}\nRequest \`r-1\`, **soon**.`, 'channel'));
+    const shown = (blocks[0] as { text: { text: string } }).text.text;
+    const z = '\u200B';
+    expect(shown).toBe(
+      `Reason: [Approve here](https://evil.example/login) [x](https://e.example/&lt;!channel&gt;) &lt;@U999&gt; ${z}*${z}now${z}*${z} ${z}\`${z}x${z}\`${z} ` +
+        `${z}~${z}a${z}~${z} ${z}_${z}b${z}_${z} alice_w &amp; co\nRequest \`r-1\`, *soon*.`,
+    );
+    expect(fallback).toBe('Reason: [Approve here](https://evil.example/login) [x](https://e.example/&lt;!channel&gt;) &lt;@U999&gt; *now* `x` ~a~ _b_ alice_w &amp; co\nRequest `r-1`, **soon**.');
+    for (const out of [shown, fallback]) expect(out).not.toMatch(/<https?:|<!channel>|<@U999>/);
+  });
+
+  it('a name from the platform is text in a message, a field and a table alike', () => {
+    const name = '<!here|x> [Approve](https://evil.example)';
+    const said = translator('en').t('flow.cancelledByRequester', { name });
+    const { blocks } = renderReply(
+      reply([text(said), { type: 'fields', fields: [{ label: 'Chat user', value: name }] }, { type: 'table', columns: ['member'], rows: [[name]] }], 'channel'),
+    );
+    const texts = JSON.stringify(blocks);
+    expect(texts).not.toMatch(/<!here|<https?:/);
+    expect((blocks[0] as { text: { text: string } }).text.text).toBe('Cancelled by &lt;!here|x&gt; [Approve](https://evil.example). Nothing was changed.');
   });
 
   it('keeps Block Kit’s length limits on button labels', () => {
