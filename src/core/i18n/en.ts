@@ -178,6 +178,7 @@ export const enMessages = {
   'shell.tooLong': 'That line is {length} characters long; a command is at most {max}. Nothing was run.',
   'shell.nowActing': 'You are now local:{user}.',
   'shell.asUsage': 'Usage: /as <name>, e.g. /as alice',
+  'shell.asBadName': '`{name}` cannot be a chat name: a name starts with a letter or digit, then letters, digits, `.`, `_` or `-`. Usage: /as <name>, e.g. /as alice',
   'shell.only': 'Shell only: `/as <name>` acts as another chat user; a number clicks a button; `exit` leaves.',
   'shell.noSuchButton': 'No button [{typed}]; choose 1 to {count}.',
   'shell.noButtons': 'There is no button to click.',
