@@ -46,8 +46,9 @@ const words: { [K in WordKind]: z.ZodType<unknown, string> } = {
     .string()
     .regex(/^-?\d+$/, 'parse.days.whole')
     .transform(Number)
-    // A sanity bound only: how far a key may be extended is the handler's rule (KEY_MAX_DAYS).
-    .pipe(z.number().int().min(1, 'parse.days.min').max(3650, 'parse.days.max')),
+    // No upper bound here: how far a key may be extended is the deployment's KEY_MAX_DAYS, which the
+    // apikey feature knows and words (one limit, the real one).
+    .pipe(z.number().int().min(1, 'parse.days.min')),
   service: enumOf(Service, 'service'),
   count: z
     .string()

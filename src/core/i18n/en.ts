@@ -145,7 +145,6 @@ export const enMessages = {
   'parse.keyId': 'is not a key id (letters, digits, - and _; see `/apikey list`)',
   'parse.days.whole': 'must be a whole number of days',
   'parse.days.min': 'must be at least 1 day',
-  'parse.days.max': 'can be at most 3650 days',
   'parse.count.whole': 'must be a whole number',
   'parse.count.min': 'must be at least 1',
   'parse.count.max': 'can be at most 200',

@@ -129,7 +129,6 @@ export const zhTWMessages: Record<keyof typeof enMessages, string> = {
   'parse.keyId': '不是金鑰 ID（英文字母、數字、- 和 _；請看 `/apikey list`）',
   'parse.days.whole': '必須是整數天數',
   'parse.days.min': '至少要 1 天',
-  'parse.days.max': '最多 3650 天',
   'parse.count.whole': '必須是整數',
   'parse.count.min': '至少要 1',
   'parse.count.max': '最多 200',
