@@ -216,6 +216,13 @@ export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<st
     }
     const parsed = wordOf(arg, token, mentions);
     if (!parsed.ok) {
+      // `link @x bad name!`: a word that is neither a role nor anything like one, after a member name, is
+      // the rest of a name with a space in it; say what is wrong with the name, not with the role.
+      const before = sub.args[index - 1];
+      if (arg.kind === 'role' && before?.kind === 'memberName' && suggestWord(Role.options, token) === undefined && !wordOf(before, token, mentions).ok) {
+        const asName = wordOf(before, tokens.slice(i - 1).join(' '), mentions);
+        if (!asName.ok) return asName;
+      }
       // An optional argument that does not fit may be the next one: `/quota show @bob` skips service.
       if (arg.optional && !laterRequired && index < sub.args.length - 1) {
         skipped.push(arg);

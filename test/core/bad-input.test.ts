@@ -46,6 +46,8 @@ const table: [command: string, expected: string][] = [
   ],
   ['/quota sho', '`/quota sho` is not a command. Did you mean `/quota show`?\nUsage:\n  /quota show [ccs|vcs] [@member]\n  /quota set @member ccs|vcs cpu=N gpu=N memory=64G [reason…]\n  /quota request ccs|vcs cpu=N gpu=N memory=64G [reason…]\n  /quota pending\n  /quota cancel <request-id>\n  /quota help'],
   ['/tenant link alice alice', '`alice` is not a mention of a chat user; write @name.\nUsage: `/tenant link @user <member> [admin|user]`\nExample: `/tenant link @alice alice`'],
+  // A name with a space is the name's fault, not the role's.
+  ['/tenant link @x bad name!', 'Member `bad name!` is not a member name (letters, digits, . _ - @).\nUsage: `/tenant link @user <member> [admin|user]`\nExample: `/tenant link @alice alice`'],
   ['/tenant link @carol carol boss', '`boss` is not a role; use admin or user.\nUsage: `/tenant link @user <member> [admin|user]`\nExample: `/tenant link @alice alice`'],
   ['/tenant audit 0', 'Count `0` must be at least 1.\nUsage: `/tenant audit [count]`\nExample: `/tenant audit`'],
 ];
