@@ -6,7 +6,7 @@ const table: [command: string, expected: string][] = [
   ['/apikey extend', 'Missing <key-id>.\nUsage: `/apikey extend <key-id> <days>`\nExample: `/apikey extend k-3f9a2c 30`'],
   ['/apikey extend k-000001', 'Missing <days>.\nUsage: `/apikey extend <key-id> <days>`\nExample: `/apikey extend k-3f9a2c 30`'],
   ['/apikey extend k-000001 -5', 'Days `-5` must be at least 1 day.\nUsage: `/apikey extend <key-id> <days>`\nExample: `/apikey extend k-3f9a2c 30`'],
-  ['/apikey extend k-000001 99999', 'Days `99999` is more than allowed: a key may expire at most 365 days from today. Nothing was changed.'],
+  ['/apikey extend k-000001 99999', '`k-000001`: No API key with that id. `/apikey list` shows your keys.'],
   ['/apikey extend k-000001 ten', 'Days `ten` must be a whole number of days.\nUsage: `/apikey extend <key-id> <days>`\nExample: `/apikey extend k-3f9a2c 30`'],
   ['/apikey extend k-000001 30', '`k-000001`: No API key with that id. `/apikey list` shows your keys.'],
   ['/apikey delete', 'Missing <key-id>.\nUsage: `/apikey delete <key-id>...`\nExample: `/apikey delete k-3f9a2c`'],
