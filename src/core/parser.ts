@@ -16,6 +16,9 @@ const say =
   (t) =>
     t.t(id, values);
 
+/** An argument's name in the reader's language (`days` is 天數 in zh-TW); English keeps the spec's name. */
+const argName = (t: Translator, arg: ArgSpec): string => t.t('parse.argName', { kind: arg.kind, name: arg.name });
+
 /** The longest reason kept; a longer one is cut, and the reply says so. */
 const REASON_MAX = 500;
 
@@ -272,7 +275,7 @@ function spacedPair(tokens: string[], i: number): Wording | undefined {
 
 function reasonOf(text: string, arg: ArgSpec, notes: Wording[]): string {
   if (text.length <= REASON_MAX) return text;
-  notes.push(say('parse.reasonCut', { name: arg.name, max: REASON_MAX, length: text.length }));
+  notes.push((t) => t.t('parse.reasonCut', { name: argName(t, arg), max: REASON_MAX, length: text.length }));
   return text.slice(0, REASON_MAX);
 }
 
@@ -297,11 +300,11 @@ export function parseOptions(sub: SubcommandSpec, options: Record<string, Option
       return { ok: false, message: say('parse.missing', { what: usageOfArg(arg) }) };
     }
     if (arg.kind === 'mention') {
-      if (typeof v !== 'object') return { ok: false, message: say('parse.mustBeUser', { name: arg.name }) };
+      if (typeof v !== 'object') return { ok: false, message: (t) => t.t('parse.mustBeUser', { name: argName(t, arg) }) };
       args[arg.name] = v;
       continue;
     }
-    if (typeof v === 'object') return { ok: false, message: say('parse.mustBeValue', { name: arg.name }) };
+    if (typeof v === 'object') return { ok: false, message: (t) => t.t('parse.mustBeValue', { name: argName(t, arg) }) };
     if (arg.kind === 'reason') {
       args[arg.name] = reasonOf(String(v).trim(), arg, notes);
       continue;
@@ -331,7 +334,7 @@ function wordOf(arg: ArgSpec, token: string, mentions: Record<string, MentionRef
   const problem = issueWording(issue);
   // A message that names the word itself (`x` is not a service) stands alone; others follow the argument's name.
   if (catalogs.en[issue.id]?.startsWith('`')) return { ok: false, message: problem };
-  return { ok: false, message: (t) => t.t('parse.argInvalid', { name: arg.name, token: clip(token), problem: problem(t) }) };
+  return { ok: false, message: (t) => t.t('parse.argInvalid', { name: argName(t, arg), token: clip(token), problem: problem(t) }) };
 }
 
 function keyIdsOf(text: string, arg: ArgSpec): ParseResult {
