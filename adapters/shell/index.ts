@@ -185,6 +185,8 @@ function shellLoop(
       busy = false;
       if (!awaitingLoginKey) prompt();
     }
+    // Closed: a notice that still arrives gets no prompt after it.
+    busy = true;
     echo.restore();
     rl.close();
   };
