@@ -113,6 +113,15 @@ describe('a notice that arrives while the prompt waits', () => {
     expect(notice.endsWith('[1] Extend 90 days  [2] Not now\nalice> ')).toBe(true);
   });
 
+  it('gets no prompt after it once the shell has closed', async () => {
+    await types('/as alice', 'You are now local:alice.');
+    await types('/apikey create', 'New API key');
+    input.end();
+    await shell.closed;
+    expect((await sweeper.runOnce())?.sent).toBe(1);
+    expect(output).toMatch(/\[1\] Extend 90 days {2}\[2\] Not now\n$/);
+  });
+
   it('in Traditional Chinese, the notice says who alone sees it: （僅 alice 看得到）', async () => {
     await types('/as alice', 'You are now local:alice.');
     await types('/tenant lang zh-TW', '繁體中文');
