@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,7 @@ sys.exit(os.waitstatus_to_exitcode(status))
 let fake: FakeTwcc;
 const dir = mkdtempSync(join(tmpdir(), 'chatops-shell-pty-'));
 beforeAll(async () => {
+  if (spawnSync('python3', ['--version']).status !== 0) throw new Error('this test needs python3 (for its pty module): apt-get install python3');
   fake = await startFakeTwcc();
 });
 afterAll(async () => {
