@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import type { ReadStream } from 'node:tty';
 import type { Core } from '../../src/core/core.js';
 import type { Translator } from '../../src/core/i18n.js';
 import type { ChatUser } from '../../src/core/invocation.js';
@@ -77,7 +78,14 @@ function shellLoop(
   onStop: (stop: () => void) => void,
 ): { messenger: Messenger; loop: () => Promise<void> } {
   let acting = 'admin';
+  /**
+   * The buttons a typed number clicks: those of the last card shown, only until a command other than
+   * `/as` runs (then they are gone, so a number never presses a button of an older reply).
+   */
   let buttons: Button[] = [];
+  /** True while a typed line is being answered; a notice arriving otherwise lands after a prompt already shown. */
+  let busy = true;
+  let promptShown = false;
   const write = (s: string) => output.write(`${terminalLine(s)}\n`);
   const user = (): ChatUser => ({ platform: 'local', workspace: 'local', userId: acting, name: acting });
   /** The shell's own lines are in the acting user's `/tenant lang`, as the core's answers are. */
@@ -86,14 +94,27 @@ function shellLoop(
   const show = (reply: Reply, header?: string) => {
     const rendered = renderForTerminal(reply, header);
     write(rendered.text);
-    if (rendered.buttons.length > 0) buttons = rendered.buttons;
+    // A card edited in place after a click keeps only the buttons it now shows (usually none).
+    if (rendered.buttons.length > 0 || reply.replaceOriginal === true) buttons = rendered.buttons;
+  };
+  const prompt = () => {
+    if (!interactive) return;
+    output.write(`${acting}> `);
+    promptShown = true;
   };
 
   const messenger: Messenger = {
     async post(target: PostTarget, reply: Reply) {
-      show(reply, target.kind === 'approvals' ? '#approvals:' : (await core.translatorFor(target.user)).t('shell.privateTo', { user: target.user.userId }));
+      const header = target.kind === 'approvals' ? '#approvals:' : (await core.translatorFor(target.user)).t('shell.privateTo', { user: target.user.userId });
+      // A reminder or notice that arrives while the prompt waits: on a line of its own, then the prompt again.
+      const idleAtPrompt = !busy && promptShown;
+      if (idleAtPrompt) output.write('\n');
+      show(reply, header);
+      if (idleAtPrompt) prompt();
     },
   };
+
+  const echo = terminalEcho(input);
 
   const loop = async () => {
     const t = await words();
@@ -102,22 +123,33 @@ function shellLoop(
 
     const rl = createInterface({ input, terminal: false });
     onStop(() => rl.close());
-    const prompt = () => interactive && output.write(`${acting}> `);
     let awaitingLoginKey = false;
+    busy = false;
     prompt();
 
     const showOutcome = async (outcome: Outcome) => {
       if (outcome.kind === 'reply') return show(outcome.reply);
       if (outcome.kind === 'duplicate') return;
-      write((await words()).t('shell.loginPrompt', { title: outcome.title, label: outcome.label }));
+      const ask = (await words()).t('shell.loginPrompt', { title: outcome.title, label: outcome.label });
+      // The key is a secret: a terminal must not echo it (a pipe never does). Echo goes off before the
+      // question is shown, so a key typed the moment it appears is not echoed either; at a terminal the
+      // key is typed on the question's line, in place of a prompt.
+      if (echo.turnOff()) output.write(`${ask} `);
+      else write(ask);
       awaitingLoginKey = true;
     };
 
     for await (const raw of rl) {
+      busy = true;
+      promptShown = false;
       const line = raw.trim();
+      const isCommand = line !== '' && !line.startsWith('#') && !/^\d+$/.test(line) && !/^\/as(\s|$)/.test(line);
+      if (isCommand || awaitingLoginKey) buttons = [];
       if (awaitingLoginKey) {
         awaitingLoginKey = false;
-        await showOutcome(await core.handle({ kind: 'login', user: user(), where: WHERE, apiKey: line }));
+        // Enter was not echoed either: end the prompt's line before the answer.
+        if (echo.restore()) output.write('\n');
+        await showOutcome(await core.handle({ kind: 'login', user: user(), where: WHERE, apiKey: typedKey(raw) }));
       } else if (line.length > MAX_LINE) {
         write((await words()).t('shell.tooLong', { length: line.length, max: MAX_LINE }));
       } else if (line === '' || line.startsWith('#')) {
@@ -129,7 +161,8 @@ function shellLoop(
         if (NAME.test(name)) {
           acting = name;
           write((await words()).t('shell.nowActing', { user: acting }));
-        } else write((await words()).t('shell.asUsage'));
+        } else if (name === '') write((await words()).t('shell.asUsage'));
+        else write((await words()).t('shell.asBadName', { name: clip(name) }));
       } else if (line === '/help' || line === 'help') {
         for (const { name } of core.commands) {
           await showOutcome(await core.handle({ kind: 'command', user: user(), where: WHERE, command: name, text: 'help' }));
@@ -149,9 +182,49 @@ function shellLoop(
         else if (core.commands.some((c) => c.name === word.toLowerCase())) write((await words()).t('shell.addSlash', { word: clip(word), line: clip(line) }));
         else write((await words()).t('shell.notACommand', { word: clip(word), commands }));
       }
-      prompt();
+      busy = false;
+      if (!awaitingLoginKey) prompt();
     }
+    // Closed: a notice that still arrives gets no prompt after it.
+    busy = true;
+    echo.restore();
     rl.close();
   };
   return { messenger, loop };
+}
+
+/** A TTY input's raw mode, which stops the terminal echoing what is typed; nothing for a pipe. */
+function terminalEcho(input: NodeJS.ReadableStream): { turnOff: () => boolean; restore: () => boolean } {
+  const tty = input as Partial<ReadStream>;
+  let off = false;
+  // Raw mode also stops Ctrl-C from being a signal: pass it on, so the shell still stops as it would.
+  const onCtrlC = (chunk: Buffer | string) => {
+    if (chunk.toString().includes('\x03')) process.kill(process.pid, 'SIGINT');
+  };
+  return {
+    turnOff() {
+      if (tty.isTTY !== true || typeof tty.setRawMode !== 'function') return false;
+      tty.setRawMode(true);
+      input.on('data', onCtrlC);
+      off = true;
+      return true;
+    },
+    restore() {
+      if (!off) return false;
+      input.off('data', onCtrlC);
+      tty.setRawMode?.(false);
+      off = false;
+      return true;
+    },
+  };
+}
+
+/** A line typed in raw mode: Backspace and Delete take back the character before them; nothing else is edited. */
+function typedKey(raw: string): string {
+  const kept: string[] = [];
+  for (const ch of raw) {
+    if (ch === '\x7f' || ch === '\b') kept.pop();
+    else kept.push(ch);
+  }
+  return kept.join('').trim();
 }

@@ -45,7 +45,8 @@ export function badArgsReply(
   services: readonly Service[] = Service.options,
 ): Reply {
   const message = wording(t);
-  const example = sub.examples[0] ? t.t('help.example', { example: sub.examples[0] }) : '';
+  // `{reason}` in a spec's example is a reason in the reader's language.
+  const example = sub.examples[0] ? t.t('help.example', { example: sub.examples[0].replace('{reason}', t.t('help.exampleReason')) }) : '';
   // English starts a sentence with a capital, except a resource, spelled as the user types it (`gpu must be 0 or more`);
   // in Chinese the message may start with an argument name, which keeps its spelling too.
   const first = t.locale !== 'en' || /^(cpu|gpu|memory)\b/.test(message) ? message : `${message.charAt(0).toUpperCase()}${message.slice(1)}`;

@@ -16,6 +16,9 @@ const say =
   (t) =>
     t.t(id, values);
 
+/** An argument's name in the reader's language (`days` is 天數 in zh-TW); English keeps the spec's name. */
+const argName = (t: Translator, arg: ArgSpec): string => t.t('parse.argName', { kind: arg.kind, arg: arg.name });
+
 /** The longest reason kept; a longer one is cut, and the reply says so. */
 const REASON_MAX = 500;
 
@@ -46,8 +49,9 @@ const words: { [K in WordKind]: z.ZodType<unknown, string> } = {
     .string()
     .regex(/^-?\d+$/, 'parse.days.whole')
     .transform(Number)
-    // A sanity bound only: how far a key may be extended is the handler's rule (KEY_MAX_DAYS).
-    .pipe(z.number().int().min(1, 'parse.days.min').max(3650, 'parse.days.max')),
+    // No upper bound here: how far a key may be extended is the deployment's KEY_MAX_DAYS, which the
+    // apikey feature knows and words (one limit, the real one).
+    .pipe(z.number().int().min(1, 'parse.days.min')),
   service: enumOf(Service, 'service'),
   count: z
     .string()
@@ -215,6 +219,13 @@ export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<st
     }
     const parsed = wordOf(arg, token, mentions);
     if (!parsed.ok) {
+      // `link @x bad name!`: a word that is neither a role nor anything like one, after a member name, is
+      // the rest of a name with a space in it; say what is wrong with the name, not with the role.
+      const before = sub.args[index - 1];
+      if (arg.kind === 'role' && before?.kind === 'memberName' && suggestWord(Role.options, token) === undefined && !wordOf(before, token, mentions).ok) {
+        const asName = wordOf(before, tokens.slice(i - 1).join(' '), mentions);
+        if (!asName.ok) return asName;
+      }
       // An optional argument that does not fit may be the next one: `/quota show @bob` skips service.
       if (arg.optional && !laterRequired && index < sub.args.length - 1) {
         skipped.push(arg);
@@ -264,7 +275,7 @@ function spacedPair(tokens: string[], i: number): Wording | undefined {
 
 function reasonOf(text: string, arg: ArgSpec, notes: Wording[]): string {
   if (text.length <= REASON_MAX) return text;
-  notes.push(say('parse.reasonCut', { arg: arg.name, max: REASON_MAX, length: text.length }));
+  notes.push((t) => t.t('parse.reasonCut', { arg: argName(t, arg), max: REASON_MAX, length: text.length }));
   return text.slice(0, REASON_MAX);
 }
 
@@ -289,11 +300,11 @@ export function parseOptions(sub: SubcommandSpec, options: Record<string, Option
       return { ok: false, message: say('parse.missing', { what: usageOfArg(arg) }) };
     }
     if (arg.kind === 'mention') {
-      if (typeof v !== 'object') return { ok: false, message: say('parse.mustBeUser', { arg: arg.name }) };
+      if (typeof v !== 'object') return { ok: false, message: (t) => t.t('parse.mustBeUser', { arg: argName(t, arg) }) };
       args[arg.name] = v;
       continue;
     }
-    if (typeof v === 'object') return { ok: false, message: say('parse.mustBeValue', { arg: arg.name }) };
+    if (typeof v === 'object') return { ok: false, message: (t) => t.t('parse.mustBeValue', { arg: argName(t, arg) }) };
     if (arg.kind === 'reason') {
       args[arg.name] = reasonOf(String(v).trim(), arg, notes);
       continue;
@@ -323,7 +334,7 @@ function wordOf(arg: ArgSpec, token: string, mentions: Record<string, MentionRef
   const problem = issueWording(issue);
   // A message that names the word itself (`x` is not a service) stands alone; others follow the argument's name.
   if (catalogs.en[issue.id]?.startsWith('`')) return { ok: false, message: problem };
-  return { ok: false, message: (t) => t.t('parse.argInvalid', { arg: arg.name, token: clip(token), problem: problem(t) }) };
+  return { ok: false, message: (t) => t.t('parse.argInvalid', { arg: argName(t, arg), token: clip(token), problem: problem(t) }) };
 }
 
 function keyIdsOf(text: string, arg: ArgSpec): ParseResult {

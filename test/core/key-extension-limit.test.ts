@@ -36,4 +36,14 @@ describe('/apikey extend has a limit on the resulting expiry', () => {
     const id = keyIdIn((await bot.say('admin', '/apikey create')).text);
     expect((await bot.say('admin', `/apikey extend ${id} 1`)).text).toMatch(/a key may expire at most 30 days from today, so it cannot be extended now\. Nothing was changed\.$/);
   });
+
+  it('one limit, the deployment’s: 9999 days is answered with KEY_MAX_DAYS (365), not a parser bound of 3650', async () => {
+    const now = Date.parse('2026-12-03T08:00:00Z');
+    bot = await TestBot.start({ now: () => now });
+    const id = keyIdIn((await bot.say('admin', '/apikey create')).text); // expires in 90 days
+    const atMost = `Key \`${id}\` expires 2027-03-03 (in 90 days), and a key may expire at most 365 days from today: the most you can add now is 275 days. Nothing was changed.`;
+    expect((await bot.say('admin', `/apikey extend ${id} 9999`)).text).toBe(atMost);
+    expect((await bot.say('admin', `/apikey extend ${id} 99999`)).text).toBe(atMost);
+    expect((await bot.say('admin', '/tenant audit 10')).text).not.toMatch(/key\.extended/);
+  });
 });

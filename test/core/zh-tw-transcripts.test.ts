@@ -35,7 +35,7 @@ function normalize(text: string): string {
 const dialogOf = (b: Button) => (b.confirm ? `\n    〔${b.confirm.title}〕${b.confirm.text} [${b.confirm.confirm}] [${b.confirm.deny}]` : '');
 
 function shown(s: Said): string {
-  const head = s.where === 'approvals' ? '#approvals:' : s.where === 'dm' ? `(只給 ${s.to})` : s.where === 'modal' ? '(modal)' : '';
+  const head = s.where === 'approvals' ? '#approvals:' : s.where === 'dm' ? `（僅 ${s.to} 看得到）` : s.where === 'modal' ? '(modal)' : '';
   const buttons = (s.reply?.blocks ?? []).flatMap((b) => (b.type === 'buttons' ? b.buttons : []));
   const body = s.text + buttons.map(dialogOf).join('');
   return head ? `${head}\n${body.replace(/^/gm, '  ')}` : body;

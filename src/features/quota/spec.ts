@@ -39,7 +39,7 @@ export const quotaSpec = {
       ],
       who: 'member',
       flow: 'approval',
-      examples: ['/quota request vcs gpu=4 training the new model'],
+      examples: ['/quota request vcs gpu=4 {reason}'],
     },
     {
       name: 'pending',

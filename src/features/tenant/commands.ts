@@ -1,5 +1,6 @@
 import type { LoginVia } from '../../backends/port.js';
 import { auditBase } from '../../core/audit.js';
+import { auditDetail } from './audit-detail.js';
 import type { HandlersFor, Services } from '../../core/feature.js';
 import { describeError, texts, translator } from '../../core/i18n.js';
 import type { LoginInvocation } from '../../core/invocation.js';
@@ -85,7 +86,7 @@ const link: Handlers['link'] = async ({ services, user, where, actor, args, t })
     detail: `${memberId} as ${role}${previous ? ` (was ${previous.memberId} as ${previous.role})` : ''}`,
   });
   await services.publish({ type: 'member.linked', memberId, chatKey: `${user.platform}:${mention.userId}` });
-  const linked = t.t('tenant.link.done', { label, member: memberId, role, pinned: pinned && !args.role ? 'yes' : 'no' });
+  const linked = t.t('tenant.link.done', { label, member: memberId, role: t.t('tenant.role', { role }), pinned: pinned && !args.role ? 'yes' : 'no' });
   if (others.length === 0) return answer(linked);
   return answer(`${linked}${t.t('core.sentenceGap')}${texts.sameMember(t, memberId, others.map((l) => `${l.platform}:${l.name ?? l.userId}`))}`);
 };
@@ -110,7 +111,7 @@ const members: Handlers['members'] = async ({ services, actor, t }) => {
   const rows = list.value.map((m) => {
     const mine = links.filter((l) => l.memberId === m.id);
     const role = mine.some((l) => l.role === 'admin') ? 'admin' : mine.length ? 'user' : '-';
-    return [m.username, role, mine.map((l) => `${l.platform}:${l.name ?? l.userId}`).join(', ') || t.t('tenant.members.notLinked')];
+    return [m.username, t.t('tenant.role', { role }), mine.map((l) => `${l.platform}:${l.name ?? l.userId}`).join(', ') || t.t('tenant.members.notLinked')];
   });
   if (rows.length === 0) return answer(t.t('tenant.members.none'));
   const remindersOff = new Set(await new ReminderOptOut(services.store).off(list.value.map((m) => m.id)));
@@ -136,7 +137,7 @@ const whoami: Handlers['whoami'] = async ({ services, user, actor, t, callerLink
         fields: [
           { label: t.t('tenant.field.chatUser'), value: `${user.platform}:${user.name ?? user.userId}` },
           { label: t.t('tenant.field.member'), value: link?.username ?? actor.memberId },
-          { label: t.t('tenant.field.role'), value: actor.role },
+          { label: t.t('tenant.field.role'), value: t.t('tenant.role', { role: actor.role }) },
           { label: t.t('tenant.field.backend'), value: services.backend.name === 'twcc' ? t.t('tenant.backend.twcc') : t.t('tenant.backend.local') },
           ...(link?.loginVia ? [{ label: t.t('tenant.field.login'), value: loginPath(t, link.loginVia) }] : []),
         ],
@@ -149,7 +150,7 @@ const audit: Handlers['audit'] = async ({ services, args, t }) => {
   const n = args.count ?? 20;
   const entries = await services.audit.latest(n);
   if (entries.length === 0) return answer(t.t('tenant.audit.empty'));
-  const rows = entries.map((e) => [whenOf(services.timeZone, e.at), e.actor, e.action, e.target, e.outcome, e.detail ?? '']);
+  const rows = entries.map((e) => [whenOf(services.timeZone, e.at, t.locale), e.actor, e.action, e.target, t.t('tenant.audit.outcome', { outcome: e.outcome }), auditDetail(t, e)]);
   const columns = [
     t.t('tenant.column.when', { timeZone: services.timeZone }),
     ...(['who', 'what', 'target', 'outcome', 'detail'] as const).map((c) => t.t(`tenant.column.${c}`)),
@@ -157,15 +158,16 @@ const audit: Handlers['audit'] = async ({ services, args, t }) => {
   return { kind: 'reply', reply: reply([text(t.t('tenant.audit.head', { n: entries.length })), { type: 'table', columns, rows }]) };
 };
 
-/** An audit time in the deployment's zone, to the second, in one form for every reader (it is a record). */
-function whenOf(timeZone: string, iso: string): string {
-  if (timeZone === 'UTC') return iso.slice(0, 19).replace('T', ' ');
+/** An audit time in the deployment's zone, to the second; the date written as the reader writes dates (`2026/12/03` in zh-TW). */
+function whenOf(timeZone: string, iso: string, locale: string): string {
+  const dash = locale === 'zh-TW' ? '/' : '-';
+  if (timeZone === 'UTC') return iso.slice(0, 19).replace('T', ' ').replaceAll('-', dash);
   const p = Object.fromEntries(
     new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
       .formatToParts(new Date(iso))
       .map((x) => [x.type, x.value]),
   );
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+  return `${p.year}${dash}${p.month}${dash}${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
 /** `/tenant lang zh-TW|en|auto`: the member's own language wins over the platform's; `auto` follows the platform. */
