@@ -21,7 +21,7 @@ const MADE_VALUES = [
   'how', 'id', 'key', 'last', 'length', 'limit', 'loginWarning', 'masked', 'max', 'memory', 'message',
   'most', 'n', 'names', 'nobody', 'note', 'per', 'pinned', 'problem', 'project', 'ref', 'relogin',
   'resource', 'role', 'same', 'service', 'shows', 'status', 'suggestion', 'summary', 'timeZone', 'title',
-  'twccSaid', 'usage', 'values', 'wait', 'want', 'was', 'what', 'why',
+  'twccSaid', 'usage', 'values', 'wait', 'want', 'was', 'what', 'why', 'before', 'kind', 'now', 'outcome', 'verdict',
 ];
 
 function argumentNames(elements: MessageFormatElement[], into: Set<string>): void {
