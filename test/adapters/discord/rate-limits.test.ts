@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, test } from 'vitest';
 import { DISCORD_ROUTE_RULES, DiscordRateLimits, type RouteRule } from '../../fakes/discord-rate-limits.js';
-import { APPROVALS, Harness, bob, linkTeam } from './harness.js';
+import { APPROVALS, Harness, alice, bob, dave, linkTeam } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -14,10 +14,20 @@ const approvalsBucket = (rule: Partial<RouteRule>): RouteRule[] => [
   ...DISCORD_ROUTE_RULES.filter((r) => r.name !== 'channel-messages'),
 ];
 
-/** bob asks for more quota four times at once: four approval cards for the one approvals channel. */
+/**
+ * bob and dave each ask for more cpu and more gpu at once: four approval cards for the one approvals
+ * channel. (Two asks of one member for one resource would conflict, and the second be refused.)
+ */
 async function fourRequestsAtOnce(h: Harness): Promise<void> {
   await linkTeam(h);
-  await Promise.all(['4', '5', '6', '7'].map((n) => h.run(bob, 'quota', 'request', { service: 'vcs', cpu: Number(n) * 4, reason: `run ${n}` })));
+  await h.run(alice, 'tenant', 'link', { user: dave, member: 'dave' });
+  const asks = [
+    [bob, { cpu: 16 }, 'run 4'],
+    [bob, { gpu: 2 }, 'run 5'],
+    [dave, { cpu: 24 }, 'run 6'],
+    [dave, { gpu: 3 }, 'run 7'],
+  ] as const;
+  await Promise.all(asks.map(([who, more, reason]) => h.run(who, 'quota', 'request', { service: 'vcs', ...more, reason })));
   await h.fake.until(() => h.fake.publicMessages(APPROVALS).length >= 4, 10_000, 'four approval cards');
 }
 
