@@ -271,3 +271,27 @@ describe('REMINDER_DAYS=off', () => {
     }
   });
 });
+
+describe('a slow DM', () => {
+  it('is sent once: the next sweep does not send it again while (or after) the first is on its way', async () => {
+    // The claim of a reminder being sent lasts what the sweep's lease has left (here at most 1.5 s).
+    const slow = bot.core.sweeper<SweepReport>('reminder', { intervalMs: 60_000, takeoverMs: 1_500 });
+    await aliceCreatesAKey();
+    const sent: string[] = [];
+    // A DM that takes longer than that claim (a platform client retrying), the first time only.
+    bot.core.registerAdapter({
+      name: 'local',
+      messenger: {
+        post: async (target, r) => {
+          sent.push(replyToPlainText(r));
+          if (sent.length === 1) await new Promise((done) => setTimeout(done, 6_000));
+        },
+      },
+    });
+    clock = START + (90 - 14) * DAY;
+    expect((await slow.runOnce())?.sent).toBe(1);
+    expect((await slow.runOnce())?.sent).toBe(0);
+    expect(sent).toHaveLength(1);
+    await slow.stop();
+  }, 30_000);
+});

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Actor, ApiKey } from '../../backends/port.js';
+import { keepAlive } from '../../store/keep-alive.js';
 import type { Services } from '../../core/feature.js';
 import { DAY_MS } from '../../core/format.js';
 import type { Link } from '../../core/identity.js';
@@ -44,6 +45,9 @@ export interface SweepReport {
 /** Links do not keep the workspace; a DM needs only the platform and the user id. */
 const chatUserOf = (l: Link): ChatUser => ({ platform: l.platform, workspace: '-', userId: l.userId, ...(l.name ? { name: l.name } : {}) });
 const DM: Where = { workspace: '-', channelId: 'dm' };
+
+/** The shortest life of a "being sent" claim: it is renewed every third of it while the DM is sent. */
+const MIN_SENDING_TTL_MS = 3_000;
 
 /** Codes that mean "this chat identity has no usable credential": another of the member's links may. */
 const NO_CREDENTIAL = new Set(['not_logged_in', 'credential_invalid']);
@@ -113,7 +117,10 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
   for (const link of links) {
     // Stopping: a messenger may already be closed, and a dropped DM must not count as sent.
     if (opts.signal?.aborted) return;
-    const claim = await services.store.claim(`reminder:${key.id}:${key.expiresAt}:${days}:${link.chatKey}`, opts.sendingTtlMs());
+    const claimKey = `reminder:${key.id}:${key.expiresAt}:${days}:${link.chatKey}`;
+    // No shorter than a few seconds, so that renewing it (below) survives a busy event loop.
+    const sendingTtl = Math.max(opts.sendingTtlMs(), MIN_SENDING_TTL_MS);
+    const claim = await services.store.claim(claimKey, sendingTtl);
     if (!claim) continue; // sent already, or being sent by another sweeper
     const user = chatUserOf(link);
     // In the owner's language: their `/tenant lang`, else the locale their platform last reported.
@@ -124,9 +131,17 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
     );
     const cards = new KeyReminders(services.store, services.pending, services.timeZone, services.now);
     await cards.add(key.id, pending.id, expiresAt);
-    if (await services.post({ kind: 'dm', user }, reminderCard(t, pending, args, now))) {
-      // Sent: claimed until the key expires (and a day past, for clocks that differ a little).
-      await claim.renew(expiresAt - now + DAY_MS);
+    // Renewed while the DM is on its way (a platform client may retry for minutes): the next sweep does not
+    // send it again; a sweeper that dies meanwhile lets it go after sendingTtl.
+    const stopRenewing = keepAlive(claim, sendingTtl);
+    const sent = await services.post({ kind: 'dm', user }, reminderCard(t, pending, args, now)).finally(stopRenewing);
+    if (sent) {
+      // Sent: claimed until the key expires (and a day past, for clocks that differ a little). A claim that lapsed
+      // meanwhile (a store outage) is taken again, so that no later sweep sends it a second time.
+      const until = expiresAt - now + DAY_MS;
+      if (!(await claim.renew(until)) && !(await services.store.claim(claimKey, until))) {
+        services.logger.warn({ key: key.id, to: link.chatKey, days }, 'reminder sent, but its claim had lapsed and is held by another sweeper: it may be sent twice');
+      }
       report.sent++;
       services.logger.info({ key: key.id, member: memberId, to: link.chatKey, days }, 'reminder sent');
     } else {
