@@ -46,9 +46,6 @@ export interface SweepReport {
 const chatUserOf = (l: Link): ChatUser => ({ platform: l.platform, workspace: '-', userId: l.userId, ...(l.name ? { name: l.name } : {}) });
 const DM: Where = { workspace: '-', channelId: 'dm' };
 
-/** The shortest life of a "being sent" claim: it is renewed every third of it while the DM is sent. */
-const MIN_SENDING_TTL_MS = 3_000;
-
 /** Codes that mean "this chat identity has no usable credential": another of the member's links may. */
 const NO_CREDENTIAL = new Set(['not_logged_in', 'credential_invalid']);
 
@@ -118,9 +115,7 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
     // Stopping: a messenger may already be closed, and a dropped DM must not count as sent.
     if (opts.signal?.aborted) return;
     const claimKey = `reminder:${key.id}:${key.expiresAt}:${days}:${link.chatKey}`;
-    // No shorter than a few seconds, so that renewing it (below) survives a busy event loop.
-    const sendingTtl = Math.max(opts.sendingTtlMs(), MIN_SENDING_TTL_MS);
-    const claim = await services.store.claim(claimKey, sendingTtl);
+    const claim = await services.store.claim(claimKey, opts.sendingTtlMs());
     if (!claim) continue; // sent already, or being sent by another sweeper
     const user = chatUserOf(link);
     // In the owner's language: their `/tenant lang`, else the locale their platform last reported.
@@ -131,9 +126,9 @@ async function remindOfKey(services: Services, opts: SweepOptions, key: ApiKey, 
     );
     const cards = new KeyReminders(services.store, services.pending, services.timeZone, services.now);
     await cards.add(key.id, pending.id, expiresAt);
-    // Renewed while the DM is on its way (a platform client may retry for minutes): the next sweep does not
-    // send it again; a sweeper that dies meanwhile lets it go after sendingTtl.
-    const stopRenewing = keepAlive(claim, sendingTtl);
+    // Renewed while the DM is on its way (a platform client may retry for minutes) and the sweep still holds its
+    // lease: the next sweep does not send it again; a sweeper that dies (or loses its lease) lets it go with the lease.
+    const stopRenewing = keepAlive(claim, () => opts.sendingTtlMs(), undefined, () => opts.sendingTtlMs() > 1);
     const sent = await services.post({ kind: 'dm', user }, reminderCard(t, pending, args, now)).finally(stopRenewing);
     if (sent) {
       // Sent: claimed until the key expires (and a day past, for clocks that differ a little). A claim that lapsed
