@@ -219,3 +219,22 @@ describe('on the twcc backend, when TWCC behaves as reported in 2026', () => {
     expect(fake.requests.some((r) => r.path.includes(fake.sites.ccs))).toBe(false);
   });
 });
+
+describe('two approvals for one member at once, on the twcc backend', () => {
+  it('both apply: the two writes of the whole quota never overlap, and neither undoes the other (4 rounds)', async () => {
+    await start(true);
+    await bot.login('alice', fake.users.alice!.apiKey);
+    await bot.login('admin', fake.users.admin!.apiKey);
+    // Each PATCH takes a while, as TWCC's do: two in flight together would each write the triple they read.
+    fake.setDelay(150);
+    for (let round = 1; round <= 4; round++) {
+      await bot.say('alice', `/quota request vcs cpu=${16 + round * 4} round ${round}`);
+      await bot.say('alice', `/quota request vcs gpu=${2 + round} round ${round}`);
+      const [cpu, gpu] = bot.buttons('Approve').slice(-2);
+      const answers = await Promise.all([bot.clickId(cpu!.id, 'admin'), bot.clickId(gpu!.id, 'admin')]);
+      for (const a of answers) expect(a.text, `round ${round}`).toContain('Approved by @admin and applied.');
+      const shown = (await bot.say('alice', '/quota show vcs')).text;
+      expect(shown, `round ${round}`).toMatch(new RegExp(`${fake.users.alice!.username}\\s+[\\d.]+ / ${16 + round * 4}\\s+[\\d.]+ / ${2 + round}\\s`));
+    }
+  }, 60_000);
+});
