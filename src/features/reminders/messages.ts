@@ -10,7 +10,7 @@ import type { remindersSpec } from './spec.js';
  */
 export const messages = defineMessages<SpecTextIds<typeof remindersSpec>>()(
   {
-    // Key-expiry reminders (src/core/reminders/).
+    // Key-expiry reminders (src/features/reminders/).
     'reminders.body':
       'Your API key {key} expires {expiry}.\n**Extend {extendDays} days** moves it on; **Not now** leaves it as it is. `/apikey reminders off` stops these messages.',
     'reminders.keyLabel': '`{id}`',
@@ -31,7 +31,7 @@ export const messages = defineMessages<SpecTextIds<typeof remindersSpec>>()(
   {
     'spec.apikey.reminders.summary': '關閉或開啟你的金鑰到期提醒；不加參數則顯示目前是否開啟',
     'spec.apikey.reminders.arg.state': 'off：不再提醒；on：恢復提醒',
-    // 金鑰到期提醒（src/core/reminders/）。
+    // 金鑰到期提醒（src/features/reminders/）。
     'reminders.body':
       '你的 API 金鑰 {key} 將於 {expiry}到期。\n按 **展延 {extendDays} 天** 延後到期日；按 **稍後再說** 則維持不變。輸入 `/apikey reminders off` 即可停止這類訊息。',
     'reminders.keyLabel': '`{id}`',
