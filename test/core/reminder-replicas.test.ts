@@ -6,9 +6,10 @@ import { replyToPlainText, type Reply } from '../../src/core/reply.js';
 import type { ReminderSweeper } from '../../src/core/reminders/sweeper.js';
 import type { SweepReport } from '../../src/core/reminders/sweep.js';
 import { TestBot } from '../helpers/test-bot.js';
+import { redisUrl } from '../helpers/services.js';
 
 /** Several replicas of the bot on one Redis, each with its own reminder sweeper (issue 14). */
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS = redisUrl();
 const DAY = 24 * 60 * 60 * 1000;
 const START = Date.parse('2026-12-01T09:00:00Z');
 const PEOPLE = ['alice', 'bob', 'carol', 'dave'];

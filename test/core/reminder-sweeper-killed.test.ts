@@ -5,9 +5,10 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { TestBot } from '../helpers/test-bot.js';
+import { redisUrl } from '../helpers/services.js';
 
 /** A reminder sweeper process killed (SIGKILL) in the middle of a sweep, and the one that takes over (issue 14). */
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS = redisUrl();
 const DAY = 24 * 60 * 60 * 1000;
 const START = Date.parse('2026-12-01T09:00:00Z');
 const PEOPLE = ['alice', 'bob', 'carol', 'dave'];

@@ -5,9 +5,10 @@ import { createInterface } from 'node:readline';
 import { afterEach, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../src/store/port.js';
 import { TestBot } from '../helpers/test-bot.js';
+import { redisUrl } from '../helpers/services.js';
 
 /** Two bot processes on one Redis, each told to click at the same moment (issue 10, finding 1). */
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS = redisUrl();
 const ROUNDS = 20;
 
 interface Replica {

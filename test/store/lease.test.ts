@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExclusiveLease } from '../../src/store/lease.js';
 import { memoryStore } from '../../src/store/memory-store.js';
+import { postgresUrl, redisUrl } from '../helpers/services.js';
 
 interface Tick {
   pid: number;
@@ -81,11 +82,11 @@ afterEach(() => {
 const TTL_MS = 2_000;
 
 describe.each([
-  ['redis', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'],
-  ['postgres', process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'],
-])('a lease on %s shared by three processes', (_kind, url) => {
+  ['redis', redisUrl],
+  ['postgres', postgresUrl],
+])('a lease on %s shared by three processes', (_kind, urlOf) => {
   it('is held by one at a time; when its holder is killed, another takes it once it has expired', { timeout: 120_000 }, async () => {
-    const r = (replicas = new Replicas(url, 3, TTL_MS));
+    const r = (replicas = new Replicas(urlOf(), 3, TTL_MS));
     // Every replica has ticked a few times since the first one started holding.
     await r.until(() => r.ticks.some((t) => t.held), 'no replica took the lease');
     const firstHeld = r.ticks.find((t) => t.held)!;

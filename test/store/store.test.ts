@@ -10,14 +10,16 @@ import { IdIndex } from '../../src/store/id-index.js';
 import { withLock } from '../../src/store/lock.js';
 import { memoryStore } from '../../src/store/memory-store.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { postgresUrl, redisUrl } from '../helpers/services.js';
 
-/** The same contract in memory (the unit-test store), on a real SQLite file, the machine's Redis and its PostgreSQL. */
+/** The same contract in memory (the unit-test store), on a real SQLite file, this run's own Redis and PostgreSQL. */
 const dir = mkdtempSync(join(tmpdir(), 'chatops-store-'));
-const stores: [string, string][] = [
-  ['memory', 'memory:'],
-  ['sqlite', `sqlite://${join(dir, 'nested', 'store.sqlite')}`],
-  ['redis', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'],
-  ['postgres', process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'],
+// Read when a store opens: a machine without Redis fails the Redis tests alone, naming what to install.
+const stores: [string, () => string][] = [
+  ['memory', () => 'memory:'],
+  ['sqlite', () => `sqlite://${join(dir, 'nested', 'store.sqlite')}`],
+  ['redis', () => redisUrl()],
+  ['postgres', () => postgresUrl()],
 ];
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,13 +29,14 @@ describe.each(stores)('%s store', (kind, url) => {
   let other: Store | undefined;
   // One memory store is shared by the whole process, as one database is shared by replicas.
   const shared = kind === 'memory' ? memoryStore() : undefined;
-  const open = async () => shared ?? openStore(url, { prefix });
+  const open = async () => shared ?? openStore(url(), { prefix });
   // A fresh prefix per run, so runs sharing one Redis or database never see each other.
   const prefix = `t${randomBytes(4).toString('hex')}_`;
   beforeAll(async () => {
     store = await open();
   });
   afterAll(async () => {
+    if (!store) return; // it never opened: the failure above says why
     for (const ns of ['links', 'keys', 'indexes', 'audit'] as const) await store.collection(ns).clear();
     await store.close();
     await other?.close();

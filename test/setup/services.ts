@@ -1,0 +1,178 @@
+/**
+ * vitest globalSetup: the services the tests need, started for this run only. Its own redis-server
+ * and PostgreSQL on free loopback ports with their data in a temporary folder (never whatever
+ * listens on 6379/5432), and the path of nginx (each scale test starts its own on a free port).
+ * Tests read them with `inject('services')` (test/helpers/services.ts); a missing binary is not an
+ * error here, only in the tests that need it, which then fail with one line naming what to install.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+/** Where a service is, or why it is not there (one line, naming the package to install). */
+export type ServiceAt = { url: string } | { missing: string };
+
+export interface TestServices {
+  redis: ServiceAt;
+  postgres: ServiceAt;
+  /** nginx's binary (`url` is its path), found the way Debian installs it. */
+  nginx: ServiceAt;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    services: TestServices;
+  }
+}
+
+/** How long a service may take to answer after its start: generous, a loaded machine starts slowly, and it is no test. */
+const START_DEADLINE_MS = 60_000;
+
+/** A port nobody listens on right now (the kernel's pick on 127.0.0.1). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+const firstExisting = (paths: string[]) => paths.find((p) => existsSync(p));
+
+/** Resolves once 127.0.0.1:`port` accepts a connection; rejects if `child` exits first or the deadline passes. */
+async function listening(child: ChildProcess, port: number, what: string, output: () => string): Promise<void> {
+  const deadline = Date.now() + START_DEADLINE_MS;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited at start (${child.exitCode ?? child.signalCode}): ${output()}`);
+    const accepted = await new Promise<boolean>((done) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), done(true)));
+      socket.once('error', () => done(false));
+    });
+    if (accepted) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not listen on 127.0.0.1:${port}: ${output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface Started {
+  at: ServiceAt;
+  stop(): Promise<void>;
+}
+
+const nothingToStop = async () => undefined;
+
+/** Ends `child` with `signal` (SIGKILL after 10 s) and waits for it. */
+async function ended(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exit = once(child, 'exit');
+  child.kill(signal);
+  const late = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exit;
+  clearTimeout(late);
+}
+
+async function startRedis(): Promise<Started> {
+  const binary = firstExisting(['/usr/bin/redis-server', '/usr/local/bin/redis-server']);
+  if (!binary) return { at: { missing: 'redis-server is not installed: apt-get install redis-server' }, stop: nothingToStop };
+  const dir = mkdtempSync(join(tmpdir(), 'chatops-test-redis-'));
+  const port = await freePort();
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c) => (output += String(c)));
+  child.stderr!.on('data', (c) => (output += String(c)));
+  const stop = async () => {
+    await ended(child, 'SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await listening(child, port, 'redis-server', () => output.slice(-2_000));
+  } catch (err) {
+    await stop();
+    return { at: { missing: (err as Error).message.split('\n')[0]! }, stop: nothingToStop };
+  }
+  return { at: { url: `redis://127.0.0.1:${port}` }, stop };
+}
+
+/** The uid/gid PostgreSQL runs as: itself, unless that is root (initdb and postgres refuse root). */
+function postgresOwner(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  for (const name of ['postgres', 'nobody']) {
+    const line = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${name}:`));
+    const [, , uid, gid] = line?.split(':') ?? [];
+    if (uid && gid) return { uid: Number(uid), gid: Number(gid) };
+  }
+  return undefined;
+}
+
+async function startPostgres(): Promise<Started> {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
+  const bin = versions.length > 0 ? join(root, versions.sort((a, b) => Number(b) - Number(a))[0]!, 'bin') : undefined;
+  if (!bin) return { at: { missing: 'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): apt-get install postgresql' }, stop: nothingToStop };
+  const dir = mkdtempSync(join(tmpdir(), 'chatops-test-postgres-'));
+  const owner = postgresOwner();
+  if (owner) chownSync(dir, owner.uid, owner.gid);
+  const data = join(dir, 'data');
+  const as = owner ?? {};
+  // Trust on loopback, no fsync: a throwaway cluster for one run.
+  const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
+    ...as,
+    encoding: 'utf8',
+  });
+  if (init.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    const why = `${init.stderr ?? ''}${init.error?.message ?? ''}`.trim().split('\n').pop();
+    return { at: { missing: `initdb failed (${why}): PostgreSQL's server comes with apt-get install postgresql` }, stop: nothingToStop };
+  }
+  const port = await freePort();
+  const settings = { listen_addresses: '127.0.0.1', port: String(port), unix_socket_directories: dir, fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200' };
+  const child = spawn(join(bin, 'postgres'), ['-D', data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])], {
+    ...as,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let output = '';
+  child.stderr!.on('data', (c) => (output += String(c)));
+  // SIGINT: PostgreSQL's fast shutdown (clients disconnected, no waiting for them).
+  const stop = async () => {
+    await ended(child, 'SIGINT');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await listening(child, port, 'postgres', () => output.slice(-2_000));
+    // The database the tests use, as on the machine CI used to borrow.
+    const created = spawnSync(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', 'CREATE DATABASE test'], {
+      encoding: 'utf8',
+      timeout: START_DEADLINE_MS,
+    });
+    if (created.status !== 0) throw new Error(`CREATE DATABASE test failed: ${created.stderr}`);
+  } catch (err) {
+    await stop();
+    return { at: { missing: (err as Error).message.split('\n')[0]! }, stop: nothingToStop };
+  }
+  return { at: { url: `postgres://postgres@127.0.0.1:${port}/test` }, stop };
+}
+
+function findNginx(): ServiceAt {
+  const binary = firstExisting(['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx']);
+  return binary ? { url: binary } : { missing: 'nginx is not installed: apt-get install nginx (.ci/run does it)' };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Together: PostgreSQL's initdb is most of the wait, Redis starts meanwhile.
+  const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  project.provide('services', { redis: redis.at, postgres: postgres.at, nginx: findNginx() });
+  return async () => {
+    await Promise.all([redis.stop(), postgres.stop()]);
+  };
+}
