@@ -125,6 +125,10 @@ export interface FakeTwcc {
   resetStats(): void;
   /** Delays every answer by `ms`. */
   setDelay(ms: number): void;
+  /** Until the returned function is called, requests are recorded but not carried out (after any delay). */
+  hold(): () => void;
+  /** Resolves once every request received so far has been carried out (answered, or its client gone). */
+  idle(): Promise<void>;
   /** The next `times` requests (matching `when`, if given) fail so, after being recorded. */
   failNext(failure: FakeFailure, times?: number, when?: (r: RecordedRequest) => boolean): void;
   close(): Promise<void>;
@@ -406,7 +410,12 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
     send(res, 302, undefined, { location: loginUrl });
   }
 
+  // Requests received and not yet carried out, and who waits for there to be none.
+  let unfinished = 0;
+  const waitingForIdle: (() => void)[] = [];
+  let held: Promise<void> | undefined;
   const server = createServer((req, res) => {
+    unfinished++;
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     res.on('close', () => inFlight--);
@@ -414,6 +423,7 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
       const recorded = await readRequest(req);
       requests.push(recorded);
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      if (held) await held;
       const i = failures.findIndex((f) => !f.when || f.when(recorded));
       const failure = i < 0 ? undefined : failures.splice(i, 1)[0]!.failure;
       if (failure === 'malformed') return res.writeHead(200, { 'content-type': 'application/json' }).end('[{"id": "broken",');
@@ -438,9 +448,13 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
         return route(recorded, dropped);
       }
       route(recorded, res);
-    })().catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, { message: `fake TWCC crashed: ${String(err)}` });
-    });
+    })()
+      .catch((err: unknown) => {
+        if (!res.headersSent) send(res, 500, { message: `fake TWCC crashed: ${String(err)}` });
+      })
+      .finally(() => {
+        if (--unfinished === 0) for (const done of waitingForIdle.splice(0)) done();
+      });
   });
   const url = await listen(server);
 
@@ -473,6 +487,17 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
     },
     setDelay(ms) {
       delayMs = ms;
+    },
+    hold() {
+      let release!: () => void;
+      held = new Promise<void>((done) => (release = done));
+      return () => {
+        held = undefined;
+        release();
+      };
+    },
+    idle() {
+      return unfinished === 0 ? Promise.resolve() : new Promise<void>((done) => waitingForIdle.push(done));
     },
     failNext(failure, times = 1, when) {
       for (let i = 0; i < times; i++) failures.push({ failure, ...(when ? { when } : {}) });
