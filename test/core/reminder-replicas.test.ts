@@ -124,13 +124,13 @@ describe('a sweeper killed mid-sweep', () => {
       },
     });
     const dying = first!.sweeper.runOnce();
-    for (let i = 0; i < 300 && hung < 2; i++) await sleep(10);
-    expect(hung).toBe(2);
+    // However long a busy machine takes to get there (the test's timeout is the limit).
+    while (hung < 2) await sleep(10);
     expect(delivered.map((d) => d.to)).toEqual(['alice']);
 
     // The second replica finds the lease taken until it expires, then sweeps and finishes the job.
     let report: SweepReport | undefined;
-    for (let i = 0; i < 100 && !report; i++) {
+    while (!report) {
       report = await second!.sweeper.runOnce();
       if (!report) await sleep(100);
     }
