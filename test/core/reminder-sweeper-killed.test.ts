@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { TestBot } from '../helpers/test-bot.js';
 import { redisUrl } from '../helpers/services.js';
+import { compiledScript } from '../helpers/built.js';
 
 /** A reminder sweeper process killed (SIGKILL) in the middle of a sweep, and the one that takes over (issue 14). */
 const REDIS = redisUrl();
@@ -29,8 +28,8 @@ afterEach(() => {
 });
 
 function startSweeper(env: Record<string, string>): Sweeper {
-  // `node --import tsx`, not the tsx wrapper: SIGKILL then reaches the sweeper itself.
-  const child = spawn(process.execPath, ['--import', pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href, resolve('test/helpers/reminder-sweeper-process.ts')], {
+  // node itself, not a wrapper: SIGKILL then reaches the sweeper.
+  const child = spawn(process.execPath, [compiledScript('test/helpers/reminder-sweeper-process.ts')], {
     env: { PATH: process.env.PATH ?? '', STORE_URL: REDIS, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../src/store/port.js';
 import { TestBot } from '../helpers/test-bot.js';
 import { redisUrl } from '../helpers/services.js';
+import { compiledScript } from '../helpers/built.js';
 
 /** Two bot processes on one Redis, each told to click at the same moment (issue 10, finding 1). */
 const REDIS = redisUrl();
@@ -18,7 +18,7 @@ interface Replica {
 }
 
 function startReplica(prefix: string): Promise<Replica> {
-  const child = spawn(resolve('node_modules/.bin/tsx'), [resolve('test/helpers/replica-process.ts')], {
+  const child = spawn(process.execPath, [compiledScript('test/helpers/replica-process.ts')], {
     env: { PATH: process.env.PATH ?? '', STORE_URL: REDIS, STORE_PREFIX: prefix },
     stdio: ['pipe', 'pipe', 'inherit'],
   });

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { buildSync } from 'esbuild';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 
 /**
  * A compiled entry point under dist/ (`npm test` builds first, in `pretest`), for tests that run the
@@ -10,4 +11,26 @@ export function built(path: string): string {
   const file = resolve('dist', path);
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build (npm test does it first)`);
   return file;
+}
+
+const compiledScripts = new Map<string, string>();
+
+/**
+ * A test's own child script (TypeScript under test/, e.g. a replica that drives a TestBot), compiled
+ * once per test process into one plain JavaScript file for `node`: the same reasons as `built`, for
+ * code that dist/ does not have. Packages stay imports (so the file lives under node_modules/.cache,
+ * where node finds them); the project's own modules are compiled in.
+ */
+export function compiledScript(script: string): string {
+  const source = resolve(script);
+  let out = compiledScripts.get(source);
+  if (out) return out;
+  out = resolve('node_modules/.cache/twcc-chatops-test', relative(resolve('.'), source).replace(/\.ts$/, '.mjs'));
+  mkdirSync(dirname(out), { recursive: true });
+  // Written aside and renamed: two test processes compiling the same script never read half a file.
+  const writing = `${out}.${process.pid}.tmp`;
+  buildSync({ entryPoints: [source], outfile: writing, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' });
+  renameSync(writing, out);
+  compiledScripts.set(source, out);
+  return out;
 }

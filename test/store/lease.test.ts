@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExclusiveLease } from '../../src/store/lease.js';
 import { memoryStore } from '../../src/store/memory-store.js';
 import { postgresUrl, redisUrl } from '../helpers/services.js';
+import { compiledScript } from '../helpers/built.js';
 
 interface Tick {
   pid: number;
@@ -23,8 +23,8 @@ class Replicas {
   constructor(url: string, count: number, ttlMs: number) {
     const prefix = `lease${randomBytes(4).toString('hex')}_`;
     for (let i = 0; i < count; i++) {
-      // node --import tsx, not the tsx wrapper: one process per replica, so that SIGKILL kills the holder itself.
-      const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/store/lease-holder.ts'), url, prefix, 'sweep', String(ttlMs)], {
+      // node itself, not a wrapper: one process per replica, so that SIGKILL kills the holder itself.
+      const child = spawn(process.execPath, [compiledScript('test/store/lease-holder.ts'), url, prefix, 'sweep', String(ttlMs)], {
         env: { PATH: process.env.PATH ?? '' },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
