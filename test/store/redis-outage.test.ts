@@ -33,7 +33,7 @@ class OwnRedis {
 
   /** Starts redis-server (loading the last SAVE, if any) and waits until it answers PING. */
   async restart(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
     // Up to about 20 s: a busy machine starts it slowly, and that is not what is tested.
     for (let i = 0; i < 400 && this.cli('ping') !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 50));
     if (this.cli('ping') !== 'PONG') throw new Error(`redis-server on ${this.port} did not start`);
