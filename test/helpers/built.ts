@@ -1,5 +1,5 @@
 import { buildSync } from 'esbuild';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 
 /**
@@ -10,7 +10,27 @@ import { dirname, relative, resolve } from 'node:path';
 export function built(path: string): string {
   const file = resolve('dist', path);
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build (npm test does it first)`);
+  // `npx vitest run <file>` skips npm test's build: a source edited since would not be what runs.
+  const newer = newestSource();
+  if (newer && newer.mtimeMs > statSync(file).mtimeMs) throw new Error(`${newer.path} is newer than ${file}: run npm run build (npm test does it first)`);
   return file;
+}
+
+let newestSourceSeen: { path: string; mtimeMs: number } | undefined | null = null;
+
+/** The most recently changed .ts file under src/ and adapters/ (what dist/ is compiled from), once per test process. */
+function newestSource(): { path: string; mtimeMs: number } | undefined {
+  if (newestSourceSeen !== null) return newestSourceSeen;
+  let newest: { path: string; mtimeMs: number } | undefined;
+  for (const root of ['src', 'adapters']) {
+    for (const entry of readdirSync(resolve(root), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+      const path = resolve(entry.parentPath, entry.name);
+      const { mtimeMs } = statSync(path);
+      if (!newest || mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
+    }
+  }
+  return (newestSourceSeen = newest);
 }
 
 const compiledScripts = new Map<string, string>();
