@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,28 +115,13 @@ function postgresOwner(): { uid: number; gid: number } | undefined {
   return undefined;
 }
 
-async function startPostgres(): Promise<Started> {
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
-  const bin = versions.length > 0 ? join(root, versions.sort((a, b) => Number(b) - Number(a))[0]!, 'bin') : undefined;
-  if (!bin) return { at: { missing: 'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): apt-get install postgresql' }, stop: nothingToStop };
-  const dir = mkdtempSync(join(tmpdir(), 'chatops-test-postgres-'));
-  const owner = postgresOwner();
-  if (owner) chownSync(dir, owner.uid, owner.gid);
-  const data = join(dir, 'data');
-  const as = owner ?? {};
-  // Trust on loopback, no fsync: a throwaway cluster for one run.
-  const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
-    ...as,
-    encoding: 'utf8',
-  });
-  if (init.status !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    const why = `${init.stderr ?? ''}${init.error?.message ?? ''}`.trim().split('\n').pop();
-    return { at: { missing: `initdb failed (${why}): PostgreSQL's server comes with apt-get install postgresql` }, stop: nothingToStop };
-  }
+/** Where PostgreSQL's files go: memory (/dev/shm) where there is one, a throwaway cluster's writes never need a disk. */
+const pgRoot = (): string => (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+
+/** A PostgreSQL server on `data` and a free loopback port, its socket in `socketDir`; stopped by `stop`. */
+async function runPostgres(bin: string, data: string, socketDir: string, as: { uid?: number; gid?: number }) {
   const port = await freePort();
-  const settings = { listen_addresses: '127.0.0.1', port: String(port), unix_socket_directories: dir, fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200' };
+  const settings = { listen_addresses: '127.0.0.1', port: String(port), unix_socket_directories: socketDir, fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200' };
   const child = spawn(join(bin, 'postgres'), ['-D', data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])], {
     ...as,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -144,23 +129,80 @@ async function startPostgres(): Promise<Started> {
   let output = '';
   child.stderr!.on('data', (c) => (output += String(c)));
   // SIGINT: PostgreSQL's fast shutdown (clients disconnected, no waiting for them).
-  const stop = async () => {
-    await ended(child, 'SIGINT');
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = () => ended(child, 'SIGINT');
   try {
     await listening(child, port, 'postgres', () => output.slice(-2_000));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { port, stop };
+}
+
+/**
+ * A stopped cluster with the `test` database (trust auth, superuser postgres), made once per machine
+ * and PostgreSQL version: initdb is most of a start's cost, a copy of its result a small part.
+ * Made aside and renamed into place, so that two runs starting at once never see half of one.
+ */
+async function postgresTemplate(bin: string, version: string, owner: { uid: number; gid: number } | undefined): Promise<string> {
+  const as = owner ?? {};
+  const template = join(pgRoot(), `twcc-chatops-test-pgdata-${version}-${owner?.uid ?? process.getuid?.() ?? 'any'}`);
+  if (existsSync(join(template, 'PG_VERSION'))) return template;
+  const dir = mkdtempSync(join(pgRoot(), 'twcc-chatops-test-pgdata-making-'));
+  try {
+    if (owner) chownSync(dir, owner.uid, owner.gid);
+    const data = join(dir, 'data');
+    const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], { ...as, encoding: 'utf8' });
+    if (init.status !== 0) {
+      const why = `${init.stderr ?? ''}${init.error?.message ?? ''}`.trim().split('\n').pop();
+      throw new Error(`initdb failed (${why}): PostgreSQL's server comes with apt-get install postgresql`);
+    }
+    const server = await runPostgres(bin, data, dir, as);
     // The database the tests use, as on the machine CI used to borrow.
-    const created = spawnSync(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', 'CREATE DATABASE test'], {
+    const created = spawnSync(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(server.port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', 'CREATE DATABASE test'], {
       encoding: 'utf8',
       timeout: START_DEADLINE_MS,
     });
+    await server.stop();
     if (created.status !== 0) throw new Error(`CREATE DATABASE test failed: ${created.stderr}`);
+    try {
+      renameSync(data, template);
+    } catch {
+      // Another run made it meanwhile: theirs is as good.
+    }
+    return template;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function startPostgres(): Promise<Started> {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
+  const version = versions.sort((a, b) => Number(b) - Number(a))[0];
+  if (!version) return { at: { missing: 'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): apt-get install postgresql' }, stop: nothingToStop };
+  const bin = join(root, version, 'bin');
+  const owner = postgresOwner();
+  const dir = mkdtempSync(join(pgRoot(), 'chatops-test-postgres-'));
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    if (owner) chownSync(dir, owner.uid, owner.gid);
+    const data = join(dir, 'data');
+    // This run's own copy (owner and modes kept: PostgreSQL insists on both).
+    const copied = spawnSync('cp', ['-a', await postgresTemplate(bin, version, owner), data], { encoding: 'utf8' });
+    if (copied.status !== 0) throw new Error(`could not copy the PostgreSQL template: ${copied.stderr}`);
+    const server = await runPostgres(bin, data, dir, owner ?? {});
+    return {
+      at: { url: `postgres://postgres@127.0.0.1:${server.port}/test` },
+      stop: async () => {
+        await server.stop();
+        removeDir();
+      },
+    };
   } catch (err) {
-    await stop();
+    removeDir();
     return { at: { missing: (err as Error).message.split('\n')[0]! }, stop: nothingToStop };
   }
-  return { at: { url: `postgres://postgres@127.0.0.1:${port}/test` }, stop };
 }
 
 function findNginx(): ServiceAt {
@@ -169,7 +211,7 @@ function findNginx(): ServiceAt {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // Together: PostgreSQL's initdb is most of the wait, Redis starts meanwhile.
+  // Together: PostgreSQL is most of the wait (initdb on a machine's first run, a copy after), Redis starts meanwhile.
   const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   project.provide('services', { redis: redis.at, postgres: postgres.at, nginx: findNginx() });
   return async () => {
