@@ -64,6 +64,8 @@ async function listening(child: ChildProcess, port: number, what: string, output
 interface Started {
   at: ServiceAt;
   stop(): Promise<void>;
+  /** The server's process and folder, for the watchdog: what to end (and with which signal) if the run is killed. */
+  process?: { pid: number; signal: 'INT' | 'TERM'; dir: string };
 }
 
 const nothingToStop = async () => undefined;
@@ -99,7 +101,7 @@ async function startRedis(): Promise<Started> {
     await stop();
     return { at: { missing: (err as Error).message.split('\n')[0]! }, stop: nothingToStop };
   }
-  return { at: { url: `redis://127.0.0.1:${port}` }, stop };
+  return { at: { url: `redis://127.0.0.1:${port}` }, stop, process: { pid: child.pid!, signal: 'TERM', dir } };
 }
 
 /** The uid/gid PostgreSQL runs as: itself, unless that is root (initdb and postgres refuse root). */
@@ -136,7 +138,7 @@ async function runPostgres(bin: string, data: string, socketDir: string, as: { u
     await stop();
     throw err;
   }
-  return { port, stop };
+  return { port, stop, pid: child.pid! };
 }
 
 /**
@@ -198,6 +200,7 @@ async function startPostgres(): Promise<Started> {
         await server.stop();
         removeDir();
       },
+      process: { pid: server.pid, signal: 'INT', dir },
     };
   } catch (err) {
     removeDir();
@@ -210,11 +213,24 @@ function findNginx(): ServiceAt {
   return binary ? { url: binary } : { missing: 'nginx is not installed: apt-get install nginx (.ci/run does it)' };
 }
 
+/**
+ * A run killed before its teardown (SIGKILL, a CI timeout) would leave its servers running: a
+ * detached shell waits for this process to be gone, then ends them by pid and removes their folders.
+ */
+function watchdog(started: Started[]): ChildProcess {
+  const cleanup = started.flatMap((s) => (s.process ? [`kill -${s.process.signal} ${s.process.pid}; sleep 1; rm -rf '${s.process.dir}'`] : []));
+  const child = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done; ${cleanup.join('; ') || 'true'}`], { detached: true, stdio: 'ignore' });
+  child.unref();
+  return child;
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // Together: PostgreSQL is most of the wait (initdb on a machine's first run, a copy after), Redis starts meanwhile.
   const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  const guard = watchdog([redis, postgres]);
   project.provide('services', { redis: redis.at, postgres: postgres.at, nginx: findNginx() });
   return async () => {
+    guard.kill();
     await Promise.all([redis.stop(), postgres.stop()]);
   };
 }
