@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../src/store/port.js';
 import { TestBot } from '../helpers/test-bot.js';
+import { postgresUrl, redisUrl } from '../helpers/services.js';
 
 /**
  * Two replicas of the bot on one store, each with its own connections: what one changes while the
@@ -21,8 +22,8 @@ const stores: Record<string, () => { url: string; prefix?: string }> = {
     dirs.push(dir);
     return { url: `sqlite://${join(dir, 'bot.sqlite')}` };
   },
-  Redis: () => ({ url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: `race-${randomBytes(4).toString('hex')}:` }),
-  PostgreSQL: () => ({ url: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test', prefix: `race-${randomBytes(4).toString('hex')}:` }),
+  Redis: () => ({ url: redisUrl(), prefix: `race-${randomBytes(4).toString('hex')}:` }),
+  PostgreSQL: () => ({ url: postgresUrl(), prefix: `race-${randomBytes(4).toString('hex')}:` }),
 };
 
 let replicas: TestBot[] = [];

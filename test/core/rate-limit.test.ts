@@ -8,8 +8,8 @@ import { replyToPlainText, type Button, type Reply } from '../../src/core/reply.
 import { memoryStore } from '../../src/store/memory-store.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { allFeatures } from '../../src/features/index.js';
+import { redisUrl } from '../helpers/services.js';
 
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const limits = (text: string): RateLimits => {
   const parsed = parseRateLimits(text);
   if (!parsed.ok) throw new Error(parsed.problems.join('; '));
@@ -45,7 +45,7 @@ describe('per-member rate limits across two replicas on one Redis', () => {
   let a: ReturnType<typeof replica>;
   let b: ReturnType<typeof replica>;
   beforeAll(async () => {
-    store = await openStore(REDIS, { prefix: `rl${randomBytes(4).toString('hex')}_` });
+    store = await openStore(redisUrl(), { prefix: `rl${randomBytes(4).toString('hex')}_` });
     const rateLimits = limits('apikey.create=3/1h,quota.request=1/1h');
     a = replica(store, rateLimits);
     b = replica(store, rateLimits);

@@ -6,9 +6,10 @@ import { replyToPlainText, type Reply } from '../../src/core/reply.js';
 import type { Sweeper } from '../../src/core/sweeper.js';
 import type { SweepReport } from '../../src/features/reminders/sweep.js';
 import { TestBot } from '../helpers/test-bot.js';
+import { redisUrl } from '../helpers/services.js';
 
 /** Several replicas of the bot on one Redis, each with its own reminder sweeper (issue 14). */
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS = redisUrl();
 const DAY = 24 * 60 * 60 * 1000;
 const START = Date.parse('2026-12-01T09:00:00Z');
 const PEOPLE = ['alice', 'bob', 'carol', 'dave'];
@@ -123,13 +124,13 @@ describe('a sweeper killed mid-sweep', () => {
       },
     });
     const dying = first!.sweeper.runOnce();
-    for (let i = 0; i < 300 && hung < 2; i++) await sleep(10);
-    expect(hung).toBe(2);
+    // However long a busy machine takes to get there (the test's timeout is the limit).
+    while (hung < 2) await sleep(10);
     expect(delivered.map((d) => d.to)).toEqual(['alice']);
 
     // The second replica finds the lease taken until it expires, then sweeps and finishes the job.
     let report: SweepReport | undefined;
-    for (let i = 0; i < 100 && !report; i++) {
+    while (!report) {
       report = await second!.sweeper.runOnce();
       if (!report) await sleep(100);
     }

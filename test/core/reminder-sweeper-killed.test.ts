@@ -1,23 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { TestBot } from '../helpers/test-bot.js';
+import { redisUrl } from '../helpers/services.js';
+import { compiledScript } from '../helpers/built.js';
 
 /** A reminder sweeper process killed (SIGKILL) in the middle of a sweep, and the one that takes over (issue 14). */
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS = redisUrl();
 const DAY = 24 * 60 * 60 * 1000;
 const START = Date.parse('2026-12-01T09:00:00Z');
 const PEOPLE = ['alice', 'bob', 'carol', 'dave'];
 
+type Line = Record<string, string | boolean | number>;
+
 interface Sweeper {
   child: ChildProcess;
   /** Every JSON line it wrote so far. */
-  lines: Record<string, string | boolean>[];
+  lines: Line[];
   /** Resolves once a line satisfies `probe`; rejects if the process exits first. */
-  until(probe: (line: Record<string, string | boolean>) => boolean): Promise<void>;
+  until(probe: (line: Line, index: number) => boolean): Promise<void>;
 }
 
 const children: ChildProcess[] = [];
@@ -26,16 +28,16 @@ afterEach(() => {
 });
 
 function startSweeper(env: Record<string, string>): Sweeper {
-  // `node --import tsx`, not the tsx wrapper: SIGKILL then reaches the sweeper itself.
-  const child = spawn(process.execPath, ['--import', pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href, resolve('test/helpers/reminder-sweeper-process.ts')], {
+  // node itself, not a wrapper: SIGKILL then reaches the sweeper.
+  const child = spawn(process.execPath, [compiledScript('test/helpers/reminder-sweeper-process.ts')], {
     env: { PATH: process.env.PATH ?? '', STORE_URL: REDIS, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
-  const lines: Record<string, string | boolean>[] = [];
+  const lines: Line[] = [];
   const waiting = new Set<() => void>();
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    lines.push(JSON.parse(line) as Record<string, string | boolean>);
+    lines.push(JSON.parse(line) as Line);
     for (const w of [...waiting]) w();
   });
   return {
@@ -44,7 +46,7 @@ function startSweeper(env: Record<string, string>): Sweeper {
     until: (probe) =>
       new Promise((found, failed) => {
         const check = () => {
-          if (lines.some(probe)) {
+          if (lines.some((l, i) => probe(l, i))) {
             waiting.delete(check);
             found();
           }
@@ -76,8 +78,11 @@ it('a sweeper killed mid-sweep leaves the rest to the next, which sends every re
   // The next one waits for the dead one's lease to expire, then sends what was left: bob's too.
   const second = startSweeper(env);
   await second.until((l) => l.dm === 'dave');
-  // A few more sweeps of its own send nothing again.
-  await new Promise((done) => setTimeout(done, 2_500));
+  // Two more whole sweeps of its own after the one that reached dave: they send nothing again.
+  const daveAt = second.lines.findIndex((l) => l.dm === 'dave');
+  await second.until((l, i) => i > daveAt && l.swept === true && second.lines.slice(daveAt + 1, i).filter((s) => s.swept === true).length >= 2);
+  const laterSweeps = second.lines.slice(daveAt + 1).filter((l) => l.swept !== undefined);
+  expect(laterSweeps.slice(1)).toEqual(laterSweeps.slice(1).map(() => ({ swept: true, sent: 0 })));
   const delivered = [...first.lines, ...second.lines].filter((l) => l.dm).map((l) => l.dm);
   expect(delivered.sort()).toEqual(PEOPLE);
 });

@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../src/store/port.js';
 import { TestBot } from '../helpers/test-bot.js';
+import { redisUrl } from '../helpers/services.js';
+import { compiledScript } from '../helpers/built.js';
 
 /** Two bot processes on one Redis, each told to click at the same moment (issue 10, finding 1). */
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS = redisUrl();
 const ROUNDS = 20;
 
 interface Replica {
@@ -17,8 +18,8 @@ interface Replica {
 }
 
 function startReplica(prefix: string, env: Record<string, string> = {}, onHang?: () => void): Promise<Replica> {
-  // One process (node with tsx's loader), not tsx's wrapper around a second one: a SIGKILL kills the replica itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/replica-process.ts')], {
+  // Compiled and run on node itself (no tsx wrapper around a second process): a SIGKILL kills the replica itself.
+  const child = spawn(process.execPath, [compiledScript('test/helpers/replica-process.ts')], {
     env: { PATH: process.env.PATH ?? '', STORE_URL: REDIS, STORE_PREFIX: prefix, ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });

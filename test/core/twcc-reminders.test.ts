@@ -32,8 +32,9 @@ async function start(): Promise<void> {
     logger,
     backend: twccBackendOn(fake),
   });
-  // Spread over the interval: with two members, a pause of 50 ms between them.
-  sweeper = bot.core.sweeper<SweepReport>('reminder', { intervalMs: 100 });
+  // Spread over the interval: with two members, a pause of 50 ms between them. The lease lives a
+  // minute, not the interval's 100 ms: a loaded machine's slow sweep would lose it and stop half-way.
+  sweeper = bot.core.sweeper<SweepReport>('reminder', { intervalMs: 100, takeoverMs: 60_000 });
   await bot.login('alice', fake.users.alice!.apiKey);
   await bot.login('bob', fake.users.bob!.apiKey);
 }

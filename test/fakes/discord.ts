@@ -396,12 +396,13 @@ export class FakeDiscord {
     return sent.followupIds.length > 0 || this.calls.some((c) => c.method === 'PATCH' && c.path.includes(`/${sent.token}/messages/`));
   }
 
-  async answered(sent: SentInteraction, timeoutMs = 10_000): Promise<SentInteraction> {
+  async answered(sent: SentInteraction, timeoutMs = 20_000): Promise<SentInteraction> {
     await this.until(() => this.isAnswered(sent), timeoutMs, `interaction ${sent.kind} by ${sent.user.username} was not answered`);
     return sent;
   }
 
-  async until(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  /** Resolves once `predicate` holds after a change; 20 s by default, generous for a busy machine (a deadline, not a speed test). */
+  async until(predicate: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
     if (predicate()) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -114,7 +114,7 @@ export class FakeSlack {
   }
 
   /** Resolves with the probe's first defined answer; rejects after `timeoutMs` naming what it waited for. */
-  waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
     const now = probe();
     if (now !== undefined) return Promise.resolve(now);
     return new Promise((resolve, reject) => {

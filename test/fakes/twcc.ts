@@ -125,6 +125,10 @@ export interface FakeTwcc {
   resetStats(): void;
   /** Delays every answer by `ms`. */
   setDelay(ms: number): void;
+  /** Until the returned function is called, requests are recorded but not carried out (after any delay). */
+  hold(): () => void;
+  /** Resolves once every request received so far has been carried out (answered, or its client gone). */
+  idle(): Promise<void>;
   /** Resolves once every request received so far has been carried out: a delayed one still runs after its client has gone. */
   carriedOut(): Promise<void>;
   /** The next `times` requests (matching `when`, if given) fail so, after being recorded. */
@@ -222,7 +226,6 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
   const late: { ms: number; when?: (r: RecordedRequest) => boolean }[] = [];
   let delayMs = 0;
   let inFlight = 0;
-  const working = new Set<Promise<unknown>>();
   let maxInFlight = 0;
 
   const loginPage = createServer((req, res) => {
@@ -409,14 +412,20 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
     send(res, 302, undefined, { location: loginUrl });
   }
 
+  // Requests received and not yet carried out, and who waits for there to be none.
+  let unfinished = 0;
+  const waitingForIdle: (() => void)[] = [];
+  let held: Promise<void> | undefined;
   const server = createServer((req, res) => {
+    unfinished++;
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     res.on('close', () => inFlight--);
-    const work = (async () => {
+    void (async () => {
       const recorded = await readRequest(req);
       requests.push(recorded);
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      if (held) await held;
       const i = failures.findIndex((f) => !f.when || f.when(recorded));
       const failure = i < 0 ? undefined : failures.splice(i, 1)[0]!.failure;
       if (failure === 'malformed') return res.writeHead(200, { 'content-type': 'application/json' }).end('[{"id": "broken",');
@@ -441,11 +450,13 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
         return route(recorded, dropped);
       }
       route(recorded, res);
-    })().catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, { message: `fake TWCC crashed: ${String(err)}` });
-    });
-    working.add(work);
-    void work.finally(() => working.delete(work));
+    })()
+      .catch((err: unknown) => {
+        if (!res.headersSent) send(res, 500, { message: `fake TWCC crashed: ${String(err)}` });
+      })
+      .finally(() => {
+        if (--unfinished === 0) for (const done of waitingForIdle.splice(0)) done();
+      });
   });
   const url = await listen(server);
 
@@ -479,8 +490,19 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
     setDelay(ms) {
       delayMs = ms;
     },
-    async carriedOut() {
-      while (working.size > 0) await Promise.allSettled([...working]);
+    hold() {
+      let release!: () => void;
+      held = new Promise<void>((done) => (release = done));
+      return () => {
+        held = undefined;
+        release();
+      };
+    },
+    idle() {
+      return unfinished === 0 ? Promise.resolve() : new Promise<void>((done) => waitingForIdle.push(done));
+    },
+    carriedOut() {
+      return unfinished === 0 ? Promise.resolve() : new Promise<void>((done) => waitingForIdle.push(done));
     },
     failNext(failure, times = 1, when) {
       for (let i = 0; i < times; i++) failures.push({ failure, ...(when ? { when } : {}) });

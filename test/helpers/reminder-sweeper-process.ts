@@ -3,7 +3,8 @@
  * STORE_URL (with STORE_PREFIX) whose clock reads NOW (epoch ms), sweeping every second under the
  * store lease (TAKEOVER_MS). Each DM it sends is written as one JSON line `{"dm":"alice"}`; with
  * HANG_ON=n, the n-th DM never completes (`{"hanging":"bob"}` is written instead), as in a process
- * that stops there. It writes `{"ready":true}` once its sweeper runs.
+ * that stops there. It writes `{"ready":true}` once its sweeper runs, and `{"swept":true,"sent":n}`
+ * after each sweep it made (holding the lease).
  */
 import type { PostTarget } from '../../src/core/outcome.js';
 import type { SweepReport } from '../../src/features/reminders/sweep.js';
@@ -29,5 +30,12 @@ bot.core.registerAdapter({
     },
   },
 });
-bot.core.sweeper<SweepReport>('reminder', { intervalMs: 1_000, takeoverMs: Number(process.env.TAKEOVER_MS ?? 2_000) }).start();
+bot.core
+  .sweeper<SweepReport>('reminder', {
+    intervalMs: 1_000,
+    takeoverMs: Number(process.env.TAKEOVER_MS ?? 2_000),
+    // Each sweep it finished, so that a test can wait for the next one rather than for a time.
+    onReport: (report) => say({ swept: report.complete, sent: report.sent }),
+  })
+  .start();
 say({ ready: true });

@@ -12,6 +12,7 @@ import type { Outcome, PostTarget } from '../../src/core/outcome.js';
 import { replyToPlainText, type Button, type Reply } from '../../src/core/reply.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { allFeatures } from '../../src/features/index.js';
+import { memoryStore } from '../../src/store/memory-store.js';
 
 /** One line of the conversation as a person would see it. */
 export interface Said {
@@ -33,6 +34,11 @@ export interface TestBotOptions {
   wrapStore?: (store: Store) => Store;
   backend?: (store: Store) => Backend;
   now?: () => number;
+  /**
+   * The store keeps time by `now` too (an in-memory store instead of the SQLite file): a lifetime
+   * ends when the test moves its clock, not after a real wait.
+   */
+  storeOnClock?: boolean;
   /** The logger the core logs to; silent otherwise. */
   logger?: Logger;
   /** KEY_MAX_DAYS; the core's default otherwise. */
@@ -79,7 +85,7 @@ export class TestBot {
   static async start(opts: TestBotOptions = {}): Promise<TestBot> {
     const dir = opts.file || opts.storeUrl ? undefined : mkdtempSync(join(tmpdir(), 'chatops-test-'));
     const file = opts.file ?? (opts.storeUrl ? '' : join(dir!, 'bot.sqlite'));
-    const opened = await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
+    const opened = opts.storeOnClock ? memoryStore(opts.now) : await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
     const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
     const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}), ...(opts.decisionLeaseMs ? { decisionLeaseMs: opts.decisionLeaseMs } : {}) });

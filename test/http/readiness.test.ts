@@ -44,11 +44,11 @@ class Process {
     return { status: res.status, body: await res.text() };
   }
 
-  /** Asks /readyz until it answers `status` (a lost connection is noticed by the client, not at once). */
+  /** Asks /readyz until it answers `status` (a lost connection is noticed by the client, not at once), for up to about 25 s of a busy machine. */
   async readyzUntil(status: number): Promise<{ status: number; body: string }> {
     for (let i = 0; ; i++) {
       const r = await this.get('/readyz');
-      if (r.status === status || i >= 100) return r;
+      if (r.status === status || i >= 250) return r;
       await new Promise((done) => setTimeout(done, 100));
     }
   }

@@ -2,17 +2,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { nginxPath } from '../helpers/services.js';
 
 /** The operator's configuration, as shipped: the tests render this very file. */
 export const DEPLOY_NGINX_CONF = resolve('deploy/nginx.conf');
 
-/** Where .ci/run installs nginx from Debian's packages; a machine without it fails here, by name. */
-export function nginxBinary(): string {
-  for (const path of ['/usr/sbin/nginx', '/usr/bin/nginx']) {
-    if (spawnSync(path, ['-v'], { stdio: 'ignore', timeout: 5_000 }).status === 0) return path;
-  }
-  throw new Error('nginx is not installed: .ci/run installs it (apt-get install -y nginx); on a developer machine run that once');
-}
+/** nginx from Debian's packages, as test/setup/services.ts found it; a machine without it fails here, by name. */
+export const nginxBinary = nginxPath;
 
 /** Replaces exactly one match of `pattern`, so that a changed deploy/nginx.conf breaks the render loudly. */
 function replaceOnce(text: string, pattern: RegExp, replacement: string, what: string): string {

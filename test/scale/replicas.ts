@@ -5,13 +5,13 @@ export const SIGNING_SECRET = 'scale-out-signing-secret';
 export const APPROVALS = 'CAPPROVALS';
 export const ADMINS = ['slack:UADMIN1', 'slack:UADMIN2'];
 
-/** How long a replica may take to start (tsx compiles on the fly, on two shared cores). */
+/** How long a replica may take to start (on two shared cores, with other work beside it). */
 const START_DEADLINE_MS = 30_000;
 /** Starts of one replica at most, when the first ones gave up on the store's deadline. */
 const START_ATTEMPTS = 3;
 
 /**
- * N copies of the real bot (`node --import tsx src/main.ts`, Slack over HTTP) on one shared store, each in a slot
+ * N copies of the real bot (`node dist/src/main.js`, Slack over HTTP) on one shared store, each in a slot
  * with a fixed loopback port, so that a replica restarted in its slot is where nginx expects it.
  */
 export class Replicas {
@@ -47,7 +47,7 @@ export class Replicas {
       ...opts.env,
     };
     const replicas = new Replicas(ports, env);
-    // One after another: on two shared cores, replicas compiling at once can starve each other past
+    // One after another: on two shared cores, replicas starting at once can starve each other past
     // the bot's own 5 s deadline for reaching the store, which a real deploy would not do either.
     try {
       for (let slot = 0; slot < count; slot++) await replicas.startSlot(slot);

@@ -87,7 +87,7 @@ export class ScaleWorld {
 }
 
 /** Resolves once `probe` holds, polled every 25 ms (logs have no event to wait on); fails after `timeoutMs`. */
-export async function until(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function until(what: string, probe: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!probe()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { postgresUrl, redisUrl } from '../helpers/services.js';
 
 /**
  * A store the replicas of one test share and nobody else touches: a Redis database number that was
@@ -24,14 +25,15 @@ const MARKER = 'chatops-scale-test:owner';
 /** Claims an empty Redis database (1–15) with SET NX on a marker, so two runs never share one. */
 export function freshRedisDatabase(): SharedStore {
   const token = randomBytes(6).toString('hex');
+  const { hostname, port } = new URL(redisUrl());
   const order = Array.from({ length: 15 }, (_, i) => i + 1).sort(() => Math.random() - 0.5);
   for (const db of order) {
-    const cli = (...args: string[]) => run('redis-cli', ['-h', '127.0.0.1', '-p', '6379', '-n', String(db), ...args]);
+    const cli = (...args: string[]) => run('redis-cli', ['-h', hostname, '-p', port, '-n', String(db), ...args]);
     if (cli('SET', MARKER, token, 'NX', 'EX', '900') !== 'OK') continue;
     if (cli('DBSIZE') === '1') {
       return {
         kind: 'redis',
-        url: `redis://127.0.0.1:6379/${db}`,
+        url: redisUrl(db),
         drop: () => {
           if (cli('GET', MARKER) === token) cli('FLUSHDB');
         },
@@ -39,18 +41,19 @@ export function freshRedisDatabase(): SharedStore {
     }
     cli('DEL', MARKER);
   }
-  throw new Error('no empty Redis database among 1–15 on 127.0.0.1:6379');
+  throw new Error(`no empty Redis database among 1–15 on ${hostname}:${port}`);
 }
 
 /** Creates a PostgreSQL database for this run; drop() removes it (with the replicas' connections). */
 export function freshPostgresDatabase(): SharedStore {
   const name = `chatops_scale_${randomBytes(5).toString('hex')}`;
-  const psql = (sql: string) => run('psql', ['-h', '127.0.0.1', '-p', '5432', '-d', 'test', '-v', 'ON_ERROR_STOP=1', '-qtAc', sql]);
+  const server = new URL(postgresUrl());
+  const psql = (sql: string) => run('psql', ['-h', server.hostname, '-p', server.port, '-U', server.username, '-d', 'test', '-v', 'ON_ERROR_STOP=1', '-qtAc', sql]);
   psql(`CREATE DATABASE ${name}`);
   const user = psql('SELECT current_user');
   return {
     kind: 'postgres',
-    url: `postgres://${user}@127.0.0.1:5432/${name}`,
+    url: `postgres://${user}@${server.host}/${name}`,
     drop: () => void psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }

@@ -1,11 +1,11 @@
-import { pathToFileURL } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { built } from '../helpers/built.js';
 
-/** The bot as an operator runs it: `tsx src/main.ts` in its own folder, no stdin, stderr kept. */
+/** The bot as an operator runs it (`npm start`: `node dist/src/main.js`) in its own folder, no stdin, stderr kept. */
 export interface BotProcess {
   readonly child: ChildProcess;
   /** Everything written to stderr so far. */
@@ -34,9 +34,8 @@ export function spawnBot(env: Record<string, string>, runAs?: RunAs): BotProcess
   if (runAs) chmodSync(dir, 0o755);
   const startedAt = Date.now();
   // Only what the test gives, plus PATH: no .env and no variable from the test runner leaks in.
-  // `node --import tsx`, not the tsx wrapper: a signal then reaches the bot itself, and a killed test
-  // leaves no bot running behind a dead wrapper.
-  const child = spawn(process.execPath, ['--import', pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href, resolve('src/main.ts')], {
+  // Compiled, as npm start runs it: no compiling on a loaded machine, and a signal reaches the bot itself.
+  const child = spawn(process.execPath, [built('src/main.js')], {
     cwd: dir,
     // RATE_LIMITS lifted: these tests run many commands per member; test/core/rate-limit.test.ts tests the limits.
     env: { PATH: process.env.PATH ?? '', STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, RATE_LIMITS: NO_RATE_LIMITS, ...env },

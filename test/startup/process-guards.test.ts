@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { expect, test } from 'vitest';
+import { compiledScript } from '../helpers/built.js';
 
 /** Runs test/startup/guarded-process.ts in one failure mode: its exit code and its log lines. */
 async function runGuarded(mode: string): Promise<{ code: number | null; lines: string[] }> {
-  const child = spawn(resolve('node_modules/.bin/tsx'), [resolve('test/startup/guarded-process.ts'), mode], {
+  const child = spawn(process.execPath, [compiledScript('test/startup/guarded-process.ts'), mode], {
     env: { PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

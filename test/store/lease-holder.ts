@@ -1,5 +1,5 @@
 /**
- * One replica in the lease test: `node --import tsx test/store/lease-holder.ts <store url> <prefix> <key> <ttl ms>`.
+ * One replica in the lease test: `node <compiledScript of this file> <store url> <prefix> <key> <ttl ms>`.
  * Ticks the lease every ttl/4 and prints one JSON line per tick on stdout: whether it holds the
  * lease, and the clock just before and just after the tick.
  */

@@ -33,8 +33,9 @@ class OwnRedis {
 
   /** Starts redis-server (loading the last SAVE, if any) and waits until it answers PING. */
   async restart(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && this.cli('ping') !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 50));
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
+    // Up to about 20 s: a busy machine starts it slowly, and that is not what is tested.
+    for (let i = 0; i < 400 && this.cli('ping') !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 50));
     if (this.cli('ping') !== 'PONG') throw new Error(`redis-server on ${this.port} did not start`);
   }
 
@@ -69,11 +70,11 @@ afterEach(async () => {
   fake = undefined;
 });
 
-/** Asks /readyz until it answers `status` (Redis reconnects with a back-off of up to 2 s). */
+/** Asks /readyz until it answers `status` (Redis reconnects with a back-off of up to 2 s), for up to about 25 s of a busy machine. */
 async function readyzUntil(port: number, status: number): Promise<{ status: number; body: string }> {
   for (let i = 0; ; i++) {
     const r = await readyz(port);
-    if (r.status === status || i >= 100) return r;
+    if (r.status === status || i >= 250) return r;
     await new Promise((done) => setTimeout(done, 100));
   }
 }

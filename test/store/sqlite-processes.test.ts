@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
+import { compiledScript } from '../helpers/built.js';
 
 /** Two replicas (two openStore, or two processes) on one SQLite file in WAL mode. */
 const dir = mkdtempSync(join(tmpdir(), 'chatops-sqlite-processes-'));
@@ -40,7 +41,7 @@ describe('one SQLite file shared by two replicas', () => {
     const store = await openStore(url);
     await store.collection('links').put('slack:U1', { memberId: 'alice' });
     // The store stays open: the child reads while this connection holds the WAL.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', resolve('test/store/read-store-in-child.ts'), url, 'slack:U1']);
+    const { stdout } = await promisify(execFile)(process.execPath, [compiledScript('test/store/read-store-in-child.ts'), url, 'slack:U1']);
     expect(JSON.parse(stdout)).toEqual({ value: { memberId: 'alice' } });
     expect(await store.collection('meta').get('from-child')).toEqual({ pid: expect.any(Number) });
     await store.close();

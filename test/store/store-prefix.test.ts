@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { KeyvPostgres } from '@keyv/postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
+import { postgresUrl, redisUrl } from '../helpers/services.js';
 
 /** STORE_PREFIX: two deployments share one Redis or one PostgreSQL database and never see each other. */
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS = redisUrl();
+const POSTGRES = postgresUrl();
 const fresh = (name: string) => `${name}${randomBytes(4).toString('hex')}_`;
 
 const opened: Store[] = [];

@@ -9,31 +9,60 @@ import { NumberedLog } from '../../src/store/numbered-log.js';
 import { IdIndex } from '../../src/store/id-index.js';
 import { withLock } from '../../src/store/lock.js';
 import { memoryStore } from '../../src/store/memory-store.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { openStore, type Lease, type Store } from '../../src/store/index.js';
+import { postgresUrl, redisUrl } from '../helpers/services.js';
 
-/** The same contract in memory (the unit-test store), on a real SQLite file, the machine's Redis and its PostgreSQL. */
+/** The same contract in memory (the unit-test store), on a real SQLite file, this run's own Redis and PostgreSQL. */
 const dir = mkdtempSync(join(tmpdir(), 'chatops-store-'));
-const stores: [string, string][] = [
-  ['memory', 'memory:'],
-  ['sqlite', `sqlite://${join(dir, 'nested', 'store.sqlite')}`],
-  ['redis', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'],
-  ['postgres', process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'],
+// Read when a store opens: a machine without Redis fails the Redis tests alone, naming what to install.
+const stores: [string, () => string][] = [
+  ['memory', () => 'memory:'],
+  ['sqlite', () => `sqlite://${join(dir, 'nested', 'store.sqlite')}`],
+  ['redis', () => redisUrl()],
+  ['postgres', () => postgresUrl()],
 ];
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Runs `steps` with a lifetime (ms) this machine keeps up with: a check that a record, claim or count
+ * is still there proves something only while its lifetime has not passed. Steps that failed after
+ * taking longer than the lifetime they were given prove nothing and run again with four times as
+ * long; a failure within the lifetime is a failure. The lifetime is returned.
+ */
+async function withinLifetime(steps: (ttlMs: number, fresh: string) => Promise<void>): Promise<number> {
+  for (let ttlMs = 400; ; ttlMs *= 4) {
+    const started = Date.now();
+    try {
+      await steps(ttlMs, randomBytes(4).toString('hex'));
+      return ttlMs;
+    } catch (err) {
+      if (Date.now() - started < ttlMs || ttlMs >= 6_400) throw err;
+    }
+  }
+}
+
+/** Waits until `check` holds; the test's own timeout is the only limit, so a slow machine is not a failure. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Waits until a lifetime of `ttlMs` that began before now has surely ended: only ever too long, never too short. */
+const outlive = (ttlMs: number) => new Promise((r) => setTimeout(r, ttlMs + 20));
 
 describe.each(stores)('%s store', (kind, url) => {
   let store: Store;
   let other: Store | undefined;
   // One memory store is shared by the whole process, as one database is shared by replicas.
   const shared = kind === 'memory' ? memoryStore() : undefined;
-  const open = async () => shared ?? openStore(url, { prefix });
+  const open = async () => shared ?? openStore(url(), { prefix });
   // A fresh prefix per run, so runs sharing one Redis or database never see each other.
   const prefix = `t${randomBytes(4).toString('hex')}_`;
   beforeAll(async () => {
     store = await open();
   });
   afterAll(async () => {
+    if (!store) return; // it never opened: the failure above says why
     for (const ns of ['links', 'keys', 'indexes', 'audit'] as const) await store.collection(ns).clear();
     await store.close();
     await other?.close();
@@ -60,17 +89,20 @@ describe.each(stores)('%s store', (kind, url) => {
     await keys.put('many-1', { id: 'k-1' });
     await keys.put('many-2', { id: 'k-2' });
     await keys.put('many-gone', { id: 'k-gone' }, 200);
-    await new Promise((r) => setTimeout(r, 400));
+    await outlive(200);
     expect(await keys.getMany(['many-2', 'many-missing', 'many-1', 'many-gone'])).toEqual([{ id: 'k-2' }, undefined, { id: 'k-1' }, undefined]);
     expect(await keys.getMany([])).toEqual([]);
   });
 
   it('forgets a record after its time to live', async () => {
     const keys = store.collection('keys');
-    await keys.put('short', { id: 'k-short' }, 400);
-    expect(await keys.get('short')).toEqual({ id: 'k-short' });
-    await new Promise((r) => setTimeout(r, 600));
-    expect(await keys.get('short')).toBeUndefined();
+    let id = '';
+    await withinLifetime(async (ttlMs, fresh) => {
+      id = `short-${fresh}`;
+      await keys.put(id, { id: 'k-short' }, ttlMs);
+      expect(await keys.get(id)).toEqual({ id: 'k-short' });
+    });
+    await eventually(async () => (await keys.get(id)) === undefined);
   });
 
   it('a released claim can be claimed again at once; only its holder releases it', async () => {
@@ -112,12 +144,16 @@ describe.each(stores)('%s store', (kind, url) => {
     expect(await store.collection('indexes').has(`${name}:k`)).toBe(false);
 
     // A key's reminder cards mean nothing once the key has expired: their entry goes by itself then.
-    await index.add('expiring', 'card-1', { until: Date.now() + 400 });
-    await index.add('expiring', 'card-2', { until: Date.now() + 400 });
-    await index.remove('expiring', ['card-1'], { until: Date.now() + 400 });
-    expect(await index.ids('expiring')).toEqual(['card-2']);
-    await new Promise((r) => setTimeout(r, 600));
-    expect(await index.ids('expiring')).toEqual([]);
+    let expiring = '';
+    await withinLifetime(async (ttlMs, fresh) => {
+      expiring = `expiring-${fresh}`;
+      const until = Date.now() + ttlMs;
+      await index.add(expiring, 'card-1', { until });
+      await index.add(expiring, 'card-2', { until });
+      await index.remove(expiring, ['card-1'], { until });
+      expect(await index.ids(expiring)).toEqual(['card-2']);
+    });
+    await eventually(async () => (await index.ids(expiring)).length === 0);
   });
 
   it('claims a key for exactly one of many concurrent callers', async () => {
@@ -128,40 +164,49 @@ describe.each(stores)('%s store', (kind, url) => {
   });
 
   it('lets a claim be taken again once it has expired', async () => {
-    const key = `lease:${randomBytes(4).toString('hex')}`;
-    // Lifetimes long enough that a loaded machine does not expire the claim between two statements.
-    expect(await store.claim(key, 400)).toBeDefined();
-    expect(await store.claim(key, 400)).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 600));
-    expect(await store.claim(key, 400)).toBeDefined();
+    let key = '';
+    await withinLifetime(async (ttlMs, fresh) => {
+      key = `lease:${fresh}`;
+      expect(await store.claim(key, ttlMs)).toBeDefined();
+      expect(await store.claim(key, ttlMs)).toBeUndefined();
+    });
+    await eventually(async () => (await store.claim(key, 60_000)) !== undefined);
   });
 
   it('a lease is renewed by its holder only while it holds it', async () => {
-    const key = `renew:${randomBytes(4).toString('hex')}`;
-    const lease = (await store.claim(key, 400))!;
-    expect(await lease.renew(60_000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 600));
+    let key = '';
+    let lease: Lease | undefined;
+    const firstLifetimeMs = await withinLifetime(async (ttlMs, fresh) => {
+      key = `renew:${fresh}`;
+      lease = await store.claim(key, ttlMs);
+      expect(lease).toBeDefined();
+      expect(await lease!.renew(60_000)).toBe(true);
+    });
+    await outlive(firstLifetimeMs);
     // Renewed past its first lifetime: still held.
-    expect(await store.claim(key, 400)).toBeUndefined();
-    await lease.release();
-    const next = (await store.claim(key, 400))!;
-    expect(await lease.renew(60_000)).toBe(false); // the old holder cannot take it back
-    await new Promise((r) => setTimeout(r, 600));
+    expect(await store.claim(key, 60_000)).toBeUndefined();
+    await lease!.release();
+    const next = (await store.claim(key, 300))!;
+    expect(next).toBeDefined();
+    expect(await lease!.renew(60_000)).toBe(false); // the old holder cannot take it back
+    await outlive(300);
     expect(await next.renew(60_000)).toBe(false); // expired: lost, even though nobody took it
   });
 
   it('counts within a window, every concurrent count once, and starts again when the window ends', async () => {
-    const key = `count:${randomBytes(4).toString('hex')}`;
-    const before = Date.now();
-    const counts = await Promise.all(Array.from({ length: 15 }, () => store.increment(key, 500)));
-    expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
-    for (const c of counts) expect(c.resetAt).toBeLessThanOrEqual(Date.now() + 500);
-    for (const c of counts) expect(c.resetAt).toBeGreaterThan(before);
-    expect(await store.count(key)).toBe(15);
-    await new Promise((r) => setTimeout(r, 700));
-    // The window has ended: nothing counted now, and the next count starts again.
-    expect(await store.count(key)).toBe(0);
-    expect((await store.increment(key, 500)).count).toBe(1);
+    let key = '';
+    await withinLifetime(async (windowMs, fresh) => {
+      key = `count:${fresh}`;
+      const before = Date.now();
+      const counts = await Promise.all(Array.from({ length: 15 }, () => store.increment(key, windowMs)));
+      expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+      for (const c of counts) expect(c.resetAt).toBeLessThanOrEqual(Date.now() + windowMs);
+      for (const c of counts) expect(c.resetAt).toBeGreaterThan(before);
+      expect(await store.count(key)).toBe(15);
+    });
+    // The window ends: nothing counted then, and the next count starts again.
+    await eventually(async () => (await store.count(key)) === 0);
+    expect((await store.increment(key, 60_000)).count).toBe(1);
     expect(await store.count(key)).toBe(1);
     expect(await store.count(`${key}:never`)).toBe(0);
   });

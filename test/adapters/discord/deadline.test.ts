@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, test } from 'vitest';
+import { DEFAULT_ACK_WITHIN_MS } from '../../../adapters/discord/respond.js';
 import { LocalRegistry } from '../../../src/backends/local/registry.js';
 import type { Actor, ApiKey } from '../../../src/backends/port.js';
 import type { Result } from '../../../src/result.js';
@@ -12,51 +12,73 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** The registry with a backend that takes 4 s to list or delete keys: longer than Discord’s 3 s. */
+/** A gate the test opens: the backend's answer waits for it, however long that takes. */
+function gate(): { opened: Promise<void>; open(): void } {
+  let open!: () => void;
+  const opened = new Promise<void>((done) => (open = done));
+  return { opened, open };
+}
+
+/**
+ * The registry with a backend that lists and deletes keys only once the test says so: slower than
+ * Discord's 3 s by construction. The acknowledgement must come while it still waits, so it cannot
+ * depend on the backend, whatever the machine's speed.
+ */
 class SlowRegistry extends LocalRegistry {
+  readonly answer = gate();
   override async listKeys(actor: Actor, memberId: string): Promise<Result<ApiKey[]>> {
-    await sleep(4_000);
+    await this.answer.opened;
     return super.listKeys(actor, memberId);
   }
   override async deleteKey(actor: Actor, keyId: string): Promise<Result<void>> {
-    await sleep(4_000);
+    await this.answer.opened;
     return super.deleteKey(actor, keyId);
   }
 }
 
-test('a 4 s backend still answers a command: an ephemeral defer within 3 s, then the reply edited in', async () => {
-  h = await Harness.start({ backend: (store) => new SlowRegistry(store) });
+async function slowHarness(): Promise<SlowRegistry> {
+  let slow: SlowRegistry | undefined;
+  h = await Harness.start({ backend: (store) => (slow = new SlowRegistry(store)) });
   await linkTeam(h);
+  return slow!;
+}
 
-  const sent = h.fake.command(bob, 'apikey', 'list');
-  await h.fake.until(() => sent.callback !== undefined, 3_000, 'no acknowledgement');
+test('a backend slower than 3 s still answers a command: an ephemeral defer before the backend answers, then the reply edited in', async () => {
+  const backend = await slowHarness();
+
+  const sent = h!.fake.command(bob, 'apikey', 'list');
+  await h!.fake.until(() => sent.callback !== undefined, 25_000, 'no acknowledgement');
 
   expect(sent.callback).toEqual({ type: Callback.DeferReply, data: { flags: 64 }, at: expect.any(Number) });
-  expect(sent.callback!.at - sent.dispatchedAt).toBeLessThan(3_000);
-  expect(h.fake.isAnswered(sent)).toBe(false);
+  expect(h!.fake.isAnswered(sent)).toBe(false);
+  // The adapter's own wait for the core before it defers: a third of Discord's 3 s, the rest is
+  // margin for delivery (said as a number, not timed: a busy test machine is no Discord deadline).
+  expect(DEFAULT_ACK_WITHIN_MS).toBeLessThanOrEqual(1_000);
 
-  await h.fake.answered(sent, 8_000);
-  const reply = h.fake.original(sent);
+  const answeredFrom = Date.now();
+  backend.answer.open();
+  await h!.fake.answered(sent, 25_000);
+  const reply = h!.fake.original(sent);
   expect(reply.content).toBe('You have no API keys. `/apikey create` makes one.');
   expect(reply.flags).toBe(64);
-  const edit = h.fake.calls.find((c) => c.method === 'PATCH' && c.path.endsWith(`/${sent.token}/messages/@original`));
-  expect(edit!.at - sent.dispatchedAt).toBeGreaterThanOrEqual(4_000);
+  const edit = h!.fake.calls.find((c) => c.method === 'PATCH' && c.path.endsWith(`/${sent.token}/messages/@original`));
+  expect(edit!.at).toBeGreaterThanOrEqual(answeredFrom);
 });
 
-test('a 4 s backend still answers a click: deferUpdate within 3 s, then the card edited in place without buttons', async () => {
-  h = await Harness.start({ backend: (store) => new SlowRegistry(store) });
-  await linkTeam(h);
-  const created = await h.run(bob, 'apikey', 'create');
-  const keyId = /`(k-[0-9a-f]{6})`/.exec(h.fake.original(created).content)![1]!;
-  const card = h.fake.original(await h.run(bob, 'apikey', 'delete', { 'key-id': keyId }));
+test('a backend slower than 3 s still answers a click: deferUpdate before the backend answers, then the card edited in place without buttons', async () => {
+  const backend = await slowHarness();
+  const created = await h!.run(bob, 'apikey', 'create');
+  const keyId = /`(k-[0-9a-f]{6})`/.exec(h!.fake.original(created).content)![1]!;
+  const card = h!.fake.original(await h!.run(bob, 'apikey', 'delete', { 'key-id': keyId }));
 
-  const click = h.fake.click(bob, card, h.fake.buttons(card)[0]!.custom_id!);
-  await h.fake.until(() => click.callback !== undefined, 3_000, 'no acknowledgement');
+  const click = h!.fake.click(bob, card, h!.fake.buttons(card)[0]!.custom_id!);
+  await h!.fake.until(() => click.callback !== undefined, 25_000, 'no acknowledgement');
   expect(click.callback?.type).toBe(Callback.DeferUpdate);
-  expect(click.callback!.at - click.dispatchedAt).toBeLessThan(3_000);
+  expect(h!.fake.isAnswered(click)).toBe(false);
 
-  await h.fake.answered(click, 8_000);
+  backend.answer.open();
+  await h!.fake.answered(click, 25_000);
   expect(card.content).toBe(`Deleted \`${keyId}\`.`);
   expect(card.components).toEqual([]);
-  expect(h.fake.followups(click)).toEqual([]);
+  expect(h!.fake.followups(click)).toEqual([]);
 });

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
 import { afterEach, expect, test } from 'vitest';
 import { startDiscord } from '../../../adapters/discord/index.js';
@@ -21,9 +20,12 @@ afterEach(async () => {
   h = fake = undefined;
 });
 
+/** Lists keys only once the test lets it: work still in flight when the bot is told to stop. */
 class SlowRegistry extends LocalRegistry {
+  finish: () => void = () => undefined;
+  readonly #finished = new Promise<void>((done) => (this.finish = done));
   override async listKeys(actor: Actor, memberId: string): Promise<Result<ApiKey[]>> {
-    await sleep(2_000);
+    await this.#finished;
     return super.listKeys(actor, memberId);
   }
 }
@@ -33,7 +35,7 @@ test('logs in through GET /gateway/bot and one IDENTIFY, with no intents, and ke
 
   expect(h.fake.calls[0]).toMatchObject({ method: 'GET', path: '/gateway/bot', auth: true });
   expect(h.fake.identifies).toEqual([expect.objectContaining({ intents: 0 })]);
-  await h.fake.until(() => h!.fake.heartbeats > 0, 5_000, 'no heartbeat');
+  await h.fake.until(() => h!.fake.heartbeats > 0, 25_000, 'no heartbeat');
   expect(h.fake.identifies).toHaveLength(1);
 });
 
@@ -51,17 +53,21 @@ test('a wrong token fails startDiscord with a plain message', async () => {
 });
 
 test('stop lets an answer in flight finish, then closes the gateway and answers nothing more', async () => {
-  h = await Harness.start({ backend: (store) => new SlowRegistry(store) });
+  let backend: SlowRegistry | undefined;
+  h = await Harness.start({ backend: (store) => (backend = new SlowRegistry(store)) });
   await linkTeam(h);
   const slow = h.fake.command(bob, 'apikey', 'list');
-  await h.fake.until(() => slow.callback !== undefined, 3_000, 'no defer');
+  await h.fake.until(() => slow.callback !== undefined, 25_000, 'no defer');
 
-  await h.bot.stop();
+  // Told to stop while the backend still works on the command; it answers only then.
+  const stopped = h.bot.stop();
+  backend!.finish();
+  await stopped;
 
   expect(h.fake.isAnswered(slow)).toBe(true);
   expect(h.fake.original(slow).content).toBe('You have no API keys. `/apikey create` makes one.');
   // Stopped means the gateway is closed: an interaction sent now reaches no bot, so nothing can answer it.
-  await h.fake.until(() => h!.fake.connections === 0, 5_000, 'the bot kept its gateway open');
+  await h.fake.until(() => h!.fake.connections === 0, 25_000, 'the bot kept its gateway open');
   const late = h.fake.command(bob, 'tenant', 'whoami');
   expect(late.deliveredTo).toBe(0);
   expect(late.callback).toBeUndefined();

@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord.js';
+import { built } from '../../helpers/built.js';
 import { APP_ID, GUILD_ID, TOKEN, alice } from './harness.js';
 
 let fake: FakeDiscord | undefined;
@@ -30,7 +31,8 @@ test('npm start with DISCORD_TOKEN answers on Discord, and SIGTERM ends the proc
     PORT: '0',
     LOG_LEVEL: 'warn',
   };
-  child = spawn(resolve('node_modules/.bin/tsx'), [resolve('src/main.ts')], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // `node dist/…` as `npm start` runs it: the tsx wrapper would exit 143 on SIGTERM, whatever the bot did.
+  child = spawn(process.execPath, [built('src/main.js')], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += String(c)));
   await fake.identified(20_000);
@@ -38,10 +40,10 @@ test('npm start with DISCORD_TOKEN answers on Discord, and SIGTERM ends the proc
   const sent = await fake.answered(fake.command(alice, 'tenant', 'whoami'));
   expect(fake.original(sent).content).toContain('**Role:** admin');
 
-  const stoppedAt = Date.now();
   child.kill('SIGTERM');
-  const [code] = await once(child, 'exit');
-  expect(Date.now() - stoppedAt).toBeLessThan(10_000);
-  expect(code).toBe(0);
+  const [code, signal] = await once(child, 'exit');
+  // 0, not the 1 of main's forced exit at 9.5 s: it stopped by itself, within the limit.
+  expect({ code, signal }).toEqual({ code: 0, signal: null });
+  expect(stderr).not.toContain('shutdown did not finish in time');
   expect(stderr).not.toContain(TOKEN);
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { npmStartPiped } from '../../helpers/npm-start.js';
+import { built } from '../../helpers/built.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatops-shell-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,7 +84,7 @@ describe('process', () => {
   it('SIGTERM ends the whole process promptly', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, STORE_URL: `sqlite://${join(dir, 'term.sqlite')}` };
     for (const k of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID']) delete env[k];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [built('src/main.js')], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     // Wait until the shell greets, with stdin still open: it is idle at its prompt.

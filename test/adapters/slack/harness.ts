@@ -235,8 +235,8 @@ export class World {
     return this.postedIn(`D${userId.replace(/^U/, '')}`, index);
   }
 
-  /** Resolves with the first log line containing `text` (polled: logs have no event to wait on). */
-  async logged(text: string, timeoutMs = 5_000): Promise<string> {
+  /** Resolves with the first log line containing `text` (polled: logs have no event to wait on; 20 s by default, for a busy machine). */
+  async logged(text: string, timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const line = this.logLines.find((l) => l.includes(text));

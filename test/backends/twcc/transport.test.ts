@@ -138,10 +138,10 @@ describe('twcc transport: answers it refuses', () => {
 
   it('turns a slow answer into backend_unavailable', async () => {
     await world({ backend: { timeouts: { attemptMs: 60 }, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } } });
-    w.fake.setDelay(300);
-    const started = Date.now();
+    // Fifty times the attempt's deadline: an answer in time is impossible, and a client that waited
+    // for it would come back ok, so the outcome itself shows the wait was cut (no stopwatch needed).
+    w.fake.setDelay(3_000);
     expect(await w.backend.listKeys(alice, alice.memberId)).toEqual({ ok: false, code: 'backend_unavailable', detail: 'GET /api_key/: no answer in time' });
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(methods()).toEqual(['GET /api_key/', 'GET /api_key/']);
   });
 
