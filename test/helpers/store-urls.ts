@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { postgresUrl, redisUrl } from './services.js';
 
 /**
- * The Redis and PostgreSQL servers the store tests run against: one place that says where they are
- * (TEST_REDIS_URL, TEST_POSTGRES_URL; the machine's own on the default ports otherwise).
+ * The Redis and PostgreSQL servers the store tests run against: this run's own, started by
+ * test/setup/services.ts (never whatever listens on 6379 or 5432).
  */
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = redisUrl();
+export const POSTGRES_URL = postgresUrl();
 
 /** A STORE_PREFIX no other run uses: `name`, random hex, `_`. */
 export const uniquePrefix = (name: string): string => `${name}${randomBytes(4).toString('hex')}_`;
