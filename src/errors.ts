@@ -19,10 +19,3 @@ export class CodedError<Code extends string = string> extends Error {
 /** The `code` of anything thrown (a CodedError, a Node system error, a driver's error), if it has one. */
 export const codeOf = (err: unknown): string | undefined =>
   typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
-
-/** Anything thrown, as a CodedError: its own code when it has one, else `fallback`. */
-export function asCodedError(err: unknown, fallback = 'unexpected'): CodedError {
-  if (err instanceof CodedError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new CodedError(codeOf(err) ?? fallback, message, { cause: err });
-}
