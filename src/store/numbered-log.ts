@@ -33,6 +33,26 @@ export class NumberedLog<T> {
     return n;
   }
 
+  /** The highest number given so far (0 while the log is empty). */
+  async top(): Promise<number> {
+    return this.store.count(this.counter());
+  }
+
+  /**
+   * Records numbered `from` to `from + limit - 1` that exist (gaps and records already pruned are
+   * skipped), oldest first, each with its number: for reading the whole log forwards a page at a time
+   * (exports, streaming) without holding it in memory.
+   */
+  async page(from: number, limit: number): Promise<{ number: number; record: T }[]> {
+    const top = await this.top();
+    const first = Math.max(1, from);
+    const numbers: number[] = [];
+    for (let i = first; i <= top && i < first + limit; i++) numbers.push(i);
+    if (numbers.length === 0) return [];
+    const records = await this.records.getMany(numbers.map(this.idOf));
+    return numbers.flatMap((number, i) => (records[i] === undefined ? [] : [{ number, record: records[i] as T }]));
+  }
+
   /** Up to `n` of the newest records, newest first (gaps skipped). */
   async latest(n: number): Promise<T[]> {
     const top = await this.store.count(this.counter());

@@ -237,6 +237,13 @@ describe.each(stores)('%s store', (kind, url) => {
     // What fell off the old end is deleted, not only hidden.
     expect(await records(store).has(`${name}#3`)).toBe(false);
     expect(await records(store).has(`${name}#4`)).toBe(true);
+    // Read forwards a page at a time, oldest first, with the numbers (what exports and streaming read).
+    expect(await mine.top()).toBe(8);
+    const all = await theirs.page(1, 100);
+    expect(all.map((p) => p.number)).toEqual([4, 5, 6, 7, 8]);
+    expect(all.map((p) => p.record.i)).toEqual([4, 5, 6, 7, 8].map((n) => appendedAs.get(n)));
+    expect((await mine.page(5, 2)).map((p) => p.number)).toEqual([5, 6]);
+    expect(await mine.page(9, 10)).toEqual([]);
   });
 
   it('claims race across two store instances (two replicas)', async () => {
