@@ -28,17 +28,22 @@ type Json = Record<string, unknown>;
 
 /** A post as a person sees it now: its text and buttons as `[Label]`. */
 export interface Seen {
+  /** The post itself, as it stands now. */
   post: FakePost;
+  /** Its text and buttons when seen (a client still showing an old card can click its buttons). */
   readable: string;
+  actions: Json[];
   ephemeral: boolean;
 }
 
-export const actionsOf = (seen: Seen): Json[] => (seen.post.props.attachments ?? []).flatMap((a) => (a.actions as Json[] | undefined) ?? []);
+export const actionsOf = (seen: Seen): Json[] => seen.actions;
 
 export function see(post: FakePost): Seen {
-  const buttons = (post.props.attachments ?? []).flatMap((a) => (a.actions as { name: string }[] | undefined) ?? []);
-  const readable = [post.message, ...(buttons.length ? [buttons.map((b) => `[${b.name}]`).join(' ')] : [])].join('\n');
-  return { post, readable, ephemeral: post.ephemeralTo !== undefined };
+  const actions = (post.props.attachments ?? []).flatMap((a) => (a.actions as Json[] | undefined) ?? []);
+  const buttons = actions as { name: string }[];
+  // A zero-width space after `@` (people's names and text mention nobody) is not seen.
+  const readable = [post.message.replace(/@\u200B/g, '@'), ...(buttons.length ? [buttons.map((b) => `[${b.name}]`).join(' ')] : [])].join('\n');
+  return { post, readable, actions: structuredClone(actions), ephemeral: post.ephemeralTo !== undefined };
 }
 
 /** The HTTP answer Mattermost got for a slash command, and the answers shown for it (in the response, or through its response_url). */
