@@ -13,7 +13,7 @@ import { MattermostClient, type PostBody } from './client.js';
 import { DIALOG_TTL_MS, MattermostSeals, PRIVATE_ANSWER_TTL_MS } from './context.js';
 import { MattermostMessenger } from './messenger.js';
 import { parseAction, parseSlashCommand, type MattermostInbound } from './parse.js';
-import { isPrivate, renderLoginDialog, renderReply } from './render.js';
+import { isPrivate, renderLoginDialog, renderReply, toMarkdown } from './render.js';
 import { MattermostUserLocales } from './user-locale.js';
 import { commandTokens, commandTokenValid } from './verify.js';
 
@@ -151,7 +151,7 @@ export function createMattermostAdapter(opts: MattermostOptions): Adapter {
   async function failed(err: unknown, userId: string, where: { responseUrl?: string }): Promise<string> {
     const ref = randomBytes(4).toString('hex');
     log.error({ error: summarizeError(err), ref }, 'Mattermost handling failed');
-    const text = texts.internal(await wordsFor(userId), ref);
+    const text = toMarkdown(texts.internal(await wordsFor(userId), ref));
     if (where.responseUrl) {
       await client.respond(where.responseUrl, { response_type: 'ephemeral', text }).catch((e: unknown) => log.warn({ error: summarizeError(e), ref }, 'could not tell the user about the failure'));
     }
@@ -284,7 +284,7 @@ export function createMattermostAdapter(opts: MattermostOptions): Adapter {
         log.warn({ reason: inbound.reason, userId: inbound.userId }, 'Mattermost action refused: its sealed context does not hold');
         const t = await wordsFor(inbound.userId);
         const text = inbound.reason === 'expired' ? texts.expired(t) : inbound.reason === 'another user' ? texts.confirmOnlyRequester(t, undefined) : texts.unknownAction(t);
-        return send(res, 200, { ephemeral_text: text });
+        return send(res, 200, { ephemeral_text: toMarkdown(text) });
       }
       case 'login': {
         // The dialog closes at once; the outcome is answered where `/tenant login` was typed.
@@ -338,7 +338,7 @@ export function createMattermostAdapter(opts: MattermostOptions): Adapter {
     log.warn({ requests: left.length }, 'stopping with requests unanswered; telling their users');
     await Promise.allSettled(
       left.map(async ({ responseUrl, userId }) => {
-        const text = texts.restarting(await wordsFor(userId));
+        const text = toMarkdown(texts.restarting(await wordsFor(userId)));
         await client.respond(responseUrl, { response_type: 'ephemeral', text }, AbortSignal.timeout(RESTART_NOTICE_MS));
       }),
     );
