@@ -170,7 +170,7 @@ export function createMattermostAdapter(opts: MattermostOptions): Adapter {
     if (outcome.kind === 'duplicate') return;
     if (outcome.kind === 'login-modal') {
       // The trigger id lives a few seconds: past them, the user is asked to run the command again.
-      await client.respond(inbound.responseUrl, { response_type: 'ephemeral', text: outcome.again ?? outcome.title });
+      await client.respond(inbound.responseUrl, { response_type: 'ephemeral', text: toMarkdown(outcome.again ?? outcome.title) });
       return;
     }
     if (outcome.reply.visibility === 'dm') return messenger.dm(userId, postOf(outcome.reply, userId));
