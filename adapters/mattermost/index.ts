@@ -284,7 +284,8 @@ export function createMattermostAdapter(opts: MattermostOptions): Adapter {
         log.warn({ reason: inbound.reason, userId: inbound.userId }, 'Mattermost action refused: its sealed context does not hold');
         const t = await wordsFor(inbound.userId);
         const text = inbound.reason === 'expired' ? texts.expired(t) : inbound.reason === 'another user' ? texts.confirmOnlyRequester(t, undefined) : texts.unknownAction(t);
-        return send(res, 200, { ephemeral_text: toMarkdown(text) });
+        // A dialog shows `error` above its fields; a click's notice is an ephemeral text.
+        return send(res, 200, inbound.what === 'dialog' ? { error: toMarkdown(text) } : { ephemeral_text: toMarkdown(text) });
       }
       case 'login': {
         // The dialog closes at once; the outcome is answered where `/tenant login` was typed.

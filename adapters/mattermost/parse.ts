@@ -13,7 +13,7 @@ export type MattermostInbound =
   | { kind: 'command'; invocation: Of<'command'>; triggerId: string; responseUrl: string; mentioned: string[] }
   | { kind: 'click'; invocation: Of<'click'>; postId: string; context: ActionContext }
   | { kind: 'login'; invocation: Of<'login'>; state: DialogState }
-  | { kind: 'refused'; userId: string; reason: Exclude<Opened<unknown>, { ok: true }>['reason'] }
+  | { kind: 'refused'; what: 'click' | 'dialog'; userId: string; reason: Exclude<Opened<unknown>, { ok: true }>['reason'] }
   /** Malformed or not ours; `reason` names the part (never a value: it may be a key). */
   | { kind: 'unsupported'; reason: string };
 
@@ -108,7 +108,7 @@ export function parseAction(body: unknown, seals: MattermostSeals, now: number):
   if (!parsed.success) return { kind: 'unsupported', reason: `action: bad ${where(parsed.error.issues)}` };
   const a = parsed.data;
   const opened = seals.openAction(a.context.sealed, a.user_id, now);
-  if (!opened.ok) return { kind: 'refused', userId: a.user_id, reason: opened.reason };
+  if (!opened.ok) return { kind: 'refused', what: 'click', userId: a.user_id, reason: opened.reason };
   return {
     kind: 'click',
     invocation: {
@@ -132,7 +132,7 @@ function parseDialogSubmission(body: object, seals: MattermostSeals, now: number
   if (d.callback_id !== LOGIN_DIALOG.callbackId) return { kind: 'unsupported', reason: 'dialog_submission: not our dialog' };
   if (d.cancelled) return { kind: 'unsupported', reason: 'dialog_submission: cancelled' };
   const opened = seals.openDialog(d.state, d.user_id, now);
-  if (!opened.ok) return { kind: 'refused', userId: d.user_id, reason: opened.reason };
+  if (!opened.ok) return { kind: 'refused', what: 'dialog', userId: d.user_id, reason: opened.reason };
   const apiKey = d.submission[LOGIN_DIALOG.field];
   return {
     kind: 'login',
