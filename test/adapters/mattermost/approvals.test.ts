@@ -71,3 +71,16 @@ describe('/quota request on Mattermost', () => {
     expect((await w.postedIn(GENERAL)).readable).toMatch(/^@alice asks for more VCS quota: gpu 1 → 2\./);
   });
 });
+
+describe('one person on Slack and Mattermost', () => {
+  it('is one member: an ADMINS entry joining both makes the Mattermost account that member, who cannot approve their own request', async () => {
+    world = await World.start({ admins: ['anna=slack:UANNA+mattermost:uanna', 'mattermost:uben'] });
+    const anna = world.person('uanna', 'anna');
+    const alice = world.person('ualice', 'alice');
+    expect((await (await anna.types('/tenant whoami')).answer()).readable).toContain('`anna`');
+    await (await anna.types(`/tenant link ${alice.mention} alice`)).answer();
+    await (await anna.types(`/quota set ${alice.mention} vcs gpu=2 reason`)).answer();
+    const own = await anna.clicks(await world.postedIn(APPROVALS), 'Approve');
+    expect(own.seen!.readable).toMatch(/^You asked for this change/);
+  });
+});
