@@ -77,7 +77,7 @@ describe('one person on Slack and Mattermost', () => {
     world = await World.start({ admins: ['anna=slack:UANNA+mattermost:uanna', 'mattermost:uben'] });
     const anna = world.person('uanna', 'anna');
     const alice = world.person('ualice', 'alice');
-    expect((await (await anna.types('/tenant whoami')).answer()).readable).toContain('`anna`');
+    expect((await (await anna.types('/tenant whoami')).answer()).readable).toContain('**Member:** anna\n**Role:** admin');
     await (await anna.types(`/tenant link ${alice.mention} alice`)).answer();
     await (await anna.types(`/quota set ${alice.mention} vcs gpu=2 reason`)).answer();
     const own = await anna.clicks(await world.postedIn(APPROVALS), 'Approve');
