@@ -33,9 +33,12 @@ export class MattermostMessenger implements Messenger {
 
   async post(target: PostTarget, reply: Reply): Promise<void> {
     switch (target.kind) {
-      case 'approvals':
-        await this.opts.client.createPost(this.opts.approvalsChannel ?? target.origin.channelId, renderReply(reply, this.sealer(undefined, false, POSTED_CARD_TTL_MS)));
+      case 'approvals': {
+        // Anyone who sees the card may click it: the core decides who counts (an admin, not the requester).
+        const card = renderReply(reply, this.sealer(undefined, false, POSTED_CARD_TTL_MS));
+        await this.opts.client.createPost(this.opts.approvalsChannel ?? target.origin.channelId, card);
         return;
+      }
       case 'dm':
         if (target.user.platform !== 'mattermost') return;
         await this.dm(target.user.userId, renderReply(reply, this.sealer(target.user.userId, true, POSTED_CARD_TTL_MS)));

@@ -77,8 +77,8 @@ export class FakeMattermost {
     if (!hook) throw new Error(`no response_url ${responseUrl}`);
     if (typeof body.text !== 'string' || body.text === '') return undefined;
     const ephemeral = body.response_type !== 'in_channel';
-    const post = this.show(hook.channelId, { message: body.text, attachments: (body.attachments as Json[] | undefined) ?? [] }, ephemeral ? hook.userId : undefined, id);
-    return post;
+    const attachments = (body.attachments as Json[] | undefined) ?? [];
+    return this.show(hook.channelId, { message: body.text, attachments }, ephemeral ? hook.userId : undefined, id);
   }
 
   /** The answers shown for a response_url so far, oldest first. */

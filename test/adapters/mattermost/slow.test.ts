@@ -17,12 +17,12 @@ function makeGate() {
   const held = { count: 0 };
   const middleware =
     (kind: 'command' | 'click'): Middleware =>
-    async (inv, next, state) => {
+    async (inv, next) => {
       if (inv.kind === kind && !opened) {
         held.count++;
         await new Promise<void>((resolve) => waiting.push(resolve));
       }
-      return next(inv, state);
+      return next();
     };
   return {
     middleware,
