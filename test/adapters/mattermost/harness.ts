@@ -73,6 +73,8 @@ export interface WorldOptions {
   middleware?: Middleware[];
   /** How long the adapter waits for the core before acknowledging empty. */
   answerWithinMs?: number;
+  /** How long stop() waits for answers in flight before telling their users the bot is restarting. */
+  stopGraceMs?: number;
   /** A store shared with another World (a second replica): its URL. Default: a fresh SQLite file. */
   storeUrl?: string;
   /** The fake Mattermost of another World (a second replica behind the same server). */
@@ -139,6 +141,7 @@ export class World {
         MATTERMOST_BOT_URL: `http://127.0.0.1:${port}`,
       },
       ...(opts.answerWithinMs !== undefined ? { answerWithinMs: opts.answerWithinMs } : {}),
+      ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
       ...(opts.now ? { now: opts.now } : {}),
     });
     core.registerAdapter(adapter);

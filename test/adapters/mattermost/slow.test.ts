@@ -77,6 +77,20 @@ describe('a slow answer on Mattermost', () => {
     expect((await w.postedIn(APPROVALS)).readable).toMatch(/\nApproved by @admin2 and applied\.$/);
   });
 
+
+  it('at a stop, a command still unanswered when the grace ends is told, through its response_url, that the bot is restarting', async () => {
+    gate = makeGate();
+    world = await World.start({ middleware: [gate.middleware('command')], answerWithinMs: 50, stopGraceMs: 50 });
+    const alice = world.person('ualice', 'alice');
+    const sent = await alice.types('/tenant whoami');
+    expect(sent).toMatchObject({ status: 200, body: '' });
+    await world.adapter.stop();
+    const told = await sent.answer();
+    expect(told).toMatchObject({ ephemeral: true });
+    expect(told.readable).toBe('The bot is restarting; this may or may not have been applied. Check in a minute (e.g. `/apikey list`) before trying again.');
+    // New requests are refused meanwhile, so that a load balancer sends them elsewhere.
+    expect((await alice.types('/tenant whoami')).status).toBe(503);
+  });
 });
 
 describe('mentions on Mattermost', () => {
