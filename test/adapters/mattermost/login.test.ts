@@ -3,6 +3,8 @@ import { LocalRegistry } from '../../../src/backends/local/registry.js';
 import type { Backend, LoginIdentity } from '../../../src/backends/port.js';
 import { fail, ok, type Result } from '../../../src/result.js';
 import type { Store } from '../../../src/store/index.js';
+import { startFakeTwcc } from '../../fakes/twcc.js';
+import { twccBackendOn } from '../../helpers/twcc-backend.js';
 import { World } from './harness.js';
 
 let world: World | undefined;
@@ -97,5 +99,25 @@ describe('/tenant login on Mattermost', () => {
     const ref = /^Something went wrong on our side; nothing was changed\. \(ref ([0-9a-f]{8})\)$/.exec(answer.readable)?.[1];
     expect(ref).toBeDefined();
     expect(await world.logged(ref!)).toContain('expired_trigger');
+  });
+});
+
+describe('/tenant login on Mattermost, on the TWCC backend (the undici client against the fake TWCC API)', () => {
+  it('links the member by their own TWCC key, then lists their keys from TWCC; the key is never echoed', async () => {
+    const twcc = await startFakeTwcc();
+    try {
+      world = await World.start({ backend: twccBackendOn(twcc) });
+      const alice = world.person('ualice', 'alice');
+      const typed = await alice.types('/tenant login');
+      expect(await alice.submitsLogin({ api_key: twcc.users.alice!.apiKey })).toEqual({ status: 200, body: '{}' });
+      expect((await typed.answer()).readable).toBe(`You are linked to TWCC user \`${twcc.users.alice!.username}\` as a tenant user. Your key is stored encrypted; \`/tenant logout\` forgets it.`);
+      const list = await (await alice.types('/apikey list')).answer();
+      expect(list.post.message).toMatch(/^```\nid +key/m);
+      expect(world.publicRecord()).not.toContain(twcc.users.alice!.apiKey);
+    } finally {
+      await world?.close();
+      world = undefined;
+      await twcc.close();
+    }
   });
 });
