@@ -72,7 +72,7 @@ const oneProblem =
   };
 
 /** `slack:U123` (an admin of their own), or `anna=slack:U123+discord:456` (one person on two platforms: one member). */
-const CHAT_ID = '(?:slack|discord|local):[^:\\s+=]+';
+const CHAT_ID = '(?:slack|discord|mattermost|local):[^:\\s+=]+';
 const ADMIN_ENTRY = new RegExp(`^(?:${CHAT_ID}|[A-Za-z0-9][A-Za-z0-9._@-]{0,63}=${CHAT_ID}(?:\\+${CHAT_ID})*)$`);
 const admins = z
   .string()
@@ -83,7 +83,7 @@ const admins = z
       z.string().regex(ADMIN_ENTRY, {
         error: (iss) =>
           `"${String(iss.input)}" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, ` +
-          'and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, local)',
+          'and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, mattermost, local)',
       }),
     ),
   );
@@ -155,6 +155,16 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
   LOG_FORMAT: oneOf(['json', 'pretty'], 'json'),
   LOG_FILE: optional,
+  // Mattermost: on when the server URL, the bot token, the command tokens and the bot's own URL are set.
+  MATTERMOST_URL: optional.refine((v) => v === undefined || (/^https?:\/\//i.test(v) && URL.canParse(v)), {
+    error: 'is not an http(s) URL; write the Mattermost server’s address with its scheme, e.g. https://mattermost.example.org',
+  }),
+  MATTERMOST_BOT_TOKEN: optional,
+  MATTERMOST_COMMAND_TOKENS: optional,
+  MATTERMOST_APPROVALS_CHANNEL: optional,
+  MATTERMOST_BOT_URL: optional.refine((v) => v === undefined || (/^https?:\/\//i.test(v) && URL.canParse(v)), {
+    error: 'is not an http(s) URL; write the address Mattermost reaches this bot at, e.g. https://chatops.example.org',
+  }),
 });
 /** The variables ConfigSchema reads (the README table, .env.example and --help list exactly these). */
 export type ConfigVariable = keyof typeof ConfigSchema.shape;
@@ -185,6 +195,10 @@ const WHERE_TO_FIND: Record<string, string> = {
   SLACK_SIGNING_SECRET: 'the Signing Secret (Basic Information → App Credentials)',
   DISCORD_TOKEN: 'the bot token (Developer Portal → Bot → Reset Token)',
   DISCORD_APPLICATION_ID: 'the Application ID (Developer Portal → General Information)',
+  MATTERMOST_URL: 'the Mattermost server’s address (https://mattermost.example.org)',
+  MATTERMOST_BOT_TOKEN: 'the bot account’s access token (System Console → Integrations → Bot Accounts)',
+  MATTERMOST_COMMAND_TOKENS: 'the tokens of the /apikey, /quota and /tenant slash commands, comma-separated (Integrations → Slash Commands)',
+  MATTERMOST_BOT_URL: 'the address Mattermost reaches this bot at (its buttons and the login dialog POST to <it>/mattermost/actions)',
 };
 
 /**
@@ -208,6 +222,7 @@ function crossFieldProblems(env: Env): StartupProblem[] {
   const problems = [
     ...halfSetPlatform(env, 'Slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'], ['SLACK_APP_TOKEN']),
     ...halfSetPlatform(env, 'Discord', ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'], ['DISCORD_PUBLIC_KEY']),
+    ...halfSetPlatform(env, 'Mattermost', ['MATTERMOST_URL', 'MATTERMOST_BOT_TOKEN', 'MATTERMOST_COMMAND_TOKENS', 'MATTERMOST_BOT_URL'], ['MATTERMOST_APPROVALS_CHANNEL']),
   ];
   if (env.BACKEND?.trim() === 'twcc' && (env.TWCC_PROJECT ?? '').trim() === '') {
     problems.push({ variable: 'TWCC_PROJECT', message: "required when BACKEND=twcc; set it to the project's plan code (e.g. GOV108009)" });
@@ -241,6 +256,7 @@ export function loadConfig(env: Env = { ...readDotEnv(), ...process.env }): Conf
 
 export const slackEnabled = (c: Config) => Boolean(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET);
 export const discordEnabled = (c: Config) => Boolean(c.DISCORD_TOKEN && c.DISCORD_APPLICATION_ID);
+export const mattermostEnabled = (c: Config) => Boolean(c.MATTERMOST_URL && c.MATTERMOST_BOT_TOKEN && c.MATTERMOST_COMMAND_TOKENS && c.MATTERMOST_BOT_URL);
 /** With the public key, Discord sends interactions over HTTP (any replica may answer); without it, the gateway. */
 export const discordOverHttp = (c: Config) => discordEnabled(c) && c.DISCORD_PUBLIC_KEY !== undefined;
 

@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
-import { discordEnabled, discordOverHttp, loadConfig, slackEnabled, type Config } from './config.js';
+import { discordEnabled, discordOverHttp, loadConfig, mattermostEnabled, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
 import { allFeatures } from './features/index.js';
 import type { ShellAdapter } from '../adapters/shell/index.js';
@@ -49,6 +49,9 @@ const SLACK_STOP_GRACE_MS = 1_000;
 /** How long a Discord adapter then waits for answers already under way before it closes: within the limit, with the closes below. */
 const DISCORD_STOP_GRACE_MS = 1_000;
 
+/** How long the Mattermost adapter then waits for answers already under way before it sends "restarting" notices. */
+const MATTERMOST_STOP_GRACE_MS = 1_000;
+
 /** How long each of the HTTP server, backend and store may take to close at shutdown. */
 const CLOSE_MS = 500;
 
@@ -62,7 +65,7 @@ async function main(args: string[]): Promise<void> {
   if (args.includes('--help') || args.includes('-h')) return void process.stdout.write(usage());
   if (args.length > 0) throw new Error(`unknown argument ${args[0]}: the bot is configured by environment variables (npm start -- --help)`);
   const config = loadConfig();
-  const useShell = !slackEnabled(config) && !discordEnabled(config);
+  const useShell = !slackEnabled(config) && !discordEnabled(config) && !mattermostEnabled(config);
   // Before the shell's log file is made beside the SQLite file: a folder that cannot be made names STORE_URL.
   prepareSqliteFolder(config.STORE_URL);
   // The shell owns the terminal: its logs go to a file, so that none lands between a prompt and a reply.
@@ -118,6 +121,11 @@ async function main(args: string[]): Promise<void> {
     const { createDiscordAdapter } = await import('../adapters/discord/index.js');
     adapters.push(createDiscordAdapter({ core, config, logger, stopGraceMs: DISCORD_STOP_GRACE_MS, ...(http ? { http } : {}) }));
   }
+  if (mattermostEnabled(config) && http) {
+    // Slash commands and clicks arrive at POST /mattermost/commands and /mattermost/actions: any replica can take any of them.
+    const { createMattermostAdapter } = await import('../adapters/mattermost/index.js');
+    adapters.push(createMattermostAdapter({ core, config, logger, http, stopGraceMs: MATTERMOST_STOP_GRACE_MS }));
+  }
   let shell: ShellAdapter | undefined;
   if (useShell) {
     const { createShellAdapter } = await import('../adapters/shell/index.js');
@@ -168,7 +176,7 @@ async function main(args: string[]): Promise<void> {
     await shutdown(0);
   } else {
     const discord = discordOverHttp(config) ? 'http' : discordEnabled(config) ? 'gateway' : false;
-    logger.info({ port, slack: slackEnabled(config), discord, backend: backend.name, store: store.kind }, 'twcc-chatops ready');
+    logger.info({ port, slack: slackEnabled(config), discord, mattermost: mattermostEnabled(config), backend: backend.name, store: store.kind }, 'twcc-chatops ready');
   }
 }
 

@@ -34,6 +34,11 @@ const MEANING: Record<ConfigVariable, string> = {
   LOG_LEVEL: 'pino log level',
   LOG_FORMAT: 'json: one JSON object a line; pretty: readable lines (pino-pretty)',
   LOG_FILE: 'append logs to this file (unset: stderr; the shell logs to data/twcc-chatops.log)',
+  MATTERMOST_URL: 'Mattermost server address (https://…); with the bot token, command tokens and MATTERMOST_BOT_URL enables Mattermost',
+  MATTERMOST_BOT_TOKEN: 'the Mattermost bot account’s access token (REST API v4)',
+  MATTERMOST_COMMAND_TOKENS: 'the tokens of the /apikey, /quota and /tenant slash commands, comma-separated; a request with another is refused',
+  MATTERMOST_APPROVALS_CHANNEL: 'Mattermost channel id for approval requests (unset: where the request was typed)',
+  MATTERMOST_BOT_URL: 'the address Mattermost reaches this bot at; buttons and the login dialog POST to <it>/mattermost/actions',
 };
 
 /** Walks through defaults, optionals and pipes to the enum inside, if any. */
@@ -80,19 +85,22 @@ export function usage(): string {
     'Usage: npm start [-- --help]',
     '',
     'Modes, chosen by the environment:',
-    '  shell    no Slack or Discord token set: a prompt on this terminal; input can be piped.',
+    '  shell    no Slack, Discord or Mattermost set: a prompt on this terminal; input can be piped.',
     '           You start as local:admin; `/help` lists the commands. Logs go to LOG_FILE, else',
     '           to twcc-chatops.log in the data folder (beside the SQLite file, or ./data).',
     '  slack    SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: HTTP on PORT (/slack/events);',
     '           with SLACK_APP_TOKEN too, Socket Mode.',
     '  discord  DISCORD_TOKEN and DISCORD_APPLICATION_ID: the Discord gateway (one instance);',
     '           with DISCORD_PUBLIC_KEY too, HTTP interactions on PORT (/discord/interactions; replicas).',
+    '  mattermost  MATTERMOST_URL, MATTERMOST_BOT_TOKEN, MATTERMOST_COMMAND_TOKENS and MATTERMOST_BOT_URL:',
+    '           HTTP on PORT (/mattermost/commands, /mattermost/actions; replicas).',
     '  Slack and Discord can run in the same process; logs then go to stderr unless LOG_FILE is set.',
     '',
     'Configuration (environment variables; a .env file in the working folder is read, the environment wins):',
     ...configurationLines(),
     '',
-    'Set-up tools: node dist/adapters/slack/manifest.js --help; npm run discord:register -- --help.',
+    'Set-up tools: node dist/adapters/slack/manifest.js --help; npm run discord:register -- --help;',
+    '  npm run mattermost:commands -- --help.',
     '',
   ].join('\n');
 }
