@@ -9,7 +9,6 @@ import type { Reply } from '../../src/core/reply.js';
 import { HttpServer } from '../../src/http/server.js';
 import { summarizeError, type Logger } from '../../src/log.js';
 import { assertNever, settledWithin } from '../../src/result.js';
-import { BoundedMap } from '../../src/bounded-map.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDistribution } from './distribution.js';
 import { parseLifecycleEvent } from './lifecycle.js';
@@ -140,13 +139,18 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
       new App({ authorize: (source) => distribution.authorize(source), receiver, logger: boltLog, clientOptions, convoStore: false, deferInitialization: true })
     : new App({ token, receiver, logger: boltLog, clientOptions, convoStore: false, deferInitialization: true });
 
-  const clients = new BoundedMap<string, webApi.WebClient>(MAX_CLIENTS);
+  const clients = new Map<string, webApi.WebClient>();
   /** The Web API client of workspace `teamId`: the one token, or (distributed) its installation's. */
   async function clientFor(teamId: string): Promise<webApi.WebClient> {
     if (!distribution) return app.client;
     const botToken = await distribution.botTokenFor(teamId);
     if (!botToken) throw Object.assign(new Error(`the app is not installed in Slack workspace ${teamId}`), { code: 'slack_not_installed' });
-    return clients.getOrMake(botToken, () => new webApi.WebClient(botToken, clientOptions));
+    const known = clients.get(botToken);
+    if (known) return known;
+    if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!);
+    const made = new webApi.WebClient(botToken, clientOptions);
+    clients.set(botToken, made);
+    return made;
   }
   const messenger = new SlackMessenger(clientFor, distribution ? undefined : config.APPROVALS_CHANNEL);
   const locales = new SlackUserLocales(clientFor, log);
