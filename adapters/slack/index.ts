@@ -308,7 +308,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
           ? await distribution.uninstalled(event.source, event.eventTimeMs)
           : await distribution.tokensRevoked(event.source, event.botUserIds, event.eventTimeMs);
       const where = { team: event.source.teamId, enterprise: event.source.enterpriseId, orgWide: event.source.isEnterpriseInstall };
-      log.info({ ...where, event: event.kind, deleted }, deleted ? 'Slack installation deleted' : 'Slack lifecycle event: no installation it revokes (already gone, or reinstalled since)');
+      log.info({ event: event.kind, deleted, ...where }, deleted ? 'Slack installation deleted' : 'Slack lifecycle event: no installation it revokes (already gone, or reinstalled since)');
     };
     const tracked = (body: unknown) => {
       const p = lifecycle(body).catch((err: unknown) => log.error({ error: summarizeError(err) }, 'Slack lifecycle event failed'));

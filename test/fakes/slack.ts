@@ -93,6 +93,11 @@ export class FakeSlack {
     return [...this.issued].filter(([, i]) => (i.grant.isEnterpriseInstall ? i.grant.enterprise?.id : i.grant.team?.id) === id).map(([t]) => t);
   }
 
+  /** Slack no longer knows any refresh token it has issued (spent elsewhere, or the grant revoked). */
+  loseRefreshTokens(): void {
+    this.refreshable.clear();
+  }
+
   /** Makes `token` answer `token_revoked` from now on (an uninstall, a revocation). */
   revoke(token: string): void {
     this.revoked.add(token);

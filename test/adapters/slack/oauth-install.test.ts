@@ -62,4 +62,131 @@ describe('Slack in several workspaces: the OAuth install', () => {
       expect(w.logLines.join('')).not.toContain(token);
     }
   });
+
+  it('refuses a redirect whose state is not this browser’s, or forged: nothing is installed, and the code is not spent', async () => {
+    world = await Workspaces.start();
+    const w = world;
+    const start = await fetch(`${w.url}/slack/install`, { redirect: 'manual' });
+    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+    expect(new URL(start.headers.get('location')!).searchParams.get('scope')).toBe('commands,chat:write,im:write,users:read');
+    const code = w.fake.approveInstall({ team: { id: 'TLABA', name: 'Lab A' } });
+
+    // Another browser (no cookie), then a state signed with another secret.
+    expect(await w.redirect({ code, state })).toEqual({ status: 400, page: expect.stringContaining('did not complete (slack_oauth_invalid_state)') });
+    const forged = `${state.slice(0, -4)}AAAA`;
+    expect((await w.redirect({ code, state: forged, cookie: `slack-app-oauth-state=${forged}` })).status).toBe(400);
+    expect(w.fake.callsTo('oauth.v2.access')).toEqual([]);
+    expect(await w.stored()).toEqual([]);
+    const refused = await w.types(LAB_A, 'UADMINA', '/tenant whoami');
+    expect(refused).toMatchObject({ status: 200, body: '' });
+    await w.logged('Authorization of incoming event did not succeed');
+    expect(w.fake.responsesTo(refused.responseUrl)).toEqual([]);
+  });
+
+  it('installs org-wide (Enterprise Grid): every workspace of the organization is served with the organization’s token, DMs too', async () => {
+    world = await Workspaces.start();
+    const w = world;
+    const page = await w.install({ enterprise: { id: 'EORG', name: 'Institute' }, isEnterpriseInstall: true });
+    expect(page).toEqual({ status: 200, page: expect.stringContaining('installed in the organization Institute') });
+    const [orgToken] = w.fake.tokensOf('EORG');
+    expect(JSON.stringify(await w.stored())).toContain('"enterprise:EORG"');
+
+    const physics: Place = { teamId: 'TPHYS', enterpriseId: 'EORG', orgWide: true };
+    const chemistry: Place = { teamId: 'TCHEM', enterpriseId: 'EORG', orgWide: true };
+    expect(await (await w.types(physics, 'UADMINA', '/tenant whoami')).answer()).toMatch(/admin/i);
+    await (await w.types(chemistry, 'UADMINA', '/tenant link <@UALICE|alice> alice')).answer();
+    await (await w.types(chemistry, 'UADMINA', '/quota set <@UALICE|alice> vcs cpu=16 more training runs')).answer();
+    const card = await w.postedIn(GENERAL);
+    expect(card.token).toBe(orgToken);
+    await w.clicks(chemistry, 'UADMINB', card, 'Approve');
+    // The decision's DM knows only the requester's workspace (TCHEM): the organization's installation serves it.
+    expect((await w.postedIn('DADMINA')).token).toBe(orgToken);
+    expect(new Set(w.fake.calls.filter((c) => c.method !== 'oauth.v2.access').map((c) => c.token))).toEqual(new Set([orgToken]));
+
+    // An org-wide uninstall removes it for every workspace.
+    await w.event({ teamId: 'TPHYS', enterpriseId: 'EORG', orgWide: true }, { type: 'app_uninstalled' }, Math.floor(Date.now() / 1000));
+    await w.logged('Slack installation deleted');
+    expect(JSON.stringify(await w.stored())).not.toContain('"enterprise:EORG"');
+  });
+});
+
+describe('Slack in several workspaces: uninstalls and revocations', () => {
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+  it('app_uninstalled and tokens_revoked delete the installation they revoke; the other workspace goes on', async () => {
+    world = await Workspaces.start();
+    const w = world;
+    await w.install({ team: { id: 'TLABA', name: 'Lab A' } });
+    await w.install({ team: { id: 'TLABB', name: 'Lab B' } });
+
+    const uninstalled = await w.event(LAB_A, { type: 'app_uninstalled' }, nowSeconds());
+    expect(uninstalled.status).toBe(200);
+    await w.logged('"event":"uninstalled","deleted":true,"team":"TLABA"');
+    expect(JSON.stringify(await w.stored())).not.toContain('team:TLABA');
+
+    // Lab A's commands are no longer served; Lab B's are.
+    const fromA = await w.types(LAB_A, 'UADMINA', '/tenant whoami');
+    expect(fromA).toMatchObject({ status: 200, body: '' });
+    await w.logged('Authorization of incoming event did not succeed');
+    expect(await (await w.types(LAB_B, 'UADMINA', '/tenant whoami')).answer()).toMatch(/admin/i);
+    expect(w.fake.responsesTo(fromA.responseUrl)).toEqual([]);
+
+    // A revocation naming another bot user revokes nothing; one naming Lab B's bot deletes it.
+    await w.event(LAB_B, { type: 'tokens_revoked', tokens: { oauth: ['UINSTALLER'], bot: ['USOMEONEELSE'] } }, nowSeconds());
+    await w.logged('"event":"revoked","deleted":false,"team":"TLABB"');
+    expect(JSON.stringify(await w.stored())).toContain('team:TLABB');
+    await w.event(LAB_B, { type: 'tokens_revoked', tokens: { bot: ['UBOT-TLABB'] } }, nowSeconds());
+    await w.logged('"event":"revoked","deleted":true,"team":"TLABB"');
+    expect(await w.stored()).toEqual([]);
+  });
+
+  it('an event older than a reinstall deletes nothing: late, retried or out of order, the new installation stays', async () => {
+    world = await Workspaces.start();
+    const w = world;
+    await w.install({ team: { id: 'TLABA', name: 'Lab A' } });
+    const uninstalledAt = nowSeconds() - 120;
+    // The app was uninstalled two minutes ago and installed again since; Slack's retry of the old events arrives now.
+    await w.event(LAB_A, { type: 'tokens_revoked', tokens: { bot: ['UBOT-TLABA'] } }, uninstalledAt);
+    await w.event(LAB_A, { type: 'app_uninstalled' }, uninstalledAt);
+    await w.logged('"event":"uninstalled","deleted":false,"team":"TLABA"');
+    await w.logged('"event":"revoked","deleted":false,"team":"TLABA"');
+    expect(JSON.stringify(await w.stored())).toContain('team:TLABA');
+    expect(await (await w.types(LAB_A, 'UADMINA', '/tenant whoami')).answer()).toMatch(/admin/i);
+
+    // An uninstall after the install, delivered twice: the first deletes, the second finds nothing.
+    await w.event(LAB_A, { type: 'app_uninstalled' }, nowSeconds());
+    await w.event(LAB_A, { type: 'app_uninstalled' }, nowSeconds());
+    await w.logged('"event":"uninstalled","deleted":true,"team":"TLABA"');
+    expect(await w.stored()).toEqual([]);
+  });
+
+  it('an event that is not one (no team, bad time) is ignored and named in the log, never deleting', async () => {
+    world = await Workspaces.start();
+    const w = world;
+    await w.install({ team: { id: 'TLABA', name: 'Lab A' } });
+    await w.event({ teamId: '' }, { type: 'app_uninstalled' }, nowSeconds());
+    await w.logged('Slack lifecycle event ignored');
+    expect(JSON.stringify(await w.stored())).toContain('team:TLABA');
+  });
+});
+
+describe('Slack in several workspaces: the installation cache', () => {
+  it('serves a fetched installation from memory until its TTL ends on the injected clock, then reads the store again', async () => {
+    let now = Date.now();
+    world = await Workspaces.start({ now: () => now, cacheTtlMs: 60_000 });
+    const w = world;
+    await w.install({ team: { id: 'TLABA', name: 'Lab A' } });
+    expect(await (await w.types(LAB_A, 'UADMINA', '/tenant whoami')).answer()).toMatch(/admin/i);
+
+    // Another replica deletes the record: this replica still answers from its cache, without a store read...
+    await w.store.collection('installations').delete('team:TLABA');
+    now += 59_000;
+    expect(await (await w.types(LAB_A, 'UADMINA', '/tenant whoami')).answer()).toMatch(/admin/i);
+    // ...until the entry's minute is over.
+    now += 2_000;
+    const late = await w.types(LAB_A, 'UADMINA', '/tenant whoami');
+    expect(late).toMatchObject({ status: 200, body: '' });
+    await w.logged('Authorization of incoming event did not succeed');
+    expect(w.fake.responsesTo(late.responseUrl)).toEqual([]);
+  });
 });
