@@ -37,7 +37,8 @@ async function openSlackOAuth(config: Config, store: Store, logger: Logger) {
   const { openSlackDistribution } = await import('./installations/index.js');
   const { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_API_URL, ENCRYPTION_KEY } = config;
   if (!SLACK_CLIENT_ID || !SLACK_CLIENT_SECRET || !SLACK_STATE_SECRET) throw new Error('Slack OAuth needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET');
-  return openSlackDistribution({ SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_API_URL, ENCRYPTION_KEY }, store, logger, dataDir(config), { onReport: countSweep });
+  const oauth = { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_API_URL, ENCRYPTION_KEY };
+  return openSlackDistribution(oauth, store, logger, dataDir(config), { onReport: countSweep });
 }
 
 /** True the first time the shell runs on this store (for its longer greeting). */

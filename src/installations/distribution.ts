@@ -1,5 +1,5 @@
 import { loadEncryptionKey } from '../crypto/encryption-key.js';
-import { Sweeper } from '../core/sweeper.js';
+import { Sweeper, type SweepControl } from '../core/sweeper.js';
 import { summarizeError, type Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { slackTokenRotation } from './rotation-sweep.js';
@@ -41,7 +41,8 @@ export function openSlackDistribution(
     ...(opts.refreshAheadMs !== undefined ? { refreshAheadMs: opts.refreshAheadMs } : {}),
   });
   const routes = slackOAuthRoutes(config, installations, logger);
-  const sweeper = new Sweeper<object>(slackTokenRotation as never, (control): Promise<RefreshReport> => slackTokenRotation.run(installations, control), store, log, {
+  const run = (control: SweepControl): Promise<RefreshReport> => slackTokenRotation.run(installations, control);
+  const sweeper = new Sweeper<object>(slackTokenRotation as never, run, store, log, {
     ...(opts.sweepIntervalMs !== undefined ? { intervalMs: opts.sweepIntervalMs } : {}),
     ...(opts.onReport ? { onReport: opts.onReport } : {}),
   });

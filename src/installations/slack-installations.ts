@@ -48,6 +48,16 @@ type StoredInstallation = z.infer<typeof StoredInstallation>;
 /** A workspace of an organization-wide install: which organization's installation serves it. */
 const OrgTeam = z.object({ kind: z.literal('org-team'), v: z.literal(1), enterpriseId: z.string() });
 
+/** A bot's part of an installation, its tokens in the clear (only ever in memory). */
+interface OpenBot {
+  id: string;
+  userId: string;
+  scopes: string[];
+  token: string;
+  refreshToken?: string | undefined;
+  expiresAt?: number | undefined;
+}
+
 export interface InstallationKey {
   teamId?: string | undefined;
   enterpriseId?: string | undefined;
@@ -293,7 +303,8 @@ export class SlackInstallations implements InstallationStore {
   }
 
   #isDue(r: StoredInstallation): boolean {
-    return r.bot.expiresAt !== undefined && r.bot.sealedRefresh !== undefined && r.bot.expiresAt * 1000 - this.#now() <= (this.opts.refreshAheadMs ?? DEFAULT_REFRESH_AHEAD_MS);
+    const ahead = this.opts.refreshAheadMs ?? DEFAULT_REFRESH_AHEAD_MS;
+    return r.bot.expiresAt !== undefined && r.bot.sealedRefresh !== undefined && r.bot.expiresAt * 1000 - this.#now() <= ahead;
   }
 
   // ---- records ----
@@ -308,7 +319,7 @@ export class SlackInstallations implements InstallationStore {
     return q.enterpriseId ? this.#cached(installationId({ enterpriseId: q.enterpriseId, isEnterpriseInstall: true })) : undefined;
   }
 
-  #sealBot(id: string, bot: { id: string; userId: string; scopes: string[]; token: string; refreshToken?: string | undefined; expiresAt?: number | undefined }) {
+  #sealBot(id: string, bot: OpenBot) {
     return {
       id: bot.id,
       userId: bot.userId,

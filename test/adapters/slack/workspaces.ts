@@ -86,7 +86,13 @@ export class Workspaces {
     const fake = opts.fake ?? (await startFakeSlack());
     const encryptionKey = opts.encryptionKey ?? randomBytes(32).toString('base64');
     const parts = openSlackDistribution(
-      { SLACK_CLIENT_ID: fake.oauthClient.id, SLACK_CLIENT_SECRET: fake.oauthClient.secret, SLACK_STATE_SECRET: STATE_SECRET, SLACK_API_URL: fake.apiUrl, ENCRYPTION_KEY: encryptionKey },
+      {
+        SLACK_CLIENT_ID: fake.oauthClient.id,
+        SLACK_CLIENT_SECRET: fake.oauthClient.secret,
+        SLACK_STATE_SECRET: STATE_SECRET,
+        SLACK_API_URL: fake.apiUrl,
+        ENCRYPTION_KEY: encryptionKey,
+      },
       store,
       logger,
       dir,
