@@ -125,6 +125,8 @@ export class SlackInstallations implements InstallationStore {
   readonly #now: () => number;
   readonly #ttlMs: number;
   readonly #cache = new BoundedMap<string, { value: StoredInstallation; until: number }>(CACHE_MAX);
+  /** Which installation serves a workspace the bot posts to (its own, or its organization's), for as long as the cache's TTL. */
+  readonly #routes = new BoundedMap<string, { id: string; until: number }>(CACHE_MAX);
   /** Teams already recorded as served by their organization's installation (one write per team and process). */
   readonly #orgTeamsNoted = new BoundedMap<string, string>(CACHE_MAX);
 
@@ -224,12 +226,23 @@ export class SlackInstallations implements InstallationStore {
 
   /** The bot token for posting to workspace `teamId` (approval cards, DMs), or undefined when the app is not installed there. */
   async botTokenFor(teamId: string): Promise<string | undefined> {
+    const route = this.#routes.get(teamId);
+    if (route && route.until > this.#now()) {
+      const known = await this.#cached(route.id);
+      if (known) return this.#openBot(known).botToken;
+    }
+    const record = await this.#serving(teamId);
+    if (!record) return undefined;
+    this.#routes.set(teamId, { id: record.id, until: this.#now() + this.#ttlMs });
+    return this.#openBot(record).botToken;
+  }
+
+  /** The installation that serves workspace `teamId`: its own, else the organization's it was seen in. */
+  async #serving(teamId: string): Promise<StoredInstallation | undefined> {
     const own = await this.#cached(installationId({ teamId, isEnterpriseInstall: false }));
-    if (own) return this.#openBot(own).botToken;
+    if (own) return own;
     const org = OrgTeam.safeParse(await this.#space().get(orgTeamId(teamId)));
-    if (!org.success) return undefined;
-    const record = await this.#cached(installationId({ enterpriseId: org.data.enterpriseId, isEnterpriseInstall: true }));
-    return record ? this.#openBot(record).botToken : undefined;
+    return org.success ? this.#cached(installationId({ enterpriseId: org.data.enterpriseId, isEnterpriseInstall: true })) : undefined;
   }
 
   /**

@@ -42,12 +42,13 @@ function oauthLogger(log: Logger): SlackLogger {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function page(res: ServerResponse, status: number, text: string): void {
+/** The page the installing admin's browser shows, in English and Traditional Chinese (it knows no member's language yet). */
+function page(res: ServerResponse, status: number, text: { en: string; zhTW: string }): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(`<!doctype html><meta charset="utf-8"><title>twcc-chatops</title><p>${escapeHtml(text)}</p>\n`);
+  res.end(`<!doctype html><meta charset="utf-8"><title>twcc-chatops</title><p lang="en">${escapeHtml(text.en)}</p><p lang="zh-TW">${escapeHtml(text.zhTW)}</p>\n`);
 }
 
-const placeOf = (i: Installation) => (i.isEnterpriseInstall ? `organization ${i.enterprise?.name ?? i.enterprise?.id ?? ''}` : `workspace ${i.team?.name ?? i.team?.id ?? ''}`);
+const nameOf = (i: Installation) => (i.isEnterpriseInstall ? (i.enterprise?.name ?? i.enterprise?.id ?? '') : (i.team?.name ?? i.team?.id ?? ''));
 
 /**
  * Bolt's InstallProvider over our installation store: `/slack/install` sets the state cookie and sends
@@ -73,18 +74,24 @@ export function slackOAuthRoutes(config: SlackOAuthConfig, installations: SlackI
         await provider.handleInstallPath(req, res);
       } catch (err) {
         log.error({ error: summarizeError(err) }, 'Slack install page failed');
-        if (!res.headersSent) page(res, 500, 'The install link could not be made; see the bot’s log.');
+        if (!res.headersSent) page(res, 500, { en: 'The install link could not be made; see the bot’s log.', zhTW: '無法產生安裝連結，請查看機器人的日誌。' });
       }
     },
     redirect(req, res) {
       return provider.handleCallback(req, res, {
         success: (installation, _options, _req, response) => {
           log.info({ team: installation.team?.id, enterprise: installation.enterprise?.id, orgWide: installation.isEnterpriseInstall === true }, 'Slack app installed');
-          page(response, 200, `twcc-chatops is installed in the ${placeOf(installation)}. You can close this page and type /tenant in Slack.`);
+          const where = nameOf(installation);
+          page(response, 200, installation.isEnterpriseInstall
+            ? { en: `twcc-chatops is installed in the organization ${where}. You can close this page and type /tenant in Slack.`, zhTW: `twcc-chatops 已安裝於組織「${where}」。可以關閉此頁，在 Slack 輸入 /tenant。` }
+            : { en: `twcc-chatops is installed in the workspace ${where}. You can close this page and type /tenant in Slack.`, zhTW: `twcc-chatops 已安裝於工作區「${where}」。可以關閉此頁，在 Slack 輸入 /tenant。` });
         },
         failure: (error, _options, _req, response) => {
           log.warn({ code: error.code, reason: error.message }, 'Slack install refused');
-          page(response, 400, `The installation did not complete (${error.code}). Start again from /slack/install.`);
+          page(response, 400, {
+            en: `The installation did not complete (${error.code}). Start again from /slack/install.`,
+            zhTW: `安裝未完成（${error.code}）。請從 /slack/install 重新開始。`,
+          });
         },
       });
     },

@@ -22,6 +22,7 @@ describe('Slack in several workspaces: the OAuth install', () => {
 
     const a = await w.install({ team: { id: 'TLABA', name: 'Lab A' } });
     expect(a).toEqual({ status: 200, page: expect.stringContaining('twcc-chatops is installed in the workspace Lab A.') });
+    expect(a.page).toContain('<p lang="zh-TW">twcc-chatops 已安裝於工作區「Lab A」。可以關閉此頁，在 Slack 輸入 /tenant。</p>');
     const b = await w.install({ team: { id: 'TLABB', name: 'Lab B' } });
     expect(b.status).toBe(200);
     const [tokenA] = w.fake.tokensOf('TLABA');
