@@ -46,7 +46,7 @@ const StoredInstallation = z.object({
 type StoredInstallation = z.infer<typeof StoredInstallation>;
 
 /** A workspace of an organization-wide install: which organization's installation serves it. */
-const OrgTeam = z.object({ kind: z.literal('org-team'), v: z.literal(1), enterpriseId: z.string() });
+const OrgTeam = z.object({ kind: z.literal('org-team'), v: z.literal(1), teamId: z.string(), enterpriseId: z.string() });
 
 /** A bot's part of an installation, its tokens in the clear (only ever in memory). */
 interface OpenBot {
@@ -218,7 +218,7 @@ export class SlackInstallations implements InstallationStore {
     const record = await this.#find(source);
     if (!record) throw new Error(`no installation for ${describeQuery(source)}`);
     if (record.isEnterpriseInstall && source.teamId && record.enterpriseId && this.#orgTeamsNoted.get(source.teamId) !== record.enterpriseId) {
-      await this.#space().put(orgTeamId(source.teamId), { kind: 'org-team', v: 1, enterpriseId: record.enterpriseId });
+      await this.#space().put(orgTeamId(source.teamId), { kind: 'org-team', v: 1, teamId: source.teamId, enterpriseId: record.enterpriseId });
       this.#orgTeamsNoted.set(source.teamId, record.enterpriseId);
     }
     return this.#authorization(record, source.teamId);
@@ -264,10 +264,24 @@ export class SlackInstallations implements InstallationStore {
       const record = await this.#read(id);
       // Slack's event_time is in whole seconds: an event of the installation's own second counts as later.
       if (!record || Math.floor(record.installedAt / 1000) * 1000 > eventTimeMs || !revokes(record)) return false;
+      if (record.isEnterpriseInstall) await this.#forgetOrgTeams(record.enterpriseId);
       return this.#space().delete(id);
     });
     this.#forget(id);
     return deleted;
+  }
+
+  /** The workspaces noted as served by an organization's installation, once it is gone. */
+  async #forgetOrgTeams(enterpriseId: string | undefined): Promise<void> {
+    const teams = (await this.#space().values()).flatMap((raw) => {
+      const r = OrgTeam.safeParse(raw);
+      return r.success && r.data.enterpriseId === enterpriseId ? [r.data.teamId] : [];
+    });
+    for (const teamId of teams) {
+      await this.#space().delete(orgTeamId(teamId));
+      this.#orgTeamsNoted.delete(teamId);
+      this.#routes.delete(teamId);
+    }
   }
 
   // ---- token rotation ----
