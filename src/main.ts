@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
-import { discordEnabled, discordOverHttp, loadConfig, mattermostEnabled, slackEnabled, type Config } from './config.js';
+import { discordEnabled, discordOverHttp, loadConfig, mattermostEnabled, slackDistributed, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
 import { allFeatures } from './features/index.js';
 import type { ShellAdapter } from '../adapters/shell/index.js';
@@ -30,6 +30,15 @@ async function openBackend(config: Config, store: Store, logger: Logger): Promis
   if (config.BACKEND === 'local') return new LocalRegistry(store, config.TWCC_PROJECT ?? 'LOCAL');
   const { createTwccBackend } = await import('./backends/twcc/index.js');
   return createTwccBackend({ config, store, logger, dataDir: dataDir(config) });
+}
+
+/** Slack in several workspaces (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET). */
+async function openSlackOAuth(config: Config, store: Store, logger: Logger) {
+  const { openSlackDistribution } = await import('./installations/index.js');
+  const { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_API_URL, ENCRYPTION_KEY } = config;
+  if (!SLACK_CLIENT_ID || !SLACK_CLIENT_SECRET || !SLACK_STATE_SECRET) throw new Error('Slack OAuth needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET');
+  const oauth = { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_API_URL, ENCRYPTION_KEY };
+  return openSlackDistribution(oauth, store, logger, dataDir(config), { onReport: countSweep });
 }
 
 /** True the first time the shell runs on this store (for its longer greeting). */
@@ -76,7 +85,7 @@ async function main(args: string[]): Promise<void> {
   // Fail fast, naming the variable: every dependency answers within a deadline before any adapter starts.
   const store = await openReachableStore(config.STORE_URL, { logger, ...(config.STORE_PREFIX ? { prefix: config.STORE_PREFIX } : {}) });
   if (!useShell) await checkPortFree(config.PORT);
-  if (slackEnabled(config)) await checkSlackAuth(config);
+  if (slackEnabled(config) && !slackDistributed(config)) await checkSlackAuth(config);
   if (discordEnabled(config)) await checkDiscordReach(config);
 
   const backend = await openBackend(config, store, logger);
@@ -111,7 +120,10 @@ async function main(args: string[]): Promise<void> {
   const adapters: Adapter[] = [];
   if (slackEnabled(config) && http) {
     const { createSlackAdapter } = await import('../adapters/slack/index.js');
-    adapters.push(createSlackAdapter({ core, config, logger, http, stopGraceMs: SLACK_STOP_GRACE_MS }));
+    // Several workspaces: installations on the store (tokens sealed), OAuth routes, the token rotation sweep.
+    const oauth = slackDistributed(config) ? await openSlackOAuth(config, store, logger) : undefined;
+    if (oauth) sweepers.push(oauth.sweeper);
+    adapters.push(createSlackAdapter({ core, config, logger, http, stopGraceMs: SLACK_STOP_GRACE_MS, ...(oauth ? { distribution: oauth.distribution } : {}) }));
   }
   if (discordOverHttp(config) && http) {
     // Interactions arrive at POST /discord/interactions: any replica can take any of them.

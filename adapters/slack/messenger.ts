@@ -6,11 +6,12 @@ import { renderReply, type SlackMessage } from './render.js';
 
 /**
  * Posts outside the conversation in hand: approval requests to the approvals channel (or the
- * channel the request came from), private notices as a DM through conversations.open.
+ * channel the request came from), private notices as a DM through conversations.open. Each post
+ * goes out with the token of the workspace it is for (the one token, or that workspace's installation).
  */
 export class SlackMessenger implements Messenger {
   constructor(
-    private readonly client: webApi.WebClient,
+    private readonly clientFor: (workspace: string) => Promise<webApi.WebClient>,
     private readonly approvalsChannel: string | undefined,
   ) {}
 
@@ -18,22 +19,23 @@ export class SlackMessenger implements Messenger {
     switch (target.kind) {
       case 'approvals': {
         const channel = this.approvalsChannel ?? target.origin.channelId;
-        await this.client.chat.postMessage({ channel, ...renderReply(reply) });
+        await (await this.clientFor(target.origin.workspace)).chat.postMessage({ channel, ...renderReply(reply) });
         return;
       }
       case 'dm':
-        await this.dm(target.user.userId, renderReply(reply));
+        await this.dm(target.user.workspace, target.user.userId, renderReply(reply));
         return;
       default:
         assertNever(target);
     }
   }
 
-  /** A direct message from the bot to one user (scope im:write). */
-  async dm(userId: string, message: SlackMessage): Promise<void> {
-    const opened = await this.client.conversations.open({ users: userId });
+  /** A direct message from the bot to one user of `workspace` (scope im:write). */
+  async dm(workspace: string, userId: string, message: SlackMessage): Promise<void> {
+    const client = await this.clientFor(workspace);
+    const opened = await client.conversations.open({ users: userId });
     const channel = opened.channel?.id;
     if (!channel) throw new Error('conversations.open returned no channel');
-    await this.client.chat.postMessage({ channel, ...message });
+    await client.chat.postMessage({ channel, ...message });
   }
 }
