@@ -1,0 +1,35 @@
+import { defineFeature, type Feature, type Services } from '../../core/feature.js';
+import { confirmFlow } from '../../core/flows/actions.js';
+import type { Sweep } from '../../core/sweeper.js';
+import { extendAction, returnAction } from './actions.js';
+import { recordGrant } from './listener.js';
+import { messages } from './messages.js';
+import { sweepGrants, type GrantSweepReport } from './sweep.js';
+
+export interface GrantsOptions {
+  /** How often the grant sweep looks for grants to end (default a minute). */
+  intervalMs?: number;
+}
+
+/**
+ * Time-bound grants and break-glass (issue 21): `for 48h` and `now` on a quota change
+ * (src/features/quota/terms.ts) become grants when applied (the `quota.applied` event); a sweep under
+ * its lease DMs the member before the end (**Ask to extend**, **Return now**) and restores the
+ * previous values at the end, or when a break-glass change's review is rejected or not approved in time.
+ */
+export const grantsFeature = ({ intervalMs = 60_000 }: GrantsOptions = {}): Feature => {
+  const sweep: Sweep<Services, GrantSweepReport> = {
+    name: 'grant',
+    lease: 'grant-sweep',
+    intervalMs,
+    run: (services, control) => sweepGrants(services, control),
+    eventful: (r) => r.warned + r.reverted + r.failed > 0 || !r.complete,
+  };
+  return defineFeature({
+    name: 'grants',
+    flows: { 'grants.extend': confirmFlow(extendAction), 'grants.return': confirmFlow(returnAction) },
+    on: { 'quota.applied': recordGrant },
+    sweeps: [sweep as Sweep],
+    messages,
+  });
+};
