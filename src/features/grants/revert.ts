@@ -20,7 +20,8 @@ export type RevertResult =
   /** Not restored (failed, unknown, or to be done on the portal): reported, and tried again. */
   | { kind: 'failed'; note: string }
   /** Another replica or click is reverting it right now, or it has ended already. */
-  | { kind: 'busy' | 'gone' };
+  | { kind: 'busy' }
+  | { kind: 'gone' };
 
 /** After a failed revert, the next try waits this long (the sweep's next run after it). */
 export const RETRY_MS = 5 * 60_000;

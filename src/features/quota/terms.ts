@@ -31,9 +31,9 @@ const UNITS: [number, string][] = [
   [1_000, 's'],
 ];
 
-/** 172800000 → `48h` (the largest unit that divides it; `2d` when it is whole days). */
+/** 172800000 → `48h`: the largest unit that divides it, days only past 72 hours (`48h`, not `2d`). */
 export function formatDuration(ms: number): string {
-  for (const [unit, name] of UNITS) if (ms % unit === 0 && ms >= unit) return `${ms / unit}${name}`;
+  for (const [unit, name] of UNITS) if (ms % unit === 0 && ms >= unit && (name !== 'd' || ms > 3 * unit)) return `${ms / unit}${name}`;
   return `${Math.ceil(ms / 1000)}s`;
 }
 
@@ -69,8 +69,8 @@ const words = (t: Translator) => t as unknown as KernelTranslator<string>;
 export function termsLine(t: Translator, a: GrantTerms): string {
   const lines: string[] = [];
   if (a.breakGlass) lines.push(words(t).t('grants.card.breakGlass'));
-  if (a.extendsGrant && a.forMs) lines.push(words(t).t('grants.card.extends', { duration: formatDuration(a.forMs), id: a.extendsGrant }));
-  else if (a.forMs) lines.push(words(t).t('grants.card.for', { duration: formatDuration(a.forMs) }));
+  if (a.extendsGrant && a.forMs) lines.push(words(t).t('grants.card.extends', { wait: formatDuration(a.forMs), id: a.extendsGrant }));
+  else if (a.forMs) lines.push(words(t).t('grants.card.for', { wait: formatDuration(a.forMs) }));
   return lines.join('\n');
 }
 
