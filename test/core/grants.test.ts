@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Backend } from '../../src/backends/port.js';
+import { LocalRegistry } from '../../src/backends/local/registry.js';
 import type { Sweeper } from '../../src/core/sweeper.js';
+import { fail } from '../../src/result.js';
+import type { Store } from '../../src/store/port.js';
 import type { GrantSweepReport } from '../../src/features/grants/sweep.js';
 import { TestBot } from '../helpers/test-bot.js';
 
@@ -15,11 +19,12 @@ afterEach(async () => {
 });
 
 /** Two admins (admin, carol) and a member alice (vcs: cpu 8, gpu 1, memory 32G) on the embedded registry. */
-async function start(opts: { breakGlass?: string[] } = {}): Promise<void> {
+async function start(opts: { breakGlass?: string[]; backend?: (store: Store) => Backend } = {}): Promise<void> {
   clock = START;
   bot = await TestBot.start({
     admins: ['local:admin', 'local:carol'],
     now: () => clock,
+    ...(opts.backend ? { backend: opts.backend } : {}),
     ...(opts.breakGlass ? { breakGlass: { members: opts.breakGlass, reviewMs: 4 * HOUR } } : {}),
   });
   sweeper = bot.core.sweeper<GrantSweepReport>('grant', { intervalMs: 60_000, takeoverMs: 5_000 });
@@ -70,5 +75,113 @@ describe('time-bound grants', () => {
     expect(await audit()).toMatch(/quota\.reverted/);
     // Reverted once: nothing more to do.
     expect((await sweepAt(START + 49 * HOUR)).reverted).toBe(0);
+  });
+});
+
+const idIn = (text: string) => /request `([\w-]+)`/.exec(text)![1]!;
+
+/** The embedded registry, whose next `failing` quota writes answer that the backend is unavailable. */
+function flakyWrites(failing: { n: number }) {
+  return (store: Store): Backend => {
+    const real = new LocalRegistry(store, 'LOCAL', () => clock);
+    const flaky = Object.create(real) as LocalRegistry;
+    flaky.setQuota = async (...args) => (failing.n-- > 0 ? fail('backend_unavailable', 'TWCC did not answer') : real.setQuota(...args));
+    return flaky;
+  };
+}
+
+describe('the end of a grant', () => {
+  it('Return now gives it back at once; the DM card is replaced by what was restored; the sweep has nothing left to do', async () => {
+    await start();
+    const id = idIn((await bot.say('alice', '/quota request vcs gpu=4 cpu=16 for 10h')).text);
+    await bot.click('Approve', 'admin');
+    // A tenth of 10 hours (an hour would be longer): the DM comes 9 hours in.
+    expect((await sweepAt(START + 9 * HOUR - 60_000)).warned).toBe(0);
+    expect((await sweepAt(START + 9 * HOUR)).warned).toBe(1);
+    // Only alice may click her card.
+    expect((await bot.click('Return now', 'admin')).text).toMatch(/Only .* can/);
+    const back = await bot.click('Return now', 'alice');
+    expect(back.text).toBe(`Your VCS grant \`${id}\` ended (given back): restored cpu 8, gpu 1.`);
+    expect(back.reply).toMatchObject({ replaceOriginal: true });
+    expect(await aliceVcs()).toEqual(['8', '1', '32G']);
+    // Ask to extend on the same card once it was given back: nothing to extend.
+    expect((await bot.click('Ask to extend', 'alice')).text).toBe(`Grant \`${id}\` has already ended; nothing was changed.`);
+    expect((await sweepAt(START + 10 * HOUR)).reverted).toBe(0);
+    expect(await audit()).toMatch(/quota\.reverted[^\n]*ok/);
+  });
+
+  it('Ask to extend makes a new request for the same values; approved, the grant ends that much later', async () => {
+    await start();
+    const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 for 48h')).text);
+    await bot.click('Approve', 'carol');
+    await sweepAt(START + 47 * HOUR);
+    const asked = await bot.click('Ask to extend', 'alice');
+    expect(asked.text).toMatch(new RegExp(`^Asked the tenant admins to keep grant \`${id}\` for another 48h \\(request \`[\\w-]+\`\\)`));
+    const card = bot.posts('approvals').at(-1)!.text;
+    expect(card).toContain('@alice asks for more VCS quota: gpu 1 → 8.');
+    expect(card).toContain(`Asks to keep grant \`${id}\` for another 48h.`);
+    expect((await bot.click('Approve', 'admin')).text).toContain('Approved by @admin and applied.');
+    // The first end passes: still granted.
+    expect((await sweepAt(START + 48 * HOUR)).reverted).toBe(0);
+    expect(await aliceVcs()).toEqual(['8', '8', '32G']);
+    // A DM again an hour before the new end, then the revert.
+    expect((await sweepAt(START + 95 * HOUR)).warned).toBe(1);
+    expect((await sweepAt(START + 96 * HOUR)).reverted).toBe(1);
+    expect(await aliceVcs()).toEqual(['8', '1', '32G']);
+    expect(await audit()).toMatch(/grant\.extended/);
+  });
+
+  it('what an admin changed in between is left alone, and the member is told so', async () => {
+    await start();
+    const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 cpu=16 for 2h')).text);
+    await bot.click('Approve', 'carol');
+    // Meanwhile an admin sets cpu to 32.
+    await bot.say('admin', '/quota set @alice vcs cpu=32');
+    await bot.click('Approve', 'carol');
+    expect(await aliceVcs()).toEqual(['32', '8', '32G']);
+    await sweepAt(START + 2 * HOUR);
+    expect(await aliceVcs()).toEqual(['32', '1', '32G']);
+    expect(bot.posts('dm', 'alice').at(-1)!.text).toBe(
+      `Your VCS grant \`${id}\` ended (its time is up): restored gpu 1; left alone, because an admin changed them since: cpu 32.`,
+    );
+    expect(bot.posts('approvals').at(-1)!.text).toContain('restored gpu 1. Left alone (changed since): cpu 32.');
+  });
+
+  it('a failed revert is reported to the approvals channel and tried again until it is done', async () => {
+    const failing = { n: 0 };
+    await start({ backend: flakyWrites(failing) });
+    const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 for 2h')).text);
+    await bot.click('Approve', 'carol');
+    failing.n = 1;
+    const report = await sweepAt(START + 2 * HOUR);
+    expect(report).toMatchObject({ reverted: 0, failed: 1 });
+    expect(bot.posts('approvals').at(-1)!.text).toMatch(new RegExp(`^⚠️ Could not restore VCS grant \`${id}\` for @alice \\(its time is up\\): .*TWCC did not answer.* The bot tries again at its next sweep; until then gpu 8 stays\\.$`));
+    expect(await aliceVcs()).toEqual(['8', '8', '32G']);
+    expect(await audit()).toMatch(/quota\.reverted[^\n]*failed/);
+    // Not before the retry time; then done.
+    expect((await sweepAt(START + 2 * HOUR + 60_000)).failed).toBe(0);
+    expect((await sweepAt(START + 2 * HOUR + 5 * 60_000)).reverted).toBe(1);
+    expect(await aliceVcs()).toEqual(['8', '1', '32G']);
+  });
+
+  it('/quota set … for 24h by an admin: the member gets the DM and the revert', async () => {
+    await start();
+    await bot.say('admin', '/quota set @alice vcs memory=64G for 24h big dataset');
+    expect(bot.posts('approvals')[0]!.text).toContain('For 24h: the previous values come back when it ends.');
+    await bot.click('Approve', 'carol');
+    expect((await sweepAt(START + 23 * HOUR)).warned).toBe(1);
+    expect(bot.posts('dm', 'alice').at(-1)!.text).toMatch(/^Your VCS grant \(memory 64G\) ends/);
+    await sweepAt(START + 24 * HOUR);
+    expect(await aliceVcs()).toEqual(['8', '1', '32G']);
+  });
+
+  it('a bad duration is refused in words; "for" followed by words is a reason', async () => {
+    await start();
+    expect((await bot.say('alice', '/quota request vcs gpu=8 for 2w')).text).toBe(
+      '`for 2w` is not a duration: write a number and a unit (s, m, h, d) of at least 5s, e.g. `for 48h`. Nothing was requested.',
+    );
+    await bot.say('alice', '/quota request vcs gpu=8 for the ML run');
+    expect(bot.posts('approvals')[0]!.text).toContain('Reason: for the ML run');
+    expect(bot.posts('approvals')[0]!.text).not.toContain('previous values come back');
   });
 });

@@ -22,8 +22,7 @@ export const returnAction: ConfirmAction<GrantRef, MessageId> = {
     const r = await revertGrant(services, args.grantId, 'returned', `${user.platform}:${user.userId}`);
     if (r.kind === 'gone') return t.t('grants.notActive', { id: args.grantId });
     if (r.kind === 'busy') return t.t('grants.busy', { id: args.grantId });
-    if (r.kind === 'failed') return r.note;
-    return t.t('grants.returned', { note: r.note });
+    return r.note;
   },
 };
 

@@ -44,7 +44,6 @@ export const messages = defineMessages()(
       '⚠️ Could not restore {service} grant `{id}` for {target} ({why}): {note} The bot tries again at its next sweep; until then {change} stays.',
     'grants.revertPortal':
       '⚠️ {service} grant `{id}` for {target} ended ({why}), but this bot cannot change quotas (TWCC_QUOTA_WRITE=off): a tenant admin should set {change} on the portal’s Quota page.',
-    'grants.returned': 'Given back: {note}',
     'grants.stillShows': 'the backend still shows {values}.',
     'grants.busy': 'Grant `{id}` is being ended right now; you will hear how it went.',
     'grants.nothingChanged': 'Nothing was changed.',
@@ -79,7 +78,6 @@ export const messages = defineMessages()(
     'grants.revertFailed': '⚠️ 無法還原 {target} 的 {service} 授權 `{id}`（{why}）：{note}機器人會在下次排程時再試；在那之前 {change} 維持不變。',
     'grants.revertPortal':
       '⚠️ {target} 的 {service} 授權 `{id}` 已結束（{why}），但這個機器人無法變更配額（TWCC_QUOTA_WRITE=off）：請租戶管理員到入口網站的「配額」頁面設定 {change}。',
-    'grants.returned': '已歸還：{note}',
     'grants.stillShows': '後端仍顯示 {values}。',
     'grants.busy': '授權 `{id}` 正在結束中；完成後會通知你。',
     'grants.nothingChanged': '沒有做任何變更。',
