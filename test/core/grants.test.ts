@@ -185,3 +185,67 @@ describe('the end of a grant', () => {
     expect(bot.posts('approvals')[0]!.text).not.toContain('previous values come back');
   });
 });
+
+describe('break-glass', () => {
+  it('a BREAK_GLASS member’s `now` is applied at once, with a loud card that still needs an approval; approved, it stays', async () => {
+    await start({ breakGlass: ['alice'] });
+    const said = await bot.say('alice', '/quota request vcs gpu=8 now prod inference is down');
+    const id = idIn(said.text);
+    expect(said.text).toBe(
+      `Applied now (break-glass). The tenant admins review it as request \`${id}\`; rejected, or not approved by 2026-12-01 13:00 UTC, it is reverted.`,
+    );
+    expect(await aliceVcs()).toEqual(['8', '8', '32G']);
+    const card = bot.posts('approvals')[0]!.text;
+    expect(card).toContain('🚨 **BREAK-GLASS: already applied.** Approve to keep it; rejected, or not approved before this request expires, it is reverted.');
+    expect(card).toContain('Reason: prod inference is down');
+    expect(card).toContain('[1] Approve  [2] Reject');
+    // An ordinary approval record: /quota pending lists it.
+    expect((await bot.say('admin', '/quota pending')).text).toContain(id);
+    expect(await audit()).toMatch(/quota\.break_glass/);
+
+    expect((await bot.click('Approve', 'carol')).text).toContain('Approved by @carol and applied.');
+    expect((await sweepAt(START + 5 * HOUR)).reverted).toBe(0);
+    expect(await aliceVcs()).toEqual(['8', '8', '32G']);
+    expect(await audit()).toMatch(/quota\.break_glass\.approved/);
+  });
+
+  it('rejected: reverted at the next sweep, and said so', async () => {
+    await start({ breakGlass: ['alice'] });
+    const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 cpu=32 now prod down')).text);
+    await bot.click('Reject', 'carol');
+    expect((await sweepAt(START + 60_000)).reverted).toBe(1);
+    expect(await aliceVcs()).toEqual(['8', '1', '32G']);
+    expect(bot.posts('dm', 'alice').at(-1)!.text).toBe(`Your VCS grant \`${id}\` ended (break-glass not approved): restored cpu 8, gpu 1.`);
+    expect(await audit()).toMatch(/quota\.reverted/);
+  });
+
+  it('not approved within BREAK_GLASS_REVIEW: reverted', async () => {
+    await start({ breakGlass: ['alice'] });
+    await bot.say('alice', '/quota request vcs gpu=8 now prod down');
+    expect((await sweepAt(START + 4 * HOUR - 60_000)).reverted).toBe(0);
+    expect((await sweepAt(START + 4 * HOUR)).reverted).toBe(1);
+    expect(await aliceVcs()).toEqual(['8', '1', '32G']);
+    // The card can no longer be approved into keeping it.
+    expect((await bot.click('Approve', 'carol')).text).toMatch(/Expired before anyone decided/);
+  });
+
+  it('`now for 2h`: approved, it still ends after two hours', async () => {
+    await start({ breakGlass: ['alice'] });
+    await bot.say('alice', '/quota request vcs gpu=8 now for 2h prod down');
+    await bot.click('Approve', 'carol');
+    expect((await sweepAt(START + HOUR)).reverted).toBe(0);
+    expect((await sweepAt(START + 2 * HOUR)).reverted).toBe(1);
+    expect(await aliceVcs()).toEqual(['8', '1', '32G']);
+  });
+
+  it('`now` by anyone else, or on /quota set, is refused in words, and nothing is applied', async () => {
+    await start({ breakGlass: ['alice'] });
+    await bot.say('admin', '/tenant link @bob bob');
+    expect((await bot.say('bob', '/quota request vcs gpu=8 now prod down')).text).toBe(
+      '`now` (break-glass) is only for the members BREAK_GLASS lists. Nothing was requested; write the reason without `now` to ask the tenant admins as usual.',
+    );
+    expect((await bot.say('admin', '/quota set @alice vcs gpu=8 now')).text).toBe('`now` (break-glass) is for `/quota request` only. Nothing was requested.');
+    expect(bot.posts('approvals')).toEqual([]);
+    expect(await aliceVcs()).toEqual(['8', '1', '32G']);
+  });
+});

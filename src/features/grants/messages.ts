@@ -20,9 +20,9 @@ export const messages = defineMessages()(
     'grants.card.breakGlass': '🚨 **BREAK-GLASS: already applied.** Approve to keep it; rejected, or not approved before this request expires, it is reverted.',
     'grants.breakGlassBy': '{name} (break-glass)',
     'grants.breakGlassDone':
-      'Applied now (break-glass): {note} The tenant admins review it as request `{id}`; rejected, or not approved by {date}, it is reverted.',
+      'Applied now (break-glass).{note} The tenant admins review it as request `{id}`; rejected, or not approved by {date}, it is reverted.',
     'grants.breakGlassDoneUnposted':
-      'Applied now (break-glass): {note} But its review card could not be posted to the approvals channel; tell a tenant admin about request `{id}` (`/quota pending`): not approved by {date}, it is reverted.',
+      'Applied now (break-glass).{note} But its review card could not be posted to the approvals channel; tell a tenant admin about request `{id}` (`/quota pending`): not approved by {date}, it is reverted.',
     'grants.breakGlassFailed': 'Break-glass: {note}',
     // The DM before a grant ends, and its buttons.
     'grants.endingSoon':
@@ -57,9 +57,9 @@ export const messages = defineMessages()(
     'grants.card.extends': '申請將授權 `{id}` 再延長 {wait}。',
     'grants.card.breakGlass': '🚨 **緊急授權：已經套用。** 核准即保留；若被駁回，或在這個申請到期前沒有人核准，就會還原。',
     'grants.breakGlassBy': '{name}（緊急授權）',
-    'grants.breakGlassDone': '已立即套用（緊急授權）：{note}租戶管理員會以申請 `{id}` 審核；若被駁回，或在 {date} 前沒有核准，就會還原。',
+    'grants.breakGlassDone': '已立即套用（緊急授權）。{note}租戶管理員會以申請 `{id}` 審核；若被駁回，或在 {date} 前沒有核准，就會還原。',
     'grants.breakGlassDoneUnposted':
-      '已立即套用（緊急授權）：{note}但審核卡片無法張貼到核准頻道；請告知租戶管理員申請 `{id}`（`/quota pending`）：在 {date} 前沒有核准就會還原。',
+      '已立即套用（緊急授權）。{note}但審核卡片無法張貼到核准頻道；請告知租戶管理員申請 `{id}`（`/quota pending`）：在 {date} 前沒有核准就會還原。',
     'grants.breakGlassFailed': '緊急授權：{note}',
     'grants.endingSoon':
       '你的 {service} 授權（{change}）將於 {date} 結束，屆時恢復原本的數值。**申請延長** 向租戶管理員申請再延長 {wait}；**立即歸還** 現在就歸還。',

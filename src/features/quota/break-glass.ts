@@ -42,5 +42,7 @@ export async function breakGlassNow({ services, user, where, actor, t, pending }
   }
   const posted = await services.post({ kind: 'approvals', platform: user.platform, origin: where }, approvalCard(card, pending, quotaChangeFlow));
   const until = t.dateTime(pending.expiresAt);
-  return w.t(posted ? 'grants.breakGlassDone' : 'grants.breakGlassDoneUnposted', { id: pending.id, until, note: result.note });
+  // Applied and read back: said once; an outcome the read-back could not confirm is said as it is.
+  const note = result.status === 'applied' ? '' : `${w.t('core.sentenceGap')}${result.note}`;
+  return w.t(posted ? 'grants.breakGlassDone' : 'grants.breakGlassDoneUnposted', { id: pending.id, date: until, note });
 }
