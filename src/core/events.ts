@@ -17,7 +17,9 @@ export type DomainEvent =
    * An approved quota change was written (or found already in place: `applied` empty), for request
    * `requestId`: what each written resource was `before`, and whose authority `by` wrote it.
    */
-  | { type: 'quota.applied'; requestId: string; member: string; service: Service; before: QuotaValues; applied: QuotaValues; verdict: 'applied' | 'unknown'; by: { chatKey: string; memberId: string } };
+  | { type: 'quota.applied'; requestId: string; member: string; service: Service; before: QuotaValues; applied: QuotaValues; verdict: 'applied' | 'unknown'; by: { chatKey: string; memberId: string } }
+  /** An approved quota change the bot could not apply (TWCC_QUOTA_WRITE=off): a tenant admin applies `values` on the portal. */
+  | { type: 'quota.awaiting_portal'; requestId: string; member: string; service: Service; values: QuotaValues; by: { chatKey: string; memberId: string } };
 
 export type EventType = DomainEvent['type'];
 export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;

@@ -19,6 +19,8 @@ export interface FeatureOptions {
   breakGlass?: BreakGlassOptions;
   /** How often the grant sweep runs (default a minute). */
   grantIntervalMs?: number;
+  /** PORTAL_REMIND_AFTER in ms (default 48 hours). */
+  portalRemindAfterMs?: number;
 }
 
 /** Every feature of the bot, in the order their commands are listed; main.ts and the tests give them to the core. */
@@ -32,7 +34,10 @@ export function allFeatures(opts: FeatureOptions = {}): Feature[] {
       ...(opts.reminderIntervalMs !== undefined ? { intervalMs: opts.reminderIntervalMs } : {}),
       ...(opts.keyMaxDays !== undefined ? { keyMaxDays: opts.keyMaxDays } : {}),
     }),
-    grantsFeature(opts.grantIntervalMs !== undefined ? { intervalMs: opts.grantIntervalMs } : {}),
+    grantsFeature({
+      ...(opts.grantIntervalMs !== undefined ? { intervalMs: opts.grantIntervalMs } : {}),
+      ...(opts.portalRemindAfterMs !== undefined ? { portalRemindAfterMs: opts.portalRemindAfterMs } : {}),
+    }),
   ];
 }
 

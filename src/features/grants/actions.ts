@@ -8,7 +8,8 @@ import { quotaChangeFlow, type QuotaChangeArgs } from '../quota/quota-change.js'
 import { formatDuration } from '../quota/terms.js';
 import { Grants, type Grant } from './grant-store.js';
 import type { MessageId, Translator } from './messages.js';
-import { listValues, revertGrant } from './revert.js';
+import { listValues } from './common.js';
+import { revertGrant } from './revert.js';
 
 export const GrantRef = z.object({ grantId: z.string() });
 export type GrantRef = z.infer<typeof GrantRef>;

@@ -43,10 +43,18 @@ export const messages = defineMessages()(
     'grants.revertFailed':
       '⚠️ Could not restore {service} grant `{id}` for {target} ({why}): {note} The bot tries again at its next sweep; until then {change} stays.',
     'grants.revertPortal':
-      '⚠️ {service} grant `{id}` for {target} ended ({why}), but this bot cannot change quotas (TWCC_QUOTA_WRITE=off): a tenant admin should set {change} on the portal’s Quota page.',
+      '⚠️ {service} grant `{id}` for {target} ended ({why}), but this bot cannot change quotas (TWCC_QUOTA_WRITE=off): a tenant admin should set {change} on [the portal’s Quota page](https://www.twcc.ai/). The bot reads TWCC and says here when it shows them.',
     'grants.stillShows': 'the backend still shows {values}.',
     'grants.busy': 'Grant `{id}` is being ended right now; you will hear how it went.',
     'grants.nothingChanged': 'Nothing was changed.',
+    'grants.portal.waiting':
+      'Approved by {by}; waiting for the portal: a tenant admin ({by}, or another) should set {target}’s {service} quota to {values} on [the portal’s Quota page](https://www.twcc.ai/) (this bot cannot change TWCC quotas). The bot reads TWCC and says here when it shows them.',
+    'grants.portal.applied': '✅ {service} quota request `{id}` for {target}: applied on the portal; TWCC now shows {values}.',
+    'grants.portal.appliedDm': 'Your {service} quota request `{id}` was applied on the portal: TWCC now shows {values}.',
+    'grants.portal.remind':
+      '⏰ {service} quota request `{id}` for {target}, approved by {by} {age} ago, is still not applied on the portal: a tenant admin should set {values} on [the portal’s Quota page](https://www.twcc.ai/).',
+    'grants.portal.restored': '✅ {service} grant `{id}` for {target}: restored on the portal; TWCC now shows {values}.',
+    'grants.portal.restoredDm': 'Your {service} grant `{id}` has ended: the portal now shows {values}.',
   },
   {
     'grants.badDuration': '`for {text}` 不是一段時間：請寫數字加單位（s、m、h、d），至少 5s，例如 `for 48h`。沒有送出申請。',
@@ -77,10 +85,18 @@ export const messages = defineMessages()(
     'grants.leftChannel': '維持不動（期間已變更）：{same}。',
     'grants.revertFailed': '⚠️ 無法還原 {target} 的 {service} 授權 `{id}`（{why}）：{note}機器人會在下次排程時再試；在那之前 {change} 維持不變。',
     'grants.revertPortal':
-      '⚠️ {target} 的 {service} 授權 `{id}` 已結束（{why}），但這個機器人無法變更配額（TWCC_QUOTA_WRITE=off）：請租戶管理員到入口網站的「配額」頁面設定 {change}。',
+      '⚠️ {target} 的 {service} 授權 `{id}` 已結束（{why}），但這個機器人無法變更配額（TWCC_QUOTA_WRITE=off）：請租戶管理員到[入口網站的「配額」頁面](https://www.twcc.ai/)設定 {change}。TWCC 顯示新數值時，機器人會在這裡通知。',
     'grants.stillShows': '後端仍顯示 {values}。',
     'grants.busy': '授權 `{id}` 正在結束中；完成後會通知你。',
     'grants.nothingChanged': '沒有做任何變更。',
+    'grants.portal.waiting':
+      '已由 {by} 核准，等待入口網站套用：請租戶管理員（{by} 或其他人）到[入口網站的「配額」頁面](https://www.twcc.ai/)將 {target} 的 {service} 配額設為 {values}（這個機器人無法變更 TWCC 配額）。TWCC 顯示新數值時，機器人會在這裡通知。',
+    'grants.portal.applied': '✅ {target} 的 {service} 配額申請 `{id}`：已在入口網站套用；TWCC 目前顯示 {values}。',
+    'grants.portal.appliedDm': '你的 {service} 配額申請 `{id}` 已在入口網站套用：TWCC 目前顯示 {values}。',
+    'grants.portal.remind':
+      '⏰ {target} 的 {service} 配額申請 `{id}` 已由 {by} 於 {age} 前核准，但仍未在入口網站套用：請租戶管理員到[入口網站的「配額」頁面](https://www.twcc.ai/)設定 {values}。',
+    'grants.portal.restored': '✅ {target} 的 {service} 授權 `{id}`：已在入口網站恢復；TWCC 目前顯示 {values}。',
+    'grants.portal.restoredDm': '你的 {service} 授權 `{id}` 已結束：入口網站目前顯示 {values}。',
   },
 );
 

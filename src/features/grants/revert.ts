@@ -1,14 +1,13 @@
 import type { Actor, QuotaValues } from '../../backends/port.js';
-import type { AuditEntry } from '../../core/audit.js';
 import type { Services } from '../../core/feature.js';
-import { describeError, listOf } from '../../core/i18n.js';
-import { translator } from '../../core/i18n/translator.js';
+import { describeError } from '../../core/i18n.js';
 import { reply } from '../../core/reply.js';
 import { keepAlive } from '../../store/keep-alive.js';
 import { withLock } from '../../store/lock.js';
-import { formatCount, formatMemory } from '../../core/units.js';
 import { APPLY_LOCK } from '../quota/quota-change.js';
 import { Grants, type Grant, type Values } from './grant-store.js';
+import { grantAuditBase, grantTranslator, listValues, tellMember } from './common.js';
+import { watchRevert } from './portal.js';
 import type { Translator } from './messages.js';
 
 /** Why a grant ends: its time is up, its member gave it back, or its break-glass review did not approve it. */
@@ -29,24 +28,6 @@ export const RETRY_MS = 5 * 60_000;
 const REVERT_CLAIM_MS = 30_000;
 
 const RESOURCES = ['cpu', 'gpu', 'memory'] as const;
-
-/** Audit fields of what the bot does on its own for a grant (a sweep has no chat user). */
-export const grantAuditBase = (g: Grant, actor = 'bot:grants'): Pick<AuditEntry, 'actor' | 'member' | 'platform' | 'workspace' | 'channel'> => ({
-  actor,
-  member: g.member,
-  platform: g.requester.platform,
-  workspace: g.where.workspace,
-  channel: g.where.channelId,
-});
-
-/** The grant's words for someone: the member's (the card's) language. */
-export const grantTranslator = (services: Services, g: Grant): Translator => translator(g.locale ?? 'en', services.timeZone) as unknown as Translator;
-
-export const listValues = (t: Translator, values: Values): string =>
-  listOf(
-    t,
-    RESOURCES.flatMap((r) => (values[r] === undefined ? [] : [`${r} ${r === 'memory' ? formatMemory(values[r], t) : formatCount(values[r], t)}`])),
-  );
 
 /**
  * Ends grant `id`: under its claim (one revert at a time, across replicas and clicks), and under the
@@ -99,7 +80,8 @@ async function restore(services: Services, grants: Grants, g: Grant, why: Revert
     const note = t.t('grants.revertPortal', { service, id: g.id, target: g.targetLabel, why: whyText, change: listValues(t, todo) });
     await services.audit.append({ ...base, action: 'quota.reverted', target, outcome: 'unknown', detail: `apply on portal ${JSON.stringify(todo)}` });
     await services.post({ kind: 'approvals', platform: g.requester.platform, origin: g.where }, reply(note, 'channel'));
-    // Handed to the tenant admins: the grant is over for the bot.
+    // Handed to the tenant admins: the portal watch reads TWCC until it shows the previous values (./portal.ts).
+    await watchRevert(services, g, todo);
     await grants.put({ ...g, status: 'reverted' });
     return { kind: 'reverted', note };
   }
@@ -153,11 +135,3 @@ async function failed(
   return { kind: 'failed', note: text };
 }
 
-/** A private message to each chat identity of the grant's member, in their language. */
-export async function tellMember(services: Services, g: Grant, say: (t: Translator) => string): Promise<void> {
-  for (const link of (await services.identity.all()).filter((l) => l.memberId === g.member)) {
-    const user = { platform: link.platform, workspace: '-', userId: link.userId, ...(link.name ? { name: link.name } : {}) };
-    const t = (await services.locales.translatorFor(user, undefined, { memberId: g.member })) as unknown as Translator;
-    await services.post({ kind: 'dm', user }, reply(say(t), 'dm'));
-  }
-}

@@ -9,7 +9,7 @@ import type { Services } from '../../core/feature.js';
 import { reply } from '../../core/reply.js';
 import { formatCount, formatMemory } from '../../core/units.js';
 import type { MessageId, Translator } from './messages.js';
-import { GrantTerms, termsLine, valuesIn } from './terms.js';
+import { GrantTerms, portalNote, termsLine, valuesIn } from './terms.js';
 
 /** Quotas as the backend reported them when the change was asked: a negative one is unlimited (TWCC's -1). */
 const ReportedQuotas = z.object({ cpu: z.number().optional(), gpu: z.number().optional(), memory: z.number().optional() });
@@ -86,7 +86,9 @@ export const quotaChangeAction: ApprovalAction<QuotaChangeArgs, MessageId> = {
     const target = quotaChangeAction.auditTarget(args);
     if (!services.backend.capabilities.quotaWrite) {
       await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok', detail: 'apply on portal' });
-      return { status: 'approved', note: t.t('quota.note.portal', { by }) };
+      // The grants feature reads the quota back until TWCC shows it (src/features/grants/portal.ts).
+      await services.publish({ type: 'quota.awaiting_portal', requestId: pending.id, member: args.target, service: args.service, values: args.requested, by: actor });
+      return { status: 'approved', note: portalNote(t, args, by) };
     }
     await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok' });
     // Under the member's lock, on every backend (two approvals for one member must not overlap: TWCC

@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import type { QuotaValues } from '../../backends/port.js';
 import type { Translator as KernelTranslator } from '../../core/i18n/translator.js';
+import { listOf } from '../../core/i18n.js';
+import { formatCount, formatMemory } from '../../core/units.js';
 import { parseReminderInterval } from '../reminders/schedule.js';
 import type { Translator } from './messages.js';
 
@@ -111,4 +113,16 @@ export function changeTerms(
   }
   const terms = { ...(parsed.reason ? { reason: parsed.reason } : {}), ...(parsed.forMs ? { forMs: parsed.forMs } : {}), ...(parsed.now ? { breakGlass: true as const } : {}) };
   return { ok: true, terms };
+}
+
+/** An approved change the bot cannot apply: who should apply what, where; the bot then watches TWCC for it. */
+export function portalNote(t: Translator, a: { targetLabel: string; service: string; requested: QuotaValues }, by: string): string {
+  return words(t).t('grants.portal.waiting', { by, target: a.targetLabel, service: a.service.toUpperCase(), values: formatValues(t, a.requested) });
+}
+
+/** `gpu 8, memory 64G`: quota values as people read them. */
+export function formatValues(t: Translator, v: Partial<Record<keyof QuotaValues, number>>): string {
+  const k = t as unknown as KernelTranslator<string>;
+  const parts = (['cpu', 'gpu', 'memory'] as const).flatMap((r) => (v[r] === undefined ? [] : [`${r} ${r === 'memory' ? formatMemory(v[r], k) : formatCount(v[r], k)}`]));
+  return listOf(k, parts);
 }
