@@ -164,6 +164,8 @@ export const ConfigSchema = z.object({
   // Break-glass (src/features/quota/terms.ts): members who may apply a quota request at once, and how long its review waits.
   BREAK_GLASS: memberList,
   BREAK_GLASS_REVIEW: duration('4h'),
+  // An approved change the portal has not shown yet (TWCC_QUOTA_WRITE=off) is brought up again after this long.
+  PORTAL_REMIND_AFTER: duration('48h'),
   APPROVALS_CHANNEL: optional,
   DISCORD_APPROVALS_CHANNEL: optional,
   // Node reads TZ too (for its own Date strings); the bot names the zone explicitly wherever it shows a time.
@@ -267,6 +269,13 @@ export const discordOverHttp = (c: Config) => discordEnabled(c) && c.DISCORD_PUB
 /** The services a deployment offers: the embedded registry both; TWCC's CCS only with TWCC_CCS_SITE. */
 export const servicesOf = (c: Pick<Config, 'BACKEND' | 'TWCC_CCS_SITE'>): ('vcs' | 'ccs')[] =>
   c.BACKEND === 'twcc' && !c.TWCC_CCS_SITE ? ['vcs'] : ['vcs', 'ccs'];
+
+/** PORTAL_REMIND_AFTER in ms (checked by the schema). */
+export const portalRemindAfterMs = (c: Pick<Config, 'PORTAL_REMIND_AFTER'>): number => {
+  const parsed = parseReminderInterval(c.PORTAL_REMIND_AFTER);
+  if (!parsed.ok) throw new Error(`PORTAL_REMIND_AFTER: ${parsed.problem}`);
+  return parsed.value;
+};
 
 /** BREAK_GLASS and BREAK_GLASS_REVIEW as the quota feature takes them (both checked by the schema). */
 export const breakGlassOf = (c: Pick<Config, 'BREAK_GLASS' | 'BREAK_GLASS_REVIEW'>): { members: string[]; reviewMs: number } => {

@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
-import { breakGlassOf, discordEnabled, discordOverHttp, loadConfig, slackEnabled, type Config } from './config.js';
+import { breakGlassOf, discordEnabled, discordOverHttp, loadConfig, portalRemindAfterMs, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
 import { allFeatures } from './features/index.js';
 import type { ShellAdapter } from '../adapters/shell/index.js';
@@ -80,7 +80,7 @@ async function main(args: string[]): Promise<void> {
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const { rateLimits, reminderDays, reminderIntervalMs } = config.parsed;
   const core = new Core({
-    features: allFeatures({ keyMaxDays: config.KEY_MAX_DAYS, reminderDays, reminderIntervalMs, breakGlass: breakGlassOf(config) }),
+    features: allFeatures({ keyMaxDays: config.KEY_MAX_DAYS, reminderDays, reminderIntervalMs, breakGlass: breakGlassOf(config), portalRemindAfterMs: portalRemindAfterMs(config) }),
     store,
     backend,
     admins,

@@ -30,6 +30,7 @@ const MEANING: Record<ConfigVariable, string> = {
   REMINDER_INTERVAL: 'how often the reminder sweep runs (30s, 15m, 1h; at least 5s)',
   BREAK_GLASS: 'member ids who may write /quota request … now <reason>: applied at once, reviewed afterwards',
   BREAK_GLASS_REVIEW: 'how long a break-glass change waits for its approval before it is reverted (30s, 4h, 1d)',
+  PORTAL_REMIND_AFTER: 'an approved change TWCC does not show yet (applied on the portal) is brought up again in the approvals channel after this long',
   APPROVALS_CHANNEL: 'Slack channel id for approval requests (unset: where the request was typed)',
   DISCORD_APPROVALS_CHANNEL: 'Discord channel id for approval requests (unset: where the request was typed)',
   TZ: 'IANA time zone in which dates and times are shown to chat users (e.g. Asia/Taipei, UTC)',

@@ -207,6 +207,7 @@ describe('a configuration that can work is accepted', () => {
     { when: 'reminders off', env: { REMINDER_DAYS: 'off' } },
     { when: 'reminders a week and a day ahead, swept every 30 seconds', env: { REMINDER_DAYS: '1, 7', REMINDER_INTERVAL: '30s' } },
     { when: 'two break-glass members whose changes wait an hour for review', env: { BREAK_GLASS: 'alice, dave', BREAK_GLASS_REVIEW: '1h' } },
+    { when: 'a day before the portal hand-off is brought up again', env: { PORTAL_REMIND_AFTER: '1d' } },
     { when: 'the twcc backend on any free port', env: { BACKEND: 'twcc', TWCC_PROJECT: 'GOV108009', PORT: '0' } },
     // Blank values count as unset, as a `.env` template leaves them.
     { when: 'blank tokens', env: { SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: ' ', DISCORD_TOKEN: '' } },
