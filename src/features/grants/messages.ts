@@ -38,7 +38,7 @@ export const messages = defineMessages()(
     'grants.reverted': 'Your {service} grant `{id}` ended ({why}): restored {change}.',
     'grants.revertedAndLeft': 'Your {service} grant `{id}` ended ({why}): restored {change}; left alone, because an admin changed them since: {same}.',
     'grants.leftAll': 'Your {service} grant `{id}` ended ({why}); nothing was restored: an admin changed {same} since, so those stay.',
-    'grants.revertedChannel': '{service} grant `{id}` for {target} ended ({why}): restored {change}.{left}',
+    'grants.revertedChannel': '{service} grant `{id}` for {target} ended ({why}): restored {change}.{note}',
     'grants.leftChannel': ' Left alone (changed since): {same}.',
     'grants.revertFailed':
       '⚠️ Could not restore {service} grant `{id}` for {target} ({why}): {note} The bot tries again at its next sweep; until then {change} stays.',
@@ -81,7 +81,7 @@ export const messages = defineMessages()(
     'grants.reverted': '你的 {service} 授權 `{id}` 已結束（{why}）：已恢復 {change}。',
     'grants.revertedAndLeft': '你的 {service} 授權 `{id}` 已結束（{why}）：已恢復 {change}；以下項目在此期間已由管理員變更，維持不動：{same}。',
     'grants.leftAll': '你的 {service} 授權 `{id}` 已結束（{why}）；沒有恢復任何項目：{same} 在此期間已由管理員變更，維持不動。',
-    'grants.revertedChannel': '{target} 的 {service} 授權 `{id}` 已結束（{why}）：已恢復 {change}。{left}',
+    'grants.revertedChannel': '{target} 的 {service} 授權 `{id}` 已結束（{why}）：已恢復 {change}。{note}',
     'grants.leftChannel': '維持不動（期間已變更）：{same}。',
     'grants.revertFailed': '⚠️ 無法還原 {target} 的 {service} 授權 `{id}`（{why}）：{note}機器人會在下次排程時再試；在那之前 {change} 維持不變。',
     'grants.revertPortal':

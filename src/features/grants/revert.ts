@@ -111,7 +111,7 @@ async function restore(services: Services, grants: Grants, g: Grant, why: Revert
     return leftSome ? mt.t('grants.revertedAndLeft', { service, id: g.id, why: w, change: listValues(mt, todo), same: listValues(mt, left) }) : mt.t('grants.reverted', { service, id: g.id, why: w, change: listValues(mt, todo) });
   });
   const channelLeft = leftSome ? t.t('grants.leftChannel', { same }) : '';
-  await services.post({ kind: 'approvals', platform: g.requester.platform, origin: g.where }, reply(t.t('grants.revertedChannel', { service, id: g.id, target: g.targetLabel, why: whyText, change: restored ? change : '-', left: channelLeft }), 'channel'));
+  await services.post({ kind: 'approvals', platform: g.requester.platform, origin: g.where }, reply(t.t('grants.revertedChannel', { service, id: g.id, target: g.targetLabel, why: whyText, change: restored ? change : '-', note: channelLeft }), 'channel'));
   return { kind: 'reverted', note };
 }
 
