@@ -80,7 +80,14 @@ async function main(args: string[]): Promise<void> {
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const { rateLimits, reminderDays, reminderIntervalMs } = config.parsed;
   const core = new Core({
-    features: allFeatures({ keyMaxDays: config.KEY_MAX_DAYS, reminderDays, reminderIntervalMs, breakGlass: breakGlassOf(config), portalRemindAfterMs: portalRemindAfterMs(config) }),
+    features: allFeatures({
+      keyMaxDays: config.KEY_MAX_DAYS,
+      reminderDays,
+      reminderIntervalMs,
+      // BREAK_GLASS, BREAK_GLASS_REVIEW, PORTAL_REMIND_AFTER (src/features/grants/).
+      breakGlass: breakGlassOf(config),
+      portalRemindAfterMs: portalRemindAfterMs(config),
+    }),
     store,
     backend,
     admins,

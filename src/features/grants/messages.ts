@@ -32,7 +32,6 @@ export const messages = defineMessages()(
     'grants.notActive': 'Grant `{id}` has already ended; nothing was changed.',
     'grants.extendAsked': 'Asked the tenant admins to keep grant `{id}` for another {wait} (request `{summary}`). You will hear the decision privately.',
     'grants.extendUnposted': 'Request `{summary}` was made, but its card could not be posted to the approvals channel; tell a tenant admin (`/quota pending`).',
-    'grants.extended': 'Grant `{id}` extended: it now ends {date}.',
     // Reverts.
     'grants.why': '{why, select, ended {its time is up} returned {given back} review {break-glass not approved} other {ended}}',
     'grants.reverted': 'Your {service} grant `{id}` ended ({why}): restored {change}.',
@@ -76,7 +75,6 @@ export const messages = defineMessages()(
     'grants.notActive': '授權 `{id}` 已經結束；沒有做任何變更。',
     'grants.extendAsked': '已請租戶管理員將授權 `{id}` 再延長 {wait}（申請 `{summary}`）。你會私下收到決定。',
     'grants.extendUnposted': '已建立申請 `{summary}`，但卡片無法張貼到核准頻道；請告知租戶管理員（`/quota pending`）。',
-    'grants.extended': '授權 `{id}` 已延長：現在於 {date}結束。',
     'grants.why': '{why, select, ended {期限已到} returned {已歸還} review {緊急授權未獲核准} other {已結束}}',
     'grants.reverted': '你的 {service} 授權 `{id}` 已結束（{why}）：已恢復 {change}。',
     'grants.revertedAndLeft': '你的 {service} 授權 `{id}` 已結束（{why}）：已恢復 {change}；以下項目在此期間已由管理員變更，維持不動：{same}。',

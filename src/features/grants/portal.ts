@@ -65,7 +65,14 @@ class PortalWaits {
 }
 
 /** Starts watching TWCC for an approved change a tenant admin applies on the portal. */
-export async function watchPortal(services: Services, p: PendingAction, a: QuotaChangeArgs, values: Values, before: Values, by: { chatKey: string; memberId: string }): Promise<void> {
+export async function watchPortal(
+  services: Services,
+  p: PendingAction,
+  a: QuotaChangeArgs,
+  values: Values,
+  before: Values,
+  by: { chatKey: string; memberId: string },
+): Promise<void> {
   const wait: PortalWait = {
     kind: 'portal',
     id: p.id,

@@ -5,7 +5,14 @@ import { grantAuditBase } from './common.js';
 import { Grants, type Values } from './grant-store.js';
 
 /** A grant from now: `applied` written over `before`, ending `forMs` from now (and under review, on break-glass). */
-export async function startGrant(services: Services, p: PendingAction, a: QuotaChangeArgs, before: Values, applied: Values, by: { chatKey: string; memberId: string }): Promise<void> {
+export async function startGrant(
+  services: Services,
+  p: PendingAction,
+  a: QuotaChangeArgs,
+  before: Values,
+  applied: Values,
+  by: { chatKey: string; memberId: string },
+): Promise<void> {
   if (!a.forMs && !a.breakGlass) return;
   const grants = new Grants(services.store, services.now);
   const now = services.now();

@@ -118,7 +118,12 @@ function stillToApply(args: QuotaChangeArgs, now: Partial<Record<keyof QuotaValu
   return { ok: true, values };
 }
 
-export async function apply({ services, actor, args, t, pending }: ApplyContext, by: string, base: ReturnType<typeof auditBase>, target: string): Promise<Decided> {
+export async function apply(
+  { services, actor, args, t, pending }: ApplyContext,
+  by: string,
+  base: ReturnType<typeof auditBase>,
+  target: string,
+): Promise<Decided> {
   const read = await services.backend.getQuotas(actor, args.service, args.target);
   const row = read.ok ? read.value.members.find((m) => m.member.id === args.target) : undefined;
   if (!read.ok || !row) {

@@ -111,7 +111,11 @@ export function changeTerms(
     if (!breakGlass?.members.includes(memberId)) return { ok: false, message: w.t('grants.notBreakGlass') };
     if (!quotaWrite) return { ok: false, message: w.t('grants.breakGlassNoWrite') };
   }
-  const terms = { ...(parsed.reason ? { reason: parsed.reason } : {}), ...(parsed.forMs ? { forMs: parsed.forMs } : {}), ...(parsed.now ? { breakGlass: true as const } : {}) };
+  const terms = {
+    ...(parsed.reason ? { reason: parsed.reason } : {}),
+    ...(parsed.forMs ? { forMs: parsed.forMs } : {}),
+    ...(parsed.now ? { breakGlass: true as const } : {}),
+  };
   return { ok: true, terms };
 }
 

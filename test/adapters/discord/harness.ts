@@ -108,7 +108,10 @@ export class Harness {
       },
     });
     const logger = createLogger('trace', sink);
-    const features = allFeatures({ ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}) });
+    const features = allFeatures({
+      ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}),
+      ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}),
+    });
     const core = new Core({ features, store, backend, admins: opts.admins ?? ['discord:1001'], logger, ...(opts.now ? { now: opts.now } : {}) });
     const keys = opts.overHttp ? appKeys() : undefined;
     const config = loadConfig({

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sweeper } from '../../../src/core/sweeper.js';
 import type { GrantSweepReport } from '../../../src/features/grants/sweep.js';
-import { APPROVALS, buttonsOf, World, type Person } from './harness.js';
+import { APPROVALS, buttonsOf, World } from './harness.js';
 
 const HOUR = 3_600_000;
 const START = Date.parse('2026-12-01T09:00:00Z');
