@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -64,4 +64,20 @@ it('a time-bound grant in the shell: asked `for 2h`, approved by number, the DM 
   await types('2', 'ended (given back): restored gpu 1.');
   await types('/quota show vcs', 'alice');
   expect(output.slice(output.lastIndexOf('VCS'))).toMatch(/alice\s+0 \/ 8\s+0 \/ 1\s/);
+
+  // The README's grant section shows this conversation: each line the bot printed there, in order, ids aside.
+  const readme = readFileSync('README.md', 'utf8');
+  const start = readme.indexOf('```text\n', readme.indexOf('## Time-bound grants')) + '```text\n'.length;
+  const id = /request `([\w-]{12})`/.exec(output)![1]!;
+  const printed = readme
+    .slice(start, readme.indexOf('```', start))
+    .split('\n')
+    .filter((l) => l && !/^\w+> /.test(l))
+    .map((l) => l.replace(/`[\w-]{12}`/g, `\`${id}\``));
+  let at = 0;
+  for (const line of printed) {
+    const found = output.indexOf(`${line}\n`, at);
+    expect(found, line).toBeGreaterThanOrEqual(0);
+    at = found + line.length;
+  }
 });
