@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sweeper } from '../../src/core/sweeper.js';
 import type { GrantSweepReport } from '../../src/features/grants/sweep.js';
 import type { PortalSweepReport } from '../../src/features/grants/portal.js';
+import type { TwccBackendOptions } from '../../src/backends/twcc/index.js';
 import { startFakeTwcc, type FakeTwcc } from '../fakes/twcc.js';
 import { twccBackendOn } from '../helpers/twcc-backend.js';
 import { TestBot } from '../helpers/test-bot.js';
@@ -24,9 +25,9 @@ afterEach(async () => {
   clock = START;
 });
 
-async function start(): Promise<void> {
+async function start(overrides: Partial<TwccBackendOptions> = {}): Promise<void> {
   fake = await startFakeTwcc();
-  bot = await TestBot.start({ admins: [], now: () => clock, backend: twccBackendOn(fake, { quotaWrite: false }) });
+  bot = await TestBot.start({ admins: [], now: () => clock, backend: twccBackendOn(fake, { quotaWrite: false, ...overrides }) });
   portal = bot.core.sweeper<PortalSweepReport>('portal', { intervalMs: 60_000 });
   grants = bot.core.sweeper<GrantSweepReport>('grant', { intervalMs: 60_000 });
   await bot.login('alice', fake.users.alice!.apiKey);
@@ -96,5 +97,20 @@ describe('when the bot cannot apply', () => {
     expect((await sweepPortalAt(START + 27 * HOUR)).seen).toBe(1);
     expect(lastIn('approvals')).toBe(`✅ VCS grant \`${id}\` for @alice: restored on the portal; TWCC now shows gpu 2.`);
     expect(lastIn('dm', 'alice')).toBe(`Your VCS grant \`${id}\` has ended: the portal now shows gpu 2.`);
+  });
+
+  it('a write TWCC did not confirm (its answer came too late) is read back the same way, and said applied once TWCC shows it', async () => {
+    await start({ quotaWrite: true, timeouts: { attemptMs: 150, headersMs: 150 }, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 2 } });
+    const id = /request `([\w-]+)`/.exec((await bot.say('alice', '/quota request vcs gpu=4')).text)![1]!;
+    // The PATCH is carried out but answered too late, and the read-back right after it fails.
+    const isPatch = (r: { method: string }) => r.method === 'PATCH';
+    fake.answerLate(400, 1, isPatch);
+    fake.failNext(503, 1, (r) => r.method === 'GET' && r.path.endsWith('/user_quotas/') && fake.requests.some(isPatch));
+    const card = await bot.click('Approve', 'admin');
+    expect(card.text.split('\n').at(-1)).toMatch(/^Approved by @admin; it may have been applied, but this is not confirmed/);
+    // TWCC carried the PATCH out: the sweep's read shows it.
+    expect((await sweepPortalAt(START + HOUR)).seen).toBe(1);
+    expect(lastIn('approvals')).toBe(`✅ VCS quota request \`${id}\` for @alice: applied after all; TWCC now shows gpu 4.`);
+    expect(lastIn('dm', 'alice')).toBe(`Your VCS quota request \`${id}\` was applied after all: TWCC now shows gpu 4.`);
   });
 });

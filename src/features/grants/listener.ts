@@ -26,7 +26,7 @@ export async function recordGrant(event: EventOf<'quota.applied'>, services: Ser
   const { p, a } = found;
   const written = Object.keys(event.applied).length > 0;
   // Sent, but TWCC's answer did not confirm it: the portal watch reads it back (and starts a grant when TWCC shows it).
-  if (event.verdict === 'unknown' && written) return void (await watchPortal(services, p, a, event.applied, event.before, event.by));
+  if (event.verdict === 'unknown' && written) return void (await watchPortal(services, p, a, event.applied, event.before, event.by, true));
   if (!a.forMs && !a.breakGlass && !a.extendsGrant) return;
   const grants = new Grants(services.store, services.now);
   const target = `${a.target}/${a.service}`;

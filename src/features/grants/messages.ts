@@ -50,6 +50,8 @@ export const messages = defineMessages()(
       'Approved by {by}; waiting for the portal: a tenant admin ({by}, or another) should set {target}’s {service} quota to {values} on [the portal’s Quota page](https://www.twcc.ai/) (this bot cannot change TWCC quotas). The bot reads TWCC and says here when it shows them.',
     'grants.portal.applied': '✅ {service} quota request `{id}` for {target}: applied on the portal; TWCC now shows {values}.',
     'grants.portal.appliedDm': 'Your {service} quota request `{id}` was applied on the portal: TWCC now shows {values}.',
+    'grants.portal.confirmed': '✅ {service} quota request `{id}` for {target}: applied after all; TWCC now shows {values}.',
+    'grants.portal.confirmedDm': 'Your {service} quota request `{id}` was applied after all: TWCC now shows {values}.',
     'grants.portal.remind':
       '⏰ {service} quota request `{id}` for {target}, approved by {by} {age} ago, is still not applied on the portal: a tenant admin should set {values} on [the portal’s Quota page](https://www.twcc.ai/).',
     'grants.portal.restored': '✅ {service} grant `{id}` for {target}: restored on the portal; TWCC now shows {values}.',
@@ -91,6 +93,8 @@ export const messages = defineMessages()(
       '已由 {by} 核准，等待入口網站套用：請租戶管理員（{by} 或其他人）到[入口網站的「配額」頁面](https://www.twcc.ai/)將 {target} 的 {service} 配額設為 {values}（這個機器人無法變更 TWCC 配額）。TWCC 顯示新數值時，機器人會在這裡通知。',
     'grants.portal.applied': '✅ {target} 的 {service} 配額申請 `{id}`：已在入口網站套用；TWCC 目前顯示 {values}。',
     'grants.portal.appliedDm': '你的 {service} 配額申請 `{id}` 已在入口網站套用：TWCC 目前顯示 {values}。',
+    'grants.portal.confirmed': '✅ {target} 的 {service} 配額申請 `{id}`：確認已經套用；TWCC 目前顯示 {values}。',
+    'grants.portal.confirmedDm': '你的 {service} 配額申請 `{id}` 確認已經套用：TWCC 目前顯示 {values}。',
     'grants.portal.remind':
       '⏰ {target} 的 {service} 配額申請 `{id}` 已由 {by} 於 {age} 前核准，但仍未在入口網站套用：請租戶管理員到[入口網站的「配額」頁面](https://www.twcc.ai/)設定 {values}。',
     'grants.portal.restored': '✅ {target} 的 {service} 授權 `{id}`：已在入口網站恢復；TWCC 目前顯示 {values}。',

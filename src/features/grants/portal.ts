@@ -38,6 +38,8 @@ export const PortalWait = z.object({
   remindedAt: z.number().optional(),
   /** A grant's revert, not a request. */
   revertOf: z.string().optional(),
+  /** The bot sent the write, but TWCC did not confirm it: seen, it was applied after all (not on the portal). */
+  unconfirmed: z.literal(true).optional(),
   status: z.enum(['waiting', 'seen']),
 });
 export type PortalWait = z.infer<typeof PortalWait>;
@@ -72,6 +74,7 @@ export async function watchPortal(
   values: Values,
   before: Values,
   by: { chatKey: string; memberId: string },
+  unconfirmed = false,
 ): Promise<void> {
   const wait: PortalWait = {
     kind: 'portal',
@@ -87,6 +90,7 @@ export async function watchPortal(
     where: p.where,
     ...(p.locale ? { locale: p.locale } : {}),
     since: services.now(),
+    ...(unconfirmed ? { unconfirmed: true as const } : {}),
     status: 'waiting',
   };
   await new PortalWaits(services).put(wait);
@@ -197,14 +201,14 @@ async function seen(services: Services, waits: PortalWaits, w: PortalWait): Prom
     await tellMember(services, w, (mt) => mt.t('grants.portal.restoredDm', { service, id: w.id, values: listValues(mt, w.values) }));
     return;
   }
-  await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'ok', detail: `on the portal ${JSON.stringify(w.values)}` });
-  const line = t.t('grants.portal.applied', { service, id: w.id, target: w.targetLabel, values: listValues(t, w.values) });
+  await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'ok', detail: `${w.unconfirmed ? 'read back' : 'on the portal'} ${JSON.stringify(w.values)}` });
+  const line = t.t(w.unconfirmed ? 'grants.portal.confirmed' : 'grants.portal.applied', { service, id: w.id, target: w.targetLabel, values: listValues(t, w.values) });
   // The request is recorded as applied, its note saying so (a late click or `/quota pending` reads it).
   const p = await services.pending.get(w.id);
   if (p) await services.pending.save({ ...p, status: 'applied', note: [p.note, line].filter(Boolean).join('\n') });
   await services.post(approvals, reply(line, 'channel'));
   const requesterT = await services.locales.translatorFor(w.requester, undefined, { memberId: w.requesterMember });
-  await services.post({ kind: 'dm', user: w.requester }, reply(requesterT.t('grants.portal.appliedDm', { service, id: w.id, values: listValues(requesterT as never, w.values) }), 'dm'));
+  await services.post({ kind: 'dm', user: w.requester }, reply(requesterT.t(w.unconfirmed ? 'grants.portal.confirmedDm' : 'grants.portal.appliedDm', { service, id: w.id, values: listValues(requesterT as never, w.values) }), 'dm'));
   const a = p ? QuotaChangeArgs.safeParse(p.args) : undefined;
   if (p && a?.success) await startGrant(services, p, a.data, w.before, w.values, w.by);
 }
