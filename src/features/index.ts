@@ -35,7 +35,9 @@ export function allFeatures(opts: FeatureOptions = {}): Feature[] {
       ...(opts.keyMaxDays !== undefined ? { keyMaxDays: opts.keyMaxDays } : {}),
     }),
     grantsFeature({
+      // A minute, or REMINDER_INTERVAL when that is shorter (the shell's tour and the process tests run in seconds).
       ...(opts.grantIntervalMs !== undefined ? { intervalMs: opts.grantIntervalMs } : {}),
+      ...(opts.grantIntervalMs === undefined && opts.reminderIntervalMs !== undefined ? { intervalMs: Math.min(60_000, opts.reminderIntervalMs) } : {}),
       ...(opts.portalRemindAfterMs !== undefined ? { portalRemindAfterMs: opts.portalRemindAfterMs } : {}),
     }),
   ];
