@@ -103,6 +103,23 @@ function storeUrlProblem(url: string): string | undefined {
   return undefined;
 }
 
+/** A comma-separated list of member ids (BREAK_GLASS). */
+const memberList = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[\w.@-]+$/, { error: (iss) => `"${String(iss.input)}" is not a member id; list member ids separated by commas, e.g. alice,dave` })));
+
+/** A duration in REMINDER_INTERVAL's syntax (`30s`, `4h`, `2d`), kept as written; read with parseReminderInterval. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .superRefine((v, ctx) => {
+      const parsed = parseReminderInterval(v);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    });
+
 /** Every environment variable the bot reads; the README's configuration table mirrors this schema. */
 export const ConfigSchema = z.object({
   SLACK_BOT_TOKEN: optional,
@@ -150,6 +167,11 @@ export const ConfigSchema = z.object({
   AUDIT_KEEP: auditKeep,
   REMINDER_DAYS: parsedText('14,3,1', oneProblem(parseReminderDays)),
   REMINDER_INTERVAL: parsedText('1h', oneProblem(parseReminderInterval)),
+  // Break-glass (src/features/quota/terms.ts): members who may apply a quota request at once, and how long its review waits.
+  BREAK_GLASS: memberList,
+  BREAK_GLASS_REVIEW: duration('4h'),
+  // An approved change the portal has not shown yet (TWCC_QUOTA_WRITE=off) is brought up again after this long.
+  PORTAL_REMIND_AFTER: duration('48h'),
   APPROVALS_CHANNEL: optional,
   DISCORD_APPROVALS_CHANNEL: optional,
   // Node reads TZ too (for its own Date strings); the bot names the zone explicitly wherever it shows a time.
@@ -288,3 +310,17 @@ export const discordOverHttp = (c: Config) => discordEnabled(c) && c.DISCORD_PUB
 /** The services a deployment offers: the embedded registry both; TWCC's CCS only with TWCC_CCS_SITE. */
 export const servicesOf = (c: Pick<Config, 'BACKEND' | 'TWCC_CCS_SITE'>): ('vcs' | 'ccs')[] =>
   c.BACKEND === 'twcc' && !c.TWCC_CCS_SITE ? ['vcs'] : ['vcs', 'ccs'];
+
+/** PORTAL_REMIND_AFTER in ms (checked by the schema). */
+export const portalRemindAfterMs = (c: Pick<Config, 'PORTAL_REMIND_AFTER'>): number => {
+  const parsed = parseReminderInterval(c.PORTAL_REMIND_AFTER);
+  if (!parsed.ok) throw new Error(`PORTAL_REMIND_AFTER: ${parsed.problem}`);
+  return parsed.value;
+};
+
+/** BREAK_GLASS and BREAK_GLASS_REVIEW as the quota feature takes them (both checked by the schema). */
+export const breakGlassOf = (c: Pick<Config, 'BREAK_GLASS' | 'BREAK_GLASS_REVIEW'>): { members: string[]; reviewMs: number } => {
+  const review = parseReminderInterval(c.BREAK_GLASS_REVIEW);
+  if (!review.ok) throw new Error(`BREAK_GLASS_REVIEW: ${review.problem}`);
+  return { members: c.BREAK_GLASS, reviewMs: review.value };
+};

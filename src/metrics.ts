@@ -34,10 +34,25 @@ const countOf = (report: object, field: string): number => {
 
 /** Counts what each reminder sweep sent and failed to send (other sweeps have no counters yet). */
 export function countSweep(report: object, sweep: string): void {
+  if (sweep === 'grant') return countGrantSweep(report);
   if (sweep !== 'reminder') return;
   const [sent, failed] = [countOf(report, 'sent'), countOf(report, 'failed')];
   if (sent > 0) remindersTotal.inc({ outcome: 'sent' }, sent);
   if (failed > 0) remindersTotal.inc({ outcome: 'failed' }, failed);
+}
+
+const grantRevertsTotal = new Counter({
+  name: 'chatops_grant_reverts_total',
+  help: 'Time-bound and break-glass grants ended by the grant sweep, by outcome: reverted, or failed (reported, tried again)',
+  labelNames: ['outcome'] as const,
+  registers: [metrics],
+});
+
+/** The grant sweep's reverts (src/features/grants/sweep.ts). */
+function countGrantSweep(report: object): void {
+  const [reverted, failed] = [countOf(report, 'reverted'), countOf(report, 'failed')];
+  if (reverted > 0) grantRevertsTotal.inc({ outcome: 'reverted' }, reverted);
+  if (failed > 0) grantRevertsTotal.inc({ outcome: 'failed' }, failed);
 }
 
 /** Counts and times every invocation in the core, whichever adapter (the shell too) it came from. */

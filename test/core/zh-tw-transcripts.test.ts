@@ -213,4 +213,29 @@ describe('zh-TW transcripts', () => {
     }
     await expect(transcript()).toMatchFileSnapshot('__transcripts__/zh-TW/reminders.txt');
   });
+
+  it('time-bound grants and break-glass: the card, the DM before the end, Return now, Ask to extend, the revert', async () => {
+    const HOUR = 3_600_000;
+    await restart({ breakGlass: { members: ['alice'], reviewMs: 4 * HOUR } });
+    const sweeper = bot.core.sweeper<object>('grant', { intervalMs: 60_000, takeoverMs: 5_000 });
+    try {
+      await everyoneSpeaksChinese('admin', 'alice', 'bob');
+      await says('alice', '/quota request vcs gpu=8 for 2x 訓練');
+      await says('alice', '/quota request vcs gpu=8 for 10h 訓練新的模型');
+      await clicks('bob', '核准');
+      clock = NOW + 9 * HOUR;
+      await step('(授權排程)', '（結束前一小時的巡檢）', () => sweeper.runOnce());
+      await clicks('alice', '申請延長');
+      await clicks('bob', '核准');
+      clock = NOW + 20 * HOUR;
+      await step('(授權排程)', '（延長後結束時的巡檢）', () => sweeper.runOnce());
+      await says('bob', '/quota request vcs gpu=8 now 線上服務中斷');
+      await says('alice', '/quota request vcs gpu=8 cpu=32 now 線上服務中斷');
+      await clicks('bob', '駁回');
+      await step('(授權排程)', '（駁回後的巡檢）', () => sweeper.runOnce());
+    } finally {
+      await sweeper.stop();
+    }
+    await expect(transcript()).toMatchFileSnapshot('__transcripts__/zh-TW/grants.txt');
+  });
 });

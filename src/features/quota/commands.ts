@@ -14,6 +14,8 @@ import { reply, text, type Block } from '../../core/reply.js';
 import type { MessageId, Translator } from './messages.js';
 import { formatQuotaChange, formatQuotaValue, isQuotaChange, lowersQuota, QuotaChangeArgs, quotaChangeFlow } from './quota-change.js';
 import type { quotaSpec } from './spec.js';
+import { breakGlassNow } from './break-glass.js';
+import { changeTerms, type BreakGlassOptions } from './terms.js';
 
 type Handlers = HandlersFor<typeof quotaSpec, MessageId>;
 
@@ -57,6 +59,8 @@ interface ApprovalAsk {
   actor: Actor;
   change: Omit<QuotaChangeArgs, 'current'>;
   t: Translator;
+  /** BREAK_GLASS_REVIEW: how long a break-glass change's approval waits. */
+  reviewMs?: number;
 }
 
 const RESOURCES = ['cpu', 'gpu', 'memory'] as const;
@@ -95,7 +99,7 @@ const sameAsk = (a: QuotaChangeArgs, b: Omit<QuotaChangeArgs, 'current'>) =>
   a.kind === b.kind && a.target === b.target && a.service === b.service && JSON.stringify(a.requested) === JSON.stringify(b.requested);
 
 /** `set` (admin, for a member) and `request` (a member, for themselves) both end in an approval. */
-async function askApproval({ services, user, where, actor, change: asked, t }: ApprovalAsk) {
+async function askApproval({ services, user, where, actor, change: asked, t, reviewMs }: ApprovalAsk) {
   const { service, target } = asked;
   const now = await services.backend.getQuotas(actor, service, target);
   if (!now.ok) return say(describeError(t, now.code, now.detail));
@@ -121,7 +125,8 @@ async function askApproval({ services, user, where, actor, change: asked, t }: A
       if (clash && args.success) return { kind: 'conflict' as const, pending: open, resource: clash, want: args.data.requested[clash]! };
     }
     const args: QuotaChangeArgs = { ...change, current: current(row.resources) };
-    return { kind: 'made' as const, pending: await services.pending.create({ flow: 'approval', action, requester: user, requesterMember: actor.memberId, where, args, locale: t.locale }) };
+    const until = change.breakGlass && reviewMs ? { until: services.now() + reviewMs } : {};
+    return { kind: 'made' as const, pending: await services.pending.create({ flow: 'approval', action, requester: user, requesterMember: actor.memberId, where, args, locale: t.locale }, until) };
   });
   if (made.kind === 'duplicate') {
     const first = made.pending;
@@ -138,6 +143,8 @@ async function askApproval({ services, user, where, actor, change: asked, t }: A
     outcome: 'ok',
     detail: JSON.stringify(change.requested),
   });
+  // Break-glass: applied at once, and the card asks for the approval afterwards (./break-glass.ts).
+  if (change.breakGlass) return say(await breakGlassNow({ services, user, where, actor, t, pending }));
   // The card is worded in the requester's language, and keeps it when decided (src/core/flows/decide.ts).
   const posted = await services.post({ kind: 'approvals', platform: user.platform, origin: where }, approvalCard(t, pending, flow));
   const nobody = (await services.identity.otherAdmins(actor.memberId)) === 0 ? `${t.t('core.sentenceGap')}${texts.noOtherAdmin(t, services.backend.capabilities.adminLinks)}` : '';
@@ -148,15 +155,24 @@ async function askApproval({ services, user, where, actor, change: asked, t }: A
 const set: Handlers['set'] = async ({ services, user, where, actor, args, t }) => {
   const m = await memberOfMention(services, t, user, args.member);
   if (!m.ok) return say(t.t('quota.notRequested', { message: m.message }));
-  const change = { kind: 'set' as const, target: m.memberId, targetLabel: m.label, service: args.service, requested: args.quota, ...(args.reason ? { reason: args.reason } : {}) };
+  // `for 48h` at the start of the reason: a time-bound grant (./terms.ts).
+  const terms = changeTerms(t, 'set', args.reason, actor.memberId, undefined, services.backend.capabilities.quotaWrite);
+  if (!terms.ok) return say(terms.message);
+  const change = { kind: 'set' as const, target: m.memberId, targetLabel: m.label, service: args.service, requested: args.quota, ...terms.terms };
   return askApproval({ services, user, where, actor, change, t });
 };
 
-const request: Handlers['request'] = async ({ services, user, where, actor, args, t }) => {
-  const targetLabel = user.name ? `@${user.name}` : actor.memberId;
-  const change = { kind: 'request' as const, target: actor.memberId, targetLabel, service: args.service, requested: args.quota, ...(args.reason ? { reason: args.reason } : {}) };
-  return askApproval({ services, user, where, actor, change, t });
-};
+/** `/quota request`; `for 48h` and (BREAK_GLASS members) `now` at the start of the reason. */
+const requestWith =
+  (breakGlass: BreakGlassOptions | undefined): Handlers['request'] =>
+  async ({ services, user, where, actor, args, t }) => {
+    const targetLabel = user.name ? `@${user.name}` : actor.memberId;
+    const terms = changeTerms(t, 'request', args.reason, actor.memberId, breakGlass, services.backend.capabilities.quotaWrite);
+    if (!terms.ok) return say(terms.message);
+    const change = { kind: 'request' as const, target: actor.memberId, targetLabel, service: args.service, requested: args.quota, ...terms.terms };
+    return askApproval({ services, user, where, actor, change, t, ...(breakGlass ? { reviewMs: breakGlass.reviewMs } : {}) });
+  };
+const request = requestWith(undefined);
 
 const by = (p: PendingAction) => (p.requester.name ? `@${p.requester.name}` : p.requesterMember);
 
@@ -217,3 +233,6 @@ const cancel: Handlers['cancel'] = async ({ services, user, where, actor, args, 
 };
 
 export const quotaHandlers: Handlers = { show, set, request, pending, cancel };
+
+/** The handlers with BREAK_GLASS (src/features/quota/terms.ts) in force. */
+export const quotaHandlersWith = (opts: { breakGlass?: BreakGlassOptions }): Handlers => ({ ...quotaHandlers, request: requestWith(opts.breakGlass) });

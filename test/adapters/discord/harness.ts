@@ -43,6 +43,10 @@ export interface HarnessOptions {
   routeRules?: RouteRule[];
   /** How long the adapter's stop() waits for answers in flight; the adapter's default otherwise. */
   stopGraceMs?: number;
+  /** The core's clock (grant timers); the real one otherwise. */
+  now?: () => number;
+  /** BREAK_GLASS and BREAK_GLASS_REVIEW, parsed; none otherwise. */
+  breakGlass?: { members: string[]; reviewMs: number };
 }
 
 /** The application's key pair over HTTP: Discord signs with the private half, the bot knows the public one. */
@@ -104,7 +108,11 @@ export class Harness {
       },
     });
     const logger = createLogger('trace', sink);
-    const core = new Core({ features: allFeatures(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), store, backend, admins: opts.admins ?? ['discord:1001'], logger });
+    const features = allFeatures({
+      ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}),
+      ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}),
+    });
+    const core = new Core({ features, store, backend, admins: opts.admins ?? ['discord:1001'], logger, ...(opts.now ? { now: opts.now } : {}) });
     const keys = opts.overHttp ? appKeys() : undefined;
     const config = loadConfig({
       DISCORD_TOKEN: TOKEN,

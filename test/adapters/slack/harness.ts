@@ -63,6 +63,10 @@ export interface WorldOptions {
   reminderDays?: number[];
   /** SLACK_ACK_ANSWER_MS; default config.ts's (1 s). 0: every answer through response_url. */
   ackAnswerMs?: number;
+  /** The core's clock (grant and reminder timers); the real one otherwise. */
+  now?: () => number;
+  /** BREAK_GLASS and BREAK_GLASS_REVIEW, parsed; none otherwise. */
+  breakGlass?: { members: string[]; reviewMs: number };
 }
 
 const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -128,7 +132,8 @@ export class World {
     });
     const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
     const core = new Core({
-      features: allFeatures(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}),
+      features: allFeatures({ ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}) }),
+      ...(opts.now ? { now: opts.now } : {}),
       store,
       backend,
       admins: opts.admins ?? ['slack:UADMIN1', 'slack:UADMIN2'],
