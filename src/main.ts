@@ -80,7 +80,7 @@ async function main(args: string[]): Promise<void> {
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const { rateLimits, reminderDays, reminderIntervalMs } = config.parsed;
   const core = new Core({
-    features: allFeatures({ keyMaxDays: config.KEY_MAX_DAYS, reminderDays, reminderIntervalMs }),
+    features: allFeatures({ keyMaxDays: config.KEY_MAX_DAYS, reminderDays, reminderIntervalMs, approvals: config.parsed.approvals }),
     store,
     backend,
     admins,

@@ -64,7 +64,7 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
   const webhooks = interactionWebhooks(api, appId);
   logRateLimits(rest, logger);
   logRateLimits(webhooks.rest, logger);
-  const messenger = new DiscordMessenger({ rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
+  const messenger = new DiscordMessenger({ rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, escalationChannel: config.DISCORD_ESCALATION_CHANNEL, logger });
 
   const answers = new DiscordAnswerPolicy({ webhooks, logger, ackWithinMs, clickNotice: 'reply' });
   let started = false;

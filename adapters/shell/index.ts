@@ -103,14 +103,34 @@ function shellLoop(
     promptShown = true;
   };
 
+  /** Cards posted to #approvals, numbered, so that a reminder can answer one and an expiry edit it. */
+  let cards = 0;
+  const notice = (reply: Reply, header: string) => {
+    // A reminder or notice that arrives while the prompt waits: on a line of its own, then the prompt again.
+    const idleAtPrompt = !busy && promptShown;
+    if (idleAtPrompt) output.write('\n');
+    show(reply, header);
+    if (idleAtPrompt) prompt();
+  };
   const messenger: Messenger = {
     async post(target: PostTarget, reply: Reply) {
-      const header = target.kind === 'approvals' ? '#approvals:' : (await core.translatorFor(target.user)).t('shell.privateTo', { user: target.user.userId });
-      // A reminder or notice that arrives while the prompt waits: on a line of its own, then the prompt again.
-      const idleAtPrompt = !busy && promptShown;
-      if (idleAtPrompt) output.write('\n');
-      show(reply, header);
-      if (idleAtPrompt) prompt();
+      switch (target.kind) {
+        case 'approvals':
+          notice(reply, '#approvals:');
+          return { platform: 'local', channelId: 'approvals', messageId: String(++cards) };
+        case 'thread':
+          notice(reply, `#approvals ↳ ${target.ref.messageId}:`);
+          return;
+        case 'dm':
+          notice(reply, (await core.translatorFor(target.user)).t('shell.privateTo', { user: target.user.userId }));
+          return;
+        case 'escalation':
+          // A terminal has one channel: nothing to escalate to.
+          return;
+      }
+    },
+    async edit(ref, reply) {
+      notice(reply, `#approvals ✎ ${ref.messageId}:`);
     },
   };
 

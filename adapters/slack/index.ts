@@ -21,7 +21,8 @@ import { SlackUserLocales } from './user-locale.js';
 export type SlackConfig = Pick<
   Config,
   'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT' | 'APPROVALS_CHANNEL' | 'SLACK_ACK_ANSWER_MS'
->;
+> &
+  Partial<Pick<Config, 'ESCALATION_CHANNEL'>>;
 
 export interface SlackOptions {
   core: Core;
@@ -125,7 +126,7 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   const app = new App({ token, receiver, logger: boltLog, clientOptions, convoStore: false, deferInitialization: true });
 
   const client = app.client;
-  const messenger = new SlackMessenger(client, config.APPROVALS_CHANNEL);
+  const messenger = new SlackMessenger(client, config.APPROVALS_CHANNEL, config.ESCALATION_CHANNEL);
   const locales = new SlackUserLocales(client, log);
   /** The adapter's own words (a failure after the core, a restart notice): in the user's Slack locale when known. */
   const wordsFor = (userId: string | undefined) => translator(normalizeLocale(userId ? locales.known(userId)?.locale : undefined) ?? 'en');

@@ -2,6 +2,8 @@ import type { Feature } from '../core/feature.js';
 import { registerFeatures } from '../core/registry.js';
 import type { CommandSpec } from '../core/spec.js';
 import { apikeyFeature } from './apikey/index.js';
+import { approvalsFeature } from './approvals/index.js';
+import type { ApprovalSettings } from './approvals/settings.js';
 import { quotaFeature } from './quota/index.js';
 import { remindersFeature } from './reminders/index.js';
 import { tenantFeature } from './tenant/index.js';
@@ -13,18 +15,24 @@ export interface FeatureOptions {
   reminderDays?: readonly number[];
   /** REMINDER_INTERVAL in ms (default an hour). */
   reminderIntervalMs?: number;
+  /** APPROVAL_POLICY, APPROVER_GROUPS, APPROVAL_REASON, APPROVAL_TTL, APPROVAL_REMIND_AFTER, APPROVAL_ESCALATE_AFTER, parsed. */
+  approvals?: ApprovalSettings;
 }
 
 /** Every feature of the bot, in the order their commands are listed; main.ts and the tests give them to the core. */
 export function allFeatures(opts: FeatureOptions = {}): Feature[] {
   return [
     apikeyFeature({ ...(opts.keyMaxDays !== undefined ? { keyMaxDays: opts.keyMaxDays } : {}) }),
-    quotaFeature(),
+    quotaFeature(opts.approvals),
     tenantFeature(),
     remindersFeature({
       ...(opts.reminderDays !== undefined ? { days: opts.reminderDays } : {}),
       ...(opts.reminderIntervalMs !== undefined ? { intervalMs: opts.reminderIntervalMs } : {}),
       ...(opts.keyMaxDays !== undefined ? { keyMaxDays: opts.keyMaxDays } : {}),
+    }),
+    approvalsFeature({
+      ...(opts.approvals ? { settings: opts.approvals } : {}),
+      ...(opts.reminderIntervalMs !== undefined ? { intervalMs: opts.reminderIntervalMs } : {}),
     }),
   ];
 }

@@ -8,7 +8,7 @@ import type { Backend } from '../../src/backends/port.js';
 import { LocalRegistry } from '../../src/backends/local/registry.js';
 import { Core } from '../../src/core/core.js';
 import type { ChatUser, CommandName } from '../../src/core/invocation.js';
-import type { Outcome, PostTarget } from '../../src/core/outcome.js';
+import type { Outcome, PostedRef, PostTarget } from '../../src/core/outcome.js';
 import { replyToPlainText, type Button, type Reply } from '../../src/core/reply.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { allFeatures } from '../../src/features/index.js';
@@ -17,7 +17,7 @@ import { memoryStore } from '../../src/store/memory-store.js';
 /** One line of the conversation as a person would see it. */
 export interface Said {
   to: string;
-  where: 'reply' | 'approvals' | 'dm' | 'modal';
+  where: 'reply' | 'approvals' | 'dm' | 'modal' | 'escalation' | 'thread' | 'edit';
   reply?: Reply;
   text: string;
 }
@@ -75,8 +75,13 @@ export class TestBot {
       name: 'local',
       messenger: {
         post: async (target: PostTarget, reply: Reply) => {
-          const to = target.kind === 'dm' ? target.user.userId : '#approvals';
+          const to = target.kind === 'dm' ? target.user.userId : target.kind === 'escalation' ? '#escalation' : target.kind === 'thread' ? `#approvals/${target.ref.messageId}` : '#approvals';
           this.transcript.push({ to, where: target.kind, reply, text: replyToPlainText(reply) });
+          if (target.kind === 'dm' || target.kind === 'thread') return;
+          return { platform: 'local', channelId: to, messageId: String(this.transcript.length), ...(target.kind === 'escalation' ? { escalation: true } : {}) };
+        },
+        edit: async (ref: PostedRef, reply: Reply) => {
+          this.transcript.push({ to: `${ref.channelId}/${ref.messageId}`, where: 'edit', reply, text: replyToPlainText(reply) });
         },
       },
     });
@@ -151,7 +156,7 @@ export class TestBot {
   }
 
   /** Everything said to the approvals channel or privately to `user`. */
-  posts(where: 'approvals' | 'dm', to?: string): Said[] {
+  posts(where: 'approvals' | 'dm' | 'escalation' | 'thread' | 'edit', to?: string): Said[] {
     return this.transcript.filter((s) => s.where === where && (to === undefined || s.to === to));
   }
 

@@ -3,12 +3,13 @@ import { quotaHandlers } from './commands.js';
 import { messages, type MessageId } from './messages.js';
 import { quotaChangeFlow } from './quota-change.js';
 import { quotaSpec } from './spec.js';
+import type { ApprovalSettings } from '../approvals/settings.js';
 
-/** `/quota show|set|request|pending|cancel`: quotas, and changes a second admin approves in a channel. */
-export const quotaFeature = (): Feature =>
+/** `/quota show|set|request|pending|cancel`: quotas, and changes other admins approve in a channel (APPROVAL_POLICY). */
+export const quotaFeature = (approvals?: ApprovalSettings): Feature =>
   defineFeature({
     name: 'quota',
-    commands: [defineCommand<typeof quotaSpec, MessageId>(quotaSpec, quotaHandlers)],
+    commands: [defineCommand<typeof quotaSpec, MessageId>(quotaSpec, quotaHandlers(approvals))],
     flows: { 'quota.set': quotaChangeFlow, 'quota.request': quotaChangeFlow },
     messages,
   });
