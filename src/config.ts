@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, parseRateLimits } from './core/rate-limit.js';
 import { parseReminderDays, parseReminderInterval, type Parsed } from './features/reminders/schedule.js';
 import { parseDuration } from './core/duration.js';
-import { parseApprovalPolicy, parseApproverGroups, unknownGroups } from './features/approvals/policy.js';
+import { parseApprovalPolicy, parseApproverGroups, unknownGroups, type ApproverGroups, type PolicyRule } from './features/approvals/policy.js';
 import type { ApprovalSettings } from './features/approvals/settings.js';
 import { decodeEncryptionKey } from './crypto/encryption-key.js';
 import { STORE_PREFIX_PATTERN } from './store/port.js';
@@ -65,6 +65,16 @@ const parsedText = <T>(fallback: string, parse: (text: string) => { ok: true; va
       for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     });
+
+/** Text parsed as parsedText does, for a variable that may stay unset (then `empty`, with no text). */
+const parsedOptional = <T>(empty: T, parse: (text: string) => { ok: true; value: T } | { ok: false; problems: string[] }) =>
+  optional.transform((text, ctx) => {
+    if (text === undefined) return { text, value: empty };
+    const parsed = parse(text);
+    if (parsed.ok) return { text, value: parsed.value };
+    for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  });
 
 /** A parser that names one problem, as one that names several. */
 const oneProblem =
@@ -150,8 +160,8 @@ export const ConfigSchema = z.object({
   APPROVALS_CHANNEL: optional,
   DISCORD_APPROVALS_CHANNEL: optional,
   // Approval policies and a waiting request's life (src/features/approvals/); durations as REMINDER_INTERVAL.
-  APPROVAL_POLICY: parsedText('', parseApprovalPolicy),
-  APPROVER_GROUPS: parsedText('', parseApproverGroups),
+  APPROVAL_POLICY: parsedOptional<PolicyRule[]>([], parseApprovalPolicy),
+  APPROVER_GROUPS: parsedOptional<ApproverGroups>(new Map(), parseApproverGroups),
   APPROVAL_REASON: oneOf(['required', 'optional'], 'required'),
   APPROVAL_TTL: parsedText('72h', oneProblem((v) => parseDuration(v, {}))),
   APPROVAL_REMIND_AFTER: parsedText('24h', oneProblem((v) => parseDuration(v, { off: true }))),
