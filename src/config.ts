@@ -182,30 +182,45 @@ export const ConfigSchema = z.object({
 export type ConfigVariable = keyof typeof ConfigSchema.shape;
 
 /** The variables as written, and beside them (in `parsed`) the values the bot runs on. */
-const ConfigWithParsed = ConfigSchema.transform(({ RATE_LIMITS, REMINDER_DAYS, REMINDER_INTERVAL, APPROVAL_POLICY, APPROVER_GROUPS, APPROVAL_TTL, APPROVAL_REMIND_AFTER, APPROVAL_ESCALATE_AFTER, ...rest }) => ({
+const ConfigWithParsed = ConfigSchema.transform(({ RATE_LIMITS, REMINDER_DAYS, REMINDER_INTERVAL, ...rest }) => ({
   ...rest,
   RATE_LIMITS: RATE_LIMITS.text,
   REMINDER_DAYS: REMINDER_DAYS.text,
   REMINDER_INTERVAL: REMINDER_INTERVAL.text,
-  APPROVAL_POLICY: APPROVAL_POLICY.text,
-  APPROVER_GROUPS: APPROVER_GROUPS.text,
-  APPROVAL_TTL: APPROVAL_TTL.text,
-  APPROVAL_REMIND_AFTER: APPROVAL_REMIND_AFTER.text,
-  APPROVAL_ESCALATE_AFTER: APPROVAL_ESCALATE_AFTER.text,
-  parsed: {
-    rateLimits: RATE_LIMITS.value,
-    reminderDays: REMINDER_DAYS.value,
-    reminderIntervalMs: REMINDER_INTERVAL.value,
-    approvals: {
-      rules: APPROVAL_POLICY.value,
-      groups: APPROVER_GROUPS.value,
-      reason: rest.APPROVAL_REASON,
-      ttlMs: APPROVAL_TTL.value,
-      remindAfterMs: APPROVAL_REMIND_AFTER.value,
-      escalateAfterMs: APPROVAL_ESCALATE_AFTER.value,
-    } satisfies ApprovalSettings as ApprovalSettings,
+  parsed: { rateLimits: RATE_LIMITS.value, reminderDays: REMINDER_DAYS.value, reminderIntervalMs: REMINDER_INTERVAL.value },
+})).transform(withApprovalSettings);
+
+/** The APPROVAL_* variables as written; their settings in `parsed.approvals` (src/features/approvals/settings.ts). */
+function withApprovalSettings<
+  C extends {
+    APPROVAL_POLICY: { text: string | undefined; value: PolicyRule[] };
+    APPROVER_GROUPS: { text: string | undefined; value: ApproverGroups };
+    APPROVAL_TTL: { text: string; value: number };
+    APPROVAL_REMIND_AFTER: { text: string; value: number | undefined };
+    APPROVAL_ESCALATE_AFTER: { text: string; value: number | undefined };
+    APPROVAL_REASON: ApprovalSettings['reason'];
+    parsed: object;
   },
-}));
+>(c: C) {
+  const { APPROVAL_POLICY, APPROVER_GROUPS, APPROVAL_TTL, APPROVAL_REMIND_AFTER, APPROVAL_ESCALATE_AFTER, ...rest } = c;
+  const approvals: ApprovalSettings = {
+    rules: APPROVAL_POLICY.value,
+    groups: APPROVER_GROUPS.value,
+    reason: rest.APPROVAL_REASON,
+    ttlMs: APPROVAL_TTL.value,
+    remindAfterMs: APPROVAL_REMIND_AFTER.value,
+    escalateAfterMs: APPROVAL_ESCALATE_AFTER.value,
+  };
+  return {
+    ...rest,
+    APPROVAL_POLICY: APPROVAL_POLICY.text,
+    APPROVER_GROUPS: APPROVER_GROUPS.text,
+    APPROVAL_TTL: APPROVAL_TTL.text,
+    APPROVAL_REMIND_AFTER: APPROVAL_REMIND_AFTER.text,
+    APPROVAL_ESCALATE_AFTER: APPROVAL_ESCALATE_AFTER.text,
+    parsed: { ...(rest.parsed as C['parsed']), approvals },
+  };
+}
 export type Config = z.output<typeof ConfigWithParsed>;
 
 /** An IANA zone name Intl knows (`Asia/Taipei`, `UTC`). */

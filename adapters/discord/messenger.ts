@@ -65,7 +65,8 @@ export class DiscordMessenger implements Messenger {
   }
 
   private async send(channelId: string, reply: Reply, replyTo?: string): Promise<PostedRef> {
-    const body = { ...renderReply(reply), allowed_mentions: { parse: [] }, ...(replyTo ? { message_reference: { message_id: replyTo, fail_if_not_exists: false } } : {}) };
+    const reference = replyTo ? { message_reference: { message_id: replyTo, fail_if_not_exists: false } } : {};
+    const body = { ...renderReply(reply), allowed_mentions: { parse: [] }, ...reference };
     const sent = (await this.call(() => this.opts.rest.post(Routes.channelMessages(channelId), { body }))) as APIMessage;
     return { platform: 'discord', channelId, messageId: sent.id };
   }

@@ -12,6 +12,7 @@ import type { Outcome, PostedRef, PostTarget } from '../../src/core/outcome.js';
 import { replyToPlainText, type Button, type Reply } from '../../src/core/reply.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { allFeatures } from '../../src/features/index.js';
+import type { ApprovalSettings } from '../../src/features/approvals/settings.js';
 import { memoryStore } from '../../src/store/memory-store.js';
 
 /** One line of the conversation as a person would see it. */
@@ -53,6 +54,8 @@ export interface TestBotOptions {
   rateLimits?: RateLimits;
   /** How long a decision's claim outlives a holder that died; the core's default (30 s) otherwise. */
   decisionLeaseMs?: number;
+  /** APPROVAL_* settings, parsed; the features' defaults otherwise. */
+  approvals?: ApprovalSettings;
 }
 
 export const asUser = (name: string): ChatUser => ({ platform: 'local', workspace: 'local', userId: name, name });
@@ -93,7 +96,7 @@ export class TestBot {
     const opened = opts.storeOnClock ? memoryStore(opts.now) : await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
     const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}), ...(opts.decisionLeaseMs ? { decisionLeaseMs: opts.decisionLeaseMs } : {}) });
+    const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), ...(opts.approvals ? { approvals: opts.approvals } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}), ...(opts.decisionLeaseMs ? { decisionLeaseMs: opts.decisionLeaseMs } : {}) });
     return new TestBot(core, store, backend, file, dir);
   }
 

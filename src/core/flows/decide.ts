@@ -68,6 +68,8 @@ async function decidingOnce(
   pending: PendingAction,
   t: Translator<string>,
   decide: (fresh: PendingAction) => Promise<Outcome>,
+  /** True when the decision left the request open (one approval of several): the claim is given back at once. */
+  stillOpen: () => boolean = () => false,
 ): Promise<Outcome> {
   const lease = await services.pending.claim(pending);
   if (!lease) return notice(texts.alreadyDecided(t));
@@ -78,7 +80,8 @@ async function decidingOnce(
       return fresh?.status === 'cancelled' ? notice(texts.cancelledByRequester(t, fresh.note)) : notice(texts.alreadyDecided(t));
     }
     const outcome = await decide(fresh);
-    lease.done();
+    if (stillOpen()) await lease.release();
+    else lease.done();
     return outcome;
   } catch (err) {
     await lease.release();
@@ -117,40 +120,50 @@ async function decideApproval(
   const by = inv.user.name ? `@${inv.user.name}` : approver.memberId;
   const base = auditBase(inv.user, inv.where, approver);
   const target = action.auditTarget(pending);
-  return decidingOnce(services, pending, t, async (fresh) => {
-    let decided: PendingAction;
-    const decision = { decidedBy: approver.chatKey, decidedByName: by, decidedAt: services.now() };
-    const approvals = fresh.approvals ?? [];
-    if (services.pending.isExpired(fresh)) {
-      decided = { ...fresh, ...decision, status: 'expired', note: card.t('flow.expiredUndecided') };
-      await services.audit.append({ ...base, action: `${action.auditPrefix}.expired`, target, outcome: 'expired' });
-    } else if (ref.choice === 'reject') {
-      decided = { ...fresh, ...decision, status: 'rejected', note: card.t('flow.rejectedBy', { by }) };
-      await services.audit.append({ ...base, action: `${action.auditPrefix}.rejected`, target, outcome: 'rejected' });
-    } else if (approvals.some((a) => a.memberId === approver.memberId)) {
-      // One vote per person, whichever platform they click on: read under the claim, so a double click counts once.
-      return notice(t.t('flow.alreadyApprovedByYou'));
-    } else if (approvals.length + 1 < (fresh.policy?.required ?? 1)) {
-      // One approval of several: recorded, and the card shows it; the change waits for the rest.
-      const voted: PendingAction = { ...fresh, approvals: [...approvals, { chatKey: approver.chatKey, memberId: approver.memberId, name: by, at: services.now() }] };
-      await services.pending.save(voted);
-      await services.audit.append({ ...base, action: `${action.auditPrefix}.approval`, target, outcome: 'ok', detail: `${voted.approvals!.length} of ${fresh.policy?.required ?? 1}` });
-      const updated = approvalCard(card, voted, action, { replaceOriginal: true });
-      await editOtherCards(services, voted, inv.where.channelId, updated);
-      return answer(updated);
-    } else {
-      const all = listOf(card, [...approvals.map((a) => a.name), by]);
-      const result = await action.execute({ services, actor: approver, user: inv.user, where: inv.where, pending: fresh, args: fresh.args, t: card }, all);
-      const last = { chatKey: approver.chatKey, memberId: approver.memberId, name: by, at: services.now() };
-      decided = { ...fresh, ...decision, ...result, ...(fresh.policy ? { approvals: [...approvals, last] } : {}) };
-    }
-    await services.pending.save(decided);
-    await services.post({ kind: 'dm', user: fresh.requester }, reply(card.t('flow.decisionNotice', { summary: action.summary(card, fresh), note: decided.note ?? '' }), 'dm'));
-    const outcome = decidedCard(card, decided, action);
-    // A decision on either card (the approvals channel's, the escalation channel's) decides both.
-    await editOtherCards(services, decided, inv.where.channelId, outcome);
-    return answer(outcome);
-  });
+  let open = false;
+  return decidingOnce(
+    services,
+    pending,
+    t,
+    async (fresh) => {
+        let decided: PendingAction;
+        const decision = { decidedBy: approver.chatKey, decidedByName: by, decidedAt: services.now() };
+        const approvals = fresh.approvals ?? [];
+        if (services.pending.isExpired(fresh)) {
+          decided = { ...fresh, ...decision, status: 'expired', note: card.t('flow.expiredUndecided') };
+          await services.audit.append({ ...base, action: `${action.auditPrefix}.expired`, target, outcome: 'expired' });
+        } else if (ref.choice === 'reject') {
+          decided = { ...fresh, ...decision, status: 'rejected', note: card.t('flow.rejectedBy', { by }) };
+          await services.audit.append({ ...base, action: `${action.auditPrefix}.rejected`, target, outcome: 'rejected' });
+        } else if (approvals.some((a) => a.memberId === approver.memberId)) {
+          // One vote per person, whichever platform they click on: read under the claim, so a double click counts once.
+          open = true;
+          return notice(t.t('flow.alreadyApprovedByYou'));
+        } else if (approvals.length + 1 < (fresh.policy?.required ?? 1)) {
+          // One approval of several: recorded, and the card shows it; the change waits for the rest.
+          const vote = { chatKey: approver.chatKey, memberId: approver.memberId, name: by, at: services.now() };
+          const voted: PendingAction = { ...fresh, approvals: [...approvals, vote] };
+          await services.pending.save(voted);
+          await services.audit.append({ ...base, action: `${action.auditPrefix}.approval`, target, outcome: 'ok', detail: `${voted.approvals!.length} of ${fresh.policy?.required ?? 1}` });
+          const updated = approvalCard(card, voted, action, { replaceOriginal: true });
+          await editOtherCards(services, voted, inv.where.channelId, updated);
+          open = true;
+          return answer(updated);
+        } else {
+          const all = listOf(card, [...approvals.map((a) => a.name), by]);
+          const result = await action.execute({ services, actor: approver, user: inv.user, where: inv.where, pending: fresh, args: fresh.args, t: card }, all);
+          const last = { chatKey: approver.chatKey, memberId: approver.memberId, name: by, at: services.now() };
+          decided = { ...fresh, ...decision, ...result, ...(fresh.policy ? { approvals: [...approvals, last] } : {}) };
+        }
+        await services.pending.save(decided);
+        await services.post({ kind: 'dm', user: fresh.requester }, reply(card.t('flow.decisionNotice', { summary: action.summary(card, fresh), note: decided.note ?? '' }), 'dm'));
+        const outcome = decidedCard(card, decided, action);
+        // A decision on either card (the approvals channel's, the escalation channel's) decides both.
+        await editOtherCards(services, decided, inv.where.channelId, outcome);
+        return answer(outcome);
+    },
+    () => open,
+  );
 }
 
 /** Edits the request's other cards (those not in the channel clicked in) to what the clicked one now shows. */

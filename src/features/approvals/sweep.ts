@@ -63,7 +63,9 @@ export async function sweepApprovals(
       if (fresh && step === 'expire') await expire(services, flow, fresh);
       if (fresh && step === 'escalate') await escalate(services, flow, fresh);
       if (fresh && step === 'remind') await remind(services, flow, fresh);
-      lease.done();
+      // Expired: closed for good. Reminded or escalated: still open, so the claim is given back for the next click.
+      if (step === 'expire' || step === undefined) lease.done();
+      else await lease.release();
       if (step === 'expire') report.expired++;
       if (step === 'escalate') report.escalated++;
       if (step === 'remind') report.reminded++;
@@ -104,7 +106,7 @@ async function whoMayApprove(services: Services, t: Translator, p: PendingAction
     return t.t('approvals.groupMembers', { by: listOf(t, [...new Set(names)]), what: p.policy.group });
   }
   const admins = links.filter((l) => l.role === 'admin' && l.platform === p.requester.platform && l.memberId !== p.requesterMember && !voted.has(l.memberId) && l.name);
-  return admins.length > 0 ? listOf(t, [...new Set(admins.map((l) => `@${l.name}`))]) : t.t('approvals.anyAdmin', { by: requester });
+  return admins.length > 0 ? listOf(t, [...new Set(admins.map((l) => `@${l.name}`))].sort()) : t.t('approvals.anyAdmin', { by: requester });
 }
 
 /** Brought up again under each of its cards (a thread reply on Slack, a reply on Discord), naming who may approve. */

@@ -228,4 +228,10 @@ const cancel: Handlers['cancel'] = async ({ services, user, where, actor, args, 
   return say(t.t('quota.cancel.done', { summary: flow.summary(t, p) }));
 };
 
-export const quotaHandlers = (approvals: ApprovalSettings = DEFAULT_APPROVALS): Handlers => ({ show, set: set(approvals), request: request(approvals), pending, cancel });
+export const quotaHandlers = (approvals: ApprovalSettings = DEFAULT_APPROVALS): Handlers => ({
+  show,
+  set: set(approvals),
+  request: request(approvals),
+  pending,
+  cancel,
+});
