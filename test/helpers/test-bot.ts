@@ -66,6 +66,8 @@ export const asUser = (name: string): ChatUser => ({ platform: 'local', workspac
  */
 export class TestBot {
   readonly transcript: Said[] = [];
+  /** The message each posted card is (and each answer that replaced one), as a platform would tell a click on it. */
+  private readonly messageOf = new Map<Said, string>();
   private constructor(
     readonly core: Core,
     readonly store: Store,
@@ -79,8 +81,10 @@ export class TestBot {
       messenger: {
         post: async (target: PostTarget, reply: Reply) => {
           const to = target.kind === 'dm' ? target.user.userId : target.kind === 'escalation' ? '#escalation' : target.kind === 'thread' ? `#approvals/${target.ref.messageId}` : '#approvals';
-          this.transcript.push({ to, where: target.kind, reply, text: replyToPlainText(reply) });
+          const said: Said = { to, where: target.kind, reply, text: replyToPlainText(reply) };
+          this.transcript.push(said);
           if (target.kind === 'dm' || target.kind === 'thread') return;
+          this.messageOf.set(said, String(this.transcript.length));
           return { platform: 'local', channelId: to, messageId: String(this.transcript.length), ...(target.kind === 'escalation' ? { escalation: true } : {}) };
         },
         edit: async (ref: PostedRef, reply: Reply) => {
@@ -154,8 +158,14 @@ export class TestBot {
   }
 
   async clickId(actionId: string, user: string): Promise<Said> {
-    const outcome = await this.core.handle({ kind: 'click', user: asUser(user), where: { workspace: 'local', channelId: 'general' }, actionId });
-    return this.record(user, outcome);
+    // The message clicked: the latest one showing this button.
+    const on = [...this.transcript].reverse().find((s) => (s.reply?.blocks ?? []).some((b) => b.type === 'buttons' && b.buttons.some((x) => x.id === actionId)));
+    const messageId = on ? this.messageOf.get(on) : undefined;
+    const where = { workspace: 'local', channelId: 'general' };
+    const outcome = await this.core.handle({ kind: 'click', user: asUser(user), where, actionId, ...(messageId ? { messageId } : {}) });
+    const said = this.record(user, outcome);
+    if (messageId && said.reply?.replaceOriginal) this.messageOf.set(said, messageId);
+    return said;
   }
 
   /** Everything said to the approvals channel or privately to `user`. */

@@ -146,7 +146,7 @@ async function decideApproval(
           await services.pending.save(voted);
           await services.audit.append({ ...base, action: `${action.auditPrefix}.approval`, target, outcome: 'ok', detail: `${voted.approvals!.length} of ${fresh.policy?.required ?? 1}` });
           const updated = approvalCard(card, voted, action, { replaceOriginal: true });
-          await editOtherCards(services, voted, inv.where.channelId, updated);
+          await editOtherCards(services, voted, inv, updated);
           open = true;
           return answer(updated);
         } else {
@@ -159,16 +159,21 @@ async function decideApproval(
         await services.post({ kind: 'dm', user: fresh.requester }, reply(card.t('flow.decisionNotice', { summary: action.summary(card, fresh), note: decided.note ?? '' }), 'dm'));
         const outcome = decidedCard(card, decided, action);
         // A decision on either card (the approvals channel's, the escalation channel's) decides both.
-        await editOtherCards(services, decided, inv.where.channelId, outcome);
+        await editOtherCards(services, decided, inv, outcome);
         return answer(outcome);
     },
     () => open,
   );
 }
 
-/** Edits the request's other cards (those not in the channel clicked in) to what the clicked one now shows. */
-async function editOtherCards(services: Services, p: PendingAction, clickedIn: string, card: ReturnType<typeof decidedCard>): Promise<void> {
+/**
+ * Edits the request's other cards (the approvals channel's, the escalation channel's) to what the clicked
+ * one now shows; the clicked one is edited by the click's own answer. Without the clicked message's id,
+ * a card in the channel clicked in is taken to be the clicked one.
+ */
+async function editOtherCards(services: Services, p: PendingAction, inv: ClickInvocation, card: ReturnType<typeof decidedCard>): Promise<void> {
   for (const ref of await services.pending.cardsOf(p.id)) {
-    if (ref.channelId !== clickedIn) await services.edit(ref, card);
+    const clicked = inv.messageId !== undefined ? ref.messageId === inv.messageId : ref.channelId === inv.where.channelId;
+    if (!clicked) await services.edit(ref, card);
   }
 }
