@@ -110,7 +110,8 @@ export class Harness {
       },
     });
     const logger = createLogger('trace', sink);
-    const features = allFeatures({ ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), ...(opts.approvals ? { approvals: opts.approvals } : {}) });
+    const reminders = opts.reminderDays ? { reminderDays: opts.reminderDays } : {};
+    const features = allFeatures({ ...reminders, ...(opts.approvals ? { approvals: opts.approvals } : {}) });
     const core = new Core({ features, store, backend, admins: opts.admins ?? ['discord:1001'], logger, ...(opts.now ? { now: opts.now } : {}) });
     const keys = opts.overHttp ? appKeys() : undefined;
     const config = loadConfig({
