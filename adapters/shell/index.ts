@@ -127,7 +127,7 @@ function shellLoop(
           return { platform: 'local', channelId: 'approvals', messageId };
         }
         case 'thread':
-          notice(reply, `#approvals ↳ ${target.ref.messageId}:`);
+          notice(reply, '#approvals, a reply under its card:');
           return;
         case 'dm':
           notice(reply, (await core.translatorFor(target.user)).t('shell.privateTo', { user: target.user.userId }));
@@ -137,8 +137,8 @@ function shellLoop(
           return;
       }
     },
-    async edit(ref, reply) {
-      notice(reply, `#approvals ✎ ${ref.messageId}:`);
+    async edit(_ref, reply) {
+      notice(reply, '#approvals, its card edited:');
     },
   };
 
