@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Sweeper } from '../../src/core/sweeper.js';
 import type { ApprovalSweepReport } from '../../src/features/approvals/sweep.js';
+import { POSTGRES_URL, REDIS_URL, uniquePrefix } from '../helpers/store-urls.js';
 import { TestBot } from '../helpers/test-bot.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -242,6 +243,40 @@ describe('APPROVAL_TTL, APPROVAL_REMIND_AFTER, APPROVAL_ESCALATE_AFTER', () => {
     clock += HOUR;
     expect(await sweep()).toMatchObject({ expired: 1 });
     expect(bot.posts('dm', 'alice')[0]!.text).toContain(`\`${id}\``);
+  });
+
+  it.each([
+    ['Redis', REDIS_URL],
+    ['PostgreSQL', POSTGRES_URL],
+  ])('on %s, two replicas remind once per period and expire once, whichever sweeps', async (_name, url) => {
+    const prefix = uniquePrefix('approvals');
+    const env = { APPROVAL_POLICY: POLICY, APPROVAL_TTL: '2h', APPROVAL_REMIND_AFTER: '1h' };
+    clock = START;
+    const replica = () => TestBot.start({ storeUrl: url, prefix, admins: ['local:admin', 'local:carol'], now: () => clock, approvals: approvals(env) });
+    // One after the other: two stores opened at once on a new PostgreSQL prefix race to create its tables.
+    const replicas = [await replica(), await replica()];
+    bot = replicas[0]!;
+    others.push(replicas[1]!);
+    await bot.say('admin', '/tenant link @alice alice');
+    await bot.say('admin', '/tenant link @bob bob');
+    await bot.say('alice', '/quota request vcs gpu=8 big run');
+    await replicas[1]!.say('bob', '/quota request vcs cpu=12 and this');
+    const sweepers = replicas.map((r) => r.core.sweeper<ApprovalSweepReport>('approval', { takeoverMs: 5_000 }));
+    try {
+      const total = (reports: (ApprovalSweepReport | undefined)[], k: 'reminded' | 'expired') => reports.reduce((n, r) => n + (r?.[k] ?? 0), 0);
+      clock += HOUR;
+      expect(total(await Promise.all(sweepers.map((s) => s.runOnce())), 'reminded')).toBe(2);
+      expect(total(await Promise.all(sweepers.map((s) => s.runOnce())), 'reminded')).toBe(0);
+      clock += HOUR;
+      expect(total(await Promise.all(sweepers.map((s) => s.runOnce())), 'expired')).toBe(2);
+      expect(total(await Promise.all(sweepers.map((s) => s.runOnce())), 'expired')).toBe(0);
+      const all = (where: 'thread' | 'dm' | 'edit') => replicas.flatMap((r) => r.posts(where));
+      expect(all('thread')).toHaveLength(2);
+      expect(all('edit')).toHaveLength(2);
+      expect(all('dm').map((d) => d.to).sort()).toEqual(['alice', 'bob']);
+    } finally {
+      for (const s of sweepers) await s.stop();
+    }
   });
 
   it('two replicas sweeping at once expire a request once and tell its requester once', async () => {
