@@ -16,7 +16,10 @@ afterEach(async () => {
   h = sweeper = undefined;
 });
 
-test('on Discord: one approval of two shown on the card, a reply under it, an escalated copy, and at the TTL both cards say it expired', async () => {
+test.each([
+  ['the gateway', false],
+  ['HTTP interactions', true],
+])('on Discord over %s: one approval of two shown on the card, a reply under it, an escalated copy, and at the TTL both cards say it expired', async (_how, overHttp) => {
   let clock = Date.parse('2026-12-01T09:00:00Z');
   const approvals = loadConfig({
     APPROVAL_POLICY: 'quota.increase gpu>4 approvals=2; quota approvals=1',
@@ -25,7 +28,7 @@ test('on Discord: one approval of two shown on the card, a reply under it, an es
     APPROVAL_ESCALATE_AFTER: '2h',
     DISCORD_ESCALATION_CHANNEL: ESCALATION,
   }).parsed.approvals;
-  h = await Harness.start({ approvalsChannel: APPROVALS, escalationChannel: ESCALATION, approvals, now: () => clock });
+  h = await Harness.start({ approvalsChannel: APPROVALS, escalationChannel: ESCALATION, approvals, now: () => clock, overHttp });
   const harness = h;
   await linkTeam(harness);
   sweeper = harness.core.sweeper<ApprovalSweepReport>('approval', { takeoverMs: 5_000 });
