@@ -77,6 +77,19 @@ describe('APPROVAL_POLICY: how many approve, and who', () => {
     expect(audit).toContain('quota.approved');
   });
 
+  it('two approvers at once: while one approval is being recorded, the other is told to click again, and then counts', async () => {
+    bot = await start();
+    const id = requestId((await bot.say('alice', '/quota request vcs gpu=8 big run')).text);
+    // carol's approval is being recorded (its decision claim held, as on another replica).
+    const held = await bot.store.claim(`decide:${id}`, 30_000);
+    expect(held).toBeDefined();
+    expect((await bot.click('Approve', 'dave')).text).toBe(
+      'Another approval of this request is being recorded right now; nothing was changed. Click again in a moment.',
+    );
+    await held!.release();
+    expect((await bot.click('Approve', 'dave')).text).toContain('1 of 2 so far, by @dave');
+  });
+
   it('an admin asking counts for nothing: two others must approve', async () => {
     bot = await start();
     await bot.say('carol', '/quota set @alice vcs gpu=6 more');

@@ -72,7 +72,11 @@ async function decidingOnce(
   stillOpen: () => boolean = () => false,
 ): Promise<Outcome> {
   const lease = await services.pending.claim(pending);
-  if (!lease) return notice(texts.alreadyDecided(t));
+  if (!lease) {
+    // One of several approvals being recorded by someone else is not a decision made: this click may count next.
+    const now = (pending.policy?.required ?? 1) > 1 ? await services.pending.get(pending.id) : undefined;
+    return notice(now?.status === 'pending' ? t.t('flow.beingDecided') : texts.alreadyDecided(t));
+  }
   try {
     const fresh = await services.pending.get(pending.id);
     if (fresh?.status !== 'pending') {

@@ -106,6 +106,7 @@ export const enMessages = {
   'flow.policy.by': ', by {by}',
   'flow.alreadyApprovedByYou': 'You have already approved this request; it needs another approver. Nothing was changed.',
   'flow.notApprover': 'Only a member of @{who} can approve or reject this request.',
+  'flow.beingDecided': 'Another approval of this request is being recorded right now; nothing was changed. Click again in a moment.',
 
   // Dates.
   'date.never': 'never',

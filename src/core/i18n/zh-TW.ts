@@ -91,6 +91,7 @@ export const zhTWMessages: Record<keyof typeof enMessages, string> = {
   'flow.policy.by': '，由 {by} 核准',
   'flow.alreadyApprovedByYou': '你已經核准過這項申請，還需要其他人核准。沒有做任何變更。',
   'flow.notApprover': '只有 @{who} 的成員可以核准或駁回這項申請。',
+  'flow.beingDecided': '這項申請的另一個核准正在記錄中，沒有做任何變更。請稍後再按一次。',
 
   'date.never': '永不到期',
   'date.inDays': '{date}（{days} 天後）',
