@@ -3,6 +3,9 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, parseRateLimits } from './core/rate-limit.js';
 import { parseReminderDays, parseReminderInterval, type Parsed } from './features/reminders/schedule.js';
+import { parseDuration } from './core/duration.js';
+import { parseApprovalPolicy, parseApproverGroups, unknownGroups, type ApproverGroups, type PolicyRule } from './features/approvals/policy.js';
+import type { ApprovalSettings } from './features/approvals/settings.js';
 import { decodeEncryptionKey } from './crypto/encryption-key.js';
 import { STORE_PREFIX_PATTERN } from './store/port.js';
 import { StartupError, type StartupProblem } from './startup/problem.js';
@@ -62,6 +65,16 @@ const parsedText = <T>(fallback: string, parse: (text: string) => { ok: true; va
       for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     });
+
+/** Text parsed as parsedText does, for a variable that may stay unset (then `empty`, with no text). */
+const parsedOptional = <T>(empty: T, parse: (text: string) => { ok: true; value: T } | { ok: false; problems: string[] }) =>
+  optional.transform((text, ctx) => {
+    if (text === undefined) return { text, value: empty };
+    const parsed = parse(text);
+    if (parsed.ok) return { text, value: parsed.value };
+    for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  });
 
 /** A parser that names one problem, as one that names several. */
 const oneProblem =
@@ -174,6 +187,15 @@ export const ConfigSchema = z.object({
   PORTAL_REMIND_AFTER: duration('48h'),
   APPROVALS_CHANNEL: optional,
   DISCORD_APPROVALS_CHANNEL: optional,
+  // Approval policies and a waiting request's life (src/features/approvals/); durations as REMINDER_INTERVAL.
+  APPROVAL_POLICY: parsedOptional<PolicyRule[]>([], parseApprovalPolicy),
+  APPROVER_GROUPS: parsedOptional<ApproverGroups>(new Map(), parseApproverGroups),
+  APPROVAL_REASON: oneOf(['required', 'optional'], 'required'),
+  APPROVAL_TTL: parsedText('72h', oneProblem((v) => parseDuration(v, {}))),
+  APPROVAL_REMIND_AFTER: parsedText('24h', oneProblem((v) => parseDuration(v, { off: true }))),
+  APPROVAL_ESCALATE_AFTER: parsedText('off', oneProblem((v) => parseDuration(v, { off: true }))),
+  ESCALATION_CHANNEL: optional,
+  DISCORD_ESCALATION_CHANNEL: optional,
   // Node reads TZ too (for its own Date strings); the bot names the zone explicitly wherever it shows a time.
   TZ: z
     .string()
@@ -204,7 +226,39 @@ const ConfigWithParsed = ConfigSchema.transform(({ RATE_LIMITS, REMINDER_DAYS, R
   REMINDER_DAYS: REMINDER_DAYS.text,
   REMINDER_INTERVAL: REMINDER_INTERVAL.text,
   parsed: { rateLimits: RATE_LIMITS.value, reminderDays: REMINDER_DAYS.value, reminderIntervalMs: REMINDER_INTERVAL.value },
-}));
+})).transform(withApprovalSettings);
+
+/** The APPROVAL_* variables as written; their settings in `parsed.approvals` (src/features/approvals/settings.ts). */
+function withApprovalSettings<
+  C extends {
+    APPROVAL_POLICY: { text: string | undefined; value: PolicyRule[] };
+    APPROVER_GROUPS: { text: string | undefined; value: ApproverGroups };
+    APPROVAL_TTL: { text: string; value: number };
+    APPROVAL_REMIND_AFTER: { text: string; value: number | undefined };
+    APPROVAL_ESCALATE_AFTER: { text: string; value: number | undefined };
+    APPROVAL_REASON: ApprovalSettings['reason'];
+    parsed: object;
+  },
+>(c: C) {
+  const { APPROVAL_POLICY, APPROVER_GROUPS, APPROVAL_TTL, APPROVAL_REMIND_AFTER, APPROVAL_ESCALATE_AFTER, ...rest } = c;
+  const approvals: ApprovalSettings = {
+    rules: APPROVAL_POLICY.value,
+    groups: APPROVER_GROUPS.value,
+    reason: rest.APPROVAL_REASON,
+    ttlMs: APPROVAL_TTL.value,
+    remindAfterMs: APPROVAL_REMIND_AFTER.value,
+    escalateAfterMs: APPROVAL_ESCALATE_AFTER.value,
+  };
+  return {
+    ...rest,
+    APPROVAL_POLICY: APPROVAL_POLICY.text,
+    APPROVER_GROUPS: APPROVER_GROUPS.text,
+    APPROVAL_TTL: APPROVAL_TTL.text,
+    APPROVAL_REMIND_AFTER: APPROVAL_REMIND_AFTER.text,
+    APPROVAL_ESCALATE_AFTER: APPROVAL_ESCALATE_AFTER.text,
+    parsed: { ...(rest.parsed as C['parsed']), approvals },
+  };
+}
 export type Config = z.output<typeof ConfigWithParsed>;
 
 /** An IANA zone name Intl knows (`Asia/Taipei`, `UTC`). */
@@ -275,6 +329,19 @@ function crossFieldProblems(env: Env): StartupProblem[] {
   return problems;
 }
 
+/** APPROVAL_POLICY naming a group APPROVER_GROUPS lacks; an escalation with nowhere to go. */
+function approvalProblems(c: z.output<typeof ConfigWithParsed>): StartupProblem[] {
+  const problems: StartupProblem[] = [];
+  const { rules, groups, escalateAfterMs } = c.parsed.approvals;
+  for (const group of unknownGroups(rules, groups)) {
+    problems.push({ variable: 'APPROVAL_POLICY', message: `approvers=@${group} names no group; define it in APPROVER_GROUPS (e.g. ${group}=alice+dave)` });
+  }
+  if (escalateAfterMs !== undefined && !c.ESCALATION_CHANNEL && !c.DISCORD_ESCALATION_CHANNEL) {
+    problems.push({ variable: 'APPROVAL_ESCALATE_AFTER', message: 'is set, but neither ESCALATION_CHANNEL nor DISCORD_ESCALATION_CHANNEL is; set the channel to escalate to, or APPROVAL_ESCALATE_AFTER=off' });
+  }
+  return problems;
+}
+
 /** `.env` values, under whatever the environment itself sets (Node's own parser). */
 export function readDotEnv(path = '.env'): Record<string, string> {
   return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
@@ -289,6 +356,7 @@ export function parseConfig(env: Env): ConfigResult {
     ? []
     : parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message }));
   problems.push(...crossFieldProblems(env));
+  if (parsed.success) problems.push(...approvalProblems(parsed.data));
   return parsed.success && problems.length === 0 ? { ok: true, value: parsed.data } : { ok: false, problems };
 }
 

@@ -99,6 +99,7 @@ async function main(args: string[]): Promise<void> {
       // BREAK_GLASS, BREAK_GLASS_REVIEW, PORTAL_REMIND_AFTER (src/features/grants/).
       breakGlass: breakGlassOf(config),
       portalRemindAfterMs: portalRemindAfterMs(config),
+      approvals: config.parsed.approvals,
     }),
     store,
     backend,

@@ -32,9 +32,25 @@ const countOf = (report: object, field: string): number => {
   return typeof n === 'number' ? n : 0;
 };
 
-/** Counts what each reminder sweep sent and failed to send (other sweeps have no counters yet). */
+/** What the approval sweep did to waiting approval requests (src/features/approvals/sweep.ts). */
+const approvalEventsTotal = new Counter({
+  name: 'chatops_approval_events_total',
+  help: 'Waiting approval requests the approval sweep expired, reminded approvers of, or escalated; and steps that failed (tried again)',
+  labelNames: ['event'] as const,
+  registers: [metrics],
+});
+
+function countApprovalSweep(report: object): void {
+  for (const event of ['expired', 'reminded', 'escalated', 'failed'] as const) {
+    const n = countOf(report, event);
+    if (n > 0) approvalEventsTotal.inc({ event }, n);
+  }
+}
+
+/** Counts what each reminder sweep sent and failed to send, and what the approval sweep did. */
 export function countSweep(report: object, sweep: string): void {
   if (sweep === 'grant') return countGrantSweep(report);
+  if (sweep === 'approval') countApprovalSweep(report);
   if (sweep !== 'reminder') return;
   const [sent, failed] = [countOf(report, 'sent'), countOf(report, 'failed')];
   if (sent > 0) remindersTotal.inc({ outcome: 'sent' }, sent);

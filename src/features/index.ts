@@ -4,6 +4,8 @@ import type { CommandSpec } from '../core/spec.js';
 import { apikeyFeature } from './apikey/index.js';
 import { grantsFeature } from './grants/index.js';
 import type { BreakGlassOptions } from './quota/terms.js';
+import { approvalsFeature } from './approvals/index.js';
+import type { ApprovalSettings } from './approvals/settings.js';
 import { quotaFeature } from './quota/index.js';
 import { remindersFeature } from './reminders/index.js';
 import { tenantFeature } from './tenant/index.js';
@@ -21,13 +23,15 @@ export interface FeatureOptions {
   grantIntervalMs?: number;
   /** PORTAL_REMIND_AFTER in ms (default 48 hours). */
   portalRemindAfterMs?: number;
+  /** APPROVAL_POLICY, APPROVER_GROUPS, APPROVAL_REASON, APPROVAL_TTL, APPROVAL_REMIND_AFTER, APPROVAL_ESCALATE_AFTER, parsed. */
+  approvals?: ApprovalSettings;
 }
 
 /** Every feature of the bot, in the order their commands are listed; main.ts and the tests give them to the core. */
 export function allFeatures(opts: FeatureOptions = {}): Feature[] {
   return [
     apikeyFeature({ ...(opts.keyMaxDays !== undefined ? { keyMaxDays: opts.keyMaxDays } : {}) }),
-    quotaFeature(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}),
+    quotaFeature({ ...(opts.approvals ? { approvals: opts.approvals } : {}), ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}) }),
     tenantFeature(),
     remindersFeature({
       ...(opts.reminderDays !== undefined ? { days: opts.reminderDays } : {}),
@@ -39,6 +43,10 @@ export function allFeatures(opts: FeatureOptions = {}): Feature[] {
       ...(opts.grantIntervalMs !== undefined ? { intervalMs: opts.grantIntervalMs } : {}),
       ...(opts.grantIntervalMs === undefined && opts.reminderIntervalMs !== undefined ? { intervalMs: Math.min(60_000, opts.reminderIntervalMs) } : {}),
       ...(opts.portalRemindAfterMs !== undefined ? { portalRemindAfterMs: opts.portalRemindAfterMs } : {}),
+    }),
+    approvalsFeature({
+      ...(opts.approvals ? { settings: opts.approvals } : {}),
+      ...(opts.reminderIntervalMs !== undefined ? { intervalMs: opts.reminderIntervalMs } : {}),
     }),
   ];
 }

@@ -15,6 +15,7 @@ import { openStore, type Store } from '../../../src/store/index.js';
 import type { RouteRule } from '../../fakes/discord-rate-limits.js';
 import { startFakeDiscord, type FakeDiscord, type FakeUser, type OptionValue, type SentInteraction } from '../../fakes/discord.js';
 import { allFeatures } from '../../../src/features/index.js';
+import type { ApprovalSettings } from '../../../src/features/approvals/settings.js';
 
 export const TOKEN = 'fake-bot-token.abc.def';
 export const APP_ID = '900000000000000001';
@@ -43,10 +44,13 @@ export interface HarnessOptions {
   routeRules?: RouteRule[];
   /** How long the adapter's stop() waits for answers in flight; the adapter's default otherwise. */
   stopGraceMs?: number;
-  /** The core's clock (grant timers); the real one otherwise. */
+  /** The core's clock (grant timers, approval expiry, reminders); the real one otherwise. */
   now?: () => number;
   /** BREAK_GLASS and BREAK_GLASS_REVIEW, parsed; none otherwise. */
   breakGlass?: { members: string[]; reviewMs: number };
+  /** APPROVAL_* settings, parsed; the features' defaults otherwise. DISCORD_ESCALATION_CHANNEL. */
+  approvals?: ApprovalSettings;
+  escalationChannel?: string;
 }
 
 /** The application's key pair over HTTP: Discord signs with the private half, the bot knows the public one. */
@@ -111,6 +115,7 @@ export class Harness {
     const features = allFeatures({
       ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}),
       ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}),
+      ...(opts.approvals ? { approvals: opts.approvals } : {}),
     });
     const core = new Core({ features, store, backend, admins: opts.admins ?? ['discord:1001'], logger, ...(opts.now ? { now: opts.now } : {}) });
     const keys = opts.overHttp ? appKeys() : undefined;
@@ -120,6 +125,7 @@ export class Harness {
       DISCORD_API_URL: fake.apiUrl,
       ...(keys ? { DISCORD_PUBLIC_KEY: keys.publicKeyHex } : {}),
       ...(opts.approvalsChannel ? { DISCORD_APPROVALS_CHANNEL: opts.approvalsChannel } : {}),
+      ...(opts.escalationChannel ? { DISCORD_ESCALATION_CHANNEL: opts.escalationChannel } : {}),
     });
     const grace = opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {};
     if (!keys) return new Harness(fake, core, store, backend, await startDiscord({ core, config, logger, ...grace }), logs, dir);
