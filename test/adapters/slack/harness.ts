@@ -136,7 +136,11 @@ export class World {
     });
     const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
     const core = new Core({
-      features: allFeatures({ ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}), ...(opts.approvals ? { approvals: opts.approvals } : {}) }),
+      features: allFeatures({
+        ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}),
+        ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}),
+        ...(opts.approvals ? { approvals: opts.approvals } : {}),
+      }),
       ...(opts.now ? { now: opts.now } : {}),
       store,
       backend,
