@@ -5,6 +5,7 @@ import { DEFAULT_RATE_LIMITS, parseRateLimits } from './core/rate-limit.js';
 import { parseReminderDays, parseReminderInterval, type Parsed } from './features/reminders/schedule.js';
 import { decodeEncryptionKey } from './crypto/encryption-key.js';
 import { STORE_PREFIX_PATTERN } from './store/port.js';
+import { PROJECT_CODE } from './core/projects.js';
 import { StartupError, type StartupProblem } from './startup/problem.js';
 
 type Env = Record<string, string | undefined>;
@@ -73,7 +74,8 @@ const oneProblem =
 
 /** `slack:U123` (an admin of their own), or `anna=slack:U123+discord:456` (one person on two platforms: one member). */
 const CHAT_ID = '(?:slack|discord|local):[^:\\s+=]+';
-const ADMIN_ENTRY = new RegExp(`^(?:${CHAT_ID}|[A-Za-z0-9][A-Za-z0-9._@-]{0,63}=${CHAT_ID}(?:\\+${CHAT_ID})*)$`);
+// With several projects an entry may name its project first: GOV108009:slack:U123 (src/core/projects.ts).
+const ADMIN_ENTRY = new RegExp(`^(?:[A-Za-z0-9][A-Za-z0-9_-]{0,31}:)?(?:${CHAT_ID}|[A-Za-z0-9][A-Za-z0-9._@-]{0,63}=${CHAT_ID}(?:\\+${CHAT_ID})*)$`);
 const admins = z
   .string()
   .default('')
@@ -87,6 +89,18 @@ const admins = z
       }),
     ),
   );
+
+/**
+ * One project's plan code, or several separated by commas (GOV108009,AI0912345): one deployment for
+ * several projects (src/core/projects.ts). A list holds codes (letters, digits, _ and -), each once.
+ */
+const projectList = optional.superRefine((v, ctx) => {
+  if (v === undefined || !v.includes(',')) return;
+  const codes = v.split(',').map((s) => s.trim().toUpperCase());
+  const bad = codes.filter((c) => !PROJECT_CODE.test(c));
+  if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `"${bad[0]}" is not a project code; list plan codes separated by commas, e.g. GOV108009,AI0912345` });
+  else if (new Set(codes).size < codes.length) ctx.addIssue({ code: 'custom', message: 'names a project twice; list each project once' });
+});
 
 /** The three forms STORE_URL accepts; src/store opens each. */
 const STORE_FORMS = 'sqlite://path, redis://host:port or postgres://user@host/db';
@@ -120,7 +134,7 @@ export const ConfigSchema = z.object({
   PORT: port,
   BACKEND: oneOf(['local', 'twcc'], 'local'),
   TWCC_API_URL: httpUrl('https://apigateway.twcc.ai'),
-  TWCC_PROJECT: optional,
+  TWCC_PROJECT: projectList,
   TWCC_VCS_SITE: z.string().default('openstack-taichung-default-2'),
   TWCC_CCS_SITE: optional,
   TWCC_QUOTA_WRITE: oneOf(['on', 'off'], 'off'),
@@ -155,6 +169,7 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
   LOG_FORMAT: oneOf(['json', 'pretty'], 'json'),
   LOG_FILE: optional,
+  LOCAL_PROJECTS: projectList,
 });
 /** The variables ConfigSchema reads (the README table, .env.example and --help list exactly these). */
 export type ConfigVariable = keyof typeof ConfigSchema.shape;
@@ -247,3 +262,14 @@ export const discordOverHttp = (c: Config) => discordEnabled(c) && c.DISCORD_PUB
 /** The services a deployment offers: the embedded registry both; TWCC's CCS only with TWCC_CCS_SITE. */
 export const servicesOf = (c: Pick<Config, 'BACKEND' | 'TWCC_CCS_SITE'>): ('vcs' | 'ccs')[] =>
   c.BACKEND === 'twcc' && !c.TWCC_CCS_SITE ? ['vcs'] : ['vcs', 'ccs'];
+
+/**
+ * The projects this deployment serves, first one first: TWCC_PROJECT's on TWCC; on the embedded
+ * registry LOCAL_PROJECTS', else TWCC_PROJECT's (one project, as before), else `LOCAL`.
+ */
+export const projectCodes = (c: Pick<Config, 'BACKEND' | 'TWCC_PROJECT' | 'LOCAL_PROJECTS'>): string[] => {
+  const list = c.BACKEND === 'twcc' ? c.TWCC_PROJECT : (c.LOCAL_PROJECTS ?? c.TWCC_PROJECT);
+  if (!list) return ['LOCAL'];
+  const codes = list.split(',').map((s) => s.trim()).filter(Boolean);
+  return codes.length > 1 ? codes.map((s) => s.toUpperCase()) : codes;
+};

@@ -15,7 +15,7 @@ const MEANING: Record<ConfigVariable, string> = {
   PORT: 'HTTP port: Slack events, /healthz, /readyz, /metrics',
   BACKEND: 'local: the embedded registry; twcc: the TWCC API',
   TWCC_API_URL: 'TWCC API gateway',
-  TWCC_PROJECT: 'the project’s plan code (e.g. GOV108009); required with BACKEND=twcc',
+  TWCC_PROJECT: 'the project’s plan code (e.g. GOV108009), or several comma-separated (GOV108009,AI0912345); required with BACKEND=twcc',
   TWCC_VCS_SITE: 'x-api-host of the VCS site',
   TWCC_CCS_SITE: 'x-api-host of the CCS site',
   TWCC_QUOTA_WRITE: 'on: approved quota changes are applied through TWCC; off: done on the portal',
@@ -34,6 +34,7 @@ const MEANING: Record<ConfigVariable, string> = {
   LOG_LEVEL: 'pino log level',
   LOG_FORMAT: 'json: one JSON object a line; pretty: readable lines (pino-pretty)',
   LOG_FILE: 'append logs to this file (unset: stderr; the shell logs to data/twcc-chatops.log)',
+  LOCAL_PROJECTS: 'the embedded registry’s projects, comma-separated (e.g. LAB1,LAB2): one deployment, several projects (unset: LOCAL)',
 };
 
 /** Walks through defaults, optionals and pipes to the enum inside, if any. */

@@ -36,6 +36,11 @@ function optionsOfArg(command: string, sub: string, arg: ArgSpec, offered: Offer
     case 'memberName':
     case 'requestId':
       return [{ ...base, type: ApplicationCommandOptionType.String }];
+    case 'project':
+      // The option the core adds to every subcommand when it serves several projects (a spec text only for /tenant project's own).
+      return [{ ...base, ...(arg.name === 'project' && sub !== 'project' ? described(arg.description, 'discord.option.project') : {}), type: ApplicationCommandOptionType.String }];
+    case 'projectAction':
+      return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(['bind', 'bind-workspace', 'unbind', 'unbind-workspace', 'approvals']) }];
     case 'days':
     case 'count':
       return [{ ...base, type: ApplicationCommandOptionType.Integer }];

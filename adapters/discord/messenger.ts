@@ -35,7 +35,7 @@ export class DiscordMessenger implements Messenger {
     }
     switch (target.kind) {
       case 'approvals': {
-        await this.send(this.opts.approvalsChannel ?? target.origin.channelId, reply);
+        await this.send(target.channel ?? this.opts.approvalsChannel ?? target.origin.channelId, reply);
         return;
       }
       case 'dm': {

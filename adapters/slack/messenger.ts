@@ -17,7 +17,7 @@ export class SlackMessenger implements Messenger {
   async post(target: PostTarget, reply: Reply): Promise<void> {
     switch (target.kind) {
       case 'approvals': {
-        const channel = this.approvalsChannel ?? target.origin.channelId;
+        const channel = target.channel ?? this.approvalsChannel ?? target.origin.channelId;
         await this.client.chat.postMessage({ channel, ...renderReply(reply) });
         return;
       }

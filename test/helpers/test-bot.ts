@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import type { Backend } from '../../src/backends/port.js';
 import { LocalRegistry } from '../../src/backends/local/registry.js';
 import { Core } from '../../src/core/core.js';
-import type { ChatUser, CommandName } from '../../src/core/invocation.js';
+import type { ChatUser, CommandName, Where } from '../../src/core/invocation.js';
 import type { Outcome, PostTarget } from '../../src/core/outcome.js';
 import { replyToPlainText, type Button, type Reply } from '../../src/core/reply.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { allFeatures } from '../../src/features/index.js';
 import { memoryStore } from '../../src/store/memory-store.js';
+import { projectStore } from '../../src/core/projects.js';
 
 /** One line of the conversation as a person would see it. */
 export interface Said {
@@ -53,6 +54,8 @@ export interface TestBotOptions {
   rateLimits?: RateLimits;
   /** How long a decision's claim outlives a holder that died; the core's default (30 s) otherwise. */
   decisionLeaseMs?: number;
+  /** LOCAL_PROJECTS: several projects, each an embedded registry on its own view of the store. */
+  projects?: string[];
 }
 
 export const asUser = (name: string): ChatUser => ({ platform: 'local', workspace: 'local', userId: name, name });
@@ -87,8 +90,9 @@ export class TestBot {
     const file = opts.file ?? (opts.storeUrl ? '' : join(dir!, 'bot.sqlite'));
     const opened = opts.storeOnClock ? memoryStore(opts.now) : await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
     const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
-    const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}), ...(opts.decisionLeaseMs ? { decisionLeaseMs: opts.decisionLeaseMs } : {}) });
+    const projects = opts.projects?.map((code, i) => ({ code, backend: new LocalRegistry(projectStore(store, code, i === 0), code, opts.now) }));
+    const backend = projects ? projects[0]!.backend : opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
+    const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}), ...(opts.decisionLeaseMs ? { decisionLeaseMs: opts.decisionLeaseMs } : {}), ...(projects ? { projects } : {}) });
     return new TestBot(core, store, backend, file, dir);
   }
 
@@ -104,13 +108,13 @@ export class TestBot {
   }
 
   /** `/apikey create` typed by `user` (whose platform reports `locale`, if given); answers what the bot replied. */
-  async say(user: string, line: string, locale?: string): Promise<Said> {
+  async say(user: string, line: string, locale?: string, where: Where = { workspace: 'local', channelId: 'general' }): Promise<Said> {
     const m = /^\/(\w+)\s*(.*)$/s.exec(line.trim());
     if (!m) throw new Error(`not a command: ${line}`);
     const outcome = await this.core.handle({
       kind: 'command',
       user: asUser(user),
-      where: { workspace: 'local', channelId: 'general' },
+      where,
       command: m[1] as CommandName,
       text: m[2] ?? '',
       ...(locale ? { locale } : {}),
