@@ -148,7 +148,7 @@ export const enMessages = {
   'parse.choices.projectAction': 'bind, bind-workspace, unbind, unbind-workspace or approvals',
   'parse.project': 'is not a project code (letters, digits, _ and -, such as GOV108009)',
   // Several projects in one deployment (src/core/projects.ts).
-  'core.project.named': 'Project: **{project}**',
+  'core.project.named': 'Project: {project}',
   'core.project.ambiguous':
     'This bot serves several projects ({projects}), and none applies here: nothing is bound to this channel, and you are a member of {n, plural, =0 {none of them} one {one of them} other {# of them}}. Add `--project <code>` to the command, or ask a tenant admin to run `/tenant project bind <code>` here.',
   'core.project.unknown': 'This bot serves no project `{typed}`; it serves {projects}.',

@@ -131,7 +131,7 @@ export const zhTWMessages: Record<keyof typeof enMessages, string> = {
   'parse.what.projectAction': '專案動作',
   'parse.choices.projectAction': 'bind、bind-workspace、unbind、unbind-workspace 或 approvals',
   'parse.project': '不是專案代碼（英文字母、數字、_ 與 -，例如 GOV108009）',
-  'core.project.named': '專案：**{project}**',
+  'core.project.named': '專案：{project}',
   'core.project.ambiguous':
     '這個機器人服務多個專案（{projects}），但這裡沒有適用的專案：這個頻道未綁定專案，而你是其中 {n} 個專案的成員。請在指令後加上 `--project <code>`，或請租戶管理員在這裡執行 `/tenant project bind <code>`。',
   'core.project.unknown': '這個機器人沒有服務專案 `{typed}`；它服務的專案是 {projects}。',

@@ -12,7 +12,7 @@ export const messages = defineMessages<SpecTextIds<typeof tenantSpec> | SpecText
   {
     // /tenant
     'tenant.project.applies':
-      'Project **{project}** applies here: {why, select, channel {this channel is bound to it} workspace {this workspace (Discord server) is bound to it} member {nothing is bound here, and you are a member of it only} other {you named it with `--project`}}.',
+      'Project **{project}** applies here: {why, select, channel {this channel is bound to it} workspace {this workspace (Discord server) is bound to it} member {nothing is bound here, and you are a member of it only} other {you named it with `--project`}}{note}.',
     'tenant.project.boundBy': ' (bound by {by} on {at})',
     'tenant.project.none':
       'No project applies here: nothing is bound to this channel, and you are a member of {n, plural, =0 {none} one {one} other {#}} of the projects this bot serves ({projects}). Add `--project <code>` to a command, or ask a tenant admin to run `/tenant project bind <code>`.',
@@ -138,7 +138,7 @@ export const messages = defineMessages<SpecTextIds<typeof tenantSpec> | SpecText
     'tenant.audit.applyOnPortal': '待在入口網站套用',
     'tenant.lang.set': '機器人之後會用繁體中文回覆你，不論你在哪個平台。',
     'tenant.project.applies':
-      '這裡適用專案 **{project}**：{why, select, channel {這個頻道綁定到它} workspace {這個工作區（Discord 伺服器）綁定到它} member {這裡沒有綁定專案，而你只是它的成員} other {你用 `--project` 指定了它}}。',
+      '這裡適用專案 **{project}**：{why, select, channel {這個頻道綁定到它} workspace {這個工作區（Discord 伺服器）綁定到它} member {這裡沒有綁定專案，而你只是它的成員} other {你用 `--project` 指定了它}}{note}。',
     'tenant.project.boundBy': '（由 {by} 於 {at} 綁定）',
     'tenant.project.none':
       '這裡沒有適用的專案：這個頻道未綁定專案，而你是其中 {n} 個專案的成員（本機器人服務 {projects}）。請在指令後加上 `--project <code>`，或請租戶管理員執行 `/tenant project bind <code>`。',

@@ -27,7 +27,7 @@ export const project: ProjectHandler = async ({ services, user, where, actor, ar
     const bound = here.why === 'channel' || here.why === 'workspace' ? await bindings.of(user.platform, where) : undefined;
     const by = bound ? t.t('tenant.project.boundBy', { by: bound.by, at: t.date(bound.at) }) : '';
     const approvals = await services.store.collection<{ channelId: string }>('settings').get(`approvals:${user.platform}`);
-    const lines = [t.t('tenant.project.applies', { project: here.code, why: here.why }) + by];
+    const lines = [t.t('tenant.project.applies', { project: here.code, why: here.why, note: by })];
     if (approvals) lines.push(t.t('tenant.project.approvalsHere', { project: here.code, channel: approvals.channelId }));
     return answer(lines.join('\n'));
   }
