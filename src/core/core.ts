@@ -207,6 +207,9 @@ export class Core {
   /** With several projects, `--project <code>` (Discord: the `project` option) comes off the command before anything reads it. */
   #takeProjectOption(inv: Invocation): { inv: Invocation; asked?: InvocationState['askedProject'] } {
     if (this.#projects.length < 2 || inv.kind !== 'command') return { inv };
+    // A subcommand whose own argument names the project (`/tenant project bind <code>`) keeps it.
+    const spec = this.#commands.get(inv.command)?.spec;
+    if (spec && findSubcommand(spec, inv.text).sub?.args.some((a) => a.kind === 'project')) return { inv };
     if (inv.options && 'project' in inv.options) {
       const { project, ...options } = inv.options;
       const code: { project?: string; bad?: string } = typeof project === 'string' ? takeProjectOption(`--project ${project}`) : { bad: String(project) };

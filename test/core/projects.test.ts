@@ -119,7 +119,7 @@ describe('several projects on the embedded registry (LOCAL_PROJECTS=LAB1,LAB2)',
     await twoLabs();
     const posted: PostTarget[] = [];
     bot.core.registerAdapter({ name: 'local', messenger: { post: async (target) => void posted.push(target) } });
-    expect((await bot.say('ben', '/tenant project approvals --project LAB2', undefined, room('lab2-approvals'))).text).toBe(
+    expect((await bot.say('ben', '/tenant project approvals LAB2', undefined, room('lab2-approvals'))).text).toBe(
       'This channel is now project **LAB2**’s approvals channel: its approval requests are posted here.\nProject: LAB2',
     );
     await bot.say('bob', '/quota request vcs cpu=16 more');

@@ -9,6 +9,7 @@ import { LocalRegistry } from '../../../src/backends/local/registry.js';
 import type { Backend } from '../../../src/backends/port.js';
 import { loadConfig } from '../../../src/config.js';
 import { Core } from '../../../src/core/core.js';
+import { projectStore } from '../../../src/core/projects.js';
 import { HttpServer } from '../../../src/http/server.js';
 import { createLogger, type Logger } from '../../../src/log.js';
 import { openStore, type Store } from '../../../src/store/index.js';
@@ -43,6 +44,8 @@ export interface HarnessOptions {
   routeRules?: RouteRule[];
   /** How long the adapter's stop() waits for answers in flight; the adapter's default otherwise. */
   stopGraceMs?: number;
+  /** LOCAL_PROJECTS: several projects, each an embedded registry on its own view of the store. */
+  projects?: string[];
 }
 
 /** The application's key pair over HTTP: Discord signs with the private half, the bot knows the public one. */
@@ -95,7 +98,8 @@ export class Harness {
     const fake = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID, guildId: GUILD_ID, ...routeRules });
     const dir = mkdtempSync(join(tmpdir(), 'discord-test-'));
     const store = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`);
-    const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store);
+    const projects = opts.projects?.map((code, i) => ({ code, backend: new LocalRegistry(projectStore(store, code, i === 0), code) }));
+    const backend = projects ? projects[0]!.backend : opts.backend ? opts.backend(store) : new LocalRegistry(store);
     const logs: string[] = [];
     const sink = new Writable({
       write(chunk, _enc, done) {
@@ -104,7 +108,7 @@ export class Harness {
       },
     });
     const logger = createLogger('trace', sink);
-    const core = new Core({ features: allFeatures(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), store, backend, admins: opts.admins ?? ['discord:1001'], logger });
+    const core = new Core({ features: allFeatures(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), store, backend, admins: opts.admins ?? ['discord:1001'], logger, ...(projects ? { projects } : {}) });
     const keys = opts.overHttp ? appKeys() : undefined;
     const config = loadConfig({
       DISCORD_TOKEN: TOKEN,
