@@ -56,6 +56,8 @@ export interface TestBotOptions {
   decisionLeaseMs?: number;
   /** LOCAL_PROJECTS: several projects, each an embedded registry on its own view of the store. */
   projects?: string[];
+  /** With `projects`: each project's backend on its view of the store (TWCC_PROJECT as a list); embedded registries otherwise. */
+  projectBackend?: (store: Store, project: string) => Backend;
 }
 
 export const asUser = (name: string): ChatUser => ({ platform: 'local', workspace: 'local', userId: name, name });
@@ -90,7 +92,10 @@ export class TestBot {
     const file = opts.file ?? (opts.storeUrl ? '' : join(dir!, 'bot.sqlite'));
     const opened = opts.storeOnClock ? memoryStore(opts.now) : await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
     const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
-    const projects = opts.projects?.map((code, i) => ({ code, backend: new LocalRegistry(projectStore(store, code, i === 0), code, opts.now) }));
+    const projects = opts.projects?.map((code, i) => {
+      const scoped = projectStore(store, code, i === 0);
+      return { code, backend: opts.projectBackend ? opts.projectBackend(scoped, code) : new LocalRegistry(scoped, code, opts.now) };
+    });
     const backend = projects ? projects[0]!.backend : opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
     const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}), ...(opts.decisionLeaseMs ? { decisionLeaseMs: opts.decisionLeaseMs } : {}), ...(projects ? { projects } : {}) });
     return new TestBot(core, store, backend, file, dir);
