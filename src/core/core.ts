@@ -451,9 +451,12 @@ function sumReports<R extends object>(a: R, b: R): R {
 const LOGIN_MEMO_MS = 30 * 60 * 1000;
 const loginMemo = (user: Pick<ChatUser, 'platform' | 'userId'>): string => `login-project:${user.platform}:${user.userId}`;
 
-/** A reply or card, with the project it is about named under it (several projects only). */
+/** A reply or card, with the project it is about named under it, above its buttons (several projects only). */
 function withProjectNote(r: Reply, t: AnyTranslator<string>, project: string): Reply {
-  return { ...r, blocks: [...r.blocks, text(t.t('core.project.named', { project }))] };
+  const at = r.blocks.findIndex((b) => b.type === 'buttons');
+  const blocks = [...r.blocks];
+  blocks.splice(at < 0 ? blocks.length : at, 0, text(t.t('core.project.named', { project })));
+  return { ...r, blocks };
 }
 
 /** What the parser did to the input (a reason cut short), told after the handler's answer. */

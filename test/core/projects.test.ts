@@ -139,6 +139,25 @@ describe('several projects on the embedded registry (LOCAL_PROJECTS=LAB1,LAB2)',
     expect((await bot.say('carol', '/apikey list --project LAB2')).text).toContain('You have no API keys.');
   });
 
+  it('the reminder sweep goes through every project; each reminder names its project, and its Extend acts there', async () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    let clock = Date.parse('2026-12-01T09:00:00Z');
+    bot = await TestBot.start({ projects: ['LAB1', 'LAB2'], admins: ['LAB1:local:ann', 'LAB2:local:ben'], now: () => clock });
+    await bot.say('ann', '/tenant link @alice alice');
+    await bot.say('ben', '/tenant link @bob bob');
+    await bot.say('alice', '/apikey create');
+    const bobsKey = /`(k-[0-9a-f]{6})`/.exec((await bot.say('bob', '/apikey create')).text)![1]!;
+    const sweeper = bot.core.sweeper<{ sent: number }>('reminder', { intervalMs: 60_000, takeoverMs: 5_000 });
+    clock += (90 - 14) * DAY;
+    expect((await sweeper.runOnce())?.sent).toBe(2);
+    await sweeper.stop();
+    expect(bot.posts('dm', 'alice').map((s) => s.text.split('\n').slice(-2))).toEqual([['Project: LAB1', '[1] Extend 90 days  [2] Not now']]);
+    expect(bot.posts('dm', 'bob').map((s) => s.text.split('\n').at(-2))).toEqual(['Project: LAB2']);
+    const extended = await bot.click('Extend 90 days', 'bob');
+    expect(extended.text).toContain(`Key \`${bobsKey}\` now expires`);
+    expect(extended.text).toContain('Project: LAB2');
+  });
+
   it('ADMINS without a project are admins of every project', async () => {
     bot = await TestBot.start({ projects: ['LAB1', 'LAB2'], admins: ['local:root'] });
     expect((await bot.say('root', '/tenant whoami --project LAB2')).text).toContain('Role: admin');

@@ -8,7 +8,11 @@ import { tenantProjectSpec, tenantSpec } from './spec.js';
 export const tenantFeature = (): Feature =>
   defineFeature({
     name: 'tenant',
-    commands: [defineCommand<typeof tenantSpec, MessageId>(tenantSpec, tenantHandlers), defineCommand<typeof tenantProjectSpec, MessageId>(tenantProjectSpec, { project })],
+    commands: [
+      defineCommand<typeof tenantSpec, MessageId>(tenantSpec, tenantHandlers),
+      // Offered only where the deployment serves several projects (the core leaves it out otherwise).
+      defineCommand<typeof tenantProjectSpec, MessageId>(tenantProjectSpec, { project }),
+    ],
     login: completeLogin,
     messages,
   });
