@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PostTarget } from '../../src/core/outcome.js';
 import { replyToPlainText } from '../../src/core/reply.js';
+import { parseConfig, projectCodes } from '../../src/config.js';
 import { TestBot } from '../helpers/test-bot.js';
 
 let bot: TestBot;
@@ -175,5 +176,29 @@ describe('one project: as before', () => {
     const listed = await bot.say('admin', '/apikey list');
     expect(listed.text).not.toContain('Project:');
     expect(replyToPlainText(listed.reply!)).toBe(listed.text);
+  });
+});
+
+describe('the configuration of several projects', () => {
+  const projectsOf = (env: Record<string, string>) => {
+    const parsed = parseConfig(env);
+    if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.variable}: ${p.message}`).join('; '));
+    return projectCodes(parsed.value);
+  };
+
+  it('reads TWCC_PROJECT as a list on TWCC, LOCAL_PROJECTS on the embedded registry, LOCAL otherwise', () => {
+    expect(projectsOf({})).toEqual(['LOCAL']);
+    expect(projectsOf({ TWCC_PROJECT: 'GOV108009' })).toEqual(['GOV108009']);
+    expect(projectsOf({ LOCAL_PROJECTS: 'lab1, lab2' })).toEqual(['LAB1', 'LAB2']);
+    expect(projectsOf({ BACKEND: 'twcc', TWCC_PROJECT: 'GOV108009,AI0912345', LOCAL_PROJECTS: 'LAB1,LAB2' })).toEqual(['GOV108009', 'AI0912345']);
+  });
+
+  it('refuses a list with a project twice or a word that is no code, naming the variable; takes ADMINS of one project', () => {
+    expect(parseConfig({ LOCAL_PROJECTS: 'LAB1,lab1' })).toEqual({ ok: false, problems: [{ variable: 'LOCAL_PROJECTS', message: 'names a project twice; list each project once' }] });
+    expect(parseConfig({ BACKEND: 'twcc', TWCC_PROJECT: 'GOV108009,AI 0912345' })).toMatchObject({
+      ok: false,
+      problems: [{ variable: 'TWCC_PROJECT', message: expect.stringContaining('"AI 0912345" is not a project code') }],
+    });
+    expect(parseConfig({ ADMINS: 'GOV108009:slack:U1,GOV108009:anna=slack:U2+discord:3,slack:U4' }).ok).toBe(true);
   });
 });
