@@ -270,7 +270,9 @@ export class Core {
     if (memberOf.length === 1) return this.#context(memberOf[0]!, 'member');
     const sub = state.found?.sub;
     // Help, and `/tenant project` itself, answer here all the same: on the first project, saying none applies.
-    if (inv.kind !== 'command' || !sub || sub.name === 'help' || sub.severalProjects) return { ...this.#context(first!.code, 'none'), memberOf };
+    // So does a click on no project's card (it is answered "not understood" or "expired"); a login whose project is forgotten is refused.
+    const anywhere = inv.kind === 'click' || (inv.kind === 'command' && (!sub || sub.name === 'help' || sub.severalProjects));
+    if (anywhere) return { ...this.#context(first!.code, 'none'), memberOf };
     return { refused: (t) => t.t('core.project.ambiguous', { projects: listed, n: memberOf.length }) };
   }
 

@@ -30,6 +30,9 @@ describe('several TWCC projects in one deployment', () => {
     const { bobsAiKey } = await start();
     // Linked nowhere yet: the login must say which project it is for.
     expect((await bot.say('bob', '/tenant login')).text).toContain('you are a member of none of them. Add `--project <code>`');
+    // A key submitted with no project chosen (or chosen too long ago) is refused, and reaches no backend.
+    expect((await bot.login('bob', bobsAiKey)).text).toContain('none applies here');
+    expect(fake.requests).toEqual([]);
     expect((await bot.say('bob', `/tenant login --project ${AI}`)).where).toBe('modal');
     expect((await bot.login('bob', bobsAiKey)).text).toBe(
       `You are linked to TWCC user \`${fake.users.bob!.username}\` as a tenant admin. Your key is stored encrypted; \`/tenant logout\` forgets it.\nProject: ${AI}`,

@@ -159,6 +159,16 @@ describe('several projects on the embedded registry (LOCAL_PROJECTS=LAB1,LAB2)',
     expect(extended.text).toContain('Project: LAB2');
   });
 
+  it('speaks zh-TW about projects to who chose it', async () => {
+    await twoLabs();
+    await bot.say('ann', '/tenant project bind LAB1', undefined, room('lab1-room'));
+    expect((await bot.say('alice', '/tenant lang zh-TW')).text).toContain('繁體中文');
+    expect((await bot.say('alice', '/tenant project', undefined, room('lab1-room'))).text).toMatch(
+      /^這裡適用專案 \*\*LAB1\*\*：這個頻道綁定到它（由 local:ann 於 .+ 綁定）。\n專案：LAB1$/,
+    );
+    expect((await bot.say('alice', '/apikey list --project NOPE')).text).toBe('這個機器人沒有服務專案 `NOPE`；它服務的專案是 LAB1, LAB2。');
+  });
+
   it('ADMINS without a project are admins of every project', async () => {
     bot = await TestBot.start({ projects: ['LAB1', 'LAB2'], admins: ['local:root'] });
     expect((await bot.say('root', '/tenant whoami --project LAB2')).text).toContain('Role: admin');
