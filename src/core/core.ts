@@ -68,8 +68,6 @@ interface ProjectScope {
 /** A project could not be chosen for a command: the refusal, worded later. */
 type ProjectRefusal = { refused: (t: Translator) => string };
 
-
-
 /**
  * The command core: `handle(invocation) → outcome`, platform-neutral and closed. The features it is
  * given register everything it can do; adapters turn platform events into invocations and render
@@ -442,10 +440,13 @@ export class Core {
   }
 }
 
-/** Two sweep reports as one: numbers added, anything else the later one's. */
+/** Two sweep reports as one: numbers added, flags true only when both are (`complete`), anything else the later one's. */
 function sumReports<R extends object>(a: R, b: R): R {
   const sum: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(b)) sum[k] = typeof v === 'number' && typeof sum[k] === 'number' ? (sum[k] as number) + v : v;
+  for (const [k, v] of Object.entries(b)) {
+    const before = sum[k];
+    sum[k] = typeof v === 'number' && typeof before === 'number' ? before + v : typeof v === 'boolean' && typeof before === 'boolean' ? before && v : v;
+  }
   return sum as R;
 }
 

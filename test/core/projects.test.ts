@@ -148,9 +148,9 @@ describe('several projects on the embedded registry (LOCAL_PROJECTS=LAB1,LAB2)',
     await bot.say('ben', '/tenant link @bob bob');
     await bot.say('alice', '/apikey create');
     const bobsKey = /`(k-[0-9a-f]{6})`/.exec((await bot.say('bob', '/apikey create')).text)![1]!;
-    const sweeper = bot.core.sweeper<{ sent: number }>('reminder', { intervalMs: 60_000, takeoverMs: 5_000 });
+    const sweeper = bot.core.sweeper<{ sent: number; complete: boolean }>('reminder', { intervalMs: 60_000, takeoverMs: 5_000 });
     clock += (90 - 14) * DAY;
-    expect((await sweeper.runOnce())?.sent).toBe(2);
+    expect(await sweeper.runOnce()).toMatchObject({ sent: 2, complete: true });
     await sweeper.stop();
     expect(bot.posts('dm', 'alice').map((s) => s.text.split('\n').slice(-2))).toEqual([['Project: LAB1', '[1] Extend 90 days  [2] Not now']]);
     expect(bot.posts('dm', 'bob').map((s) => s.text.split('\n').at(-2))).toEqual(['Project: LAB2']);
