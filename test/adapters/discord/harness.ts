@@ -46,6 +46,8 @@ export interface HarnessOptions {
   stopGraceMs?: number;
   /** LOCAL_PROJECTS: several projects, each an embedded registry on its own view of the store. */
   projects?: string[];
+  /** With `projects`: each project's backend on its view of the store (TWCC_PROJECT as a list); embedded registries otherwise. */
+  projectBackend?: (store: Store, project: string) => Backend;
 }
 
 /** The application's key pair over HTTP: Discord signs with the private half, the bot knows the public one. */
@@ -98,7 +100,10 @@ export class Harness {
     const fake = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID, guildId: GUILD_ID, ...routeRules });
     const dir = mkdtempSync(join(tmpdir(), 'discord-test-'));
     const store = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`);
-    const projects = opts.projects?.map((code, i) => ({ code, backend: new LocalRegistry(projectStore(store, code, i === 0), code) }));
+    const projects = opts.projects?.map((code, i) => {
+      const scoped = projectStore(store, code, i === 0);
+      return { code, backend: opts.projectBackend ? opts.projectBackend(scoped, code) : new LocalRegistry(scoped, code) };
+    });
     const backend = projects ? projects[0]!.backend : opts.backend ? opts.backend(store) : new LocalRegistry(store);
     const logs: string[] = [];
     const sink = new Writable({
