@@ -169,6 +169,15 @@ describe('several projects on the embedded registry (LOCAL_PROJECTS=LAB1,LAB2)',
     expect((await bot.say('alice', '/apikey list --project NOPE')).text).toBe('這個機器人沒有服務專案 `NOPE`；它服務的專案是 LAB1, LAB2。');
   });
 
+  it('rate limits count per project: a member of both has each project’s allowance', async () => {
+    bot = await TestBot.start({ projects: ['LAB1', 'LAB2'], admins: ['LAB1:local:ann', 'LAB2:local:ben'], rateLimits: { 'apikey.create': { max: 1, windowMs: 3_600_000 } } });
+    await bot.say('ann', '/tenant link @carol carol');
+    await bot.say('ben', '/tenant link @carol carol');
+    expect((await bot.say('carol', '/apikey create --project LAB1')).text).toContain('New API key');
+    expect((await bot.say('carol', '/apikey create --project LAB2')).text).toContain('New API key');
+    expect((await bot.say('carol', '/apikey create --project LAB1')).text).toMatch(/^You can create at most 1 key an hour; try again in \d+ minutes\. Nothing was changed\.\nProject: LAB1$/);
+  });
+
   it('ADMINS without a project are admins of every project', async () => {
     bot = await TestBot.start({ projects: ['LAB1', 'LAB2'], admins: ['local:root'] });
     expect((await bot.say('root', '/tenant whoami --project LAB2')).text).toContain('Role: admin');
