@@ -8,6 +8,7 @@ import { parseApprovalPolicy, parseApproverGroups, unknownGroups, type ApproverG
 import type { ApprovalSettings } from './features/approvals/settings.js';
 import { decodeEncryptionKey } from './crypto/encryption-key.js';
 import { STORE_PREFIX_PATTERN } from './store/port.js';
+import { PROJECT_CODE } from './core/projects.js';
 import { StartupError, type StartupProblem } from './startup/problem.js';
 
 type Env = Record<string, string | undefined>;
@@ -86,7 +87,8 @@ const oneProblem =
 
 /** `slack:U123` (an admin of their own), or `anna=slack:U123+discord:456` (one person on two platforms: one member). */
 const CHAT_ID = '(?:slack|discord|mattermost|local):[^:\\s+=]+';
-const ADMIN_ENTRY = new RegExp(`^(?:${CHAT_ID}|[A-Za-z0-9][A-Za-z0-9._@-]{0,63}=${CHAT_ID}(?:\\+${CHAT_ID})*)$`);
+// With several projects an entry may name its project first: GOV108009:slack:U123 (src/core/projects.ts).
+const ADMIN_ENTRY = new RegExp(`^(?:[A-Za-z0-9][A-Za-z0-9_-]{0,31}:)?(?:${CHAT_ID}|[A-Za-z0-9][A-Za-z0-9._@-]{0,63}=${CHAT_ID}(?:\\+${CHAT_ID})*)$`);
 const admins = z
   .string()
   .default('')
@@ -100,6 +102,18 @@ const admins = z
       }),
     ),
   );
+
+/**
+ * One project's plan code, or several separated by commas (GOV108009,AI0912345): one deployment for
+ * several projects (src/core/projects.ts). A list holds codes (letters, digits, _ and -), each once.
+ */
+const projectList = optional.superRefine((v, ctx) => {
+  if (v === undefined || !v.includes(',')) return;
+  const codes = v.split(',').map((s) => s.trim().toUpperCase());
+  const bad = codes.filter((c) => !PROJECT_CODE.test(c));
+  if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `"${bad[0]}" is not a project code; list plan codes separated by commas, e.g. GOV108009,AI0912345` });
+  else if (new Set(codes).size < codes.length) ctx.addIssue({ code: 'custom', message: 'names a project twice; list each project once' });
+});
 
 /** The three forms STORE_URL accepts; src/store opens each. */
 const STORE_FORMS = 'sqlite://path, redis://host:port or postgres://user@host/db';
@@ -156,7 +170,7 @@ export const ConfigSchema = z.object({
   PORT: port,
   BACKEND: oneOf(['local', 'twcc'], 'local'),
   TWCC_API_URL: httpUrl('https://apigateway.twcc.ai'),
-  TWCC_PROJECT: optional,
+  TWCC_PROJECT: projectList,
   TWCC_VCS_SITE: z.string().default('openstack-taichung-default-2'),
   TWCC_CCS_SITE: optional,
   TWCC_QUOTA_WRITE: oneOf(['on', 'off'], 'off'),
@@ -215,6 +229,7 @@ export const ConfigSchema = z.object({
   MATTERMOST_BOT_URL: optional.refine((v) => v === undefined || (/^https?:\/\//i.test(v) && URL.canParse(v)), {
     error: 'is not an http(s) URL; write the address Mattermost reaches this bot at, e.g. https://chatops.example.org',
   }),
+  LOCAL_PROJECTS: projectList,
 });
 /** The variables ConfigSchema reads (the README table, .env.example and --help list exactly these). */
 export type ConfigVariable = keyof typeof ConfigSchema.shape;
@@ -391,4 +406,15 @@ export const breakGlassOf = (c: Pick<Config, 'BREAK_GLASS' | 'BREAK_GLASS_REVIEW
   const review = parseReminderInterval(c.BREAK_GLASS_REVIEW);
   if (!review.ok) throw new Error(`BREAK_GLASS_REVIEW: ${review.problem}`);
   return { members: c.BREAK_GLASS, reviewMs: review.value };
+};
+
+/**
+ * The projects this deployment serves, first one first: TWCC_PROJECT's on TWCC; on the embedded
+ * registry LOCAL_PROJECTS', else TWCC_PROJECT's (one project, as before), else `LOCAL`.
+ */
+export const projectCodes = (c: Pick<Config, 'BACKEND' | 'TWCC_PROJECT' | 'LOCAL_PROJECTS'>): string[] => {
+  const list = c.BACKEND === 'twcc' ? c.TWCC_PROJECT : (c.LOCAL_PROJECTS ?? c.TWCC_PROJECT);
+  if (!list) return ['LOCAL'];
+  const codes = list.split(',').map((s) => s.trim()).filter(Boolean);
+  return codes.length > 1 ? codes.map((s) => s.toUpperCase()) : codes;
 };

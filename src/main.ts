@@ -1,7 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
-import { breakGlassOf, discordEnabled, discordOverHttp, loadConfig, mattermostEnabled, portalRemindAfterMs, slackDistributed, slackEnabled, type Config } from './config.js';
+import { breakGlassOf, discordEnabled, discordOverHttp, loadConfig, mattermostEnabled, portalRemindAfterMs, projectCodes, slackDistributed, slackEnabled, type Config } from './config.js';
+import { projectStore } from './core/projects.js';
 import { Core } from './core/core.js';
 import { allFeatures } from './features/index.js';
 import type { ShellAdapter } from '../adapters/shell/index.js';
@@ -26,10 +27,17 @@ export function dataDir(config: Config): string {
   return path && path !== ':memory:' ? dirname(resolve(path)) : resolve('data');
 }
 
-async function openBackend(config: Config, store: Store, logger: Logger): Promise<Backend> {
-  if (config.BACKEND === 'local') return new LocalRegistry(store, config.TWCC_PROJECT ?? 'LOCAL');
+async function openBackend(config: Config, store: Store, logger: Logger, project?: string): Promise<Backend> {
+  if (config.BACKEND === 'local') return new LocalRegistry(store, project ?? config.TWCC_PROJECT ?? 'LOCAL');
   const { createTwccBackend } = await import('./backends/twcc/index.js');
-  return createTwccBackend({ config, store, logger, dataDir: dataDir(config) });
+  return createTwccBackend({ config, store, logger, dataDir: dataDir(config), ...(project ? { project } : {}) });
+}
+
+/** Several projects (TWCC_PROJECT as a list, LOCAL_PROJECTS): each its own backend, on its own view of the store. */
+async function openProjectBackends(config: Config, store: Store, logger: Logger): Promise<{ code: string; backend: Backend }[] | undefined> {
+  const codes = projectCodes(config);
+  if (codes.length < 2) return undefined;
+  return Promise.all(codes.map(async (code, i) => ({ code, backend: await openBackend(config, projectStore(store, code, i === 0), logger, code) })));
 }
 
 /** Slack in several workspaces (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET). */
@@ -88,7 +96,8 @@ async function main(args: string[]): Promise<void> {
   if (slackEnabled(config) && !slackDistributed(config)) await checkSlackAuth(config);
   if (discordEnabled(config)) await checkDiscordReach(config);
 
-  const backend = await openBackend(config, store, logger);
+  const projects = await openProjectBackends(config, store, logger);
+  const backend = projects ? projects[0]!.backend : await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const { rateLimits, reminderDays, reminderIntervalMs } = config.parsed;
   const core = new Core({
@@ -109,6 +118,8 @@ async function main(args: string[]): Promise<void> {
     timeZone: config.TZ,
     middleware: [measureInvocations],
     rateLimits,
+    project: projectCodes(config)[0]!,
+    ...(projects ? { projects } : {}),
   });
   // Every replica runs each feature's sweeps; the one holding a sweep's store lease runs it. None with REMINDER_DAYS=off.
   const sweepers = core.sweepers({ onReport: countSweep });
@@ -151,7 +162,7 @@ async function main(args: string[]): Promise<void> {
     const { createShellAdapter } = await import('../adapters/shell/index.js');
     const interactive = Boolean(process.stdin.isTTY);
     const firstStart = await firstShellStart(store);
-    const about = { name: backend.name, project: config.TWCC_PROJECT ?? 'LOCAL' };
+    const about = { name: backend.name, project: projectCodes(config).join(', ') };
     shell = createShellAdapter({ core, firstStart, input: process.stdin, output: process.stdout, interactive, backend: about });
     adapters.push(shell);
   }
@@ -175,7 +186,7 @@ async function main(args: string[]): Promise<void> {
     await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => logger.error({ err, adapter: a.name }, 'adapter stop failed'))));
     // Each close waits for its own work (a TWCC call of 30 s, an idle connection): not past the limit.
     await atMost(CLOSE_MS, http?.stop());
-    await atMost(CLOSE_MS, backend.close());
+    await atMost(CLOSE_MS, Promise.all((projects ?? [{ backend }]).map((p) => p.backend.close())));
     await atMost(CLOSE_MS, store.close());
     logger.info({ afterMs: Date.now() - startedAt }, 'stopped');
     process.exit(code);

@@ -18,7 +18,7 @@ const MEANING: Record<ConfigVariable, string> = {
   PORT: 'HTTP port: Slack events, /healthz, /readyz, /metrics',
   BACKEND: 'local: the embedded registry; twcc: the TWCC API',
   TWCC_API_URL: 'TWCC API gateway',
-  TWCC_PROJECT: 'the project’s plan code (e.g. GOV108009); required with BACKEND=twcc',
+  TWCC_PROJECT: 'the project’s plan code (e.g. GOV108009), or several comma-separated (GOV108009,AI0912345); required with BACKEND=twcc',
   TWCC_VCS_SITE: 'x-api-host of the VCS site',
   TWCC_CCS_SITE: 'x-api-host of the CCS site',
   TWCC_QUOTA_WRITE: 'on: approved quota changes are applied through TWCC; off: done on the portal',
@@ -53,6 +53,7 @@ const MEANING: Record<ConfigVariable, string> = {
   MATTERMOST_COMMAND_TOKENS: 'the tokens of the /apikey, /quota and /tenant slash commands, comma-separated; a request with another is refused',
   MATTERMOST_APPROVALS_CHANNEL: 'Mattermost channel id for approval requests (unset: where the request was typed)',
   MATTERMOST_BOT_URL: 'the address Mattermost reaches this bot at; buttons and the login dialog POST to <it>/mattermost/actions',
+  LOCAL_PROJECTS: 'the embedded registry’s projects, comma-separated (e.g. LAB1,LAB2): one deployment, several projects (unset: LOCAL)',
 };
 
 /** Walks through defaults, optionals and pipes to the enum inside, if any. */

@@ -26,6 +26,10 @@ const described = (english: string, id: MessageId | SpecTextId) => ({ descriptio
 
 /** The options one argument becomes; a quota becomes three (`cpu`, `gpu`, `memory`), always optional. */
 function optionsOfArg(command: string, sub: string, arg: ArgSpec, offered: Offered): APIApplicationCommandBasicOption[] {
+  // The option the core adds to every subcommand when it serves several projects has no spec text of its own.
+  if (arg.kind === 'project' && sub !== 'project') {
+    return [{ name: arg.name, ...described(arg.description, 'discord.option.project'), required: false, type: ApplicationCommandOptionType.String }];
+  }
   const base = { name: arg.name, ...described(arg.description, specTextId.arg(command, sub, arg.name)), required: !arg.optional };
   switch (arg.kind) {
     case 'mention':
@@ -36,6 +40,10 @@ function optionsOfArg(command: string, sub: string, arg: ArgSpec, offered: Offer
     case 'memberName':
     case 'requestId':
       return [{ ...base, type: ApplicationCommandOptionType.String }];
+    case 'project':
+      return [{ ...base, type: ApplicationCommandOptionType.String }];
+    case 'projectAction':
+      return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(['bind', 'bind-workspace', 'unbind', 'unbind-workspace', 'approvals']) }];
     case 'days':
     case 'count':
       return [{ ...base, type: ApplicationCommandOptionType.Integer }];

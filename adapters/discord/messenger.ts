@@ -37,7 +37,7 @@ export class DiscordMessenger implements Messenger {
     }
     switch (target.kind) {
       case 'approvals':
-        return this.send(this.opts.approvalsChannel ?? target.origin.channelId, reply);
+        return this.send(target.channel ?? this.opts.approvalsChannel ?? target.origin.channelId, reply);
       case 'escalation': {
         if (!this.opts.escalationChannel) return;
         return { ...(await this.send(this.opts.escalationChannel, reply)), escalation: true };

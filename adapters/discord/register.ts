@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REST, Routes, type RESTPutAPIApplicationCommandsResult } from 'discord.js';
-import { loadConfig, servicesOf } from '../../src/config.js';
+import { loadConfig, projectCodes, servicesOf } from '../../src/config.js';
 import { commandSpecs } from '../../src/features/index.js';
 import { buildCommands } from './commands.js';
 import { summarizeDiscordError } from './safe-error.js';
@@ -21,12 +21,14 @@ export interface RegisterOptions {
   guildId?: string;
   /** The deployment's services: `ccs` is offered only where it is enabled. */
   services?: readonly ('vcs' | 'ccs')[];
+  /** The deployment's projects: with several, every subcommand takes a `project` option, and `/tenant project` is there. */
+  projects?: readonly string[];
 }
 
-export async function registerCommands({ token, applicationId, apiUrl, guildId, services }: RegisterOptions): Promise<RESTPutAPIApplicationCommandsResult> {
+export async function registerCommands({ token, applicationId, apiUrl, guildId, services, projects = ['LOCAL'] }: RegisterOptions): Promise<RESTPutAPIApplicationCommandsResult> {
   const rest = new REST({ api: apiUrl.replace(/\/+$/, '') }).setToken(token);
   const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
-  return (await rest.put(route, { body: buildCommands(commandSpecs(), services ?? ['vcs', 'ccs']) })) as RESTPutAPIApplicationCommandsResult;
+  return (await rest.put(route, { body: buildCommands(commandSpecs({}, projects), services ?? ['vcs', 'ccs']) })) as RESTPutAPIApplicationCommandsResult;
 }
 
 const USAGE = `Usage: npm run discord:register -- [--guild <server id>] [--print] [--out <file>] [--help]
@@ -55,7 +57,8 @@ async function main(argv: string[]): Promise<void> {
   });
   if (values.help) return void process.stdout.write(USAGE);
   if (values.print || values.out !== undefined) {
-    const commands = buildCommands(commandSpecs(), servicesOf(loadConfig()));
+    const config = loadConfig();
+    const commands = buildCommands(commandSpecs({}, projectCodes(config)), servicesOf(config));
     const json = `${JSON.stringify(commands, null, 2)}\n`;
     if (values.out === undefined) return void process.stdout.write(json);
     writeFileSync(values.out, json);
@@ -76,6 +79,7 @@ async function main(argv: string[]): Promise<void> {
     applicationId: config.DISCORD_APPLICATION_ID,
     apiUrl: config.DISCORD_API_URL,
     services: servicesOf(config),
+    projects: projectCodes(config),
     ...(values.guild ? { guildId: values.guild } : {}),
   });
   const where = values.guild ? `guild ${values.guild}` : 'every guild (global commands can take up to an hour to appear)';

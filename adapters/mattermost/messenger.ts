@@ -36,7 +36,7 @@ export class MattermostMessenger implements Messenger {
       case 'approvals': {
         // Anyone who sees the card may click it: the core decides who counts (an admin, not the requester).
         const card = renderReply(reply, this.sealer(undefined, false, POSTED_CARD_TTL_MS));
-        const channelId = this.opts.approvalsChannel ?? target.origin.channelId;
+        const channelId = target.channel ?? this.opts.approvalsChannel ?? target.origin.channelId;
         const messageId = await this.opts.client.createPost(channelId, card);
         return { platform: 'mattermost', channelId, messageId };
       }

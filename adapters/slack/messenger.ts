@@ -21,7 +21,7 @@ export class SlackMessenger implements Messenger {
   async post(target: PostTarget, reply: Reply): Promise<PostedRef | void> {
     switch (target.kind) {
       case 'approvals': {
-        const channel = this.approvalsChannel ?? target.origin.channelId;
+        const channel = target.channel ?? this.approvalsChannel ?? target.origin.channelId;
         const workspace = target.origin.workspace;
         return this.posted(await (await this.clientFor(workspace)).chat.postMessage({ channel, ...renderReply(reply) }), workspace);
       }

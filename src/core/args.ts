@@ -1,6 +1,7 @@
 import type { QuotaValues, Role, Service } from '../backends/port.js';
 import type { LocaleSetting } from './i18n/locale.js';
 import type { MentionRef } from './invocation.js';
+import type { ProjectAction } from './projects.js';
 import type { ArgSpec, Audience, SubcommandSpec } from './spec.js';
 
 /** The value a handler receives for each kind of argument. */
@@ -18,6 +19,8 @@ export interface ArgValueByKind {
   requestId: string;
   onOff: 'on' | 'off';
   language: LocaleSetting;
+  project: string;
+  projectAction: ProjectAction;
 }
 
 type ArgValue<A extends ArgSpec> = A extends { optional: true } ? ArgValueByKind[A['kind']] | undefined : ArgValueByKind[A['kind']];

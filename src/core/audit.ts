@@ -22,6 +22,8 @@ export const AuditEntry = z.object({
   target: z.string(),
   outcome: z.enum(['ok', 'failed', 'rejected', 'expired', 'cancelled', 'unknown']),
   detail: z.string().optional(),
+  /** The project it was done in, where the deployment serves several (src/core/projects.ts). */
+  project: z.string().optional(),
 });
 /** One line of the append-only audit log. Never holds a secret. */
 export type AuditEntry = z.infer<typeof AuditEntry>;
@@ -42,6 +44,8 @@ export class AuditLog {
     private readonly now: () => number,
     private readonly logger: Logger,
     keep = AUDIT_KEEP,
+    /** Several projects: each entry names its project (the log itself is the project's own). */
+    private readonly project?: string,
   ) {
     this.log = new NumberedLog(store, this.records, 'audit', keep);
   }
@@ -57,7 +61,7 @@ export class AuditLog {
   async append(entry: Omit<AuditEntry, 'at' | 'id'>): Promise<void> {
     const at = new Date(this.now()).toISOString();
     const id = `${at}-${String(seq++).padStart(6, '0')}-${randomBytes(3).toString('hex')}`;
-    const record = AuditEntry.parse({ ...entry, id, at });
+    const record = AuditEntry.parse({ ...entry, id, at, ...(this.project ? { project: this.project } : {}) });
     for (let attempt = 1; ; attempt++) {
       try {
         await this.log.append(record);

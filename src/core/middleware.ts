@@ -19,6 +19,8 @@ export interface InvocationState {
   readonly found?: { readonly sub?: SubcommandSpec; readonly word?: string; readonly rest: string };
   readonly changes: ChangeRecord;
   translator?: Translator<string>;
+  /** `--project <code>` (or Discord's `project` option), taken off the command before it is parsed; `bad`: not a code. */
+  readonly askedProject?: { readonly project?: string; readonly bad?: string };
 }
 
 export type Next = () => Promise<Outcome>;

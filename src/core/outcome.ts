@@ -35,7 +35,7 @@ export type PostedRef = z.infer<typeof PostedRef>;
 /** Where the core posts outside the conversation in hand. */
 export type PostTarget =
   /** The approvals channel of `platform` (APPROVALS_CHANNEL…), or `origin` when none is set. */
-  | { kind: 'approvals'; platform: Platform; origin: Where }
+  | { kind: 'approvals'; platform: Platform; origin: Where; /** The project's own approvals channel (`/tenant project approvals`), over APPROVALS_CHANNEL. */ channel?: string }
   /** A private message to one chat user (the requester hears the decision so). */
   | { kind: 'dm'; user: ChatUser }
   /** The escalation channel of `platform` (ESCALATION_CHANNEL, DISCORD_ESCALATION_CHANNEL); not posted when none is set. */

@@ -6,6 +6,7 @@ import { catalogs, listOf, type MessageId, type MessageValues, type Translator, 
 import type { MentionRef, OptionValue } from './invocation.js';
 import type { ArgKind, ArgSpec, CommandSpec, SubcommandSpec } from './spec.js';
 import { MemoryAmount } from './units.js';
+import { PROJECT_CODE, ProjectAction, ProjectCode } from './projects.js';
 
 /** `notes`: what the parser did that the caller should hear about (a reason cut to its limit). */
 export type ParseResult = { ok: true; args: UntypedArgs; notes?: Wording[] } | { ok: false; message: Wording };
@@ -32,7 +33,7 @@ const MENTION = /^@([\p{L}\p{N}][\p{L}\p{N}._-]{0,63})$/u;
 type WordKind = Exclude<ArgKind, 'keyIds' | 'quota' | 'reason' | 'mention'>;
 
 /** A word one of `schema`'s values, in any case; the issue names the message and its values (worded later). */
-const enumOf = <T extends string>(schema: z.ZodEnum<Record<T, T>>, what: 'service' | 'role' | 'language' | 'onOff') =>
+const enumOf = <T extends string>(schema: z.ZodEnum<Record<T, T>>, what: 'service' | 'role' | 'language' | 'onOff' | 'projectAction') =>
   z.string().transform((s, ctx) => {
     const r = schema.safeParse(schema.options.find((o) => o.toLowerCase() === s.toLowerCase()) ?? s);
     if (!r.success) {
@@ -63,6 +64,8 @@ const words: { [K in WordKind]: z.ZodType<unknown, string> } = {
   requestId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'parse.requestId'),
   language: enumOf(LocaleSetting, 'language'),
   onOff: enumOf(OnOff, 'onOff'),
+  project: z.string().regex(PROJECT_CODE, 'parse.project').pipe(ProjectCode),
+  projectAction: enumOf(ProjectAction, 'projectAction'),
 };
 
 /** The resource is filled in when the message is worded (quotaOf passes it). */
@@ -113,6 +116,8 @@ function usageOfArg(a: ArgSpec, services: readonly Service[] = Service.options):
               ? 'on|off'
               : a.kind === 'language'
                 ? LocaleSetting.options.join('|')
+                : a.kind === 'projectAction'
+                  ? ProjectAction.options.join('|')
             : a.kind === 'keyIds'
               ? `<${a.name}>...`
               : a.kind === 'reason'
@@ -257,6 +262,7 @@ function expectedOf(arg: ArgSpec, t: Translator): string {
   if (arg.kind === 'role') return listOf(t, Role.options);
   if (arg.kind === 'language') return listOf(t, LocaleSetting.options);
   if (arg.kind === 'onOff') return listOf(t, OnOff.options);
+  if (arg.kind === 'projectAction') return listOf(t, ProjectAction.options);
   if (arg.kind === 'mention') return `@${arg.name}`;
   return `<${arg.name}>`;
 }

@@ -6,6 +6,7 @@ import type { DomainEvent } from './events.js';
 import type { PendingActions } from './flows/pending.js';
 import type { LocaleSettings } from './i18n/settings.js';
 import type { Identity } from './identity.js';
+import type { ProjectBindings, ProjectContext } from './projects.js';
 import type { PostedRef, PostTarget } from './outcome.js';
 import type { Reply } from './reply.js';
 
@@ -29,6 +30,10 @@ export interface Services {
   changing<R>(change: Promise<R>): Promise<R>;
   /** Tells every feature that listens (src/core/events.ts); awaited, so its effects precede the answer. */
   publish(event: DomainEvent): Promise<void>;
+  /** The project this invocation acts on (src/core/projects.ts); the store and backend above are that project's. */
+  project: ProjectContext;
+  /** Which channels and workspaces belong to which project (`/tenant project bind`). */
+  bindings: ProjectBindings;
   /** Posts through the messenger of the target's platform; false (and logged) when it could not. */
   post(target: PostTarget, reply: Reply): Promise<boolean>;
   /** Posts as `post` does, and says where the message went (undefined when it was not posted, or the platform does not say). */

@@ -8,8 +8,10 @@
  * - `requestId`: the id of a pending request, as the reply to `/quota request` gives it
  * - `onOff`: `on` or `off` (a switch such as `/apikey reminders off`)
  * - `language`: `zh-TW`, `en` or `auto`, for `/tenant lang`
+ * - `project`: a TWCC project's plan code (`GOV108009`); it names the invocation's project (src/core/projects.ts)
+ * - `projectAction`: what `/tenant project` does: `bind`, `bind-workspace`, `unbind`, `unbind-workspace`, `approvals`
  */
-export type ArgKind = 'mention' | 'keyId' | 'keyIds' | 'days' | 'service' | 'quota' | 'reason' | 'count' | 'memberName' | 'role' | 'requestId' | 'onOff' | 'language';
+export type ArgKind = 'mention' | 'keyId' | 'keyIds' | 'days' | 'service' | 'quota' | 'reason' | 'count' | 'memberName' | 'role' | 'requestId' | 'onOff' | 'language' | 'project' | 'projectAction';
 
 export interface ArgSpec {
   /** Option name on Discord, placeholder in usage text, key of the handler's `args`. */
@@ -44,6 +46,11 @@ export interface SubcommandSpec {
    * registry, where an admin links members) it is not offered to members.
    */
   readonly selfLink?: true;
+  /**
+   * Offered only where the deployment serves several projects, and answered even where none applies
+   * (nothing bound, none chosen): `/tenant project` says why.
+   */
+  readonly severalProjects?: true;
   readonly examples: readonly string[];
 }
 

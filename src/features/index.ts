@@ -1,5 +1,6 @@
 import type { Feature } from '../core/feature.js';
 import { registerFeatures } from '../core/registry.js';
+import { specsForProjects } from '../core/projects.js';
 import type { CommandSpec } from '../core/spec.js';
 import { apikeyFeature } from './apikey/index.js';
 import { grantsFeature } from './grants/index.js';
@@ -54,5 +55,7 @@ export function allFeatures(opts: FeatureOptions = {}): Feature[] {
 /**
  * Every command with its subcommands, as the core derives them from the features (their words are
  * registered too): for what runs without a core, the Slack manifest and Discord's registration.
+ * `projects`: the deployment's (src/core/projects.ts); one project unless told.
  */
-export const commandSpecs = (opts: FeatureOptions = {}): CommandSpec[] => registerFeatures(allFeatures(opts)).specs;
+export const commandSpecs = (opts: FeatureOptions = {}, projects: readonly string[] = ['LOCAL']): CommandSpec[] =>
+  specsForProjects(registerFeatures(allFeatures(opts)).specs, projects);

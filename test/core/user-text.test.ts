@@ -22,6 +22,8 @@ const MADE_VALUES = [
   'most', 'n', 'names', 'nobody', 'note', 'per', 'pinned', 'problem', 'project', 'ref', 'relogin',
   'resource', 'role', 'same', 'service', 'shows', 'status', 'suggestion', 'summary', 'timeZone', 'title',
   'twccSaid', 'usage', 'values', 'wait', 'want', 'was', 'what', 'why', 'before', 'kind', 'now', 'outcome', 'verdict',
+  // Several projects: codes (checked as such), the scope and action words, a date.
+  'projects', 'bound', 'asked', 'other', 'scope', 'action', 'at',
 ];
 
 function argumentNames(elements: MessageFormatElement[], into: Set<string>): void {

@@ -120,6 +120,8 @@ export class FakeDiscord {
   readonly interactions = new Map<string, SentInteraction>();
   /** Command registrations by scope: `global` or the guild id. */
   readonly registered = new Map<string, unknown[]>();
+  /** Channels of another guild than the fake's own (one application in several servers): channel id → guild id. */
+  readonly channelGuilds = new Map<string, string>();
   readonly identifies: Record<string, unknown>[] = [];
   heartbeats = 0;
 
@@ -268,6 +270,7 @@ export class FakeDiscord {
       ...(messageId ? { messageId } : {}),
     };
     this.interactions.set(sent.id, sent);
+    const guildId = this.channelGuilds.get(channelId) ?? this.opts.guildId;
     const payload = {
       id: sent.id,
       application_id: this.opts.applicationId,
@@ -284,15 +287,15 @@ export class FakeDiscord {
         ? {
             channel: { id: channelId, type: 1, recipients: [{ id: user.id, username: user.username, discriminator: '0', global_name: null, avatar: null }] },
             user: this.member(user).user,
-            authorizing_integration_owners: { '0': this.opts.guildId },
+            authorizing_integration_owners: { '0': guildId },
             context: 1,
           }
         : {
-            guild_id: this.opts.guildId,
-            channel: { id: channelId, type: 0, guild_id: this.opts.guildId, name: 'general' },
+            guild_id: guildId,
+            channel: { id: channelId, type: 0, guild_id: guildId, name: 'general' },
             member: this.member(user),
             guild_locale: 'en-US',
-            authorizing_integration_owners: { '0': this.opts.guildId },
+            authorizing_integration_owners: { '0': guildId },
             context: 0,
           }),
     };
@@ -345,7 +348,7 @@ export class FakeDiscord {
       id: `cmd-${command}`,
       name: command,
       type: 1,
-      guild_id: this.opts.guildId,
+      guild_id: this.channelGuilds.get(channelId) ?? this.opts.guildId,
       options: [
         {
           type: 1,

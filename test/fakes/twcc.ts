@@ -65,6 +65,10 @@ export interface FakeUser {
   email: string;
   /** Role in the fake project; null: not a member. */
   role: 'tenant_admin' | 'admin' | 'member' | null;
+  /** Roles in the fake's second project (`secondProject`), by plan code; absent: not a member. */
+  otherRoles?: Record<string, 'tenant_admin' | 'admin' | 'member'>;
+  /** Quotas in the second project, per site (made from `quotas` when first read). */
+  otherQuotas?: Record<string, Record<string, FakeResources>>;
   keys: FakeKey[];
   /** Per site; memory in MB. */
   quotas: Record<string, FakeResources>;
@@ -101,6 +105,8 @@ export interface FakeTwccOptions {
   /** `GET /api_key/` masks the keys (by default it shows them whole, the worst case). */
   maskKeysInList?: boolean;
   now?: () => number;
+  /** A second project the gateway serves too (TWCC_PROJECT as a list): one account may be a member of both, with another role in each. */
+  secondProject?: string;
 }
 
 export interface FakeTwcc {
@@ -109,6 +115,8 @@ export interface FakeTwcc {
   /** admin (tenant_admin), alice and bob (member), outsider (no project), m001… (extra members). */
   users: Record<string, FakeUser>;
   project: { name: string; ids: Record<string, number>; quotas: Record<string, FakeResources> };
+  /** The second project, with `secondProject`. */
+  second?: { name: string; ids: Record<string, number>; quotas: Record<string, FakeResources> };
   sites: { vcs: string; ccs: string };
   /** Flip these to make the fake behave as the live gateway is reported to. */
   quirks: FakeQuirks;
@@ -179,6 +187,15 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
       [sites.ccs]: { cpu: usage(8, 128), gpu: usage(2, 16), memory: usage(16384, -1) },
     } as Record<string, FakeResources>,
   };
+
+  type FakeProject = typeof project;
+  const second: FakeProject | undefined = opts.secondProject
+    ? { name: opts.secondProject, ids: { [sites.vcs]: 2234, [sites.ccs]: 6678 }, quotas: structuredClone(project.quotas) }
+    : undefined;
+  const projects: FakeProject[] = [project, ...(second ? [second] : [])];
+  const roleIn = (u: FakeUser, p: FakeProject): FakeUser['role'] => (p === project ? u.role : (u.otherRoles?.[p.name] ?? null));
+  const quotasIn = (u: FakeUser, p: FakeProject, site: string): FakeResources =>
+    p === project ? u.quotas[site]! : ((u.otherQuotas ??= {})[p.name] ??= structuredClone(u.quotas))[site]!;
 
   let nextKeyId = 100;
   const makeUser = (name: string, username: string, role: FakeUser['role'], quotas: FakeResources): FakeUser => {
@@ -255,11 +272,12 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
     ...(quirks.keyNames && k.name ? { name: k.name } : {}),
     ...(quirks.keyOwner === 'user' ? { user: { id: owner.id, username: owner.username } } : quirks.keyOwner === 'user_id' ? { user_id: owner.id } : {}),
   });
-  const quotaRow = (u: FakeUser, site: string) => ({
+  const quotaRow = (u: FakeUser, site: string, p: FakeProject = project) => ({
     user: { id: u.id, display_name: u.display_name, username: u.username, email: u.email },
-    ...u.quotas[site]!,
+    ...quotasIn(u, p, site),
   });
-  const members = () => Object.values(users).filter((u) => u.role !== null);
+  const members = (p: FakeProject = project) => Object.values(users).filter((u) => roleIn(u, p) !== null);
+  const projectOn = (site: string, id: string | undefined) => projects.find((p) => String(p.ids[site]) === id);
   const byId = (id: string) => Object.values(users).find((u) => u.id === id);
 
   function route(req: RecordedRequest, res: ServerResponse): void {
@@ -287,7 +305,10 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
             if (id !== caller.id) return noPermission(res);
             const associating_projects = [
               { id: 77, name: 'OTHER1234', platform: 'twcc', role: 'tenant_admin' },
-              ...(caller.role ? [{ id: 42, name: projectName, platform: 'twcc', role: caller.role }] : []),
+              ...projects.flatMap((p, i) => {
+                const role = roleIn(caller, p);
+                return role ? [{ id: 42 + i, name: p.name, platform: 'twcc', role }] : [];
+              }),
             ];
             send(res, 200, { id: caller.id, username: caller.username, email: caller.email, associating_projects });
           },
@@ -298,9 +319,10 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
         ([site]) => site!,
         {
           GET: (caller, [site]) => {
-            const id = project.ids[site!];
-            const visible = caller.role !== null && id !== undefined && (req.query['name'] ?? projectName) === projectName;
-            send(res, 200, visible ? [{ id, name: projectName, platform: 'twcc', status: 'active' }] : []);
+            const p = projects.find((x) => x.name === (req.query['name'] ?? projectName));
+            const id = p?.ids[site!];
+            const visible = p !== undefined && roleIn(caller, p) !== null && id !== undefined;
+            send(res, 200, visible ? [{ id, name: p.name, platform: 'twcc', status: 'active' }] : []);
           },
         },
       ],
@@ -309,9 +331,10 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
         ([site]) => site!,
         {
           GET: (caller, [site]) => {
-            if (String(project.ids[site!]) !== req.query['project']) return send(res, 404, { message: `40401: Project ${req.query['project']} not found` });
-            if (caller.role === null) return noPermission(res);
-            send(res, 200, [{ project: { id: project.ids[site!], name: projectName }, ...project.quotas[site!]! }]);
+            const p = projectOn(site!, req.query['project']);
+            if (!p) return send(res, 404, { message: `40401: Project ${req.query['project']} not found` });
+            if (roleIn(caller, p) === null) return noPermission(res);
+            send(res, 200, [{ project: { id: p.ids[site!], name: p.name }, ...p.quotas[site!]! }]);
           },
         },
       ],
@@ -320,31 +343,34 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
         ([site]) => site!,
         {
           GET: (caller, [site, pid]) => {
-            if (String(project.ids[site!]) !== pid) return send(res, 404, { message: `40401: Project ${pid} not found` });
-            if (caller.role === null) return noPermission(res);
+            const p = projectOn(site!, pid);
+            if (!p) return send(res, 404, { message: `40401: Project ${pid} not found` });
+            const role = roleIn(caller, p);
+            if (role === null) return noPermission(res);
             const who = req.query['user'];
             if (who === undefined) {
-              if (caller.role === 'member') return noPermission(res);
-              return send(res, 200, members().map((u) => (opts.summaryListing ? { user: quotaRow(u, site!).user } : quotaRow(u, site!))));
+              if (role === 'member') return noPermission(res);
+              return send(res, 200, members(p).map((u) => (opts.summaryListing ? { user: quotaRow(u, site!, p).user } : quotaRow(u, site!, p))));
             }
-            if (caller.role === 'member' && who !== caller.id) return noPermission(res);
+            if (role === 'member' && who !== caller.id) return noPermission(res);
             const target = byId(who);
-            send(res, 200, target && target.role !== null ? [quotaRow(target, site!)] : []);
+            send(res, 200, target && roleIn(target, p) !== null ? [quotaRow(target, site!, p)] : []);
           },
           PATCH: (caller, [site, pid]) => {
-            if (String(project.ids[site!]) !== pid) return send(res, 404, { message: `40401: Project ${pid} not found` });
-            if (caller.role === 'member') return noPermission(res);
+            const p = projectOn(site!, pid);
+            if (!p) return send(res, 404, { message: `40401: Project ${pid} not found` });
+            if (roleIn(caller, p) === 'member') return noPermission(res);
             const target = byId(req.query['user'] ?? '');
-            if (!target || target.role === null) return send(res, 404, { message: 'user not found in project' });
+            if (!target || roleIn(target, p) === null) return send(res, 404, { message: 'user not found in project' });
             const body = req.body as Record<string, unknown> | undefined;
-            const q = target.quotas[site!]!;
+            const q = quotasIn(target, p, site!);
             for (const r of ['cpu', 'gpu', 'memory'] as const) {
               const v = body?.[r];
               if (v === undefined) continue;
               if (typeof v !== 'number') return send(res, 400, { message: `${r} must be a number` });
               q[r].quota = v;
             }
-            send(res, 200, quotaRow(target, site!));
+            send(res, 200, quotaRow(target, site!, p));
           },
         },
       ],
@@ -359,7 +385,9 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
           },
           POST: (caller) => {
             const t = now();
-            const k: FakeKey = { id: nextKeyId++, key: secret(), created_at: t, expired_time: t + 30 * DAY_S, status: 'active', main: false };
+            // A new key belongs to the project of the key that made it (TWCC keys are per project).
+            const made = caller.keys.find((x) => x.key === req.headers['x-api-key'])?.project;
+            const k: FakeKey = { id: nextKeyId++, key: secret(), created_at: t, expired_time: t + 30 * DAY_S, status: 'active', main: false, ...(made ? { project: made } : {}) };
             caller.keys.push(k);
             send(res, 201, keyItem(k, false, caller));
           },
@@ -478,6 +506,7 @@ export async function startFakeTwcc(opts: FakeTwccOptions = {}): Promise<FakeTwc
       return k;
     },
     project,
+    ...(second ? { second } : {}),
     sites,
     loginPageRequests,
     get maxInFlight() {

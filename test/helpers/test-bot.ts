@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import type { Backend } from '../../src/backends/port.js';
 import { LocalRegistry } from '../../src/backends/local/registry.js';
 import { Core } from '../../src/core/core.js';
-import type { ChatUser, CommandName } from '../../src/core/invocation.js';
+import type { ChatUser, CommandName, Where } from '../../src/core/invocation.js';
 import type { Outcome, PostedRef, PostTarget } from '../../src/core/outcome.js';
 import { replyToPlainText, type Button, type Reply } from '../../src/core/reply.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { allFeatures } from '../../src/features/index.js';
 import type { ApprovalSettings } from '../../src/features/approvals/settings.js';
 import { memoryStore } from '../../src/store/memory-store.js';
+import { projectStore } from '../../src/core/projects.js';
 
 /** One line of the conversation as a person would see it. */
 export interface Said {
@@ -58,6 +59,10 @@ export interface TestBotOptions {
   breakGlass?: { members: string[]; reviewMs: number };
   /** APPROVAL_* settings, parsed; the features' defaults otherwise. */
   approvals?: ApprovalSettings;
+  /** LOCAL_PROJECTS: several projects, each an embedded registry on its own view of the store. */
+  projects?: string[];
+  /** With `projects`: each project's backend on its view of the store (TWCC_PROJECT as a list); embedded registries otherwise. */
+  projectBackend?: (store: Store, project: string) => Backend;
 }
 
 export const asUser = (name: string): ChatUser => ({ platform: 'local', workspace: 'local', userId: name, name });
@@ -101,8 +106,12 @@ export class TestBot {
     const file = opts.file ?? (opts.storeUrl ? '' : join(dir!, 'bot.sqlite'));
     const opened = opts.storeOnClock ? memoryStore(opts.now) : await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
     const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
-    const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}), ...(opts.approvals ? { approvals: opts.approvals } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}), ...(opts.decisionLeaseMs ? { decisionLeaseMs: opts.decisionLeaseMs } : {}) });
+    const projects = opts.projects?.map((code, i) => {
+      const scoped = projectStore(store, code, i === 0);
+      return { code, backend: opts.projectBackend ? opts.projectBackend(scoped, code) : new LocalRegistry(scoped, code, opts.now) };
+    });
+    const backend = projects ? projects[0]!.backend : opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
+    const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}), ...(opts.approvals ? { approvals: opts.approvals } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}), ...(opts.decisionLeaseMs ? { decisionLeaseMs: opts.decisionLeaseMs } : {}), ...(projects ? { projects } : {}) });
     return new TestBot(core, store, backend, file, dir);
   }
 
@@ -118,13 +127,13 @@ export class TestBot {
   }
 
   /** `/apikey create` typed by `user` (whose platform reports `locale`, if given); answers what the bot replied. */
-  async say(user: string, line: string, locale?: string): Promise<Said> {
+  async say(user: string, line: string, locale?: string, where: Where = { workspace: 'local', channelId: 'general' }): Promise<Said> {
     const m = /^\/(\w+)\s*(.*)$/s.exec(line.trim());
     if (!m) throw new Error(`not a command: ${line}`);
     const outcome = await this.core.handle({
       kind: 'command',
       user: asUser(user),
-      where: { workspace: 'local', channelId: 'general' },
+      where,
       command: m[1] as CommandName,
       text: m[2] ?? '',
       ...(locale ? { locale } : {}),

@@ -10,6 +10,7 @@ import { userText } from '../inline.js';
 export const USER_VALUES: ReadonlySet<string> = new Set([
   'answer',
   'by',
+  'channel',
   'detail',
   'label',
   'line',

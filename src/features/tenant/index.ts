@@ -1,13 +1,18 @@
 import { defineCommand, defineFeature, type Feature } from '../../core/feature.js';
 import { completeLogin, tenantHandlers } from './commands.js';
 import { messages, type MessageId } from './messages.js';
-import { tenantSpec } from './spec.js';
+import { project } from './project.js';
+import { tenantProjectSpec, tenantSpec } from './spec.js';
 
-/** `/tenant login|logout|link|unlink|members|whoami|audit|lang`: who is who, and what was done. */
+/** `/tenant login|logout|link|unlink|members|whoami|audit|lang|project`: who is who, and what was done. */
 export const tenantFeature = (): Feature =>
   defineFeature({
     name: 'tenant',
-    commands: [defineCommand<typeof tenantSpec, MessageId>(tenantSpec, tenantHandlers)],
+    commands: [
+      defineCommand<typeof tenantSpec, MessageId>(tenantSpec, tenantHandlers),
+      // Offered only where the deployment serves several projects (the core leaves it out otherwise).
+      defineCommand<typeof tenantProjectSpec, MessageId>(tenantProjectSpec, { project }),
+    ],
     login: completeLogin,
     messages,
   });

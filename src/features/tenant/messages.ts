@@ -1,16 +1,30 @@
 import { defineMessages } from '../../core/i18n/messages.js';
 import type { Translator as KernelTranslator } from '../../core/i18n/translator.js';
 import type { SpecTextIds } from '../../core/i18n/spec-texts.js';
-import type { tenantSpec } from './spec.js';
+import type { tenantProjectSpec, tenantSpec } from './spec.js';
 
 /**
  * What the tenant feature says (`/tenant`), in English and in Taiwanese Mandarin: the same ids and ICU
  * arguments in both (test/core/i18n/catalogs.test.ts). The spec's own English texts come from
  * ./spec.ts; their zh-TW words are here.
  */
-export const messages = defineMessages<SpecTextIds<typeof tenantSpec>>()(
+export const messages = defineMessages<SpecTextIds<typeof tenantSpec> | SpecTextIds<typeof tenantProjectSpec>>()(
   {
     // /tenant
+    'tenant.project.applies':
+      'Project **{project}** applies here: {why, select, channel {this channel is bound to it} workspace {this workspace (Discord server) is bound to it} member {nothing is bound here, and you are a member of it only} other {you named it with `--project`}}{note}.',
+    'tenant.project.boundBy': ' (bound by {by} on {at})',
+    'tenant.project.none':
+      'No project applies here: nothing is bound to this channel, and you are a member of {n, plural, =0 {none} one {one} other {#}} of the projects this bot serves ({projects}). Add `--project <code>` to a command, or ask a tenant admin to run `/tenant project bind <code>`.',
+    'tenant.project.approvalsHere': 'Project {project}’s approvals channel on this platform: {channel}.',
+    'tenant.project.needCode': 'Name the project: `/tenant project {action} <code>` (this bot serves {projects}). Nothing was changed.',
+    'tenant.project.adminOnly': 'Only a tenant admin of project {project} may run `/tenant project {action}`. Nothing was changed.',
+    'tenant.project.takenBy':
+      '{scope, select, channel {This channel} other {This workspace}} is bound to project {other}; a tenant admin of {other} runs `/tenant project {scope, select, channel {unbind} other {unbind-workspace}} {other}` first. Nothing was changed.',
+    'tenant.project.bound': 'Bound {scope, select, channel {this channel} other {the whole workspace (Discord server)}} to project **{project}**: commands here act on {project}.',
+    'tenant.project.notBound': '{scope, select, channel {This channel} other {This workspace}} is not bound to project {project}; nothing was changed.',
+    'tenant.project.unbound': 'Unbound {scope, select, channel {this channel} other {this workspace}} from project **{project}**.',
+    'tenant.project.approvalsSet': 'This channel is now project **{project}**’s approvals channel: its approval requests are posted here.',
     'tenant.login.title': 'Link your TWCC account',
     'tenant.login.label': 'Your TWCC API key',
     'tenant.login.placeholder': 'Paste the key from the TWCC portal',
@@ -123,6 +137,23 @@ export const messages = defineMessages<SpecTextIds<typeof tenantSpec>>()(
     'tenant.audit.quotaVerdict': '{verdict, select, applied {已套用} not_applied {未套用} other {不確定是否套用}}：{values}',
     'tenant.audit.applyOnPortal': '待在入口網站套用',
     'tenant.lang.set': '機器人之後會用繁體中文回覆你，不論你在哪個平台。',
+    'tenant.project.applies':
+      '這裡適用專案 **{project}**：{why, select, channel {這個頻道綁定到它} workspace {這個工作區（Discord 伺服器）綁定到它} member {這裡沒有綁定專案，而你只是它的成員} other {你用 `--project` 指定了它}}{note}。',
+    'tenant.project.boundBy': '（由 {by} 於 {at} 綁定）',
+    'tenant.project.none':
+      '這裡沒有適用的專案：這個頻道未綁定專案，而你是其中 {n} 個專案的成員（本機器人服務 {projects}）。請在指令後加上 `--project <code>`，或請租戶管理員執行 `/tenant project bind <code>`。',
+    'tenant.project.approvalsHere': '專案 {project} 在這個平台的核准頻道：{channel}。',
+    'tenant.project.needCode': '請指定專案代碼：`/tenant project {action} <code>`（本機器人服務 {projects}）。沒有任何變更。',
+    'tenant.project.adminOnly': '只有專案 {project} 的租戶管理員可以執行 `/tenant project {action}`。沒有任何變更。',
+    'tenant.project.takenBy':
+      '{scope, select, channel {這個頻道} other {這個工作區}}已綁定到專案 {other}；請專案 {other} 的租戶管理員先執行 `/tenant project {scope, select, channel {unbind} other {unbind-workspace}} {other}`。沒有任何變更。',
+    'tenant.project.bound': '已將{scope, select, channel {這個頻道} other {整個工作區（Discord 伺服器）}}綁定到專案 **{project}**：這裡的指令都會作用在 {project}。',
+    'tenant.project.notBound': '{scope, select, channel {這個頻道} other {這個工作區}}沒有綁定到專案 {project}；沒有任何變更。',
+    'tenant.project.unbound': '已解除{scope, select, channel {這個頻道} other {這個工作區}}與專案 **{project}** 的綁定。',
+    'tenant.project.approvalsSet': '這個頻道現在是專案 **{project}** 的核准頻道：它的核准申請會貼到這裡。',
+    'spec.tenant.project.summary': '這裡適用哪個專案、為什麼；租戶管理員可以把這個頻道或工作區綁定到專案',
+    'spec.tenant.project.arg.action': 'bind、bind-workspace、unbind、unbind-workspace 或 approvals',
+    'spec.tenant.project.arg.project': '專案代碼，例如 GOV108009',
     'tenant.lang.auto': '機器人之後會跟隨你的 Slack 或 Discord 語言設定（不支援的語言則使用英文）。',
     'spec.tenant.description': '將聊天使用者連結到租戶成員',
     'spec.tenant.login.summary': '用你自己的 TWCC API 金鑰連結帳號',

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../../core/spec.js';
+import type { CommandExtension, CommandSpec } from '../../core/spec.js';
 
 export const tenantSpec = {
   name: 'tenant',
@@ -45,3 +45,21 @@ export const tenantSpec = {
     { name: 'help', summary: 'Show what you can do with /tenant', args: [], who: 'anyone', readOnly: true, examples: ['/tenant help'] },
   ],
 } as const satisfies CommandSpec;
+
+/** `/tenant project`: offered only where the deployment serves several projects (TWCC_PROJECT as a list, LOCAL_PROJECTS). */
+export const tenantProjectSpec = {
+  extends: 'tenant',
+  subcommands: [
+    {
+      name: 'project',
+      summary: 'Which project applies here and why; a tenant admin binds this channel or workspace to a project',
+      args: [
+        { name: 'action', kind: 'projectAction', optional: true, description: 'bind, bind-workspace, unbind, unbind-workspace or approvals' },
+        { name: 'project', kind: 'project', optional: true, description: 'The project’s code, such as GOV108009' },
+      ],
+      who: 'anyone',
+      severalProjects: true,
+      examples: ['/tenant project', '/tenant project bind GOV108009', '/tenant project bind-workspace GOV108009', '/tenant project approvals'],
+    },
+  ],
+} as const satisfies CommandExtension;

@@ -9,6 +9,7 @@ import { LocalRegistry } from '../../../src/backends/local/registry.js';
 import type { Backend } from '../../../src/backends/port.js';
 import { loadConfig } from '../../../src/config.js';
 import { Core } from '../../../src/core/core.js';
+import { projectStore } from '../../../src/core/projects.js';
 import { HttpServer } from '../../../src/http/server.js';
 import { createLogger, type Logger } from '../../../src/log.js';
 import { openStore, type Store } from '../../../src/store/index.js';
@@ -51,6 +52,10 @@ export interface HarnessOptions {
   /** APPROVAL_* settings, parsed; the features' defaults otherwise. DISCORD_ESCALATION_CHANNEL. */
   approvals?: ApprovalSettings;
   escalationChannel?: string;
+  /** LOCAL_PROJECTS: several projects, each an embedded registry on its own view of the store. */
+  projects?: string[];
+  /** With `projects`: each project's backend on its view of the store (TWCC_PROJECT as a list); embedded registries otherwise. */
+  projectBackend?: (store: Store, project: string) => Backend;
 }
 
 /** The application's key pair over HTTP: Discord signs with the private half, the bot knows the public one. */
@@ -103,7 +108,11 @@ export class Harness {
     const fake = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID, guildId: GUILD_ID, ...routeRules });
     const dir = mkdtempSync(join(tmpdir(), 'discord-test-'));
     const store = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`);
-    const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store);
+    const projects = opts.projects?.map((code, i) => {
+      const scoped = projectStore(store, code, i === 0);
+      return { code, backend: opts.projectBackend ? opts.projectBackend(scoped, code) : new LocalRegistry(scoped, code) };
+    });
+    const backend = projects ? projects[0]!.backend : opts.backend ? opts.backend(store) : new LocalRegistry(store);
     const logs: string[] = [];
     const sink = new Writable({
       write(chunk, _enc, done) {
@@ -117,7 +126,7 @@ export class Harness {
       ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}),
       ...(opts.approvals ? { approvals: opts.approvals } : {}),
     });
-    const core = new Core({ features, store, backend, admins: opts.admins ?? ['discord:1001'], logger, ...(opts.now ? { now: opts.now } : {}) });
+    const core = new Core({ features, store, backend, admins: opts.admins ?? ['discord:1001'], logger, ...(opts.now ? { now: opts.now } : {}), ...(projects ? { projects } : {}) });
     const keys = opts.overHttp ? appKeys() : undefined;
     const config = loadConfig({
       DISCORD_TOKEN: TOKEN,

@@ -12,6 +12,7 @@ import type { Backend } from '../../../src/backends/port.js';
 import { loadConfig } from '../../../src/config.js';
 import { Core } from '../../../src/core/core.js';
 import type { ApprovalSettings } from '../../../src/features/approvals/settings.js';
+import { projectStore } from '../../../src/core/projects.js';
 import { allFeatures } from '../../../src/features/index.js';
 import { REDACTED_PATHS } from '../../../src/log.js';
 import { openStore, type Store } from '../../../src/store/index.js';
@@ -71,6 +72,8 @@ export interface WorldOptions {
   /** APPROVAL_* settings, parsed (and ESCALATION_CHANNEL); the features' defaults otherwise. */
   approvals?: ApprovalSettings;
   escalationChannel?: string;
+  /** LOCAL_PROJECTS: several projects, each an embedded registry on its own view of the store. */
+  projects?: string[];
 }
 
 const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -125,7 +128,8 @@ export class World {
   static async start(opts: WorldOptions = {}): Promise<World> {
     const dir = mkdtempSync(join(tmpdir(), 'chatops-slack-'));
     const store = await openStore(`sqlite://${join(dir, 'store.sqlite')}`);
-    const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store);
+    const projects = opts.projects?.map((code, i) => ({ code, backend: new LocalRegistry(projectStore(store, code, i === 0), code) }));
+    const backend = projects ? projects[0]!.backend : opts.backend ? opts.backend(store) : new LocalRegistry(store);
     const lines: string[] = [];
     // Trace level, to show that even the most verbose log holds no secret.
     const sink = new Writable({
@@ -147,6 +151,7 @@ export class World {
       admins: opts.admins ?? ['slack:UADMIN1', 'slack:UADMIN2'],
       logger,
       middleware: [measureInvocations, ...(opts.middleware ?? [])],
+      ...(projects ? { projects } : {}),
     });
     const fake = await startFakeSlack();
     const approvals = opts.approvalsChannel === undefined ? APPROVALS : (opts.approvalsChannel ?? undefined);
