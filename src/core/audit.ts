@@ -22,6 +22,8 @@ export const AuditEntry = z.object({
   target: z.string(),
   outcome: z.enum(['ok', 'failed', 'rejected', 'expired', 'cancelled', 'unknown']),
   detail: z.string().optional(),
+  /** The pending request the entry belongs to (`/quota pending`'s id), when there is one. */
+  ref: z.string().optional(),
 });
 /** One line of the append-only audit log. Never holds a secret. */
 export type AuditEntry = z.infer<typeof AuditEntry>;
