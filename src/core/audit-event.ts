@@ -1,5 +1,25 @@
 import { z } from 'zod';
-import type { AuditEntry } from './audit.js';
+
+export const AuditEntry = z.object({
+  /** Sortable: time, then a per-process counter, then random bits. */
+  id: z.string(),
+  at: z.string(),
+  /** Chat identity of who did it (`slack:U1`) and the member it maps to. */
+  actor: z.string(),
+  member: z.string().optional(),
+  platform: z.string(),
+  workspace: z.string(),
+  channel: z.string(),
+  /** `key.created`, `key.extended`, `key.deleted`, `quota.requested`, `quota.approved`, … */
+  action: z.string(),
+  target: z.string(),
+  outcome: z.enum(['ok', 'failed', 'rejected', 'expired', 'cancelled', 'unknown']),
+  detail: z.string().optional(),
+  /** The pending request the entry belongs to (`/quota pending`'s id), when there is one. */
+  ref: z.string().optional(),
+});
+/** One line of the append-only audit log. Never holds a secret. */
+export type AuditEntry = z.infer<typeof AuditEntry>;
 
 /**
  * The one shape an audit event leaves the bot in: an export (`/tenant audit export`,
