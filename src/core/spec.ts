@@ -8,8 +8,24 @@
  * - `requestId`: the id of a pending request, as the reply to `/quota request` gives it
  * - `onOff`: `on` or `off` (a switch such as `/apikey reminders off`)
  * - `language`: `zh-TW`, `en` or `auto`, for `/tenant lang`
+ * - `auditExport`: `export [--since 2026-12-01] [--format jsonl|csv]` (rest of the line); Discord gives
+ *   `export`, `since` and `format` options
  */
-export type ArgKind = 'mention' | 'keyId' | 'keyIds' | 'days' | 'service' | 'quota' | 'reason' | 'count' | 'memberName' | 'role' | 'requestId' | 'onOff' | 'language';
+export type ArgKind =
+  | 'mention'
+  | 'keyId'
+  | 'keyIds'
+  | 'days'
+  | 'service'
+  | 'quota'
+  | 'reason'
+  | 'count'
+  | 'memberName'
+  | 'role'
+  | 'requestId'
+  | 'onOff'
+  | 'language'
+  | 'auditExport';
 
 export interface ArgSpec {
   /** Option name on Discord, placeholder in usage text, key of the handler's `args`. */
