@@ -40,7 +40,8 @@ export function interactionWebhooks(api: string, applicationId: string): Interac
   return {
     rest,
     callback: (id, token, body) => rest.post(Routes.interactionCallback(id, token), { body, auth: false }),
-    editOriginal: (token, body, signal, files) => rest.patch(original(token), { body, auth: false, ...(signal ? { signal } : {}), ...(files?.length ? { files } : {}) }),
+    editOriginal: (token, body, signal, files) =>
+      rest.patch(original(token), { body, auth: false, ...(signal ? { signal } : {}), ...(files?.length ? { files } : {}) }),
     followUp: (token, body, signal) => rest.post(Routes.webhook(applicationId, token), { body, auth: false, ...(signal ? { signal } : {}) }),
     deleteOriginal: (token) => rest.delete(original(token), { auth: false }),
   };

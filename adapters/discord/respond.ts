@@ -152,7 +152,9 @@ export class DiscordAnswerPolicy {
     const { webhooks } = this.opts;
     if (early?.kind === 'login-modal' && interaction.kind === 'command') return { callback: { type: InteractionResponseType.Modal, data: renderLoginModal(early) } };
     // A reply with a file is always deferred (privately) and finished by an edit that attaches it.
-    if (early && filesOf(replyOf(early)).length === 0) return { callback: { type: InteractionResponseType.ChannelMessageWithSource, data: followUpBody(replyOf(early)) } };
+    if (early && filesOf(replyOf(early)).length === 0) {
+      return { callback: { type: InteractionResponseType.ChannelMessageWithSource, data: followUpBody(replyOf(early)) } };
+    }
     // Discord fixes visibility at the defer, so a late `channel` reply stays private: that errs on the side of secrecy.
     return {
       callback: { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } },
