@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/core/audit.js';
 import { AuditEvent, CSV_COLUMNS } from '../../src/core/audit-event.js';
 import { filesOf, type FileAttachment } from '../../src/core/reply.js';
@@ -15,9 +16,21 @@ import { TestBot, type Said } from '../helpers/test-bot.js';
 let bot: TestBot;
 /** Export files the core wrote (an adapter would have sent and deleted them). */
 const written: string[] = [];
+/** This test's own folder for the export files: os.tmpdir() reads TMPDIR at each call. */
+let exports: string;
+const tmpBefore = process.env.TMPDIR;
+beforeEach(() => {
+  exports = mkdtempSync(join(tmpdir(), 'chatops-audit-exports-'));
+  process.env.TMPDIR = exports;
+});
 afterEach(async () => {
   await bot.stop();
-  for (const path of written.splice(0)) rmSync(dirname(path), { recursive: true, force: true });
+  if (tmpBefore === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = tmpBefore;
+  for (const path of written.splice(0)) expect(dirname(path)).toBe(exports);
+  // Only this test's own folder, never the system's temp folder itself.
+  expect(basename(exports)).toMatch(/^chatops-audit-exports-/);
+  rmSync(exports, { recursive: true, force: true });
 });
 
 const secretIn = (text: string) => /`(twcc_[A-Za-z0-9_-]+)`/.exec(text)![1]!;

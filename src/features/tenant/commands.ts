@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,11 +176,11 @@ const audit: Handlers['audit'] = async ({ services, args, t }) => {
  * times, in the reader's style and zone. The file's times are UTC.
  */
 async function exportAudit(services: Services, t: Translator, exp: AuditExportArgs): Promise<Outcome> {
-  const dir = await mkdtemp(join(tmpdir(), 'twcc-audit-'));
   const day = new Date(services.now()).toISOString().slice(0, 10);
   const name = `audit-${services.audit.project.replace(/[^A-Za-z0-9_.-]/g, '_')}-${day}.${exp.format}`;
-  const path = join(dir, name);
-  const out = createWriteStream(path, { mode: 0o600 });
+  // A new file of its own (never an existing one: `wx`), readable by the bot's user only.
+  const path = join(tmpdir(), `twcc-${randomBytes(6).toString('hex')}-${name}`);
+  const out = createWriteStream(path, { mode: 0o600, flags: 'wx' });
   const closed = new Promise<void>((resolve, reject) => {
     out.once('close', resolve);
     out.once('error', reject);
