@@ -103,7 +103,7 @@ export interface SentInteraction {
   modal?: ModalJson;
 }
 
-export type OptionValue = string | number | FakeUser;
+export type OptionValue = string | number | boolean | FakeUser;
 
 export interface FakeDiscordOptions {
   token: string;
@@ -346,8 +346,8 @@ export class FakeDiscord {
   }
 
   /**
-   * A user runs `/command subcommand` with typed options: strings are STRING, numbers INTEGER, users
-   * USER options (with `resolved.users`), as Discord sends them.
+   * A user runs `/command subcommand` with typed options: strings are STRING, numbers INTEGER, booleans
+   * BOOLEAN, users USER options (with `resolved.users`), as Discord sends them.
    */
   command(user: FakeUser, command: string, subcommand: string, options: Record<string, OptionValue> = {}, channelId = 'C-GENERAL'): SentInteraction {
     const { sent, payload } = this.base('command', 2, user, channelId);
@@ -362,7 +362,13 @@ export class FakeDiscord {
           type: 1,
           name: subcommand,
           options: Object.entries(options).map(([name, v]) =>
-            isUser(v) ? { type: 6, name, value: v.id } : typeof v === 'number' ? { type: 4, name, value: v } : { type: 3, name, value: v },
+            isUser(v)
+              ? { type: 6, name, value: v.id }
+              : typeof v === 'number'
+                ? { type: 4, name, value: v }
+                : typeof v === 'boolean'
+                  ? { type: 5, name, value: v }
+                  : { type: 3, name, value: v },
           ),
         },
       ],
