@@ -23,7 +23,8 @@ export function expectMatchesChatView(events: AuditEvent[], view: string): void 
   let at = lines.length;
   for (const e of events) {
     const row = new RegExp(`${escape(e.actor.chat)}\\s+${escape(e.details.internal_action)}\\s+${escape(e.target)}(\\s|$)`);
-    const found = lines.slice(0, at).findLastIndex((l) => row.test(l));
+    let found = at - 1;
+    while (found >= 0 && !row.test(lines[found]!)) found--;
     expect(found, `a row for ${e.actor.chat} ${e.details.internal_action} ${e.target} above line ${at} of:\n${view}`).toBeGreaterThanOrEqual(0);
     at = found;
   }
