@@ -85,7 +85,6 @@ export const ACTIONS: Readonly<Record<string, string>> = {
   'quota.rejected': 'quota.reject',
   'quota.expired': 'quota.expire',
   'quota.cancelled': 'quota.cancel',
-  'quota.reverted': 'quota.revert',
   'link.created': 'member.link',
   'link.removed': 'member.unlink',
   'link.login': 'member.login',

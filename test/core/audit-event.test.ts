@@ -91,3 +91,21 @@ describe('toAuditEvent: the one exported shape', () => {
     expect(() => AuditEvent.parse({ ...e, time: '2026-12-01T17:30:00+08:00' })).toThrow();
   });
 });
+
+describe('the README documents the event shape', () => {
+  it('a table row for every field (nested ones as actor.member), every exported action, and the export commands', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('\n## The audit trail\n'), readme.indexOf('\n## Logs\n'));
+    expect(section.length).toBeGreaterThan(100);
+    const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+    const documented = new Set(rows.flatMap((r) => [...r.split('|')[1]!.matchAll(/`([a-z_.]+)`/g)].map((m) => m[1]!)));
+    const shape = AuditEvent.shape;
+    const fields = Object.entries(shape).flatMap(([k, v]) => ('shape' in v ? Object.keys((v as { shape: object }).shape).map((n) => `${k}.${n}`) : [k]));
+    for (const field of fields) expect(documented, field).toContain(field);
+    for (const action of Object.values(ACTIONS)) expect(section, action).toContain(`\`${action}\``);
+    for (const result of ['applied', 'not_applied', 'unknown', 'refused']) expect(section).toContain(`\`${result}\``);
+    expect(section).toContain('/tenant audit export [--since 2026-12-01] [--format jsonl|csv]');
+    expect(section).toContain('npm run audit:export -- --out FILE');
+  });
+});
