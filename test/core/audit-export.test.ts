@@ -12,6 +12,8 @@ import { memoryStore } from '../../src/store/memory-store.js';
 import type { Store } from '../../src/store/port.js';
 import { expectMatchesChatView, parseJsonl } from '../helpers/audit-export.js';
 import { TestBot, type Said } from '../helpers/test-bot.js';
+import { startFakeTwcc } from '../fakes/twcc.js';
+import { twccBackendOn } from '../helpers/twcc-backend.js';
 
 let bot: TestBot;
 /** Export files the core wrote (an adapter would have sent and deleted them). */
@@ -208,6 +210,33 @@ describe('each audit event is one info log line (item 6)', () => {
       expect(AuditEvent.parse({ ...fields, time: event_time })).toEqual(exported[i]);
     }
     expect(lines.join('\n')).not.toContain(secret);
+  });
+});
+
+describe('no TWCC credential in any exported or logged byte', () => {
+  it('logins with TWCC API keys (one refused, two accepted) and a key made on TWCC: the file and the log lines name none of them', async () => {
+    const fake = await startFakeTwcc();
+    try {
+      const { logger, lines } = capture();
+      bot = await TestBot.start({ backend: twccBackendOn(fake), logger });
+      await bot.login('alice', 'not-a-valid-key-at-all');
+      await bot.login('alice', fake.users.alice!.apiKey);
+      await bot.login('admin', fake.users.admin!.apiKey);
+      const created = await bot.say('alice', '/apikey create');
+      const file = fileOf(await bot.say('admin', '/tenant audit export'));
+      const content = readFileSync(file.path, 'utf8');
+      const events = parseJsonl(content);
+      expect(events.map((e) => `${e.action} ${e.result}`)).toEqual(['member.login not_applied', 'member.login applied', 'member.login applied', 'apikey.create applied']);
+      expect(events[0]!.actor.member).toBeNull();
+      expect(events[3]!.project).toBe('local');
+      const logged = lines.join('\n');
+      for (const secret of [fake.users.alice!.apiKey, fake.users.admin!.apiKey, 'not-a-valid-key-at-all', ...(/`(\S{20,})`/.exec(created.text)?.slice(1) ?? [])]) {
+        expect(content).not.toContain(secret);
+        expect(logged).not.toContain(secret);
+      }
+    } finally {
+      await fake.close();
+    }
   });
 });
 
