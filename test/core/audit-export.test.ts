@@ -110,6 +110,14 @@ describe('/tenant audit export in chat', () => {
     ]);
     expect(events.find((e) => e.action === 'apikey.create')).toMatchObject({ target: keyId, actor: { member: 'alice', chat: 'local:alice', platform: 'local' }, project: 'local' });
     expect(new Set(events.map((e) => e.event_id)).size).toBe(events.length);
+    // Each quota event names its request: the first three the first request, the last two the second.
+    const quota = events.filter((e) => e.action.startsWith('quota.'));
+    const [first1, second1] = [quota[0]!.request_id, quota[3]!.request_id];
+    expect(first1).toMatch(/^[\w-]{6,}$/);
+    expect(second1).toMatch(/^[\w-]{6,}$/);
+    expect(first1).not.toBe(second1);
+    expect(quota.map((e) => e.request_id)).toEqual([first1, first1, first1, second1, second1]);
+    expect(events.filter((e) => !e.action.startsWith('quota.')).every((e) => e.request_id === null)).toBe(true);
     expect(content).not.toContain(secret);
     expect(content).not.toContain(secret.slice(6, 30));
   });

@@ -135,6 +135,7 @@ async function askApproval({ services, user, where, actor, change: asked, t }: A
     ...auditBase(user, where, actor),
     action: 'quota.requested',
     target: `${target}/${service}`,
+    ref: pending.id,
     outcome: 'ok',
     detail: JSON.stringify(change.requested),
   });
@@ -211,7 +212,7 @@ const cancel: Handlers['cancel'] = async ({ services, user, where, actor, args, 
     await lease.release();
     throw err;
   }
-  await services.audit.append({ ...auditBase(user, where, actor), action: 'quota.cancelled', target: flow.auditTarget(p), outcome: 'cancelled' });
+  await services.audit.append({ ...auditBase(user, where, actor), action: 'quota.cancelled', target: flow.auditTarget(p), outcome: 'cancelled', ref: p.id });
   await services.post({ kind: 'approvals', platform: p.requester.platform, origin: p.where }, reply(card.t('quota.cancel.posted', { summary: flow.summary(card, p), name }), 'channel'));
   return say(t.t('quota.cancel.done', { summary: flow.summary(t, p) }));
 };

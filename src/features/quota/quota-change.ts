@@ -77,8 +77,8 @@ export const quotaChangeAction: ApprovalAction<QuotaChangeArgs, MessageId> = {
   auditTarget: (a) => `${a.target}/${a.service}`,
   describe,
   summary: (t, p, a) => t.t('quota.summary', { service: a.service.toUpperCase(), id: p.id, change: formatQuotaChange(t, a) }),
-  async execute({ services, actor, user, where, args, t }, by) {
-    const base = auditBase(user, where, actor);
+  async execute({ services, actor, user, where, args, pending, t }, by) {
+    const base = { ...auditBase(user, where, actor), ref: pending.id };
     const target = quotaChangeAction.auditTarget(args);
     if (!services.backend.capabilities.quotaWrite) {
       await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok', detail: 'apply on portal' });
@@ -112,7 +112,7 @@ function stillToApply(args: QuotaChangeArgs, now: Partial<Record<keyof QuotaValu
   return { ok: true, values };
 }
 
-async function apply({ services, actor, args, t }: ApplyContext, by: string, base: ReturnType<typeof auditBase>, target: string): Promise<Decided> {
+async function apply({ services, actor, args, t }: ApplyContext, by: string, base: ReturnType<typeof auditBase> & { ref?: string }, target: string): Promise<Decided> {
   const read = await services.backend.getQuotas(actor, args.service, args.target);
   const row = read.ok ? read.value.members.find((m) => m.member.id === args.target) : undefined;
   if (!read.ok || !row) {
