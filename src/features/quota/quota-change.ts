@@ -112,7 +112,9 @@ function stillToApply(args: QuotaChangeArgs, now: Partial<Record<keyof QuotaValu
   return { ok: true, values };
 }
 
-async function apply({ services, actor, args, t }: ApplyContext, by: string, base: ReturnType<typeof auditBase> & { ref?: string }, target: string): Promise<Decided> {
+type AuditBase = ReturnType<typeof auditBase> & { ref?: string };
+
+async function apply({ services, actor, args, t }: ApplyContext, by: string, base: AuditBase, target: string): Promise<Decided> {
   const read = await services.backend.getQuotas(actor, args.service, args.target);
   const row = read.ok ? read.value.members.find((m) => m.member.id === args.target) : undefined;
   if (!read.ok || !row) {
