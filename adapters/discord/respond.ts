@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { InteractionResponseType, MessageFlags, type RawFile } from 'discord.js';
 import { normalizeLocale, texts, translator } from '../../src/core/i18n.js';
 import type { Outcome } from '../../src/core/outcome.js';
-import { filesOf, reply as textReply, type Reply } from '../../src/core/reply.js';
+import { filesOf, reply as textReply, text, type Reply } from '../../src/core/reply.js';
 import type { Logger } from '../../src/log.js';
 import { assertNever, settledWithin } from '../../src/result.js';
 import type { InteractionWebhooks } from './interaction-webhooks.js';
@@ -63,6 +63,12 @@ async function withAttachments(r: Reply, send: (files: RawFile[]) => Promise<unk
     await Promise.all(files.filter((f) => f.temporary).map((f) => rm(f.path, { force: true })));
   }
 }
+
+/** Discord's answer to attachments past its limit: 413, code 40005 (Request entity too large). */
+const tooLarge = (err: unknown): boolean => {
+  const e = err as { status?: unknown; code?: unknown };
+  return e.status === 413 || e.code === 40005;
+};
 
 /** An interaction's first answer, as Discord's callback: the same JSON in an HTTP response or a POST to the callback endpoint. */
 export interface InteractionCallback {
@@ -163,7 +169,17 @@ export class DiscordAnswerPolicy {
         if (outcome.kind === 'duplicate') await webhooks.deleteOriginal(interaction.token);
         else {
           const r = replyOf(outcome);
-          await withAttachments(r, (files) => webhooks.editOriginal(interaction.token, webhookBody(r), undefined, files));
+          await withAttachments(r, async (files) => {
+            try {
+              await webhooks.editOriginal(interaction.token, webhookBody(r), undefined, files);
+            } catch (err) {
+              if (!tooLarge(err)) throw err;
+              // Discord refused the files' size: the answer says so rather than staying "thinking…".
+              const t = translator(normalizeLocale(interaction.locale) ?? 'en');
+              const said = filesOf(r).map((f) => t.t('discord.fileTooLarge', { name: f.name, size: `${(f.bytes / 1024 / 1024).toFixed(1)} MiB` }));
+              await webhooks.editOriginal(interaction.token, webhookBody({ ...r, blocks: [...r.blocks, ...said.map(text)] }));
+            }
+          });
         }
       },
     };

@@ -113,6 +113,8 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** Per-route limits; default Discord's (discord-rate-limits.ts). */
   routeRules?: RouteRule[];
+  /** The most bytes of attachments a request may carry (Discord: 10 MiB for a bot); past it, 413 and code 40005. */
+  attachmentMaxBytes?: number;
 }
 
 const isUser = (v: OptionValue): v is FakeUser => typeof v === 'object';
@@ -619,6 +621,8 @@ export class FakeDiscord {
       const target = id ? this.messages.get(id) : undefined;
       if (!target || target.deleted) return notFound(10008, 'Unknown Message');
       if (method === 'PATCH') {
+        const attached = (call.files ?? []).reduce((n, f) => n + f.content.length, 0);
+        if (attached > (this.opts.attachmentMaxBytes ?? 10 * 1024 * 1024)) return this.json(res, 413, { message: 'Request entity too large', code: 40005 });
         this.editMessage(target, body, call.files);
         return this.json(res, 200, this.messageJson(target));
       }

@@ -198,5 +198,6 @@ export const enMessages = {
   'discord.option.export': 'Export the audit log as a file, sent to you privately',
   'discord.option.since': 'Export from this date (UTC), e.g. 2026-12-01',
   'discord.option.format': 'The export file format: jsonl (default) or csv',
+  'discord.fileTooLarge': 'The file `{name}` ({size}) is larger than Discord lets a bot attach, so it was not sent.',
   'discord.loginAgain': '{title}: run `/tenant login` again to enter your key.',
 } as const;

@@ -180,5 +180,6 @@ export const zhTWMessages: Record<keyof typeof enMessages, string> = {
   'discord.option.export': '把稽核紀錄匯出成檔案，私下傳給你',
   'discord.option.since': '從這一天（UTC）開始匯出，例如 2026-12-01',
   'discord.option.format': '匯出檔案格式：jsonl（預設）或 csv',
+  'discord.fileTooLarge': '檔案 `{name}`（{size}）超過 Discord 允許機器人附加的大小，所以沒有送出。',
   'discord.loginAgain': '{title}：請再執行一次 `/tenant login` 來輸入金鑰。',
 };

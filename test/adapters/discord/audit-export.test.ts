@@ -79,3 +79,21 @@ describe.each([
     expect(bad).toContain('`last week` is not a date');
   });
 });
+
+describe('an export larger than Discord takes', () => {
+  it('is not attached, and the answer says so in the user’s words instead of staying “thinking…”', async () => {
+    h = await Harness.start({ attachmentMaxBytes: 100 });
+    await h.run(alice, 'tenant', 'link', { user: bob, member: 'bob' });
+    const sent = await h.run(alice, 'tenant', 'audit', { export: true });
+    const answer = h.fake.original(sent);
+    await h.fake.until(() => /larger than Discord/.test(answer.content), 20_000, 'the too-large notice');
+    expect(answer.content).toMatch(
+      /^Audit export \(JSON Lines\): 1 entry, from .+\. Sent to you privately as `(audit-local-[\d-]+\.jsonl)`\.\nThe file `\1` \(0\.0 MiB\) is larger than Discord lets a bot attach, so it was not sent\.$/,
+    );
+    expect(answer.attachments).toEqual([]);
+    expect(answer.flags & EPHEMERAL).toBe(EPHEMERAL);
+    await h.close();
+    h = undefined;
+    expect(exportFilesLeft()).toEqual([]);
+  });
+});

@@ -43,6 +43,8 @@ export interface HarnessOptions {
   routeRules?: RouteRule[];
   /** How long the adapter's stop() waits for answers in flight; the adapter's default otherwise. */
   stopGraceMs?: number;
+  /** The fake's limit on attachments per request; Discord's (10 MiB) otherwise. */
+  attachmentMaxBytes?: number;
 }
 
 /** The application's key pair over HTTP: Discord signs with the private half, the bot knows the public one. */
@@ -92,7 +94,8 @@ export class Harness {
 
   static async start(opts: HarnessOptions = {}): Promise<Harness> {
     const routeRules = opts.routeRules ? { routeRules: opts.routeRules } : {};
-    const fake = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID, guildId: GUILD_ID, ...routeRules });
+    const attachments = opts.attachmentMaxBytes !== undefined ? { attachmentMaxBytes: opts.attachmentMaxBytes } : {};
+    const fake = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID, guildId: GUILD_ID, ...routeRules, ...attachments });
     const dir = mkdtempSync(join(tmpdir(), 'discord-test-'));
     const store = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`);
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store);
