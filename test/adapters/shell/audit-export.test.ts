@@ -19,7 +19,7 @@ describe('/tenant audit export in the shell', () => {
     const secret = /`(twcc_[A-Za-z0-9_-]{32})`/.exec(out)![1]!;
     const summary = /Audit export \(JSON Lines\): 2 entries, from \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} to \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\. Sent to you privately as `(audit-local-\d{4}-\d{2}-\d{2}\.jsonl)`\./.exec(out);
     expect(summary, out).not.toBeNull();
-    const path = new RegExp(`📎 (${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/twcc-audit-\\w+/${summary![1]!.replace(/\./g, '\\.')})`).exec(out)?.[1];
+    const path = new RegExp(`📎 (${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/twcc-[0-9a-f]{12}-${summary![1]!.replace(/\./g, '\\.')})`).exec(out)?.[1];
     expect(path, out).toBeDefined();
     // The shell keeps the file: its path is the answer. Only the bot's user can read it.
     expect(statSync(path!).mode & 0o777).toBe(0o600);
