@@ -22,6 +22,7 @@ const MADE_VALUES = [
   'most', 'n', 'names', 'nobody', 'note', 'per', 'pinned', 'problem', 'project', 'ref', 'relogin',
   'resource', 'role', 'same', 'service', 'shows', 'status', 'suggestion', 'summary', 'timeZone', 'title',
   'twccSaid', 'usage', 'values', 'wait', 'want', 'was', 'what', 'why', 'before', 'kind', 'now', 'outcome', 'verdict',
+  'file', 'first', 'format', 'size',
 ];
 
 function argumentNames(elements: MessageFormatElement[], into: Set<string>): void {

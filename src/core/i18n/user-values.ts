@@ -11,6 +11,7 @@ export const USER_VALUES: ReadonlySet<string> = new Set([
   'answer',
   'by',
   'detail',
+  'flag',
   'label',
   'line',
   'member',
