@@ -72,7 +72,7 @@ const oneProblem =
   };
 
 /** `slack:U123` (an admin of their own), or `anna=slack:U123+discord:456` (one person on two platforms: one member). */
-const CHAT_ID = '(?:slack|discord|local):[^:\\s+=]+';
+const CHAT_ID = '(?:slack|discord|mattermost|local):[^:\\s+=]+';
 const ADMIN_ENTRY = new RegExp(`^(?:${CHAT_ID}|[A-Za-z0-9][A-Za-z0-9._@-]{0,63}=${CHAT_ID}(?:\\+${CHAT_ID})*)$`);
 const admins = z
   .string()
@@ -83,7 +83,7 @@ const admins = z
       z.string().regex(ADMIN_ENTRY, {
         error: (iss) =>
           `"${String(iss.input)}" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, ` +
-          'and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, local)',
+          'and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, mattermost, local)',
       }),
     ),
   );
@@ -110,6 +110,12 @@ export const ConfigSchema = z.object({
   SLACK_APP_TOKEN: optional,
   SLACK_API_URL: httpUrl('https://slack.com/api/'),
   SLACK_ACK_ANSWER_MS: slackAckAnswerMs,
+  // Slack in several workspaces (OAuth install): all three, instead of SLACK_BOT_TOKEN.
+  SLACK_CLIENT_ID: optional,
+  SLACK_CLIENT_SECRET: optional,
+  SLACK_STATE_SECRET: optional.refine((v) => v === undefined || v.length >= 32, {
+    error: 'is shorter than 32 characters; generate one with `openssl rand -hex 32` (it signs the install state)',
+  }),
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: optional,
   DISCORD_API_URL: httpUrl('https://discord.com/api'),
@@ -155,6 +161,16 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
   LOG_FORMAT: oneOf(['json', 'pretty'], 'json'),
   LOG_FILE: optional,
+  // Mattermost: on when the server URL, the bot token, the command tokens and the bot's own URL are set.
+  MATTERMOST_URL: optional.refine((v) => v === undefined || (/^https?:\/\//i.test(v) && URL.canParse(v)), {
+    error: 'is not an http(s) URL; write the Mattermost server’s address with its scheme, e.g. https://mattermost.example.org',
+  }),
+  MATTERMOST_BOT_TOKEN: optional,
+  MATTERMOST_COMMAND_TOKENS: optional,
+  MATTERMOST_APPROVALS_CHANNEL: optional,
+  MATTERMOST_BOT_URL: optional.refine((v) => v === undefined || (/^https?:\/\//i.test(v) && URL.canParse(v)), {
+    error: 'is not an http(s) URL; write the address Mattermost reaches this bot at, e.g. https://chatops.example.org',
+  }),
 });
 /** The variables ConfigSchema reads (the README table, .env.example and --help list exactly these). */
 export type ConfigVariable = keyof typeof ConfigSchema.shape;
@@ -183,8 +199,15 @@ function isTimeZone(name: string): boolean {
 const WHERE_TO_FIND: Record<string, string> = {
   SLACK_BOT_TOKEN: 'the Bot User OAuth Token (xoxb-…; OAuth & Permissions)',
   SLACK_SIGNING_SECRET: 'the Signing Secret (Basic Information → App Credentials)',
+  SLACK_CLIENT_ID: 'the Client ID (Basic Information → App Credentials)',
+  SLACK_CLIENT_SECRET: 'the Client Secret (Basic Information → App Credentials)',
+  SLACK_STATE_SECRET: 'a random secret of your own (`openssl rand -hex 32`)',
   DISCORD_TOKEN: 'the bot token (Developer Portal → Bot → Reset Token)',
   DISCORD_APPLICATION_ID: 'the Application ID (Developer Portal → General Information)',
+  MATTERMOST_URL: 'the Mattermost server’s address (https://mattermost.example.org)',
+  MATTERMOST_BOT_TOKEN: 'the bot account’s access token (System Console → Integrations → Bot Accounts)',
+  MATTERMOST_COMMAND_TOKENS: 'the tokens of the /apikey, /quota and /tenant slash commands, comma-separated (Integrations → Slash Commands)',
+  MATTERMOST_BOT_URL: 'the address Mattermost reaches this bot at (its buttons and the login dialog POST to <it>/mattermost/actions)',
 };
 
 /**
@@ -204,10 +227,25 @@ function halfSetPlatform(env: Env, platform: string, required: string[], related
     }));
 }
 
+const SLACK_OAUTH = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
+
+/** One workspace (SLACK_BOT_TOKEN) or every workspace that installs the app (the three OAuth variables), never both. */
+function slackProblems(env: Env): StartupProblem[] {
+  const isSet = (name: string) => (env[name] ?? '').trim() !== '';
+  if (!SLACK_OAUTH.some(isSet)) return halfSetPlatform(env, 'Slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'], ['SLACK_APP_TOKEN']);
+  const problems = halfSetPlatform(env, 'Slack', [...SLACK_OAUTH, 'SLACK_SIGNING_SECRET'], []);
+  const oauth = 'SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET install the app in several workspaces';
+  if (isSet('SLACK_BOT_TOKEN')) problems.push({ variable: 'SLACK_BOT_TOKEN', message: `set together with the OAuth variables; ${oauth}, each with its own token: unset SLACK_BOT_TOKEN, or unset those three for one workspace` });
+  if (isSet('SLACK_APP_TOKEN')) problems.push({ variable: 'SLACK_APP_TOKEN', message: `Socket Mode serves one workspace; ${oauth} over HTTP: unset SLACK_APP_TOKEN` });
+  if (isSet('APPROVALS_CHANNEL')) problems.push({ variable: 'APPROVALS_CHANNEL', message: `a channel id belongs to one workspace; ${oauth}, and approval requests go to the channel they were typed in: unset APPROVALS_CHANNEL` });
+  return problems;
+}
+
 function crossFieldProblems(env: Env): StartupProblem[] {
   const problems = [
-    ...halfSetPlatform(env, 'Slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'], ['SLACK_APP_TOKEN']),
+    ...slackProblems(env),
     ...halfSetPlatform(env, 'Discord', ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'], ['DISCORD_PUBLIC_KEY']),
+    ...halfSetPlatform(env, 'Mattermost', ['MATTERMOST_URL', 'MATTERMOST_BOT_TOKEN', 'MATTERMOST_COMMAND_TOKENS', 'MATTERMOST_BOT_URL'], ['MATTERMOST_APPROVALS_CHANNEL']),
   ];
   if (env.BACKEND?.trim() === 'twcc' && (env.TWCC_PROJECT ?? '').trim() === '') {
     problems.push({ variable: 'TWCC_PROJECT', message: "required when BACKEND=twcc; set it to the project's plan code (e.g. GOV108009)" });
@@ -239,8 +277,11 @@ export function loadConfig(env: Env = { ...readDotEnv(), ...process.env }): Conf
   return result.value;
 }
 
-export const slackEnabled = (c: Config) => Boolean(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET);
+export const slackEnabled = (c: Config) => Boolean(c.SLACK_SIGNING_SECRET && (c.SLACK_BOT_TOKEN || slackDistributed(c)));
+/** Slack in every workspace that installs the app through /slack/install (OAuth), each with its own token. */
+export const slackDistributed = (c: Config) => Boolean(c.SLACK_CLIENT_ID && c.SLACK_CLIENT_SECRET && c.SLACK_STATE_SECRET);
 export const discordEnabled = (c: Config) => Boolean(c.DISCORD_TOKEN && c.DISCORD_APPLICATION_ID);
+export const mattermostEnabled = (c: Config) => Boolean(c.MATTERMOST_URL && c.MATTERMOST_BOT_TOKEN && c.MATTERMOST_COMMAND_TOKENS && c.MATTERMOST_BOT_URL);
 /** With the public key, Discord sends interactions over HTTP (any replica may answer); without it, the gateway. */
 export const discordOverHttp = (c: Config) => discordEnabled(c) && c.DISCORD_PUBLIC_KEY !== undefined;
 

@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
-import { discordEnabled, discordOverHttp, loadConfig, slackEnabled, type Config } from './config.js';
+import { discordEnabled, discordOverHttp, loadConfig, mattermostEnabled, slackDistributed, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
 import { allFeatures } from './features/index.js';
 import type { ShellAdapter } from '../adapters/shell/index.js';
@@ -32,6 +32,15 @@ async function openBackend(config: Config, store: Store, logger: Logger): Promis
   return createTwccBackend({ config, store, logger, dataDir: dataDir(config) });
 }
 
+/** Slack in several workspaces (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET). */
+async function openSlackOAuth(config: Config, store: Store, logger: Logger) {
+  const { openSlackDistribution } = await import('./installations/index.js');
+  const { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_API_URL, ENCRYPTION_KEY } = config;
+  if (!SLACK_CLIENT_ID || !SLACK_CLIENT_SECRET || !SLACK_STATE_SECRET) throw new Error('Slack OAuth needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET');
+  const oauth = { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_API_URL, ENCRYPTION_KEY };
+  return openSlackDistribution(oauth, store, logger, dataDir(config), { onReport: countSweep });
+}
+
 /** True the first time the shell runs on this store (for its longer greeting). */
 async function firstShellStart(store: Store): Promise<boolean> {
   const meta = store.collection<boolean>('meta');
@@ -49,6 +58,9 @@ const SLACK_STOP_GRACE_MS = 1_000;
 /** How long a Discord adapter then waits for answers already under way before it closes: within the limit, with the closes below. */
 const DISCORD_STOP_GRACE_MS = 1_000;
 
+/** How long the Mattermost adapter then waits for answers already under way before it sends "restarting" notices. */
+const MATTERMOST_STOP_GRACE_MS = 1_000;
+
 /** How long each of the HTTP server, backend and store may take to close at shutdown. */
 const CLOSE_MS = 500;
 
@@ -62,7 +74,7 @@ async function main(args: string[]): Promise<void> {
   if (args.includes('--help') || args.includes('-h')) return void process.stdout.write(usage());
   if (args.length > 0) throw new Error(`unknown argument ${args[0]}: the bot is configured by environment variables (npm start -- --help)`);
   const config = loadConfig();
-  const useShell = !slackEnabled(config) && !discordEnabled(config);
+  const useShell = !slackEnabled(config) && !discordEnabled(config) && !mattermostEnabled(config);
   // Before the shell's log file is made beside the SQLite file: a folder that cannot be made names STORE_URL.
   prepareSqliteFolder(config.STORE_URL);
   // The shell owns the terminal: its logs go to a file, so that none lands between a prompt and a reply.
@@ -73,7 +85,7 @@ async function main(args: string[]): Promise<void> {
   // Fail fast, naming the variable: every dependency answers within a deadline before any adapter starts.
   const store = await openReachableStore(config.STORE_URL, { logger, ...(config.STORE_PREFIX ? { prefix: config.STORE_PREFIX } : {}) });
   if (!useShell) await checkPortFree(config.PORT);
-  if (slackEnabled(config)) await checkSlackAuth(config);
+  if (slackEnabled(config) && !slackDistributed(config)) await checkSlackAuth(config);
   if (discordEnabled(config)) await checkDiscordReach(config);
 
   const backend = await openBackend(config, store, logger);
@@ -109,7 +121,10 @@ async function main(args: string[]): Promise<void> {
   const adapters: Adapter[] = [];
   if (slackEnabled(config) && http) {
     const { createSlackAdapter } = await import('../adapters/slack/index.js');
-    adapters.push(createSlackAdapter({ core, config, logger, http, stopGraceMs: SLACK_STOP_GRACE_MS }));
+    // Several workspaces: installations on the store (tokens sealed), OAuth routes, the token rotation sweep.
+    const oauth = slackDistributed(config) ? await openSlackOAuth(config, store, logger) : undefined;
+    if (oauth) sweepers.push(oauth.sweeper);
+    adapters.push(createSlackAdapter({ core, config, logger, http, stopGraceMs: SLACK_STOP_GRACE_MS, ...(oauth ? { distribution: oauth.distribution } : {}) }));
   }
   if (discordOverHttp(config) && http) {
     // Interactions arrive at POST /discord/interactions: any replica can take any of them.
@@ -118,6 +133,11 @@ async function main(args: string[]): Promise<void> {
   } else if (discordEnabled(config)) {
     const { createDiscordAdapter } = await import('../adapters/discord/index.js');
     adapters.push(createDiscordAdapter({ core, config, logger, stopGraceMs: DISCORD_STOP_GRACE_MS, ...(http ? { http } : {}) }));
+  }
+  if (mattermostEnabled(config) && http) {
+    // Slash commands and clicks arrive at POST /mattermost/commands and /mattermost/actions: any replica can take any of them.
+    const { createMattermostAdapter } = await import('../adapters/mattermost/index.js');
+    adapters.push(createMattermostAdapter({ core, config, logger, http, stopGraceMs: MATTERMOST_STOP_GRACE_MS }));
   }
   let shell: ShellAdapter | undefined;
   if (useShell) {
@@ -169,7 +189,7 @@ async function main(args: string[]): Promise<void> {
     await shutdown(0);
   } else {
     const discord = discordOverHttp(config) ? 'http' : discordEnabled(config) ? 'gateway' : false;
-    logger.info({ port, slack: slackEnabled(config), discord, backend: backend.name, store: store.kind }, 'twcc-chatops ready');
+    logger.info({ port, slack: slackEnabled(config), discord, mattermost: mattermostEnabled(config), backend: backend.name, store: store.kind }, 'twcc-chatops ready');
   }
 }
 

@@ -57,9 +57,9 @@ const cases: { when: string; env: Record<string, string>; lines: string[] }[] = 
     when: 'ADMINS with three bad entries',
     env: { ADMINS: 'slack:U1, slack-U2,discord:3,alice,anna=slack:U1+' },
     lines: [
-      'ADMINS: "slack-U2" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, local)',
-      'ADMINS: "alice" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, local)',
-      'ADMINS: "anna=slack:U1+" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, local)',
+      'ADMINS: "slack-U2" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, mattermost, local)',
+      'ADMINS: "alice" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, mattermost, local)',
+      'ADMINS: "anna=slack:U1+" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, mattermost, local)',
     ],
   },
   {
@@ -162,7 +162,7 @@ const cases: { when: string; env: Record<string, string>; lines: string[] }[] = 
     env: { DISCORD_TOKEN, STORE_URL: 'data.sqlite', ADMINS: 'anna' },
     lines: [
       `STORE_URL: "data.sqlite" has no scheme; for a SQLite file write sqlite://data.sqlite (accepted: ${ACCEPTED_STORES})`,
-      'ADMINS: "anna" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, local)',
+      'ADMINS: "anna" is not platform:id or member=platform:id+platform:id; list entries like slack:U123,discord:456, and anna=slack:U123+discord:456 for one person on two platforms (platforms: slack, discord, mattermost, local)',
       'DISCORD_APPLICATION_ID: not set, but DISCORD_TOKEN is; set it to the Application ID (Developer Portal → General Information), or unset DISCORD_TOKEN to run without Discord',
     ],
   },

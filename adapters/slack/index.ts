@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { App, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import { texts, translator, normalizeLocale } from '../../src/core/i18n.js';
@@ -11,6 +11,8 @@ import { HttpServer } from '../../src/http/server.js';
 import { summarizeError, type Logger } from '../../src/log.js';
 import { assertNever, settledWithin } from '../../src/result.js';
 import { boltLogger } from './bolt-logger.js';
+import type { SlackDistribution } from './distribution.js';
+import { parseLifecycleEvent } from './lifecycle.js';
 import { SlackMessenger } from './messenger.js';
 import { sealLoginContext } from './modal-context.js';
 import { LOGIN_MODAL, parseSlackPayload, type ClickedMessage, type SlackInbound } from './parse.js';
@@ -38,6 +40,11 @@ export interface SlackOptions {
   stopGraceMs?: number;
   /** The process's HTTP server on PORT: `/slack/events` is mounted on it. */
   http: HttpServer;
+  /**
+   * Distributed mode: every workspace that installed the app, each with its own token
+   * (`/slack/install` and `/slack/oauth_redirect` are mounted too). Without it, SLACK_BOT_TOKEN's one workspace.
+   */
+  distribution?: SlackDistribution;
 }
 
 export interface SlackHandle {
@@ -90,12 +97,17 @@ export async function startSlack(opts: Omit<SlackOptions, 'http'>): Promise<Slac
   };
 }
 
-export function createSlackAdapter({ core, config, logger, webApiRetries, http, stopGraceMs = STOP_GRACE_MS }: SlackOptions): SlackAdapter {
+/** Web API clients kept per bot token (distributed mode): tokens rotate, so the oldest go first. */
+const MAX_CLIENTS = 1_000;
+
+export function createSlackAdapter({ core, config, logger, webApiRetries, http, distribution, stopGraceMs = STOP_GRACE_MS }: SlackOptions): SlackAdapter {
   const token = config.SLACK_BOT_TOKEN;
   const signingSecret = config.SLACK_SIGNING_SECRET;
-  if (!token || !signingSecret) throw new Error('the Slack adapter needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+  if (!signingSecret || (!token && !distribution)) throw new Error('the Slack adapter needs SLACK_SIGNING_SECRET, and SLACK_BOT_TOKEN or an OAuth installation store');
+  if (token && distribution) throw new Error('the Slack adapter takes SLACK_BOT_TOKEN or an OAuth installation store, not both');
   const secret: string = signingSecret;
   const appToken = config.SLACK_APP_TOKEN;
+  if (appToken && distribution) throw new Error('the Slack adapter installs in several workspaces over HTTP only (unset SLACK_APP_TOKEN)');
   const log = logger.child({ adapter: 'slack' });
   const boltLog = boltLogger(log);
   const clientOptions: webApi.WebClientOptions = {
@@ -123,11 +135,26 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
           }
         },
       });
-  const app = new App({ token, receiver, logger: boltLog, clientOptions, convoStore: false, deferInitialization: true });
+  const app = distribution
+    ? // Each request's token comes from its installation; tokens are refreshed by the rotation sweep, never here.
+      new App({ authorize: (source) => distribution.authorize(source), receiver, logger: boltLog, clientOptions, convoStore: false, deferInitialization: true })
+    : new App({ token, receiver, logger: boltLog, clientOptions, convoStore: false, deferInitialization: true });
 
-  const client = app.client;
-  const messenger = new SlackMessenger(client, config.APPROVALS_CHANNEL, config.SLACK_API_URL);
-  const locales = new SlackUserLocales(client, log);
+  const clients = new Map<string, webApi.WebClient>();
+  /** The Web API client of workspace `teamId`: the one token, or (distributed) its installation's. */
+  async function clientFor(teamId: string): Promise<webApi.WebClient> {
+    if (!distribution) return app.client;
+    const botToken = await distribution.botTokenFor(teamId);
+    if (!botToken) throw Object.assign(new Error(`the app is not installed in Slack workspace ${teamId}`), { code: 'slack_not_installed' });
+    const known = clients.get(botToken);
+    if (known) return known;
+    if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!);
+    const made = new webApi.WebClient(botToken, clientOptions);
+    clients.set(botToken, made);
+    return made;
+  }
+  const messenger = new SlackMessenger(clientFor, distribution ? undefined : config.APPROVALS_CHANNEL, config.SLACK_API_URL);
+  const locales = new SlackUserLocales(clientFor, log);
   /** The adapter's own words (a failure after the core, a restart notice): in the user's Slack locale when known. */
   const wordsFor = (userId: string | undefined) => translator(normalizeLocale(userId ? locales.known(userId)?.locale : undefined) ?? 'en');
   const poster = new ResponseUrlPoster(config.SLACK_API_URL);
@@ -140,25 +167,25 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
    * private): a DM; in place of the clicked message (response_url for an ephemeral one, chat.update
    * for one in a channel); else a new message through response_url.
    */
-  async function deliver(r: Reply, to: { userId: string; responseUrl: string | undefined; clicked?: ClickedMessage }): Promise<void> {
+  async function deliver(r: Reply, to: { userId: string; workspace: string; responseUrl: string | undefined; clicked?: ClickedMessage }): Promise<void> {
     const message: SlackMessage = renderReply(r);
     // A file goes to the reader's DM, privately, whatever the reply's visibility; the reply follows as usual.
     for (const file of filesOf(r)) {
       try {
-        await messenger.uploadToDm(to.userId, file, message.text);
+        await messenger.uploadToDm(to.workspace, to.userId, file, message.text);
       } finally {
         if (file.temporary) await rm(file.path, { force: true });
       }
     }
-    if (r.visibility === 'dm') return messenger.dm(to.userId, message);
+    if (r.visibility === 'dm') return messenger.dm(to.workspace, to.userId, message);
     if (r.replaceOriginal && to.clicked) {
       if (to.clicked.ephemeral && to.responseUrl) return postToResponseUrl(to.responseUrl, { replace_original: true, ...message });
       if (!to.clicked.ephemeral) {
-        await client.chat.update({ channel: to.clicked.channelId, ts: to.clicked.ts, ...message });
+        await (await clientFor(to.workspace)).chat.update({ channel: to.clicked.channelId, ts: to.clicked.ts, ...message });
         return;
       }
     }
-    if (!to.responseUrl) return messenger.dm(to.userId, message);
+    if (!to.responseUrl) return messenger.dm(to.workspace, to.userId, message);
     const inChannel = r.visibility === 'channel';
     await postToResponseUrl(to.responseUrl, { response_type: inChannel ? 'in_channel' : 'ephemeral', replace_original: false, ...message });
   }
@@ -166,32 +193,33 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   /** `started`: the core's outcome for a command, when it was asked before the ack. */
   async function work(inbound: Exclude<SlackInbound, { kind: 'unsupported' }>, started?: Promise<Outcome>): Promise<void> {
     const userId = inbound.invocation.user.userId;
+    const workspace = inbound.invocation.where.workspace;
     // After the ack: the look-up (cached a day) never delays it. Unknown means English unless the member chose.
     // A command the core was asked before the ack already carried its (cached) locale.
     // Handed to the core before the look-up ends: admitted now, so a stop meanwhile still runs it.
-    const invocation = started ? inbound.invocation : locales.localeOf(userId).then((locale) => withLocale(inbound.invocation, locale));
+    const invocation = started ? inbound.invocation : locales.localeOf(workspace, userId).then((locale) => withLocale(inbound.invocation, locale));
     switch (inbound.kind) {
       case 'command': {
         const outcome = await (started ?? core.handle(invocation));
         if (outcome.kind === 'duplicate') return;
         if (outcome.kind === 'login-modal') {
           const context = sealLoginContext(secret, { channelId: inbound.invocation.where.channelId, responseUrl: inbound.responseUrl, userId });
-          await client.views.open({ trigger_id: inbound.triggerId, view: renderLoginModal(outcome, context) });
+          await (await clientFor(workspace)).views.open({ trigger_id: inbound.triggerId, view: renderLoginModal(outcome, context) });
           return;
         }
-        return deliver(outcome.reply, { userId, responseUrl: inbound.responseUrl });
+        return deliver(outcome.reply, { userId, workspace, responseUrl: inbound.responseUrl });
       }
       case 'click': {
         const outcome = await core.handle(invocation);
         if (outcome.kind === 'duplicate') return;
         if (outcome.kind !== 'reply') throw new Error(`a click answered ${outcome.kind}`);
-        return deliver(outcome.reply, { userId, responseUrl: inbound.responseUrl, ...(inbound.message ? { clicked: inbound.message } : {}) });
+        return deliver(outcome.reply, { userId, workspace, responseUrl: inbound.responseUrl, ...(inbound.message ? { clicked: inbound.message } : {}) });
       }
       case 'login': {
         const outcome = await core.handle(invocation);
         if (outcome.kind === 'duplicate') return;
         if (outcome.kind !== 'reply') throw new Error(`a login answered ${outcome.kind}`);
-        return deliver(outcome.reply, { userId, responseUrl: inbound.modal.responseUrl });
+        return deliver(outcome.reply, { userId, workspace, responseUrl: inbound.modal.responseUrl });
       }
       default:
         assertNever(inbound);
@@ -278,6 +306,29 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
   app.action({ type: 'block_actions' }, ({ ack, body }) => acknowledgeThenHandle(() => ack(), body));
   // An empty ack closes the modal; the outcome is answered where `/tenant login` was typed.
   app.view(LOGIN_MODAL.callbackId, ({ ack, body }) => acknowledgeThenHandle(() => ack(), body));
+  if (distribution) {
+    // Bolt never deletes an installation (bolt-js#1203): these two do, unless a reinstall came after them.
+    const lifecycle = async (body: unknown) => {
+      const parsed = parseLifecycleEvent(body);
+      if (!parsed.ok) return void log.warn({ reason: parsed.reason }, 'Slack lifecycle event ignored');
+      const { event } = parsed;
+      const deleted =
+        event.kind === 'uninstalled'
+          ? await distribution.uninstalled(event.source, event.eventTimeMs)
+          : await distribution.tokensRevoked(event.source, event.botUserIds, event.eventTimeMs);
+      const where = { team: event.source.teamId, enterprise: event.source.enterpriseId, orgWide: event.source.isEnterpriseInstall };
+      log.info({ event: event.kind, deleted, ...where }, deleted ? 'Slack installation deleted' : 'Slack lifecycle event: no installation it revokes (already gone, or reinstalled since)');
+    };
+    const tracked = (body: unknown) => {
+      const p = lifecycle(body).catch((err: unknown) => log.error({ error: summarizeError(err) }, 'Slack lifecycle event failed'));
+      inflight.set(p, { responseUrl: undefined, userId: undefined });
+      const done = () => void inflight.delete(p);
+      p.then(done, done);
+      return p;
+    };
+    app.event('app_uninstalled', ({ body }) => tracked(body));
+    app.event('tokens_revoked', ({ body }) => tracked(body));
+  }
   app.error(async (err) => {
     log.error({ error: summarizeError(err) }, 'Bolt error');
   });
@@ -306,11 +357,15 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
       if (receiver instanceof VerifiedReceiver) {
         // Slack's requests arrive on the process's one HTTP server, beside /healthz, /readyz and /metrics.
         http.mount('POST', '/slack/events', receiver.requestListener);
+        if (distribution) {
+          http.mount('GET', '/slack/install', (req, res) => distribution.install(req, res));
+          http.mount('GET', '/slack/oauth_redirect', (req, res) => distribution.redirect(req, res));
+        }
       } else {
         await app.start();
       }
       ready = true;
-      log.info({ mode: socketMode ? 'socket' : 'http' }, 'Slack adapter ready');
+      log.info({ mode: socketMode ? 'socket' : 'http', workspaces: distribution ? 'installed' : 'one' }, 'Slack adapter ready');
     },
     stop() {
       stopping ??= (async () => {

@@ -18,7 +18,18 @@ export interface ManifestOptions {
   requestUrl?: string;
   /** SLACK_APP_TOKEN set: events come over a WebSocket and no request URL is needed. */
   socketMode?: boolean;
+  /**
+   * Installed in several workspaces (SLACK_CLIENT_ID…): the OAuth redirect beside the request URL, org-wide
+   * deployment allowed, and the `app_uninstalled` and `tokens_revoked` events the bot deletes installations on.
+   */
+  oauth?: boolean;
 }
+
+/** The events distributed mode listens to (adapters/slack/lifecycle.ts). */
+const LIFECYCLE_EVENTS = ['app_uninstalled', 'tokens_revoked'] as const;
+
+/** `https://host/slack/events` → `https://host/slack/oauth_redirect` (a proxied path keeps its prefix). */
+const redirectUrlOf = (requestUrl: string): string => requestUrl.replace(/\/slack\/events$/, '/slack/oauth_redirect');
 
 /** A Slack app manifest (https://docs.slack.dev/reference/app-manifest) built from the command specs. */
 export function buildManifest(specs: readonly CommandSpec[], opts: ManifestOptions = {}): { [key: string]: Yaml } {
@@ -44,10 +55,11 @@ export function buildManifest(specs: readonly CommandSpec[], opts: ManifestOptio
         should_escape: true,
       })),
     },
-    oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
+    oauth_config: { ...(opts.oauth ? { redirect_urls: [redirectUrlOf(url)] } : {}), scopes: { bot: [...BOT_SCOPES] } },
     settings: {
+      ...(opts.oauth ? { event_subscriptions: { request_url: url, bot_events: [...LIFECYCLE_EVENTS] } } : {}),
       interactivity: socketMode ? { is_enabled: true } : { is_enabled: true, request_url: url },
-      org_deploy_enabled: false,
+      org_deploy_enabled: opts.oauth === true,
       socket_mode_enabled: socketMode,
       token_rotation_enabled: false,
     },
@@ -62,6 +74,9 @@ const GENERATED = [
 /** The comment on top says how the manifest reaches the bot, and only what holds for that output. */
 function header(opts: ManifestOptions): string[] {
   if (opts.socketMode) return [...GENERATED, '# Socket Mode: events come over a WebSocket opened with SLACK_APP_TOKEN; no public URL is needed.'];
+  if (opts.requestUrl && opts.oauth) {
+    return [...GENERATED, `# HTTP, several workspaces: Slack sends commands, interactions and events to ${opts.requestUrl}; installs return to ${redirectUrlOf(opts.requestUrl)}.`];
+  }
   if (opts.requestUrl) return [...GENERATED, `# HTTP: Slack sends slash commands and interactions to ${opts.requestUrl}.`];
   return [...GENERATED, '# HTTP: replace chatops.example.com with your host. Socket Mode: `--socket-mode` (see the README).'];
 }
@@ -100,6 +115,9 @@ https://api.slack.com/apps → Create New App → From an app manifest.
   --url https://host  HTTP: Slack sends commands and clicks to https://host/slack/events
                       (a URL with a path other than / is used as it is).
   --socket-mode       Socket Mode (SLACK_APP_TOKEN): no public URL needed.
+  --oauth             with --url: installed in several workspaces (SLACK_CLIENT_ID…): adds the
+                      redirect https://host/slack/oauth_redirect, org-wide deployment and the
+                      app_uninstalled and tokens_revoked events.
   --write             refresh the generic manifest.yml of the repository (npm run slack:manifest
                       builds first, then writes).
   --help              this text.
@@ -127,17 +145,18 @@ export function requestUrlFrom(raw: string): { ok: true; value: string } | { ok:
 }
 
 export function parseManifestArgs(args: string[]): ManifestCommand {
-  let values: { url?: string | undefined; 'socket-mode'?: boolean | undefined; write?: boolean | undefined; help?: boolean | undefined };
+  let values: { url?: string | undefined; 'socket-mode'?: boolean | undefined; oauth?: boolean | undefined; write?: boolean | undefined; help?: boolean | undefined };
   try {
     ({ values } = parseArgs({
       args,
-      options: { url: { type: 'string' }, 'socket-mode': { type: 'boolean' }, write: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { url: { type: 'string' }, 'socket-mode': { type: 'boolean' }, oauth: { type: 'boolean' }, write: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (err) {
     return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
   }
   if (values.help) return { kind: 'help' };
   const socketMode = values['socket-mode'] ?? false;
+  if (values.oauth && values.url === undefined) return { kind: 'error', message: '--oauth needs --url https://host: the install returns to https://host/slack/oauth_redirect' };
   if (values.write) {
     if (socketMode || values.url !== undefined) return { kind: 'error', message: '--write keeps manifest.yml generic: leave out --socket-mode and --url, and paste the printed manifest into Slack instead' };
     return { kind: 'write' };
@@ -145,7 +164,7 @@ export function parseManifestArgs(args: string[]): ManifestCommand {
   if (socketMode && values.url !== undefined) return { kind: 'error', message: 'Socket Mode needs no URL: use --socket-mode or --url, not both' };
   if (values.url === undefined) return { kind: 'print', options: { socketMode } };
   const url = requestUrlFrom(values.url);
-  return url.ok ? { kind: 'print', options: { requestUrl: url.value } } : { kind: 'error', message: url.detail };
+  return url.ok ? { kind: 'print', options: { requestUrl: url.value, ...(values.oauth ? { oauth: true } : {}) } } : { kind: 'error', message: url.detail };
 }
 
 // `node dist/adapters/slack/manifest.js --write` refreshes manifest.yml; with `--socket-mode` or

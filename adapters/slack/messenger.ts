@@ -8,11 +8,12 @@ import { renderReply, type SlackMessage } from './render.js';
 
 /**
  * Posts outside the conversation in hand: approval requests to the approvals channel (or the
- * channel the request came from), private notices as a DM through conversations.open.
+ * channel the request came from), private notices as a DM through conversations.open. Each post
+ * goes out with the token of the workspace it is for (the one token, or that workspace's installation).
  */
 export class SlackMessenger implements Messenger {
   constructor(
-    private readonly client: webApi.WebClient,
+    private readonly clientFor: (workspace: string) => Promise<webApi.WebClient>,
     private readonly approvalsChannel: string | undefined,
     /** SLACK_API_URL: a test's fake Slack hands out upload URLs on its own origin. */
     private readonly slackApiUrl?: string,
@@ -22,37 +23,32 @@ export class SlackMessenger implements Messenger {
     switch (target.kind) {
       case 'approvals': {
         const channel = this.approvalsChannel ?? target.origin.channelId;
-        await this.client.chat.postMessage({ channel, ...renderReply(reply) });
+        await (await this.clientFor(target.origin.workspace)).chat.postMessage({ channel, ...renderReply(reply) });
         return;
       }
       case 'dm':
-        await this.dm(target.user.userId, renderReply(reply));
+        await this.dm(target.user.workspace, target.user.userId, renderReply(reply));
         return;
       default:
         assertNever(target);
     }
   }
 
-  /** A direct message from the bot to one user (scope im:write). */
-  async dm(userId: string, message: SlackMessage): Promise<void> {
-    await this.client.chat.postMessage({ channel: await this.dmChannel(userId), ...message });
-  }
-
-  private async dmChannel(userId: string): Promise<string> {
-    const opened = await this.client.conversations.open({ users: userId });
-    const channel = opened.channel?.id;
-    if (!channel) throw new Error('conversations.open returned no channel');
-    return channel;
+  /** A direct message from the bot to one user of `workspace` (scope im:write). */
+  async dm(workspace: string, userId: string, message: SlackMessage): Promise<void> {
+    const client = await this.clientFor(workspace);
+    await client.chat.postMessage({ channel: await dmChannel(client, userId), ...message });
   }
 
   /**
-   * Uploads a file to the user's DM, as files.uploadV2 does (scope files:write): the upload URL asked
-   * with the file's length, the bytes streamed to it from disk (never read whole into memory), then
-   * the upload completed into the DM with `comment` beside it.
+   * Uploads a file to the DM of a user of `workspace`, as files.uploadV2 does (scope files:write): the
+   * upload URL asked with the file's length, the bytes streamed to it from disk (never read whole into
+   * memory), then the upload completed into the DM with `comment` beside it.
    */
-  async uploadToDm(userId: string, file: FileAttachment, comment: string): Promise<void> {
-    const channel = await this.dmChannel(userId);
-    const asked = await this.client.files.getUploadURLExternal({ filename: file.name, length: file.bytes });
+  async uploadToDm(workspace: string, userId: string, file: FileAttachment, comment: string): Promise<void> {
+    const client = await this.clientFor(workspace);
+    const channel = await dmChannel(client, userId);
+    const asked = await client.files.getUploadURLExternal({ filename: file.name, length: file.bytes });
     if (!asked.upload_url || !asked.file_id) throw new Error('files.getUploadURLExternal returned no upload URL');
     if (!mayUploadTo(asked.upload_url, this.slackApiUrl)) throw Object.assign(new Error('the upload URL is not a Slack host; not sent'), { code: 'slack_upload_url_refused' });
     const res = await request(asked.upload_url, {
@@ -62,8 +58,16 @@ export class SlackMessenger implements Messenger {
     });
     await res.body.dump();
     if (res.statusCode < 200 || res.statusCode >= 300) throw Object.assign(new Error(`the file upload answered ${res.statusCode}`), { code: 'slack_upload_failed' });
-    await this.client.files.completeUploadExternal({ files: [{ id: asked.file_id, title: file.name }], channel_id: channel, initial_comment: comment });
+    await client.files.completeUploadExternal({ files: [{ id: asked.file_id, title: file.name }], channel_id: channel, initial_comment: comment });
   }
+}
+
+/** The DM channel with `userId` (conversations.open). */
+async function dmChannel(client: webApi.WebClient, userId: string): Promise<string> {
+  const opened = await client.conversations.open({ users: userId });
+  const channel = opened.channel?.id;
+  if (!channel) throw new Error('conversations.open returned no channel');
+  return channel;
 }
 
 /** Slack's upload hosts over https, or SLACK_API_URL's origin (a test's fake Slack). */

@@ -25,7 +25,8 @@ export class SlackUserLocales {
   readonly #cache = new Map<string, Entry>();
 
   constructor(
-    private readonly client: Pick<webApi.WebClient, 'users'>,
+    /** The Web API client of a workspace (each workspace has its own token in distributed mode). */
+    private readonly clientFor: (workspace: string) => Promise<Pick<webApi.WebClient, 'users'>>,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {}
@@ -36,11 +37,12 @@ export class SlackUserLocales {
     return hit && hit.until > this.now() ? { locale: hit.locale } : undefined;
   }
 
-  async localeOf(userId: string): Promise<string | undefined> {
+  async localeOf(workspace: string, userId: string): Promise<string | undefined> {
     const hit = this.#cache.get(userId);
     if (hit && hit.until > this.now()) return hit.locale;
     try {
-      const answer = await settledWithin(this.client.users.info({ user: userId, include_locale: true }), LOOKUP_DEADLINE_MS);
+      const lookup = this.clientFor(workspace).then((client) => client.users.info({ user: userId, include_locale: true }));
+      const answer = await settledWithin(lookup, LOOKUP_DEADLINE_MS);
       if (!answer) throw Object.assign(new Error('users.info did not answer in time'), { code: 'slack_locale_timeout' });
       if (!answer.ok) throw answer.error;
       const res = answer.value;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** `local` is the shell adapter's platform. */
-export const Platform = z.enum(['slack', 'discord', 'local']);
+export const Platform = z.enum(['slack', 'discord', 'mattermost', 'local']);
 export type Platform = z.infer<typeof Platform>;
 
 export const ChatUser = z.object({

@@ -45,6 +45,23 @@ export interface SharedFile {
 
 const BOT = { team_id: 'T0001', team: 'Test Workspace', user_id: 'UBOT', user: 'twcc-chatops', bot_id: 'BBOT' };
 
+/** What a person approves on Slack's consent page: the workspace (or, org-wide, the organization) the app is installed in. */
+export interface OAuthGrant {
+  team?: { id: string; name: string };
+  enterprise?: { id: string; name: string };
+  isEnterpriseInstall?: boolean;
+  /** The bot user the installation gets (default `UBOT-<team or enterprise>`). */
+  botUserId?: string;
+  /** Token rotation on: a bot token that expires after `expiresIn` seconds and a single-use refresh token. */
+  rotating?: { expiresIn: number };
+}
+
+/** An access token the fake issued through oauth.v2.access, with the grant it belongs to. */
+interface Issued {
+  grant: OAuthGrant;
+  botUserId: string;
+}
+
 /**
  * A fake Slack: the Web API methods the bot calls (under `/api/`) and response_url endpoints
  * (`/respond/<id>`), on 127.0.0.1 with an ephemeral port. Everything is recorded; `waitFor` resolves
@@ -67,6 +84,41 @@ export class FakeSlack {
   private base = '';
   private seq = 0;
   private clock = 1_700_000_000;
+
+  // ---- OAuth (oauth.v2.access): installs and token rotation ----
+  /** The app's credentials oauth.v2.access checks. */
+  oauthClient = { id: '1111.2222', secret: 'fake-client-secret' };
+  /** How long oauth.v2.access takes to answer a refresh (two replicas' refreshes then overlap). */
+  refreshDelayMs = 0;
+  private readonly codes = new Map<string, OAuthGrant>();
+  private readonly issued = new Map<string, Issued>();
+  /** Refresh tokens not yet spent: each is accepted once, as Slack accepts it. */
+  private readonly refreshable = new Map<string, OAuthGrant>();
+  private readonly revoked = new Set<string>();
+  /** Refresh tokens presented again after they were spent (or never issued). */
+  readonly refusedRefreshes: string[] = [];
+
+  /** The `code` Slack puts on the redirect once a person approves `grant` on the consent page. */
+  approveInstall(grant: OAuthGrant): string {
+    const code = `code-${++this.seq}`;
+    this.codes.set(code, grant);
+    return code;
+  }
+
+  /** The bot tokens issued for the workspace or organization `id`, oldest first. */
+  tokensOf(id: string): string[] {
+    return [...this.issued].filter(([, i]) => (i.grant.isEnterpriseInstall ? i.grant.enterprise?.id : i.grant.team?.id) === id).map(([t]) => t);
+  }
+
+  /** Slack no longer knows any refresh token it has issued (spent elsewhere, or the grant revoked). */
+  loseRefreshTokens(): void {
+    this.refreshable.clear();
+  }
+
+  /** Makes `token` answer `token_revoked` from now on (an uninstall, a revocation). */
+  revoke(token: string): void {
+    this.revoked.add(token);
+  }
 
   /** `http://127.0.0.1:<port>` */
   get url(): string {
@@ -242,10 +294,19 @@ export class FakeSlack {
       this.changed.emit('change');
       return;
     }
-    const apiMatch = /^\/api\/([A-Za-z.]+)$/.exec(url.pathname);
+    const apiMatch = /^\/api\/([A-Za-z0-9.]+)$/.exec(url.pathname);
     if (req.method === 'POST' && apiMatch) {
       const method = apiMatch[1]!;
       const args = parseArgs(raw, req.headers['content-type']);
+      if (method === 'oauth.v2.access') {
+        // Client credentials, no bearer token; recorded without them.
+        this.calls.push({ method, args: { grant_type: args.grant_type, code: args.code }, token: undefined });
+        if (args.grant_type === 'refresh_token' && this.refreshDelayMs > 0) await new Promise((r) => setTimeout(r, this.refreshDelayMs));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(this.oauthAccess(args)));
+        this.changed.emit('change');
+        return;
+      }
       const auth = req.headers.authorization;
       const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : undefined;
       this.calls.push({ method, args, token });
@@ -264,16 +325,60 @@ export class FakeSlack {
     return `${++this.clock}.000100`;
   }
 
+  /** oauth.v2.access: a code from the consent page, or (grant_type=refresh_token) a refresh token, each accepted once. */
+  private oauthAccess(args: Record<string, unknown>): Record<string, unknown> {
+    if (args.client_id !== this.oauthClient.id || args.client_secret !== this.oauthClient.secret) return { ok: false, error: 'invalid_client_id' };
+    const refreshing = args.grant_type === 'refresh_token';
+    const presented = String(refreshing ? args.refresh_token : args.code);
+    const grant = refreshing ? this.refreshable.get(presented) : this.codes.get(presented);
+    if (!grant) {
+      if (refreshing) this.refusedRefreshes.push(presented);
+      return { ok: false, error: refreshing ? 'invalid_refresh_token' : 'invalid_code' };
+    }
+    if (refreshing) this.refreshable.delete(presented);
+    else this.codes.delete(presented);
+    const n = ++this.seq;
+    const place = grant.isEnterpriseInstall ? grant.enterprise!.id : grant.team!.id;
+    const botUserId = grant.botUserId ?? `UBOT-${place}`;
+    const accessToken = grant.rotating ? `xoxe.xoxb-${place}-${n}` : `xoxb-${place}-${n}`;
+    this.issued.set(accessToken, { grant, botUserId });
+    const rotation: Record<string, unknown> = {};
+    if (grant.rotating) {
+      const refreshToken = `xoxe-1-${place}-${n}`;
+      this.refreshable.set(refreshToken, grant);
+      Object.assign(rotation, { refresh_token: refreshToken, expires_in: grant.rotating.expiresIn });
+    }
+    const common = {
+      ok: true,
+      app_id: 'A0001',
+      scope: 'commands,chat:write,im:write,users:read',
+      token_type: 'bot',
+      access_token: accessToken,
+      bot_user_id: botUserId,
+      team: grant.isEnterpriseInstall ? null : grant.team,
+      enterprise: grant.enterprise ?? null,
+      is_enterprise_install: grant.isEnterpriseInstall === true,
+      ...rotation,
+    };
+    return refreshing ? common : { ...common, authed_user: { id: 'UINSTALLER' } };
+  }
+
   private answer(method: string, args: Record<string, unknown>, token: string): Record<string, unknown> {
     const failure = this.failures.get(method);
     if (failure) return { ok: false, error: failure };
+    if (this.revoked.has(token)) return { ok: false, error: 'token_revoked' };
     // An app-level token opens sockets and nothing else; a bot token does everything else.
     const appToken = token.startsWith('xapp-');
     if (appToken !== (method === 'apps.connections.open')) return { ok: false, error: 'not_allowed_token_type' };
     const str = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : '');
     switch (method) {
-      case 'auth.test':
-        return { ok: true, url: 'https://test.slack.com/', ...BOT };
+      case 'auth.test': {
+        // A token from an install answers for its own workspace (or organization).
+        const issued = this.issued.get(token);
+        if (!issued) return { ok: true, url: 'https://test.slack.com/', ...BOT };
+        const { grant, botUserId } = issued;
+        return { ok: true, url: 'https://test.slack.com/', team_id: grant.team?.id, team: grant.team?.name, user_id: botUserId, user: 'twcc-chatops', bot_id: `B-${botUserId}`, ...(grant.enterprise ? { enterprise_id: grant.enterprise.id } : {}) };
+      }
       case 'apps.connections.open':
         return { ok: true, url: `${this.base.replace(/^http/, 'ws')}/link` };
       case 'chat.postMessage': {
