@@ -3,6 +3,9 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, parseRateLimits } from './core/rate-limit.js';
 import { parseReminderDays, parseReminderInterval, type Parsed } from './features/reminders/schedule.js';
+import { parseDuration } from './core/duration.js';
+import { parseApprovalPolicy, parseApproverGroups, unknownGroups, type ApproverGroups, type PolicyRule } from './features/approvals/policy.js';
+import type { ApprovalSettings } from './features/approvals/settings.js';
 import { decodeEncryptionKey } from './crypto/encryption-key.js';
 import { STORE_PREFIX_PATTERN } from './store/port.js';
 import { StartupError, type StartupProblem } from './startup/problem.js';
@@ -63,6 +66,16 @@ const parsedText = <T>(fallback: string, parse: (text: string) => { ok: true; va
       return z.NEVER;
     });
 
+/** Text parsed as parsedText does, for a variable that may stay unset (then `empty`, with no text). */
+const parsedOptional = <T>(empty: T, parse: (text: string) => { ok: true; value: T } | { ok: false; problems: string[] }) =>
+  optional.transform((text, ctx) => {
+    if (text === undefined) return { text, value: empty };
+    const parsed = parse(text);
+    if (parsed.ok) return { text, value: parsed.value };
+    for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  });
+
 /** A parser that names one problem, as one that names several. */
 const oneProblem =
   <T>(parse: (text: string) => Parsed<T>) =>
@@ -102,6 +115,23 @@ function storeUrlProblem(url: string): string | undefined {
   if (scheme === 'sqlite' && url === 'sqlite://') return `sqlite:// needs a file path, e.g. sqlite://./data/twcc-chatops.sqlite`;
   return undefined;
 }
+
+/** A comma-separated list of member ids (BREAK_GLASS). */
+const memberList = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[\w.@-]+$/, { error: (iss) => `"${String(iss.input)}" is not a member id; list member ids separated by commas, e.g. alice,dave` })));
+
+/** A duration in REMINDER_INTERVAL's syntax (`30s`, `4h`, `2d`), kept as written; read with parseReminderInterval. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .superRefine((v, ctx) => {
+      const parsed = parseReminderInterval(v);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    });
 
 /** Every environment variable the bot reads; the README's configuration table mirrors this schema. */
 export const ConfigSchema = z.object({
@@ -150,8 +180,22 @@ export const ConfigSchema = z.object({
   AUDIT_KEEP: auditKeep,
   REMINDER_DAYS: parsedText('14,3,1', oneProblem(parseReminderDays)),
   REMINDER_INTERVAL: parsedText('1h', oneProblem(parseReminderInterval)),
+  // Break-glass (src/features/quota/terms.ts): members who may apply a quota request at once, and how long its review waits.
+  BREAK_GLASS: memberList,
+  BREAK_GLASS_REVIEW: duration('4h'),
+  // An approved change the portal has not shown yet (TWCC_QUOTA_WRITE=off) is brought up again after this long.
+  PORTAL_REMIND_AFTER: duration('48h'),
   APPROVALS_CHANNEL: optional,
   DISCORD_APPROVALS_CHANNEL: optional,
+  // Approval policies and a waiting request's life (src/features/approvals/); durations as REMINDER_INTERVAL.
+  APPROVAL_POLICY: parsedOptional<PolicyRule[]>([], parseApprovalPolicy),
+  APPROVER_GROUPS: parsedOptional<ApproverGroups>(new Map(), parseApproverGroups),
+  APPROVAL_REASON: oneOf(['required', 'optional'], 'required'),
+  APPROVAL_TTL: parsedText('72h', oneProblem((v) => parseDuration(v, {}))),
+  APPROVAL_REMIND_AFTER: parsedText('24h', oneProblem((v) => parseDuration(v, { off: true }))),
+  APPROVAL_ESCALATE_AFTER: parsedText('off', oneProblem((v) => parseDuration(v, { off: true }))),
+  ESCALATION_CHANNEL: optional,
+  DISCORD_ESCALATION_CHANNEL: optional,
   // Node reads TZ too (for its own Date strings); the bot names the zone explicitly wherever it shows a time.
   TZ: z
     .string()
@@ -182,7 +226,39 @@ const ConfigWithParsed = ConfigSchema.transform(({ RATE_LIMITS, REMINDER_DAYS, R
   REMINDER_DAYS: REMINDER_DAYS.text,
   REMINDER_INTERVAL: REMINDER_INTERVAL.text,
   parsed: { rateLimits: RATE_LIMITS.value, reminderDays: REMINDER_DAYS.value, reminderIntervalMs: REMINDER_INTERVAL.value },
-}));
+})).transform(withApprovalSettings);
+
+/** The APPROVAL_* variables as written; their settings in `parsed.approvals` (src/features/approvals/settings.ts). */
+function withApprovalSettings<
+  C extends {
+    APPROVAL_POLICY: { text: string | undefined; value: PolicyRule[] };
+    APPROVER_GROUPS: { text: string | undefined; value: ApproverGroups };
+    APPROVAL_TTL: { text: string; value: number };
+    APPROVAL_REMIND_AFTER: { text: string; value: number | undefined };
+    APPROVAL_ESCALATE_AFTER: { text: string; value: number | undefined };
+    APPROVAL_REASON: ApprovalSettings['reason'];
+    parsed: object;
+  },
+>(c: C) {
+  const { APPROVAL_POLICY, APPROVER_GROUPS, APPROVAL_TTL, APPROVAL_REMIND_AFTER, APPROVAL_ESCALATE_AFTER, ...rest } = c;
+  const approvals: ApprovalSettings = {
+    rules: APPROVAL_POLICY.value,
+    groups: APPROVER_GROUPS.value,
+    reason: rest.APPROVAL_REASON,
+    ttlMs: APPROVAL_TTL.value,
+    remindAfterMs: APPROVAL_REMIND_AFTER.value,
+    escalateAfterMs: APPROVAL_ESCALATE_AFTER.value,
+  };
+  return {
+    ...rest,
+    APPROVAL_POLICY: APPROVAL_POLICY.text,
+    APPROVER_GROUPS: APPROVER_GROUPS.text,
+    APPROVAL_TTL: APPROVAL_TTL.text,
+    APPROVAL_REMIND_AFTER: APPROVAL_REMIND_AFTER.text,
+    APPROVAL_ESCALATE_AFTER: APPROVAL_ESCALATE_AFTER.text,
+    parsed: { ...(rest.parsed as C['parsed']), approvals },
+  };
+}
 export type Config = z.output<typeof ConfigWithParsed>;
 
 /** An IANA zone name Intl knows (`Asia/Taipei`, `UTC`). */
@@ -253,6 +329,19 @@ function crossFieldProblems(env: Env): StartupProblem[] {
   return problems;
 }
 
+/** APPROVAL_POLICY naming a group APPROVER_GROUPS lacks; an escalation with nowhere to go. */
+function approvalProblems(c: z.output<typeof ConfigWithParsed>): StartupProblem[] {
+  const problems: StartupProblem[] = [];
+  const { rules, groups, escalateAfterMs } = c.parsed.approvals;
+  for (const group of unknownGroups(rules, groups)) {
+    problems.push({ variable: 'APPROVAL_POLICY', message: `approvers=@${group} names no group; define it in APPROVER_GROUPS (e.g. ${group}=alice+dave)` });
+  }
+  if (escalateAfterMs !== undefined && !c.ESCALATION_CHANNEL && !c.DISCORD_ESCALATION_CHANNEL) {
+    problems.push({ variable: 'APPROVAL_ESCALATE_AFTER', message: 'is set, but neither ESCALATION_CHANNEL nor DISCORD_ESCALATION_CHANNEL is; set the channel to escalate to, or APPROVAL_ESCALATE_AFTER=off' });
+  }
+  return problems;
+}
+
 /** `.env` values, under whatever the environment itself sets (Node's own parser). */
 export function readDotEnv(path = '.env'): Record<string, string> {
   return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
@@ -267,6 +356,7 @@ export function parseConfig(env: Env): ConfigResult {
     ? []
     : parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message }));
   problems.push(...crossFieldProblems(env));
+  if (parsed.success) problems.push(...approvalProblems(parsed.data));
   return parsed.success && problems.length === 0 ? { ok: true, value: parsed.data } : { ok: false, problems };
 }
 
@@ -288,3 +378,17 @@ export const discordOverHttp = (c: Config) => discordEnabled(c) && c.DISCORD_PUB
 /** The services a deployment offers: the embedded registry both; TWCC's CCS only with TWCC_CCS_SITE. */
 export const servicesOf = (c: Pick<Config, 'BACKEND' | 'TWCC_CCS_SITE'>): ('vcs' | 'ccs')[] =>
   c.BACKEND === 'twcc' && !c.TWCC_CCS_SITE ? ['vcs'] : ['vcs', 'ccs'];
+
+/** PORTAL_REMIND_AFTER in ms (checked by the schema). */
+export const portalRemindAfterMs = (c: Pick<Config, 'PORTAL_REMIND_AFTER'>): number => {
+  const parsed = parseReminderInterval(c.PORTAL_REMIND_AFTER);
+  if (!parsed.ok) throw new Error(`PORTAL_REMIND_AFTER: ${parsed.problem}`);
+  return parsed.value;
+};
+
+/** BREAK_GLASS and BREAK_GLASS_REVIEW as the quota feature takes them (both checked by the schema). */
+export const breakGlassOf = (c: Pick<Config, 'BREAK_GLASS' | 'BREAK_GLASS_REVIEW'>): { members: string[]; reviewMs: number } => {
+  const review = parseReminderInterval(c.BREAK_GLASS_REVIEW);
+  if (!review.ok) throw new Error(`BREAK_GLASS_REVIEW: ${review.problem}`);
+  return { members: c.BREAK_GLASS, reviewMs: review.value };
+};

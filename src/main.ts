@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
-import { discordEnabled, discordOverHttp, loadConfig, mattermostEnabled, slackDistributed, slackEnabled, type Config } from './config.js';
+import { breakGlassOf, discordEnabled, discordOverHttp, loadConfig, mattermostEnabled, portalRemindAfterMs, slackDistributed, slackEnabled, type Config } from './config.js';
 import { Core } from './core/core.js';
 import { allFeatures } from './features/index.js';
 import type { ShellAdapter } from '../adapters/shell/index.js';
@@ -92,7 +92,15 @@ async function main(args: string[]): Promise<void> {
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const { rateLimits, reminderDays, reminderIntervalMs } = config.parsed;
   const core = new Core({
-    features: allFeatures({ keyMaxDays: config.KEY_MAX_DAYS, reminderDays, reminderIntervalMs }),
+    features: allFeatures({
+      keyMaxDays: config.KEY_MAX_DAYS,
+      reminderDays,
+      reminderIntervalMs,
+      // BREAK_GLASS, BREAK_GLASS_REVIEW, PORTAL_REMIND_AFTER (src/features/grants/).
+      breakGlass: breakGlassOf(config),
+      portalRemindAfterMs: portalRemindAfterMs(config),
+      approvals: config.parsed.approvals,
+    }),
     store,
     backend,
     admins,

@@ -32,12 +32,43 @@ const countOf = (report: object, field: string): number => {
   return typeof n === 'number' ? n : 0;
 };
 
-/** Counts what each reminder sweep sent and failed to send (other sweeps have no counters yet). */
+/** What the approval sweep did to waiting approval requests (src/features/approvals/sweep.ts). */
+const approvalEventsTotal = new Counter({
+  name: 'chatops_approval_events_total',
+  help: 'Waiting approval requests the approval sweep expired, reminded approvers of, or escalated; and steps that failed (tried again)',
+  labelNames: ['event'] as const,
+  registers: [metrics],
+});
+
+function countApprovalSweep(report: object): void {
+  for (const event of ['expired', 'reminded', 'escalated', 'failed'] as const) {
+    const n = countOf(report, event);
+    if (n > 0) approvalEventsTotal.inc({ event }, n);
+  }
+}
+
+/** Counts what each reminder sweep sent and failed to send, and what the approval sweep did. */
 export function countSweep(report: object, sweep: string): void {
+  if (sweep === 'grant') return countGrantSweep(report);
+  if (sweep === 'approval') countApprovalSweep(report);
   if (sweep !== 'reminder') return;
   const [sent, failed] = [countOf(report, 'sent'), countOf(report, 'failed')];
   if (sent > 0) remindersTotal.inc({ outcome: 'sent' }, sent);
   if (failed > 0) remindersTotal.inc({ outcome: 'failed' }, failed);
+}
+
+const grantRevertsTotal = new Counter({
+  name: 'chatops_grant_reverts_total',
+  help: 'Time-bound and break-glass grants ended by the grant sweep, by outcome: reverted, or failed (reported, tried again)',
+  labelNames: ['outcome'] as const,
+  registers: [metrics],
+});
+
+/** The grant sweep's reverts (src/features/grants/sweep.ts). */
+function countGrantSweep(report: object): void {
+  const [reverted, failed] = [countOf(report, 'reverted'), countOf(report, 'failed')];
+  if (reverted > 0) grantRevertsTotal.inc({ outcome: 'reverted' }, reverted);
+  if (failed > 0) grantRevertsTotal.inc({ outcome: 'failed' }, failed);
 }
 
 /** Counts and times every invocation in the core, whichever adapter (the shell too) it came from. */

@@ -116,6 +116,14 @@ const cases: { when: string; env: Record<string, string>; lines: string[] }[] = 
     ],
   },
   {
+    when: 'a BREAK_GLASS entry that is not a member id, and a BREAK_GLASS_REVIEW without a unit',
+    env: { BREAK_GLASS: 'alice,slack:U1 x', BREAK_GLASS_REVIEW: '4' },
+    lines: [
+      'BREAK_GLASS: "slack:U1 x" is not a member id; list member ids separated by commas, e.g. alice,dave',
+      'BREAK_GLASS_REVIEW: "4" is not a duration; write a number and a unit (s, m, h, d), e.g. 30s or 1h',
+    ],
+  },
+  {
     when: 'a REMINDER_INTERVAL without a unit',
     env: { REMINDER_INTERVAL: '3600' },
     lines: ['REMINDER_INTERVAL: "3600" is not a duration; write a number and a unit (s, m, h, d), e.g. 30s or 1h'],
@@ -198,6 +206,8 @@ describe('a configuration that can work is accepted', () => {
     { when: 'an audit log of the newest 100,000 entries', env: { AUDIT_KEEP: '100000' } },
     { when: 'reminders off', env: { REMINDER_DAYS: 'off' } },
     { when: 'reminders a week and a day ahead, swept every 30 seconds', env: { REMINDER_DAYS: '1, 7', REMINDER_INTERVAL: '30s' } },
+    { when: 'two break-glass members whose changes wait an hour for review', env: { BREAK_GLASS: 'alice, dave', BREAK_GLASS_REVIEW: '1h' } },
+    { when: 'a day before the portal hand-off is brought up again', env: { PORTAL_REMIND_AFTER: '1d' } },
     { when: 'the twcc backend on any free port', env: { BACKEND: 'twcc', TWCC_PROJECT: 'GOV108009', PORT: '0' } },
     // Blank values count as unset, as a `.env` template leaves them.
     { when: 'blank tokens', env: { SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: ' ', DISCORD_TOKEN: '' } },

@@ -64,7 +64,8 @@ export function createDiscordHttpAdapter(opts: DiscordHttpOptions): Adapter {
   const webhooks = interactionWebhooks(api, appId);
   logRateLimits(rest, logger);
   logRateLimits(webhooks.rest, logger);
-  const messenger = new DiscordMessenger({ rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
+  const channels = { approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, escalationChannel: config.DISCORD_ESCALATION_CHANNEL };
+  const messenger = new DiscordMessenger({ rest, ...channels, logger });
 
   const answers = new DiscordAnswerPolicy({ webhooks, logger, ackWithinMs, clickNotice: 'reply' });
   let started = false;

@@ -69,7 +69,8 @@ export function createDiscordAdapter({
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'discord gateway closed for good'));
   logRateLimits(client.rest, logger);
 
-  const messenger = new DiscordMessenger({ rest: client.rest, approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, logger });
+  const channels = { approvalsChannel: config.DISCORD_APPROVALS_CHANNEL, escalationChannel: config.DISCORD_ESCALATION_CHANNEL };
+  const messenger = new DiscordMessenger({ rest: client.rest, ...channels, logger });
   // Known once the gateway's READY names the application; made on the first deferred answer.
   let webhooks: ReturnType<typeof interactionWebhooks> | undefined;
   const webhooksFor = (applicationId: string) => {

@@ -84,7 +84,7 @@ export function parsePayload(p: InteractionPayload): ParsedPayload {
     }
     case 3: {
       const messageIsPrivate = ((p.message.flags ?? 0) & EPHEMERAL) !== 0;
-      return { kind: 'click', invocation: { kind: 'click', ...common, actionId: p.data.custom_id, messageIsPrivate } };
+      return { kind: 'click', invocation: { kind: 'click', ...common, actionId: p.data.custom_id, messageIsPrivate, messageId: p.message.id } };
     }
     case 5: {
       if (p.data.custom_id !== LOGIN_MODAL_ID) return { kind: 'unsupported', what: `modal ${p.data.custom_id}` };

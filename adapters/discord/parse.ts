@@ -51,7 +51,7 @@ export function parseInteraction(i: Interaction): ParsedInteraction {
   }
   if (i.isButton()) {
     const messageIsPrivate = i.message.flags.has(MessageFlags.Ephemeral);
-    return { kind: 'click', raw: i, invocation: { kind: 'click', user, where, ...locale, actionId: i.customId, messageIsPrivate } };
+    return { kind: 'click', raw: i, invocation: { kind: 'click', user, where, ...locale, actionId: i.customId, messageIsPrivate, messageId: i.message.id } };
   }
   if (i.isModalSubmit() && i.customId === LOGIN_MODAL_ID) {
     const field = i.fields.fields.get(API_KEY_FIELD);

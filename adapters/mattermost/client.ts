@@ -9,6 +9,8 @@ const CALL_TIMEOUT_MS = 10_000;
 export interface PostBody {
   message: string;
   props: { attachments: Attachment[] };
+  /** A reply in this post's thread. */
+  root_id?: string;
 }
 
 /** An interactive message button: https://developers.mattermost.com/integrate/plugins/interactive-messages/ */

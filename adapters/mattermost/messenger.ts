@@ -1,4 +1,4 @@
-import type { Messenger, PostTarget } from '../../src/core/outcome.js';
+import type { Messenger, PostedRef, PostTarget } from '../../src/core/outcome.js';
 import type { Button, Reply } from '../../src/core/reply.js';
 import { assertNever } from '../../src/result.js';
 import type { MattermostClient, PostBody } from './client.js';
@@ -31,12 +31,22 @@ export class MattermostMessenger implements Messenger {
     return (b: Button) => ({ url: actionsUrl, sealed: seals.sealAction({ a: b.id, ...(userId ? { u: userId } : {}), p: isPrivate, x: now() + ttlMs }) });
   }
 
-  async post(target: PostTarget, reply: Reply): Promise<void> {
+  async post(target: PostTarget, reply: Reply): Promise<PostedRef | void> {
     switch (target.kind) {
       case 'approvals': {
         // Anyone who sees the card may click it: the core decides who counts (an admin, not the requester).
         const card = renderReply(reply, this.sealer(undefined, false, POSTED_CARD_TTL_MS));
-        await this.opts.client.createPost(this.opts.approvalsChannel ?? target.origin.channelId, card);
+        const channelId = this.opts.approvalsChannel ?? target.origin.channelId;
+        const messageId = await this.opts.client.createPost(channelId, card);
+        return { platform: 'mattermost', channelId, messageId };
+      }
+      case 'escalation':
+        // No escalation channel on Mattermost yet: the request stays on its approvals card.
+        return;
+      case 'thread': {
+        // A reply in the card's thread (root_id), as Slack's thread_ts.
+        const body = renderReply(reply, this.sealer(undefined, false, POSTED_CARD_TTL_MS));
+        await this.opts.client.createPost(target.ref.channelId, { ...body, root_id: target.ref.messageId });
         return;
       }
       case 'dm':
@@ -46,6 +56,11 @@ export class MattermostMessenger implements Messenger {
       default:
         assertNever(target);
     }
+  }
+
+  /** PUT /posts/{id}/patch: a card edited in place (expired, or decided on its other copy). */
+  async edit(ref: PostedRef, reply: Reply): Promise<void> {
+    await this.opts.client.patchPost(ref.messageId, renderReply(reply, this.sealer(undefined, false, POSTED_CARD_TTL_MS)));
   }
 
   /** A direct message from the bot to one user, through their direct channel. */

@@ -119,6 +119,7 @@ export function parseAction(body: unknown, seals: MattermostSeals, now: number):
       // Mattermost sends a trigger id with every click; two clicks are two deliveries, and the core's claim decides once.
       ...(a.trigger_id ? { deliveryId: `click:${a.trigger_id}` } : {}),
       messageIsPrivate: opened.value.p,
+      messageId: a.post_id,
     },
     postId: a.post_id,
     context: opened.value,

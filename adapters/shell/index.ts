@@ -83,6 +83,8 @@ function shellLoop(
    * `/as` runs (then they are gone, so a number never presses a button of an older reply).
    */
   let buttons: Button[] = [];
+  /** The card those buttons are on, when the messenger posted it (numbered below): a click tells the core which card it was. */
+  let buttonsOn: string | undefined;
   /** True while a typed line is being answered; a notice arriving otherwise lands after a prompt already shown. */
   let busy = true;
   let promptShown = false;
@@ -94,8 +96,11 @@ function shellLoop(
   const show = (reply: Reply, header?: string) => {
     const rendered = renderForTerminal(reply, header);
     write(rendered.text);
-    // A card edited in place after a click keeps only the buttons it now shows (usually none).
-    if (rendered.buttons.length > 0 || reply.replaceOriginal === true) buttons = rendered.buttons;
+    // A card edited in place after a click keeps only the buttons it now shows (usually none), and stays the same card.
+    if (rendered.buttons.length > 0 || reply.replaceOriginal === true) {
+      buttons = rendered.buttons;
+      if (reply.replaceOriginal !== true) buttonsOn = undefined;
+    }
   };
   const prompt = () => {
     if (!interactive) return;
@@ -103,14 +108,37 @@ function shellLoop(
     promptShown = true;
   };
 
+  /** Cards posted to #approvals, numbered, so that a reminder can answer one and an expiry edit it. */
+  let cards = 0;
+  const notice = (reply: Reply, header: string) => {
+    // A reminder or notice that arrives while the prompt waits: on a line of its own, then the prompt again.
+    const idleAtPrompt = !busy && promptShown;
+    if (idleAtPrompt) output.write('\n');
+    show(reply, header);
+    if (idleAtPrompt) prompt();
+  };
   const messenger: Messenger = {
     async post(target: PostTarget, reply: Reply) {
-      const header = target.kind === 'approvals' ? '#approvals:' : (await core.translatorFor(target.user)).t('shell.privateTo', { user: target.user.userId });
-      // A reminder or notice that arrives while the prompt waits: on a line of its own, then the prompt again.
-      const idleAtPrompt = !busy && promptShown;
-      if (idleAtPrompt) output.write('\n');
-      show(reply, header);
-      if (idleAtPrompt) prompt();
+      switch (target.kind) {
+        case 'approvals': {
+          const messageId = String(++cards);
+          notice(reply, '#approvals:');
+          if (buttons.length > 0) buttonsOn = messageId;
+          return { platform: 'local', channelId: 'approvals', messageId };
+        }
+        case 'thread':
+          notice(reply, '#approvals, a reply under its card:');
+          return;
+        case 'dm':
+          notice(reply, (await core.translatorFor(target.user)).t('shell.privateTo', { user: target.user.userId }));
+          return;
+        case 'escalation':
+          // A terminal has one channel: nothing to escalate to.
+          return;
+      }
+    },
+    async edit(_ref, reply) {
+      notice(reply, '#approvals, its card edited:');
     },
   };
 
@@ -172,7 +200,10 @@ function shellLoop(
         const button = buttons[Number(line) - 1];
         const t = await words();
         if (!button) write(buttons.length ? t.t('shell.noSuchButton', { typed: line, count: buttons.length }) : t.t('shell.noButtons'));
-        else await showOutcome(await core.handle({ kind: 'click', user: user(), where: WHERE, actionId: button.id, messageIsPrivate: true }));
+        else {
+          const on = buttonsOn ? { messageId: buttonsOn } : {};
+          await showOutcome(await core.handle({ kind: 'click', user: user(), where: WHERE, actionId: button.id, messageIsPrivate: true, ...on }));
+        }
       } else {
         const m = COMMAND.exec(line);
         const word = line.split(/\s/)[0] ?? '';

@@ -24,7 +24,8 @@ import { SlackUserLocales } from './user-locale.js';
 export type SlackConfig = Pick<
   Config,
   'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT' | 'APPROVALS_CHANNEL' | 'SLACK_ACK_ANSWER_MS'
->;
+> &
+  Partial<Pick<Config, 'ESCALATION_CHANNEL'>>;
 
 export interface SlackOptions {
   core: Core;
@@ -153,7 +154,12 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     clients.set(botToken, made);
     return made;
   }
-  const messenger = new SlackMessenger(clientFor, distribution ? undefined : config.APPROVALS_CHANNEL, config.SLACK_API_URL);
+  const messenger = new SlackMessenger(
+    clientFor,
+    distribution ? undefined : config.APPROVALS_CHANNEL,
+    distribution ? undefined : config.ESCALATION_CHANNEL,
+    config.SLACK_API_URL,
+  );
   const locales = new SlackUserLocales(clientFor, log);
   /** The adapter's own words (a failure after the core, a restart notice): in the user's Slack locale when known. */
   const wordsFor = (userId: string | undefined) => translator(normalizeLocale(userId ? locales.known(userId)?.locale : undefined) ?? 'en');

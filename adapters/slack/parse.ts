@@ -150,6 +150,7 @@ function parseBlockActions(body: unknown): SlackInbound {
       actionId: action.action_id,
       deliveryId: `click:${a.trigger_id}`,
       messageIsPrivate: message?.ephemeral ?? false,
+      ...(message ? { messageId: message.ts } : {}),
     },
     responseUrl: a.response_url,
     message,

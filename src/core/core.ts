@@ -17,7 +17,7 @@ import type { Locale } from './i18n/locale.js';
 import { adminMembers, Identity, type Link } from './identity.js';
 import type { ChatUser, ClickInvocation, CommandInvocation, Invocation, Platform } from './invocation.js';
 import { compose, deduplicateDeliveries, errorReferences, keepSecretsPrivate, logInvocations, mayPost, type InvocationState, type Middleware } from './middleware.js';
-import { answer, type Adapter, type Messenger, type Outcome, type PostTarget } from './outcome.js';
+import { answer, type Adapter, type Messenger, type Outcome, type PostedRef, type PostTarget } from './outcome.js';
 import { findSubcommand, parseOptions, parseText } from './parser.js';
 import { mayRun } from './policy.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
@@ -104,7 +104,9 @@ export class Core {
         now,
         changing,
         publish: (event) => this.#events.publish(event, services),
-        post: (target, r) => this.#post(target, r),
+        post: async (target, r) => (await this.#post(target, r)).posted,
+        postMessage: (target, r) => this.#post(target, r),
+        edit: (ref, r) => this.#edit(ref, r),
       };
       return services;
     };
@@ -184,23 +186,39 @@ export class Core {
     return new Sweeper<R>(sweep as unknown as Sweep<never, R>, (control) => sweep.run(this.#services, control), store, logger, opts);
   }
 
-  async #post(target: PostTarget, r: Reply): Promise<boolean> {
+  async #post(target: PostTarget, r: Reply): Promise<{ posted: boolean; ref?: PostedRef }> {
     const { logger } = this.#services;
     if (!mayPost(target, r)) {
       logger.error({ target: target.kind }, 'refused to post a secret to a channel');
-      return false;
+      return { posted: false };
     }
-    const platform = target.kind === 'approvals' ? target.platform : target.user.platform;
+    const platform = target.kind === 'dm' ? target.user.platform : target.kind === 'thread' ? target.ref.platform : target.platform;
     const messenger = this.#messengers.get(platform);
     if (!messenger) {
       logger.warn({ platform, target: target.kind }, 'no messenger for platform; post dropped');
+      return { posted: false };
+    }
+    try {
+      const ref = await messenger.post(target, r);
+      return ref ? { posted: true, ref } : { posted: true };
+    } catch (err) {
+      logger.error({ err, platform, target: target.kind }, 'post failed');
+      return { posted: false };
+    }
+  }
+
+  async #edit(ref: PostedRef, r: Reply): Promise<boolean> {
+    const { logger } = this.#services;
+    const messenger = this.#messengers.get(ref.platform);
+    if (!messenger?.edit || !mayPost({ kind: 'thread', ref }, r)) {
+      logger.warn({ platform: ref.platform }, 'cannot edit a message on this platform; edit dropped');
       return false;
     }
     try {
-      await messenger.post(target, r);
+      await messenger.edit(ref, r);
       return true;
     } catch (err) {
-      logger.error({ err, platform, target: target.kind }, 'post failed');
+      logger.error({ err, platform: ref.platform }, 'edit failed');
       return false;
     }
   }

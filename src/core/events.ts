@@ -1,4 +1,4 @@
-import type { Service } from '../backends/port.js';
+import type { QuotaValues, Service } from '../backends/port.js';
 
 /**
  * What happened, said once by the code that did it, after the backend answered. Features subscribe
@@ -12,7 +12,14 @@ export type DomainEvent =
   | { type: 'key.deleted'; keyId: string; verdict: 'applied' | 'unknown' }
   | { type: 'quota.changed'; member: string; service: Service; verdict: 'applied' | 'unknown' }
   | { type: 'member.linked'; memberId: string; chatKey: string }
-  | { type: 'member.unlinked'; memberId: string; chatKey: string };
+  | { type: 'member.unlinked'; memberId: string; chatKey: string }
+  /**
+   * An approved quota change was written (or found already in place: `applied` empty), for request
+   * `requestId`: what each written resource was `before`, and whose authority `by` wrote it.
+   */
+  | { type: 'quota.applied'; requestId: string; member: string; service: Service; before: QuotaValues; applied: QuotaValues; verdict: 'applied' | 'unknown'; by: { chatKey: string; memberId: string } }
+  /** An approved quota change the bot could not apply (TWCC_QUOTA_WRITE=off): a tenant admin applies `values` on the portal. */
+  | { type: 'quota.awaiting_portal'; requestId: string; member: string; service: Service; values: QuotaValues; by: { chatKey: string; memberId: string } };
 
 export type EventType = DomainEvent['type'];
 export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;

@@ -77,6 +77,8 @@ export const Invocation = z.discriminatedUnion('kind', [
     actionId: z.string().max(100),
     /** Whether the clicked message is private (ephemeral, or the terminal): a secret may replace only such a one. */
     messageIsPrivate: z.boolean().optional(),
+    /** The clicked message (Slack's ts, Discord's message id): of an approval's several cards, the one the click edits itself. */
+    messageId: z.string().max(100).optional(),
   }),
   /** The `/tenant login` modal was submitted with the member's TWCC API key. */
   z.object({ kind: z.literal('login'), ...Common, apiKey: z.string() }),

@@ -6,7 +6,7 @@ import type { DomainEvent } from './events.js';
 import type { PendingActions } from './flows/pending.js';
 import type { LocaleSettings } from './i18n/settings.js';
 import type { Identity } from './identity.js';
-import type { PostTarget } from './outcome.js';
+import type { PostedRef, PostTarget } from './outcome.js';
 import type { Reply } from './reply.js';
 
 /** What command handlers, flows, listeners and sweeps may use. Private to the core: adapters never see it. */
@@ -31,4 +31,8 @@ export interface Services {
   publish(event: DomainEvent): Promise<void>;
   /** Posts through the messenger of the target's platform; false (and logged) when it could not. */
   post(target: PostTarget, reply: Reply): Promise<boolean>;
+  /** Posts as `post` does, and says where the message went (undefined when it was not posted, or the platform does not say). */
+  postMessage(target: PostTarget, reply: Reply): Promise<{ posted: boolean; ref?: PostedRef }>;
+  /** Edits a message posted before; false (and logged) when it could not. */
+  edit(ref: PostedRef, reply: Reply): Promise<boolean>;
 }

@@ -2,6 +2,10 @@ import type { Feature } from '../core/feature.js';
 import { registerFeatures } from '../core/registry.js';
 import type { CommandSpec } from '../core/spec.js';
 import { apikeyFeature } from './apikey/index.js';
+import { grantsFeature } from './grants/index.js';
+import type { BreakGlassOptions } from './quota/terms.js';
+import { approvalsFeature } from './approvals/index.js';
+import type { ApprovalSettings } from './approvals/settings.js';
 import { quotaFeature } from './quota/index.js';
 import { remindersFeature } from './reminders/index.js';
 import { tenantFeature } from './tenant/index.js';
@@ -13,18 +17,36 @@ export interface FeatureOptions {
   reminderDays?: readonly number[];
   /** REMINDER_INTERVAL in ms (default an hour). */
   reminderIntervalMs?: number;
+  /** BREAK_GLASS and BREAK_GLASS_REVIEW: who may apply a quota request at once, and how long its review waits. */
+  breakGlass?: BreakGlassOptions;
+  /** How often the grant sweep runs (default a minute). */
+  grantIntervalMs?: number;
+  /** PORTAL_REMIND_AFTER in ms (default 48 hours). */
+  portalRemindAfterMs?: number;
+  /** APPROVAL_POLICY, APPROVER_GROUPS, APPROVAL_REASON, APPROVAL_TTL, APPROVAL_REMIND_AFTER, APPROVAL_ESCALATE_AFTER, parsed. */
+  approvals?: ApprovalSettings;
 }
 
 /** Every feature of the bot, in the order their commands are listed; main.ts and the tests give them to the core. */
 export function allFeatures(opts: FeatureOptions = {}): Feature[] {
   return [
     apikeyFeature({ ...(opts.keyMaxDays !== undefined ? { keyMaxDays: opts.keyMaxDays } : {}) }),
-    quotaFeature(),
+    quotaFeature({ ...(opts.approvals ? { approvals: opts.approvals } : {}), ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}) }),
     tenantFeature(),
     remindersFeature({
       ...(opts.reminderDays !== undefined ? { days: opts.reminderDays } : {}),
       ...(opts.reminderIntervalMs !== undefined ? { intervalMs: opts.reminderIntervalMs } : {}),
       ...(opts.keyMaxDays !== undefined ? { keyMaxDays: opts.keyMaxDays } : {}),
+    }),
+    grantsFeature({
+      // A minute, or REMINDER_INTERVAL when that is shorter (the shell's tour and the process tests run in seconds).
+      ...(opts.grantIntervalMs !== undefined ? { intervalMs: opts.grantIntervalMs } : {}),
+      ...(opts.grantIntervalMs === undefined && opts.reminderIntervalMs !== undefined ? { intervalMs: Math.min(60_000, opts.reminderIntervalMs) } : {}),
+      ...(opts.portalRemindAfterMs !== undefined ? { portalRemindAfterMs: opts.portalRemindAfterMs } : {}),
+    }),
+    approvalsFeature({
+      ...(opts.approvals ? { settings: opts.approvals } : {}),
+      ...(opts.reminderIntervalMs !== undefined ? { intervalMs: opts.reminderIntervalMs } : {}),
     }),
   ];
 }

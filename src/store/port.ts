@@ -9,7 +9,7 @@ import { CodedError } from '../errors.js';
 export const STORE_PREFIX_PATTERN = /^([a-z][a-z0-9_]{0,39})?$/;
 
 /** Kinds of record, each in its own collection. */
-export const COLLECTIONS = ['links', 'members', 'keys', 'quotas', 'pending', 'waiting', 'audit', 'credentials', 'meta', 'indexes', 'settings', 'installations'] as const;
+export const COLLECTIONS = ['links', 'members', 'keys', 'quotas', 'pending', 'waiting', 'audit', 'credentials', 'meta', 'indexes', 'settings', 'installations', 'grants'] as const;
 export type CollectionName = (typeof COLLECTIONS)[number];
 
 /** One kind of record, by id. Errors surface: nothing is lost silently. */

@@ -44,7 +44,7 @@ describe('toAuditEvent: the one exported shape', () => {
     expect(action('something.new')).toBe('something.new');
     // Every exported name is a noun.verb pair, and no two internal names collide.
     expect(new Set(Object.values(ACTIONS)).size).toBe(Object.keys(ACTIONS).length);
-    for (const name of Object.values(ACTIONS)) expect(name).toMatch(/^(apikey|quota|member)\.[a-z]+$/);
+    for (const name of Object.values(ACTIONS)) expect(name).toMatch(/^(apikey|quota|member|grant)\.[a-z_]+$/);
   });
 
   it('maps outcomes to applied | not_applied | unknown | refused, a backend verdict in the detail winning over ok', () => {

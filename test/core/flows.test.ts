@@ -22,12 +22,14 @@ describe('the action id codec', () => {
 });
 
 describe('the flow registry', () => {
-  it('has an action of the right kind for every subcommand whose spec names a flow, and none without one but the reminder', () => {
+  it('has an action of the right kind for every subcommand whose spec names a flow, and none without one but those sweeps start', () => {
     const { specs, flows } = registerFeatures(allFeatures());
     const withFlow = specs.flatMap((spec) => spec.subcommands.filter((s) => s.flow).map((s) => [`${spec.name}.${s.name}`, s.flow]));
-    const startedByCommands = [...flows].filter(([name]) => name !== 'apikey.remind');
+    // Started by sweeps' DMs: the key reminder, and a grant's Ask to extend and Return now.
+    const bySweeps = ['apikey.remind', 'grants.extend', 'grants.return'];
+    const startedByCommands = [...flows].filter(([name]) => !bySweeps.includes(name));
     expect(Object.fromEntries(withFlow)).toEqual(Object.fromEntries(startedByCommands.map(([name, a]) => [name, a.flow])));
-    expect([...flows.keys()].filter((name) => !withFlow.some(([n]) => n === name))).toEqual(['apikey.remind']);
+    expect([...flows.keys()].filter((name) => !withFlow.some(([n]) => n === name))).toEqual(bySweeps);
   });
 });
 

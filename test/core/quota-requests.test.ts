@@ -112,8 +112,8 @@ describe('/quota pending and /quota cancel', () => {
 
     const all = (await bot.say('carol', '/quota pending')).text;
     expect(all).toContain('2 quota requests waiting for approval:');
-    expect(all).toMatch(new RegExp(`${a}\\s+@alice\\s+VCS for @alice: gpu 1 → 4\\s+2 h ago\\s+in 21 h`));
-    expect(all).toMatch(new RegExp(`${b}\\s+@bob\\s+CCS for @bob: cpu 8 → 12\\s+5 min ago\\s+in 23 h`));
+    expect(all).toMatch(new RegExp(`${a}\\s+@alice\\s+VCS for @alice: gpu 1 → 4\\s+1 approval\\s+0 of 1\\s+2 h ago\\s+in 2 days`));
+    expect(all).toMatch(new RegExp(`${b}\\s+@bob\\s+CCS for @bob: cpu 8 → 12\\s+1 approval\\s+0 of 1\\s+5 min ago\\s+in 2 days`));
     expect(all).toContain('Approve or reject each on its card in the approvals channel');
 
     const mine = (await bot.say('alice', '/quota pending')).text;
@@ -123,7 +123,7 @@ describe('/quota pending and /quota cancel', () => {
 
     await bot.click('Approve', 'admin'); // the latest card: bob's
     expect((await bot.say('bob', '/quota pending')).text).toBe('You have no quota requests waiting for approval.');
-    now += 22 * 60 * 60 * 1000; // alice's has expired
+    now += 70 * 60 * 60 * 1000; // alice's has expired (APPROVAL_TTL, 72 h)
     expect((await bot.say('admin', '/quota pending')).text).toBe('No quota requests are waiting for approval.');
   });
 

@@ -76,7 +76,7 @@ describe('on the twcc backend', () => {
     await bot.login('alice', fake.users.alice!.apiKey);
     await bot.login('admin', fake.users.admin!.apiKey);
     await bot.say('alice', '/quota request vcs gpu=4');
-    expect((await bot.click('Approve', 'admin')).text).toContain('Approved by @admin: apply it on the portal’s Quota page');
+    expect((await bot.click('Approve', 'admin')).text).toContain('Approved by @admin; waiting for the portal: a tenant admin (@admin, or another) should set @alice’s VCS quota to gpu 4 on [the portal’s Quota page](https://www.twcc.ai/)');
     expect(fake.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
   });
 

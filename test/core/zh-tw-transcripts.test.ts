@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SweepReport } from '../../src/features/reminders/sweep.js';
+import { loadConfig } from '../../src/config.js';
+import type { ApprovalSweepReport } from '../../src/features/approvals/sweep.js';
 import type { Middleware } from '../../src/core/middleware.js';
 import type { Button } from '../../src/core/reply.js';
 import { startFakeTwcc, type FakeTwcc } from '../fakes/twcc.js';
@@ -35,7 +37,20 @@ function normalize(text: string): string {
 const dialogOf = (b: Button) => (b.confirm ? `\n    〔${b.confirm.title}〕${b.confirm.text} [${b.confirm.confirm}] [${b.confirm.deny}]` : '');
 
 function shown(s: Said): string {
-  const head = s.where === 'approvals' ? '#approvals:' : s.where === 'dm' ? `（僅 ${s.to} 看得到）` : s.where === 'modal' ? '(modal)' : '';
+  const head =
+    s.where === 'approvals'
+      ? '#approvals:'
+      : s.where === 'dm'
+        ? `（僅 ${s.to} 看得到）`
+        : s.where === 'modal'
+          ? '(modal)'
+          : s.where === 'thread'
+            ? '#approvals（卡片下的回覆）:'
+            : s.where === 'edit'
+              ? `${s.to.replace(/\/\d+$/, '')}（卡片已更新）:`
+              : s.where === 'escalation'
+                ? '#escalation:'
+                : '';
   const buttons = (s.reply?.blocks ?? []).flatMap((b) => (b.type === 'buttons' ? b.buttons : []));
   const body = s.text + buttons.map(dialogOf).join('');
   return head ? `${head}\n${body.replace(/^/gm, '  ')}` : body;
@@ -140,6 +155,39 @@ describe('zh-TW transcripts', () => {
     await expect(transcript()).toMatchFileSnapshot('__transcripts__/zh-TW/quota.txt');
   });
 
+  it('approvals: a reason required, two approvers, a reminder, an escalation that decides both cards, an expiry', async () => {
+    const approvals = loadConfig({
+      APPROVAL_POLICY: 'quota.increase gpu>4 approvals=2; quota approvals=1',
+      APPROVAL_TTL: '3h',
+      APPROVAL_REMIND_AFTER: '1h',
+      APPROVAL_ESCALATE_AFTER: '2h',
+      ESCALATION_CHANNEL: 'CESC',
+    }).parsed.approvals;
+    await restart({ admins: ['local:admin', 'local:carol'], approvals });
+    const sweeper = bot.core.sweeper<ApprovalSweepReport>('approval', { takeoverMs: 5_000 });
+    const later = (hours: number) =>
+      step('時鐘', `〔${hours} 小時後〕`, async () => {
+        clock += hours * 3_600_000;
+        await sweeper.runOnce();
+      });
+    try {
+      await everyoneSpeaksChinese('admin', 'alice', 'bob', 'carol');
+      await says('alice', '/quota request vcs gpu=8');
+      await says('alice', '/quota request vcs gpu=8 訓練更大的模型');
+      await clicks('bob', '核准');
+      await clicks('bob', '核准');
+      await says('admin', '/quota pending');
+      await later(1);
+      await later(1);
+      await clicks('carol', '核准');
+      await says('alice', '/quota request vcs cpu=16 多跑幾輪');
+      await later(3);
+    } finally {
+      await sweeper.stop();
+    }
+    await expect(transcript()).toMatchFileSnapshot('__transcripts__/zh-TW/approvals.txt');
+  });
+
   it('limits and failures: a rate limit, an unexpected failure with its reference', async () => {
     let failing = false;
     const fail: Middleware = async (inv, next) => {
@@ -213,5 +261,30 @@ describe('zh-TW transcripts', () => {
       await sweeper.stop();
     }
     await expect(transcript()).toMatchFileSnapshot('__transcripts__/zh-TW/reminders.txt');
+  });
+
+  it('time-bound grants and break-glass: the card, the DM before the end, Return now, Ask to extend, the revert', async () => {
+    const HOUR = 3_600_000;
+    await restart({ breakGlass: { members: ['alice'], reviewMs: 4 * HOUR } });
+    const sweeper = bot.core.sweeper<object>('grant', { intervalMs: 60_000, takeoverMs: 5_000 });
+    try {
+      await everyoneSpeaksChinese('admin', 'alice', 'bob');
+      await says('alice', '/quota request vcs gpu=8 for 2x 訓練');
+      await says('alice', '/quota request vcs gpu=8 for 10h 訓練新的模型');
+      await clicks('bob', '核准');
+      clock = NOW + 9 * HOUR;
+      await step('(授權排程)', '（結束前一小時的巡檢）', () => sweeper.runOnce());
+      await clicks('alice', '申請延長');
+      await clicks('bob', '核准');
+      clock = NOW + 20 * HOUR;
+      await step('(授權排程)', '（延長後結束時的巡檢）', () => sweeper.runOnce());
+      await says('bob', '/quota request vcs gpu=8 now 線上服務中斷');
+      await says('alice', '/quota request vcs gpu=8 cpu=32 now 線上服務中斷');
+      await clicks('bob', '駁回');
+      await step('(授權排程)', '（駁回後的巡檢）', () => sweeper.runOnce());
+    } finally {
+      await sweeper.stop();
+    }
+    await expect(transcript()).toMatchFileSnapshot('__transcripts__/zh-TW/grants.txt');
   });
 });

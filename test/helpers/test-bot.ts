@@ -8,16 +8,17 @@ import type { Backend } from '../../src/backends/port.js';
 import { LocalRegistry } from '../../src/backends/local/registry.js';
 import { Core } from '../../src/core/core.js';
 import type { ChatUser, CommandName } from '../../src/core/invocation.js';
-import type { Outcome, PostTarget } from '../../src/core/outcome.js';
+import type { Outcome, PostedRef, PostTarget } from '../../src/core/outcome.js';
 import { replyToPlainText, type Button, type Reply } from '../../src/core/reply.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { allFeatures } from '../../src/features/index.js';
+import type { ApprovalSettings } from '../../src/features/approvals/settings.js';
 import { memoryStore } from '../../src/store/memory-store.js';
 
 /** One line of the conversation as a person would see it. */
 export interface Said {
   to: string;
-  where: 'reply' | 'approvals' | 'dm' | 'modal';
+  where: 'reply' | 'approvals' | 'dm' | 'modal' | 'escalation' | 'thread' | 'edit';
   reply?: Reply;
   text: string;
 }
@@ -53,6 +54,10 @@ export interface TestBotOptions {
   rateLimits?: RateLimits;
   /** How long a decision's claim outlives a holder that died; the core's default (30 s) otherwise. */
   decisionLeaseMs?: number;
+  /** BREAK_GLASS and BREAK_GLASS_REVIEW, parsed; none otherwise. */
+  breakGlass?: { members: string[]; reviewMs: number };
+  /** APPROVAL_* settings, parsed; the features' defaults otherwise. */
+  approvals?: ApprovalSettings;
 }
 
 export const asUser = (name: string): ChatUser => ({ platform: 'local', workspace: 'local', userId: name, name });
@@ -63,6 +68,8 @@ export const asUser = (name: string): ChatUser => ({ platform: 'local', workspac
  */
 export class TestBot {
   readonly transcript: Said[] = [];
+  /** The message each posted card is (and each answer that replaced one), as a platform would tell a click on it. */
+  private readonly messageOf = new Map<Said, string>();
   private constructor(
     readonly core: Core,
     readonly store: Store,
@@ -75,8 +82,15 @@ export class TestBot {
       name: 'local',
       messenger: {
         post: async (target: PostTarget, reply: Reply) => {
-          const to = target.kind === 'dm' ? target.user.userId : '#approvals';
-          this.transcript.push({ to, where: target.kind, reply, text: replyToPlainText(reply) });
+          const to = target.kind === 'dm' ? target.user.userId : target.kind === 'escalation' ? '#escalation' : target.kind === 'thread' ? `#approvals/${target.ref.messageId}` : '#approvals';
+          const said: Said = { to, where: target.kind, reply, text: replyToPlainText(reply) };
+          this.transcript.push(said);
+          if (target.kind === 'dm' || target.kind === 'thread') return;
+          this.messageOf.set(said, String(this.transcript.length));
+          return { platform: 'local', channelId: to, messageId: String(this.transcript.length), ...(target.kind === 'escalation' ? { escalation: true } : {}) };
+        },
+        edit: async (ref: PostedRef, reply: Reply) => {
+          this.transcript.push({ to: `${ref.channelId}/${ref.messageId}`, where: 'edit', reply, text: replyToPlainText(reply) });
         },
       },
     });
@@ -88,7 +102,7 @@ export class TestBot {
     const opened = opts.storeOnClock ? memoryStore(opts.now) : await openStore(opts.storeUrl ?? `sqlite://${file}`, opts.prefix ? { prefix: opts.prefix } : {});
     const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
     const backend = opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}), ...(opts.decisionLeaseMs ? { decisionLeaseMs: opts.decisionLeaseMs } : {}) });
+    const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}), ...(opts.approvals ? { approvals: opts.approvals } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}), ...(opts.decisionLeaseMs ? { decisionLeaseMs: opts.decisionLeaseMs } : {}) });
     return new TestBot(core, store, backend, file, dir);
   }
 
@@ -146,12 +160,18 @@ export class TestBot {
   }
 
   async clickId(actionId: string, user: string): Promise<Said> {
-    const outcome = await this.core.handle({ kind: 'click', user: asUser(user), where: { workspace: 'local', channelId: 'general' }, actionId });
-    return this.record(user, outcome);
+    // The message clicked: the latest one showing this button.
+    const on = [...this.transcript].reverse().find((s) => (s.reply?.blocks ?? []).some((b) => b.type === 'buttons' && b.buttons.some((x) => x.id === actionId)));
+    const messageId = on ? this.messageOf.get(on) : undefined;
+    const where = { workspace: 'local', channelId: 'general' };
+    const outcome = await this.core.handle({ kind: 'click', user: asUser(user), where, actionId, ...(messageId ? { messageId } : {}) });
+    const said = this.record(user, outcome);
+    if (messageId && said.reply?.replaceOriginal) this.messageOf.set(said, messageId);
+    return said;
   }
 
   /** Everything said to the approvals channel or privately to `user`. */
-  posts(where: 'approvals' | 'dm', to?: string): Said[] {
+  posts(where: 'approvals' | 'dm' | 'escalation' | 'thread' | 'edit', to?: string): Said[] {
     return this.transcript.filter((s) => s.where === where && (to === undefined || s.to === to));
   }
 

@@ -1,4 +1,4 @@
-import type { Translator } from '../i18n/translator.js';
+import { listOf, type Translator } from '../i18n/translator.js';
 import { reply, text, type ConfirmDialog, type Reply } from '../reply.js';
 import type { FlowAction } from './actions.js';
 import { encodeAction, type PendingAction } from './pending.js';
@@ -23,10 +23,11 @@ type ApprovalFlow = Extract<FlowAction, { flow: 'approval' }>;
  * Pending: the action's description, Approve and Reject buttons for a second admin. The card is in its
  * requester's language (`t`, kept on the record), and stays in it when decided.
  */
-export function approvalCard(t: Translator<string>, p: PendingAction, action: ApprovalFlow): Reply {
+export function approvalCard(t: Translator<string>, p: PendingAction, action: ApprovalFlow, opts: { replaceOriginal?: boolean; head?: string } = {}): Reply {
   return reply(
     [
-      text(action.describe(t, p)),
+      ...(opts.head ? [text(opts.head)] : []),
+      text(withPolicy(t, p, action.describe(t, p))),
       {
         type: 'buttons',
         buttons: [
@@ -46,11 +47,33 @@ export function approvalCard(t: Translator<string>, p: PendingAction, action: Ap
       },
     ],
     'channel',
+    opts.replaceOriginal ? { replaceOriginal: true } : {},
   );
 }
 
+/**
+ * The policy a request is under, and the approvals so far ("Needs 2 approvals: 1 of 2 so far, by
+ * @dave"), below its description; only for a request a configured APPROVAL_POLICY rule matched.
+ */
+export function policyLine(t: Translator<string>, p: PendingAction): string | undefined {
+  const policy = p.policy;
+  if (!policy?.rule) return undefined;
+  const approvals = p.approvals ?? [];
+  return t.t('flow.policy', {
+    n: policy.required,
+    count: approvals.length,
+    how: policy.group ? t.t('flow.policy.from', { who: policy.group }) : '',
+    what: approvals.length > 0 ? t.t('flow.policy.by', { by: listOf(t, approvals.map((a) => a.name)) }) : '',
+  });
+}
+
+const withPolicy = (t: Translator<string>, p: PendingAction, body: string): string => {
+  const line = policyLine(t, p);
+  return line ? `${body}\n${line}` : body;
+};
+
 /** Decided: the same body, the buttons replaced by the outcome. */
 export function decidedCard(t: Translator<string>, p: PendingAction, action: ApprovalFlow): Reply {
-  return reply([text(`${action.describe(t, p)}\n${p.note ?? ''}`)], 'channel', { replaceOriginal: true });
+  return reply([text(`${withPolicy(t, p, action.describe(t, p))}\n${p.note ?? ''}`)], 'channel', { replaceOriginal: true });
 }
 

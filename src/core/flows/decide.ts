@@ -1,11 +1,11 @@
 import { auditBase } from '../audit.js';
 import type { Services } from '../services.js';
-import { texts, type Translator } from '../i18n.js';
+import { listOf, texts, type Translator } from '../i18n.js';
 import type { ClickInvocation } from '../invocation.js';
 import { answer, type Outcome } from '../outcome.js';
 import { reply } from '../reply.js';
 import type { FlowAction } from './actions.js';
-import { decidedCard } from './cards.js';
+import { approvalCard, decidedCard } from './cards.js';
 import { cardTranslator, type ActionRef, type PendingAction } from './pending.js';
 
 /** Every flow action the features registered, keyed `command.sub` (`apikey.delete`). */
@@ -68,9 +68,15 @@ async function decidingOnce(
   pending: PendingAction,
   t: Translator<string>,
   decide: (fresh: PendingAction) => Promise<Outcome>,
+  /** True when the decision left the request open (one approval of several): the claim is given back at once. */
+  stillOpen: () => boolean = () => false,
 ): Promise<Outcome> {
   const lease = await services.pending.claim(pending);
-  if (!lease) return notice(texts.alreadyDecided(t));
+  if (!lease) {
+    // One of several approvals being recorded by someone else is not a decision made: this click may count next.
+    const now = (pending.policy?.required ?? 1) > 1 ? await services.pending.get(pending.id) : undefined;
+    return notice(now?.status === 'pending' ? t.t('flow.beingDecided') : texts.alreadyDecided(t));
+  }
   try {
     const fresh = await services.pending.get(pending.id);
     if (fresh?.status !== 'pending') {
@@ -78,7 +84,8 @@ async function decidingOnce(
       return fresh?.status === 'cancelled' ? notice(texts.cancelledByRequester(t, fresh.note)) : notice(texts.alreadyDecided(t));
     }
     const outcome = await decide(fresh);
-    lease.done();
+    if (stillOpen()) await lease.release();
+    else lease.done();
     return outcome;
   } catch (err) {
     await lease.release();
@@ -108,26 +115,70 @@ async function decideApproval(
   if (sameChatUser || approver.memberId === pending.requesterMember) {
     return notice(texts.ownRequest(t, services.backend.capabilities.adminLinks));
   }
+  // APPROVAL_POLICY's `approvers=@group`: only its members (by member or chat identity) decide.
+  const group = pending.policy?.approvers;
+  if (group && !group.includes(approver.memberId) && !group.includes(approver.chatKey)) {
+    return notice(t.t('flow.notApprover', { who: pending.policy?.group ?? '' }));
+  }
   const card = cardTranslator(services, pending);
   const by = inv.user.name ? `@${inv.user.name}` : approver.memberId;
   // The request's id goes with every entry about it (the exported event's request_id).
   const base = { ...auditBase(inv.user, inv.where, approver), ref: pending.id };
   const target = action.auditTarget(pending);
-  return decidingOnce(services, pending, t, async (fresh) => {
-    let decided: PendingAction;
-    const decision = { decidedBy: approver.chatKey, decidedByName: by, decidedAt: services.now() };
-    if (services.pending.isExpired(fresh)) {
-      decided = { ...fresh, ...decision, status: 'expired', note: card.t('flow.expiredUndecided') };
-      await services.audit.append({ ...base, action: `${action.auditPrefix}.expired`, target, outcome: 'expired' });
-    } else if (ref.choice === 'reject') {
-      decided = { ...fresh, ...decision, status: 'rejected', note: card.t('flow.rejectedBy', { by }) };
-      await services.audit.append({ ...base, action: `${action.auditPrefix}.rejected`, target, outcome: 'rejected' });
-    } else {
-      const result = await action.execute({ services, actor: approver, user: inv.user, where: inv.where, pending: fresh, args: fresh.args, t: card }, by);
-      decided = { ...fresh, ...decision, ...result };
-    }
-    await services.pending.save(decided);
-    await services.post({ kind: 'dm', user: fresh.requester }, reply(card.t('flow.decisionNotice', { summary: action.summary(card, fresh), note: decided.note ?? '' }), 'dm'));
-    return answer(decidedCard(card, decided, action));
-  });
+  let open = false;
+  return decidingOnce(
+    services,
+    pending,
+    t,
+    async (fresh) => {
+        let decided: PendingAction;
+        const decision = { decidedBy: approver.chatKey, decidedByName: by, decidedAt: services.now() };
+        const approvals = fresh.approvals ?? [];
+        if (services.pending.isExpired(fresh)) {
+          decided = { ...fresh, ...decision, status: 'expired', note: card.t('flow.expiredUndecided') };
+          await services.audit.append({ ...base, action: `${action.auditPrefix}.expired`, target, outcome: 'expired' });
+        } else if (ref.choice === 'reject') {
+          decided = { ...fresh, ...decision, status: 'rejected', note: card.t('flow.rejectedBy', { by }) };
+          await services.audit.append({ ...base, action: `${action.auditPrefix}.rejected`, target, outcome: 'rejected' });
+        } else if (approvals.some((a) => a.memberId === approver.memberId)) {
+          // One vote per person, whichever platform they click on: read under the claim, so a double click counts once.
+          open = true;
+          return notice(t.t('flow.alreadyApprovedByYou'));
+        } else if (approvals.length + 1 < (fresh.policy?.required ?? 1)) {
+          // One approval of several: recorded, and the card shows it; the change waits for the rest.
+          const vote = { chatKey: approver.chatKey, memberId: approver.memberId, name: by, at: services.now() };
+          const voted: PendingAction = { ...fresh, approvals: [...approvals, vote] };
+          await services.pending.save(voted);
+          await services.audit.append({ ...base, action: `${action.auditPrefix}.approval`, target, outcome: 'ok', detail: `${voted.approvals!.length} of ${fresh.policy?.required ?? 1}` });
+          const updated = approvalCard(card, voted, action, { replaceOriginal: true });
+          await editOtherCards(services, voted, inv, updated);
+          open = true;
+          return answer(updated);
+        } else {
+          const all = listOf(card, [...approvals.map((a) => a.name), by]);
+          const result = await action.execute({ services, actor: approver, user: inv.user, where: inv.where, pending: fresh, args: fresh.args, t: card }, all);
+          const last = { chatKey: approver.chatKey, memberId: approver.memberId, name: by, at: services.now() };
+          decided = { ...fresh, ...decision, ...result, ...(fresh.policy ? { approvals: [...approvals, last] } : {}) };
+        }
+        await services.pending.save(decided);
+        await services.post({ kind: 'dm', user: fresh.requester }, reply(card.t('flow.decisionNotice', { summary: action.summary(card, fresh), note: decided.note ?? '' }), 'dm'));
+        const outcome = decidedCard(card, decided, action);
+        // A decision on either card (the approvals channel's, the escalation channel's) decides both.
+        await editOtherCards(services, decided, inv, outcome);
+        return answer(outcome);
+    },
+    () => open,
+  );
+}
+
+/**
+ * Edits the request's other cards (the approvals channel's, the escalation channel's) to what the clicked
+ * one now shows; the clicked one is edited by the click's own answer. Without the clicked message's id,
+ * a card in the channel clicked in is taken to be the clicked one.
+ */
+async function editOtherCards(services: Services, p: PendingAction, inv: ClickInvocation, card: ReturnType<typeof decidedCard>): Promise<void> {
+  for (const ref of await services.pending.cardsOf(p.id)) {
+    const clicked = inv.messageId !== undefined ? ref.messageId === inv.messageId : ref.channelId === inv.where.channelId;
+    if (!clicked) await services.edit(ref, card);
+  }
 }

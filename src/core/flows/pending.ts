@@ -6,10 +6,27 @@ import type { Store } from '../../store/port.js';
 import { Locale } from '../i18n/locale.js';
 import { translator, type Translator } from '../i18n/translator.js';
 import { ChatUser, Where } from '../invocation.js';
+import { PostedRef } from '../outcome.js';
 import type { FlowKind } from '../spec.js';
 
 export const PendingStatus = z.enum(['pending', 'done', 'cancelled', 'approved', 'applied', 'rejected', 'expired', 'failed']);
 export type PendingStatus = z.infer<typeof PendingStatus>;
+
+/** How many approve a change, and who may (APPROVAL_POLICY), fixed on the record when it is asked. */
+export const ApprovalPolicy = z.object({
+  /** Distinct approvers needed, none of them the requester. */
+  required: z.number().int().min(1),
+  /** The rule it came from, as configured (`quota.increase gpu>4 approvals=2`); absent: the default. */
+  rule: z.string().optional(),
+  /** The approver group the rule names (`gpu-owners`) and its members (member ids or chat keys) when it was asked. */
+  group: z.string().optional(),
+  approvers: z.array(z.string()).optional(),
+});
+export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
+
+/** One approval of several: who, and when. */
+export const Approval = z.object({ chatKey: z.string(), memberId: z.string(), name: z.string(), at: z.number() });
+export type Approval = z.infer<typeof Approval>;
 
 export const PendingAction = z.object({
   id: z.string(),
@@ -32,6 +49,12 @@ export const PendingAction = z.object({
   note: z.string().optional(),
   /** The language the card was posted in (its requester's); it keeps it when decided. English when absent (older records). */
   locale: Locale.optional(),
+  /** An approval's policy (absent on older records: one approval by any other admin) and the approvals so far. */
+  policy: ApprovalPolicy.optional(),
+  approvals: z.array(Approval).optional(),
+  /** When the approvers were last reminded, and when it was escalated (src/features/approvals/sweep.ts). */
+  remindedAt: z.number().optional(),
+  escalatedAt: z.number().optional(),
 });
 /** A confirmation waiting for its requester's click, or an approval waiting for a second admin. */
 export type PendingAction = z.infer<typeof PendingAction>;
@@ -102,11 +125,11 @@ export class PendingActions {
    * for one that must wait longer (a key-expiry reminder waits until the key expires).
    */
   async create(
-    p: Pick<PendingAction, 'flow' | 'action' | 'requester' | 'requesterMember' | 'where' | 'args' | 'locale'>,
-    opts: { until?: number } = {},
+    p: Pick<PendingAction, 'flow' | 'action' | 'requester' | 'requesterMember' | 'where' | 'args' | 'locale' | 'policy'>,
+    opts: { until?: number; waitMs?: number } = {},
   ): Promise<PendingAction> {
     const createdAt = this.now();
-    const expiresAt = opts.until ?? createdAt + FLOW_TTL_MS[p.flow].wait;
+    const expiresAt = opts.until ?? createdAt + (opts.waitMs ?? FLOW_TTL_MS[p.flow].wait);
     const pending: PendingAction = { ...p, id: newFlowId(), argsHash: hashArgs(p.args), createdAt, expiresAt, status: 'pending' };
     // Listed first: an entry whose request was never written is dropped when met; a request never listed would be lost.
     if (p.flow === 'approval') await this.waiting.put(pending.id, { id: pending.id, requesterMember: p.requesterMember, createdAt }, this.keepFor(pending));
@@ -138,9 +161,15 @@ export class PendingActions {
 
   /**
    * Approvals still waiting, oldest first: one member's requests, or everyone's. Ids whose record is
-   * gone, decided or expired leave the index as they are met.
+   * gone or decided leave the index as they are met; an expired one stays listed until the approval
+   * sweep closes it (src/features/approvals/sweep.ts), but is not returned.
    */
   async openApprovals(requesterMember?: string): Promise<PendingAction[]> {
+    return (await this.waitingApprovals(requesterMember)).filter((p) => !this.isExpired(p));
+  }
+
+  /** Approvals whose status is still `pending`, oldest first, expired ones included (the approval sweep's work). */
+  async waitingApprovals(requesterMember?: string): Promise<PendingAction[]> {
     const listed = (await this.waiting.values()).filter((w) => requesterMember === undefined || w.requesterMember === requesterMember);
     const legacy = await this.legacy.ids(requesterMember ?? EVERYONE);
     const ids = [...new Set([...listed.sort((a, b) => a.createdAt - b.createdAt).map((w) => w.id), ...legacy])];
@@ -149,10 +178,27 @@ export class PendingActions {
     const open: PendingAction[] = [];
     for (const [i, id] of ids.entries()) {
       const p = this.checked(records[i]);
-      if (p && p.status === 'pending' && !this.isExpired(p)) open.push(p);
+      if (p && p.status === 'pending') open.push(p);
       else if (listed.some((w) => w.id === id)) await this.waiting.delete(id);
     }
     return open.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** The cards posted for an approval (the approvals channel's, the escalation channel's), oldest first. */
+  async cardsOf(id: string): Promise<PostedRef[]> {
+    const raw = await this.cards.get(`approval-cards:${id}`);
+    const parsed = z.array(PostedRef).safeParse(raw);
+    return parsed.success ? parsed.data : [];
+  }
+
+  /** Notes a posted card; called by the one that posted it (the asker, or the sweep under the decision claim). */
+  async addCard(p: PendingAction, ref: PostedRef): Promise<void> {
+    await this.cards.put(`approval-cards:${p.id}`, [...(await this.cardsOf(p.id)), ref], this.keepFor(p));
+  }
+
+  /** Bookkeeping beside the record (never a reason to say something changed): `approval-cards:<id>`. */
+  private get cards() {
+    return this.store.collection<PostedRef[]>('meta');
   }
 
   isExpired(p: PendingAction): boolean {

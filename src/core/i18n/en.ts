@@ -100,6 +100,13 @@ export const enMessages = {
   'flow.expiredUndecided': 'Expired before anyone decided; nothing was changed.',
   'flow.rejectedBy': 'Rejected by {by}.',
   'flow.decisionNotice': 'Your {summary}: {note}',
+  // APPROVAL_POLICY: several approvals, and who may give them (src/core/flows/decide.ts, cards.ts).
+  'flow.policy': 'Needs {n, plural, one {# approval} other {# approvals}}{how}: {count} of {n} so far{what}.',
+  'flow.policy.from': ' from @{who}',
+  'flow.policy.by': ', by {by}',
+  'flow.alreadyApprovedByYou': 'You have already approved this request; it needs another approver. Nothing was changed.',
+  'flow.notApprover': 'Only a member of @{who} can approve or reject this request.',
+  'flow.beingDecided': 'Another approval of this request is being recorded right now; nothing was changed. Click again in a moment.',
 
   // Dates.
   'date.never': 'never',

@@ -86,6 +86,12 @@ export const zhTWMessages: Record<keyof typeof enMessages, string> = {
   'flow.expiredUndecided': '在有人決定之前就已過期，沒有做任何變更。',
   'flow.rejectedBy': '已由 {by} 駁回。',
   'flow.decisionNotice': '你的 {summary}：{note}',
+  'flow.policy': '需要 {n} 位核准{how}：目前 {count}／{n}{what}。',
+  'flow.policy.from': '（限 @{who}）',
+  'flow.policy.by': '，由 {by} 核准',
+  'flow.alreadyApprovedByYou': '你已經核准過這項申請，還需要其他人核准。沒有做任何變更。',
+  'flow.notApprover': '只有 @{who} 的成員可以核准或駁回這項申請。',
+  'flow.beingDecided': '這項申請的另一個核准正在記錄中，沒有做任何變更。請稍後再按一次。',
 
   'date.never': '永不到期',
   'date.inDays': '{date}（{days} 天後）',

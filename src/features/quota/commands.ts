@@ -14,6 +14,11 @@ import { reply, text, type Block } from '../../core/reply.js';
 import type { MessageId, Translator } from './messages.js';
 import { formatQuotaChange, formatQuotaValue, isQuotaChange, lowersQuota, QuotaChangeArgs, quotaChangeFlow } from './quota-change.js';
 import type { quotaSpec } from './spec.js';
+import { breakGlassNow } from './break-glass.js';
+import { changeTerms, type BreakGlassOptions } from './terms.js';
+import { policyFor } from '../approvals/policy.js';
+import { DEFAULT_APPROVALS, type ApprovalSettings } from '../approvals/settings.js';
+import { approvalNeeds, policyColumns } from './approval-policy.js';
 
 type Handlers = HandlersFor<typeof quotaSpec, MessageId>;
 
@@ -57,6 +62,9 @@ interface ApprovalAsk {
   actor: Actor;
   change: Omit<QuotaChangeArgs, 'current'>;
   t: Translator;
+  /** BREAK_GLASS_REVIEW: how long a break-glass change's approval waits. */
+  reviewMs?: number;
+  approvals: ApprovalSettings;
 }
 
 const RESOURCES = ['cpu', 'gpu', 'memory'] as const;
@@ -95,7 +103,7 @@ const sameAsk = (a: QuotaChangeArgs, b: Omit<QuotaChangeArgs, 'current'>) =>
   a.kind === b.kind && a.target === b.target && a.service === b.service && JSON.stringify(a.requested) === JSON.stringify(b.requested);
 
 /** `set` (admin, for a member) and `request` (a member, for themselves) both end in an approval. */
-async function askApproval({ services, user, where, actor, change: asked, t }: ApprovalAsk) {
+async function askApproval({ services, user, where, actor, change: asked, t, approvals, reviewMs }: ApprovalAsk) {
   const { service, target } = asked;
   const now = await services.backend.getQuotas(actor, service, target);
   if (!now.ok) return say(describeError(t, now.code, now.detail));
@@ -121,7 +129,11 @@ async function askApproval({ services, user, where, actor, change: asked, t }: A
       if (clash && args.success) return { kind: 'conflict' as const, pending: open, resource: clash, want: args.data.requested[clash]! };
     }
     const args: QuotaChangeArgs = { ...change, current: current(row.resources) };
-    return { kind: 'made' as const, pending: await services.pending.create({ flow: 'approval', action, requester: user, requesterMember: actor.memberId, where, args, locale: t.locale }) };
+    // APPROVAL_POLICY's first matching rule, fixed on the request; APPROVAL_TTL from now (a break-glass review: BREAK_GLASS_REVIEW).
+    const policy = policyFor(approvals.rules, approvals.groups, args);
+    const p = { flow: 'approval' as const, action, requester: user, requesterMember: actor.memberId, where, args, locale: t.locale, policy };
+    const lasts = change.breakGlass && reviewMs ? { until: services.now() + reviewMs } : { waitMs: approvals.ttlMs };
+    return { kind: 'made' as const, pending: await services.pending.create(p, lasts) };
   });
   if (made.kind === 'duplicate') {
     const first = made.pending;
@@ -139,25 +151,39 @@ async function askApproval({ services, user, where, actor, change: asked, t }: A
     outcome: 'ok',
     detail: JSON.stringify(change.requested),
   });
+  // Break-glass: applied at once, and the card asks for the approval afterwards (./break-glass.ts).
+  if (change.breakGlass) return say(await breakGlassNow({ services, user, where, actor, t, pending }));
   // The card is worded in the requester's language, and keeps it when decided (src/core/flows/decide.ts).
-  const posted = await services.post({ kind: 'approvals', platform: user.platform, origin: where }, approvalCard(t, pending, flow));
+  const { posted, ref } = await services.postMessage({ kind: 'approvals', platform: user.platform, origin: where }, approvalCard(t, pending, flow));
+  // Kept, so that the card can be edited when it expires and answered when its approvers are reminded.
+  if (ref) await services.pending.addCard(pending, ref);
   const nobody = (await services.identity.otherAdmins(actor.memberId)) === 0 ? `${t.t('core.sentenceGap')}${texts.noOtherAdmin(t, services.backend.capabilities.adminLinks)}` : '';
   if (!posted) return say(texts.approvalNotPosted(t, pending.id) + nobody);
-  return say(t.t('quota.asked', { service: service.toUpperCase(), target: change.targetLabel, id: pending.id, nobody }));
+  return say(t.t('quota.asked', { service: service.toUpperCase(), target: change.targetLabel, id: pending.id, nobody }) + approvalNeeds(t, pending));
 }
 
-const set: Handlers['set'] = async ({ services, user, where, actor, args, t }) => {
+const set = (approvals: ApprovalSettings): Handlers['set'] => async ({ services, user, where, actor, args, t }) => {
   const m = await memberOfMention(services, t, user, args.member);
   if (!m.ok) return say(t.t('quota.notRequested', { message: m.message }));
-  const change = { kind: 'set' as const, target: m.memberId, targetLabel: m.label, service: args.service, requested: args.quota, ...(args.reason ? { reason: args.reason } : {}) };
-  return askApproval({ services, user, where, actor, change, t });
+  // `for 48h` at the start of the reason: a time-bound grant (./terms.ts).
+  const terms = changeTerms(t, 'set', args.reason, actor.memberId, undefined, services.backend.capabilities.quotaWrite);
+  if (!terms.ok) return say(terms.message);
+  const change = { kind: 'set' as const, target: m.memberId, targetLabel: m.label, service: args.service, requested: args.quota, ...terms.terms };
+  return askApproval({ services, user, where, actor, change, t, approvals });
 };
 
-const request: Handlers['request'] = async ({ services, user, where, actor, args, t }) => {
-  const targetLabel = user.name ? `@${user.name}` : actor.memberId;
-  const change = { kind: 'request' as const, target: actor.memberId, targetLabel, service: args.service, requested: args.quota, ...(args.reason ? { reason: args.reason } : {}) };
-  return askApproval({ services, user, where, actor, change, t });
-};
+/** `/quota request`; `for 48h` and (BREAK_GLASS members) `now` at the start of the reason. */
+const request =
+  (approvals: ApprovalSettings, breakGlass: BreakGlassOptions | undefined): Handlers['request'] =>
+  async ({ services, user, where, actor, args, t }) => {
+    const targetLabel = user.name ? `@${user.name}` : actor.memberId;
+    const terms = changeTerms(t, 'request', args.reason, actor.memberId, breakGlass, services.backend.capabilities.quotaWrite);
+    if (!terms.ok) return say(terms.message);
+    // APPROVAL_REASON=required: a member says why (`for 48h` alone is not a reason), or nothing is asked.
+    if (approvals.reason === 'required' && !terms.terms.reason) return say(t.t('quota.reasonRequired', { service: args.service }));
+    const change = { kind: 'request' as const, target: actor.memberId, targetLabel, service: args.service, requested: args.quota, ...terms.terms };
+    return askApproval({ services, user, where, actor, change, t, approvals, ...(breakGlass ? { reviewMs: breakGlass.reviewMs } : {}) });
+  };
 
 const by = (p: PendingAction) => (p.requester.name ? `@${p.requester.name}` : p.requesterMember);
 
@@ -173,12 +199,13 @@ const pending: Handlers['pending'] = async ({ services, actor, t }) => {
       p.id,
       by(p),
       t.t('quota.pending.change', { service: a.service.toUpperCase(), target: a.targetLabel, change: formatQuotaChange(t, a) }),
+      ...policyColumns(t, p),
       t.t('quota.pending.ago', { age: formatAge(t, now - p.createdAt) }),
       t.t('quota.pending.in', { age: formatAge(t, p.expiresAt - now) }),
     ];
   });
   const how = everyone ? t.t('quota.pending.howAdmin') : t.t('quota.pending.howMember');
-  const columns = (['request', 'by', 'change', 'asked', 'expires'] as const).map((c) => t.t(`quota.column.${c}`));
+  const columns = (['request', 'by', 'change', 'policy', 'approvals', 'asked', 'expires'] as const).map((c) => t.t(`quota.column.${c}`));
   return answer(reply([text(t.t('quota.pending.head', { n: open.length })), { type: 'table', columns, rows }, text(how)]));
 };
 
@@ -217,4 +244,11 @@ const cancel: Handlers['cancel'] = async ({ services, user, where, actor, args, 
   return say(t.t('quota.cancel.done', { summary: flow.summary(t, p) }));
 };
 
-export const quotaHandlers: Handlers = { show, set, request, pending, cancel };
+/** The handlers with APPROVAL_* and BREAK_GLASS (./terms.ts) in force. */
+export const quotaHandlers = (approvals: ApprovalSettings = DEFAULT_APPROVALS, breakGlass?: BreakGlassOptions): Handlers => ({
+  show,
+  set: set(approvals),
+  request: request(approvals, breakGlass),
+  pending,
+  cancel,
+});

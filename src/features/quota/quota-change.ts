@@ -9,6 +9,7 @@ import type { Services } from '../../core/feature.js';
 import { reply } from '../../core/reply.js';
 import { formatCount, formatMemory } from '../../core/units.js';
 import type { MessageId, Translator } from './messages.js';
+import { GrantTerms, portalNote, termsLine, valuesIn } from './terms.js';
 
 /** Quotas as the backend reported them when the change was asked: a negative one is unlimited (TWCC's -1). */
 const ReportedQuotas = z.object({ cpu: z.number().optional(), gpu: z.number().optional(), memory: z.number().optional() });
@@ -23,6 +24,8 @@ export const QuotaChangeArgs = z.object({
   current: ReportedQuotas,
   requested: QuotaValues,
   reason: z.string().optional(),
+  // Time-bound grants and break-glass (src/features/grants/).
+  ...GrantTerms.shape,
 });
 export type QuotaChangeArgs = z.infer<typeof QuotaChangeArgs>;
 
@@ -63,6 +66,7 @@ function describe(t: Translator, p: PendingAction, a: QuotaChangeArgs): string {
   return [
     t.t('quota.card.body', { head, change: formatQuotaChange(t, a) }),
     a.reason ? t.t('quota.card.reason', { reason: a.reason }) : '',
+    termsLine(t, a),
     t.t('quota.card.footer', { id: p.id, expires: t.dateTime(p.expiresAt) }),
   ]
     .filter(Boolean)
@@ -77,24 +81,26 @@ export const quotaChangeAction: ApprovalAction<QuotaChangeArgs, MessageId> = {
   auditTarget: (a) => `${a.target}/${a.service}`,
   describe,
   summary: (t, p, a) => t.t('quota.summary', { service: a.service.toUpperCase(), id: p.id, change: formatQuotaChange(t, a) }),
-  async execute({ services, actor, user, where, args, pending, t }, by) {
+  async execute({ services, actor, user, where, args, t, pending }, by) {
     const base = { ...auditBase(user, where, actor), ref: pending.id };
     const target = quotaChangeAction.auditTarget(args);
     if (!services.backend.capabilities.quotaWrite) {
       await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok', detail: 'apply on portal' });
-      return { status: 'approved', note: t.t('quota.note.portal', { by }) };
+      // The grants feature reads the quota back until TWCC shows it (src/features/grants/portal.ts).
+      await services.publish({ type: 'quota.awaiting_portal', requestId: pending.id, member: args.target, service: args.service, values: args.requested, by: actor });
+      return { status: 'approved', note: portalNote(t, args, by) };
     }
     await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok' });
     // Under the member's lock, on every backend (two approvals for one member must not overlap: TWCC
     // writes the whole triple), with the quota read again: only what still differs is written.
-    return withLock(services.store, `quota-apply:${args.service}:${args.target}`, () => apply({ services, actor, args, t }, by, base, target), APPLY_LOCK);
+    return withLock(services.store, `quota-apply:${args.service}:${args.target}`, () => apply({ services, actor, args, t, pending }, by, base, target), APPLY_LOCK);
   },
 };
 
 /** Held while the backend writes and reads back (TWCC may take 30 s); renewed meanwhile, waited for a minute. */
-const APPLY_LOCK = { ttlMs: 15_000, waitMs: 60_000 };
+export const APPLY_LOCK = { ttlMs: 15_000, waitMs: 60_000 };
 
-type ApplyContext = Pick<Parameters<typeof quotaChangeAction.execute>[0], 'services' | 'actor' | 'args' | 't'>;
+type ApplyContext = Pick<Parameters<typeof quotaChangeAction.execute>[0], 'services' | 'actor' | 'args' | 't' | 'pending'>;
 type Decided = Awaited<ReturnType<typeof quotaChangeAction.execute>>;
 
 /** The resources of `requested` that still differ from the quota now, or why the request no longer means what its card says. */
@@ -114,7 +120,12 @@ function stillToApply(args: QuotaChangeArgs, now: Partial<Record<keyof QuotaValu
 
 type AuditBase = ReturnType<typeof auditBase> & { ref?: string };
 
-async function apply({ services, actor, args, t }: ApplyContext, by: string, base: AuditBase, target: string): Promise<Decided> {
+export async function apply(
+  { services, actor, args, t, pending }: ApplyContext,
+  by: string,
+  base: AuditBase,
+  target: string,
+): Promise<Decided> {
   const read = await services.backend.getQuotas(actor, args.service, args.target);
   const row = read.ok ? read.value.members.find((m) => m.member.id === args.target) : undefined;
   if (!read.ok || !row) {
@@ -135,12 +146,14 @@ async function apply({ services, actor, args, t }: ApplyContext, by: string, bas
   if (Object.keys(todo.values).length === 0) {
     await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'ok', detail: `already ${JSON.stringify(args.requested)}` });
     // Already in place (an earlier click applied it and then failed to record the decision): applied.
+    await services.publish({ type: 'quota.applied', requestId: pending.id, member: args.target, service: args.service, before: {}, applied: {}, verdict: 'applied', by: actor });
     return { status: 'applied', note: t.t('quota.note.applied', { by }) };
   }
   const applied = await services.changing(services.backend.setQuota(actor, args.target, args.service, todo.values));
   if (!applied.ok) {
     // maybe_applied: sent, but the answer was lost or late; never "not applied".
     const maybe = applied.code === 'maybe_applied';
+    if (maybe) await services.publish({ type: 'quota.applied', requestId: pending.id, member: args.target, service: args.service, before: valuesIn(now, todo.values), applied: todo.values, verdict: 'unknown', by: actor });
     await services.audit.append({ ...base, action: 'quota.applied', target, outcome: maybe ? 'unknown' : 'failed', detail: applied.code });
     const why = describeError(t, applied.code, applied.detail);
     return maybe ? { status: 'approved', note: t.t('quota.note.maybe', { by, why }) } : { status: 'failed', note: t.t('quota.note.failed', { by, why }) };
@@ -149,6 +162,10 @@ async function apply({ services, actor, args, t }: ApplyContext, by: string, bas
   const { verdict, shown, answer } = applied.value;
   const audited = verdict === 'applied' ? 'ok' : verdict === 'not_applied' ? 'failed' : 'unknown';
   await services.audit.append({ ...base, action: 'quota.applied', target, outcome: audited, detail: `${verdict} ${JSON.stringify(todo.values)}` });
+  if (verdict !== 'not_applied') {
+    const applied = { type: 'quota.applied', requestId: pending.id, member: args.target, service: args.service, verdict: verdict === 'applied' ? 'applied' : 'unknown', by: actor } as const;
+    await services.publish({ ...applied, before: valuesIn(now, todo.values), applied: todo.values });
+  }
   // An admin changed a member's quota: the member hears of it (lowered or raised), in their own words.
   if (args.kind === 'set' && verdict !== 'not_applied') await tellMember(services, args, by);
   if (verdict === 'applied') return { status: 'applied', note: t.t('quota.note.applied', { by }) };

@@ -2,14 +2,10 @@
  * When a key's owner is reminded: REMINDER_DAYS (`14,3,1`, or `off`) and REMINDER_INTERVAL (`30s`,
  * `1h`), parsed here for src/config.ts, and the one threshold due for a key now.
  */
-import { DAY_MS, daysUntil } from '../../core/format.js';
+import { parseDuration, type Parsed } from '../../core/duration.js';
+import { daysUntil } from '../../core/format.js';
 
-/** The sweep runs at most this often: a store and a backend are not polled in a loop. */
-const MIN_INTERVAL_MS = 5_000;
-
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: DAY_MS } as const;
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+export type { Parsed };
 
 /** `14,3,1` → [14, 3, 1] (largest first, each once); `off` → [] (no reminders). */
 export function parseReminderDays(text: string): Parsed<number[]> {
@@ -23,13 +19,10 @@ export function parseReminderDays(text: string): Parsed<number[]> {
   return { ok: true, value: [...new Set(entries.map(Number))].sort((a, b) => b - a) };
 }
 
-/** `30s`, `15m`, `1h`, `1d` → milliseconds; at least MIN_INTERVAL_MS. */
+/** `30s`, `15m`, `1h`, `1d` → milliseconds; at least 5s (src/core/duration.ts, the syntax of every duration). */
 export function parseReminderInterval(text: string): Parsed<number> {
-  const m = /^(\d+)([smhd])$/.exec(text.trim().toLowerCase());
-  if (!m) return { ok: false, problem: `"${text}" is not a duration; write a number and a unit (s, m, h, d), e.g. 30s or 1h` };
-  const ms = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
-  if (ms < MIN_INTERVAL_MS) return { ok: false, problem: `"${text}" is too often; the sweep runs at most every 5s` };
-  return { ok: true, value: ms };
+  const parsed = parseDuration(text, {});
+  return parsed.ok || !parsed.problem.includes('too short') ? parsed : { ok: false, problem: `"${text}" is too often; the sweep runs at most every 5s` };
 }
 
 /**

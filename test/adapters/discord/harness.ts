@@ -15,6 +15,7 @@ import { openStore, type Store } from '../../../src/store/index.js';
 import type { RouteRule } from '../../fakes/discord-rate-limits.js';
 import { startFakeDiscord, type FakeDiscord, type FakeUser, type OptionValue, type SentInteraction } from '../../fakes/discord.js';
 import { allFeatures } from '../../../src/features/index.js';
+import type { ApprovalSettings } from '../../../src/features/approvals/settings.js';
 
 export const TOKEN = 'fake-bot-token.abc.def';
 export const APP_ID = '900000000000000001';
@@ -43,6 +44,13 @@ export interface HarnessOptions {
   routeRules?: RouteRule[];
   /** How long the adapter's stop() waits for answers in flight; the adapter's default otherwise. */
   stopGraceMs?: number;
+  /** The core's clock (grant timers, approval expiry, reminders); the real one otherwise. */
+  now?: () => number;
+  /** BREAK_GLASS and BREAK_GLASS_REVIEW, parsed; none otherwise. */
+  breakGlass?: { members: string[]; reviewMs: number };
+  /** APPROVAL_* settings, parsed; the features' defaults otherwise. DISCORD_ESCALATION_CHANNEL. */
+  approvals?: ApprovalSettings;
+  escalationChannel?: string;
   /** The fake's limit on attachments per request; Discord's (10 MiB) otherwise. */
   attachmentMaxBytes?: number;
 }
@@ -107,7 +115,12 @@ export class Harness {
       },
     });
     const logger = createLogger('trace', sink);
-    const core = new Core({ features: allFeatures(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), store, backend, admins: opts.admins ?? ['discord:1001'], logger });
+    const features = allFeatures({
+      ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}),
+      ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}),
+      ...(opts.approvals ? { approvals: opts.approvals } : {}),
+    });
+    const core = new Core({ features, store, backend, admins: opts.admins ?? ['discord:1001'], logger, ...(opts.now ? { now: opts.now } : {}) });
     const keys = opts.overHttp ? appKeys() : undefined;
     const config = loadConfig({
       DISCORD_TOKEN: TOKEN,
@@ -115,6 +128,7 @@ export class Harness {
       DISCORD_API_URL: fake.apiUrl,
       ...(keys ? { DISCORD_PUBLIC_KEY: keys.publicKeyHex } : {}),
       ...(opts.approvalsChannel ? { DISCORD_APPROVALS_CHANNEL: opts.approvalsChannel } : {}),
+      ...(opts.escalationChannel ? { DISCORD_ESCALATION_CHANNEL: opts.escalationChannel } : {}),
     });
     const grace = opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {};
     if (!keys) return new Harness(fake, core, store, backend, await startDiscord({ core, config, logger, ...grace }), logs, dir);

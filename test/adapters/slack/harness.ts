@@ -11,6 +11,7 @@ import { LocalRegistry } from '../../../src/backends/local/registry.js';
 import type { Backend } from '../../../src/backends/port.js';
 import { loadConfig } from '../../../src/config.js';
 import { Core } from '../../../src/core/core.js';
+import type { ApprovalSettings } from '../../../src/features/approvals/settings.js';
 import { allFeatures } from '../../../src/features/index.js';
 import { REDACTED_PATHS } from '../../../src/log.js';
 import { openStore, type Store } from '../../../src/store/index.js';
@@ -63,6 +64,13 @@ export interface WorldOptions {
   reminderDays?: number[];
   /** SLACK_ACK_ANSWER_MS; default config.ts's (1 s). 0: every answer through response_url. */
   ackAnswerMs?: number;
+  /** The core's clock (grant timers, approval expiry, reminders); the real one otherwise. */
+  now?: () => number;
+  /** BREAK_GLASS and BREAK_GLASS_REVIEW, parsed; none otherwise. */
+  breakGlass?: { members: string[]; reviewMs: number };
+  /** APPROVAL_* settings, parsed (and ESCALATION_CHANNEL); the features' defaults otherwise. */
+  approvals?: ApprovalSettings;
+  escalationChannel?: string;
 }
 
 const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -128,7 +136,12 @@ export class World {
     });
     const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
     const core = new Core({
-      features: allFeatures(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}),
+      features: allFeatures({
+        ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}),
+        ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}),
+        ...(opts.approvals ? { approvals: opts.approvals } : {}),
+      }),
+      ...(opts.now ? { now: opts.now } : {}),
       store,
       backend,
       admins: opts.admins ?? ['slack:UADMIN1', 'slack:UADMIN2'],
@@ -149,6 +162,7 @@ export class World {
         PORT: 0,
         APPROVALS_CHANNEL: approvals,
         SLACK_ACK_ANSWER_MS: opts.ackAnswerMs ?? loadConfig({}).SLACK_ACK_ANSWER_MS,
+        ...(opts.escalationChannel ? { ESCALATION_CHANNEL: opts.escalationChannel } : {}),
       },
     });
     return new World(lines, fake, store, backend, core, slack, dir, opts.socketMode ?? false);

@@ -63,7 +63,7 @@ describe('parseSlackPayload', () => {
   it('turns a button click into a click invocation and remembers the message it sits on', () => {
     expect(parseSlackPayload(click)).toEqual({
       kind: 'click',
-      invocation: { kind: 'click', user: { platform: 'slack', workspace: 'T1', userId: 'U1', name: 'alice' }, where: { workspace: 'T1', channelId: 'C1' }, actionId: 'c:p1:ok', deliveryId: 'click:4.5.6', messageIsPrivate: true },
+      invocation: { kind: 'click', user: { platform: 'slack', workspace: 'T1', userId: 'U1', name: 'alice' }, where: { workspace: 'T1', channelId: 'C1' }, actionId: 'c:p1:ok', deliveryId: 'click:4.5.6', messageIsPrivate: true, messageId: '111.222' },
       responseUrl: 'https://hooks.slack.com/actions/T1/1/y',
       message: { channelId: 'C1', ts: '111.222', ephemeral: true },
     });

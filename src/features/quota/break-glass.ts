@@ -1,0 +1,48 @@
+import type { Actor } from '../../backends/port.js';
+import { auditBase } from '../../core/audit.js';
+import type { Services } from '../../core/feature.js';
+import { approvalCard } from '../../core/flows/cards.js';
+import { cardTranslator, type PendingAction } from '../../core/flows/pending.js';
+import type { Translator as KernelTranslator } from '../../core/i18n/translator.js';
+import type { ChatUser, Where } from '../../core/invocation.js';
+import { withLock } from '../../store/lock.js';
+import type { Translator } from './messages.js';
+import { apply, APPLY_LOCK, QuotaChangeArgs, quotaChangeFlow } from './quota-change.js';
+
+interface BreakGlassAsk {
+  services: Services;
+  user: ChatUser;
+  where: Where;
+  actor: Actor;
+  t: Translator;
+  /** The approval record the review runs on: an ordinary `quota.request`, expiring at BREAK_GLASS_REVIEW. */
+  pending: PendingAction;
+}
+
+/**
+ * `/quota request … now <reason>` by a BREAK_GLASS member: applied at once, on the member's own
+ * BREAK_GLASS authority, through the same apply, read-back and audit as an approved change; then the
+ * loud card asks the tenant admins for the approval the change still needs. The grants feature keeps
+ * it (the `quota.applied` event), and reverts it when the card is rejected or left undecided.
+ */
+export async function breakGlassNow({ services, user, where, actor, t, pending }: BreakGlassAsk): Promise<string> {
+  const args = QuotaChangeArgs.parse(pending.args);
+  const card = cardTranslator(services, pending) as unknown as Translator;
+  const w = t as unknown as KernelTranslator<string>;
+  const name = user.name ? `@${user.name}` : actor.memberId;
+  const base = auditBase(user, where, actor);
+  const target = `${args.target}/${args.service}`;
+  await services.audit.append({ ...base, action: 'quota.break_glass', target, outcome: 'ok', detail: JSON.stringify(args.requested) });
+  const applier: Actor = { ...actor, role: 'admin' };
+  const by = w.t('grants.breakGlassBy', { name });
+  const result = await withLock(services.store, `quota-apply:${args.service}:${args.target}`, () => apply({ services, actor: applier, args, t: card, pending }, by, base, target), APPLY_LOCK);
+  if (result.status === 'failed') {
+    await services.pending.save({ ...pending, status: 'failed', note: result.note, decidedAt: services.now() });
+    return w.t('grants.breakGlassFailed', { note: result.note });
+  }
+  const posted = await services.post({ kind: 'approvals', platform: user.platform, origin: where }, approvalCard(card, pending, quotaChangeFlow));
+  const until = t.dateTime(pending.expiresAt);
+  // Applied and read back: said once; an outcome the read-back could not confirm is said as it is.
+  const note = result.status === 'applied' ? '' : `${w.t('core.sentenceGap')}${result.note}`;
+  return w.t(posted ? 'grants.breakGlassDone' : 'grants.breakGlassDoneUnposted', { id: pending.id, date: until, note });
+}
