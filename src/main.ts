@@ -115,6 +115,7 @@ async function main(args: string[]): Promise<void> {
     admins,
     logger,
     auditKeep: config.AUDIT_KEEP,
+    auditProject: backend.name === 'twcc' && config.TWCC_PROJECT ? config.TWCC_PROJECT : backend.name,
     timeZone: config.TZ,
     middleware: [measureInvocations],
     rateLimits,

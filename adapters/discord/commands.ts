@@ -55,6 +55,12 @@ function optionsOfArg(command: string, sub: string, arg: ArgSpec, offered: Offer
       return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(['on', 'off']) }];
     case 'language':
       return [{ ...base, type: ApplicationCommandOptionType.String, choices: choices(LocaleSetting.options) }];
+    case 'auditExport':
+      return [
+        { name: arg.name, ...described('Export the audit log as a file, sent to you privately', 'discord.option.export'), type: ApplicationCommandOptionType.Boolean, required: false },
+        { name: 'since', ...described('Export from this date (UTC), e.g. 2026-12-01', 'discord.option.since'), type: ApplicationCommandOptionType.String, required: false },
+        { name: 'format', ...described('The export file format: jsonl (default) or csv', 'discord.option.format'), type: ApplicationCommandOptionType.String, required: false, choices: choices(['jsonl', 'csv']) },
+      ];
     case 'quota':
       return [
         { name: 'cpu', ...described('CPU cores', 'discord.option.cpu'), type: ApplicationCommandOptionType.Integer, required: false, min_value: 0 },

@@ -1,4 +1,4 @@
-import { REST, RESTEvents, Routes, type RateLimitData, type RESTPatchAPIWebhookWithTokenMessageJSONBody, type RESTPostAPIWebhookWithTokenJSONBody } from 'discord.js';
+import { REST, RESTEvents, Routes, type RateLimitData, type RawFile, type RESTPatchAPIWebhookWithTokenMessageJSONBody, type RESTPostAPIWebhookWithTokenJSONBody } from 'discord.js';
 import type { Logger } from '../../src/log.js';
 
 /**
@@ -16,8 +16,11 @@ const INTERACTION_WEBHOOK_GLOBAL_PER_S = 1_000;
 export interface InteractionWebhooks {
   /** Sends the interaction's first answer (its callback), as discord.js's reply/update/defer methods do. */
   callback(interactionId: string, interactionToken: string, body: unknown): Promise<unknown>;
-  /** Edits the interaction's original answer (the deferred "thinking…" message, or the clicked message after a deferred update). */
-  editOriginal(interactionToken: string, body: RESTPatchAPIWebhookWithTokenMessageJSONBody, signal?: AbortSignal): Promise<unknown>;
+  /**
+   * Edits the interaction's original answer (the deferred "thinking…" message, or the clicked message
+   * after a deferred update); with `files`, sent as multipart with the files attached.
+   */
+  editOriginal(interactionToken: string, body: RESTPatchAPIWebhookWithTokenMessageJSONBody, signal?: AbortSignal, files?: RawFile[]): Promise<unknown>;
   /** A follow-up message to the interaction. */
   followUp(interactionToken: string, body: RESTPostAPIWebhookWithTokenJSONBody, signal?: AbortSignal): Promise<unknown>;
   /** Deletes the interaction's original answer. */
@@ -37,7 +40,8 @@ export function interactionWebhooks(api: string, applicationId: string): Interac
   return {
     rest,
     callback: (id, token, body) => rest.post(Routes.interactionCallback(id, token), { body, auth: false }),
-    editOriginal: (token, body, signal) => rest.patch(original(token), { body, auth: false, ...(signal ? { signal } : {}) }),
+    editOriginal: (token, body, signal, files) =>
+      rest.patch(original(token), { body, auth: false, ...(signal ? { signal } : {}), ...(files?.length ? { files } : {}) }),
     followUp: (token, body, signal) => rest.post(Routes.webhook(applicationId, token), { body, auth: false, ...(signal ? { signal } : {}) }),
     deleteOriginal: (token) => rest.delete(original(token), { auth: false }),
   };

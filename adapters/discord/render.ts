@@ -171,6 +171,9 @@ export function renderReply(reply: Reply): DiscordMessage {
         // Discord buttons have no confirm dialog: the card itself, with its danger button, is the confirmation.
         buttons.push(...block.buttons);
         break;
+      case 'file':
+        // Attached to the answer (respond.ts); the message text says what it is.
+        break;
       default:
         assertNever(block);
     }

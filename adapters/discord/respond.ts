@@ -1,7 +1,8 @@
-import { InteractionResponseType, MessageFlags } from 'discord.js';
+import { readFile, rm } from 'node:fs/promises';
+import { InteractionResponseType, MessageFlags, type RawFile } from 'discord.js';
 import { normalizeLocale, texts, translator } from '../../src/core/i18n.js';
 import type { Outcome } from '../../src/core/outcome.js';
-import { reply as textReply, type Reply } from '../../src/core/reply.js';
+import { filesOf, reply as textReply, text, type Reply } from '../../src/core/reply.js';
 import type { Logger } from '../../src/log.js';
 import { assertNever, settledWithin } from '../../src/result.js';
 import type { InteractionWebhooks } from './interaction-webhooks.js';
@@ -48,6 +49,26 @@ const webhookBody = (r: Reply) => ({ ...renderReply(r), ...NO_PINGS });
 
 /** A message posted as the interaction's answer or follow-up: ephemeral when the reply is private. */
 const followUpBody = (r: Reply) => ({ ...webhookBody(r), ...(isPrivate(r) ? { flags: MessageFlags.Ephemeral } : {}) });
+
+/**
+ * A reply's files as attachments (read from disk; Discord caps an attachment at 10 MiB for a bot, so
+ * a file is never larger than that much memory), then the temporary ones deleted whatever happens.
+ */
+async function withAttachments(r: Reply, send: (files: RawFile[]) => Promise<unknown>): Promise<void> {
+  const files = filesOf(r);
+  try {
+    const raw = await Promise.all(files.map(async (f): Promise<RawFile> => ({ name: f.name, data: await readFile(f.path), contentType: f.contentType })));
+    await send(raw);
+  } finally {
+    await Promise.all(files.filter((f) => f.temporary).map((f) => rm(f.path, { force: true })));
+  }
+}
+
+/** Discord's answer to attachments past its limit: 413, code 40005 (Request entity too large). */
+const tooLarge = (err: unknown): boolean => {
+  const e = err as { status?: unknown; code?: unknown };
+  return e.status === 413 || e.code === 40005;
+};
 
 /** An interaction's first answer, as Discord's callback: the same JSON in an HTTP response or a POST to the callback endpoint. */
 export interface InteractionCallback {
@@ -136,14 +157,30 @@ export class DiscordAnswerPolicy {
   #commandAnswer(interaction: AnsweredInteraction, early: Exclude<Outcome, { kind: 'duplicate' }> | undefined, pending: Promise<Outcome>): FirstAnswer {
     const { webhooks } = this.opts;
     if (early?.kind === 'login-modal' && interaction.kind === 'command') return { callback: { type: InteractionResponseType.Modal, data: renderLoginModal(early) } };
-    if (early) return { callback: { type: InteractionResponseType.ChannelMessageWithSource, data: followUpBody(replyOf(early)) } };
+    // A reply with a file is always deferred (privately) and finished by an edit that attaches it.
+    if (early && filesOf(replyOf(early)).length === 0) {
+      return { callback: { type: InteractionResponseType.ChannelMessageWithSource, data: followUpBody(replyOf(early)) } };
+    }
     // Discord fixes visibility at the defer, so a late `channel` reply stays private: that errs on the side of secrecy.
     return {
       callback: { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } },
       later: async () => {
         const outcome = await pending;
         if (outcome.kind === 'duplicate') await webhooks.deleteOriginal(interaction.token);
-        else await webhooks.editOriginal(interaction.token, webhookBody(replyOf(outcome)));
+        else {
+          const r = replyOf(outcome);
+          await withAttachments(r, async (files) => {
+            try {
+              await webhooks.editOriginal(interaction.token, webhookBody(r), undefined, files);
+            } catch (err) {
+              if (!tooLarge(err)) throw err;
+              // Discord refused the files' size: the answer says so rather than staying "thinking…".
+              const t = translator(normalizeLocale(interaction.locale) ?? 'en');
+              const said = filesOf(r).map((f) => t.t('discord.fileTooLarge', { name: f.name, size: `${(f.bytes / 1024 / 1024).toFixed(1)} MiB` }));
+              await webhooks.editOriginal(interaction.token, webhookBody({ ...r, blocks: [...r.blocks, ...said.map(text)] }));
+            }
+          });
+        }
       },
     };
   }

@@ -73,6 +73,9 @@ export function renderReply(reply: Reply, seal: SealButton): PostBody {
       case 'buttons':
         buttons.push(...block.buttons);
         break;
+      case 'file':
+        // No file reaches Mattermost yet: the core does not offer one there (the audit export says so).
+        break;
       default:
         assertNever(block);
     }

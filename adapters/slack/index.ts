@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import { texts, translator, normalizeLocale } from '../../src/core/i18n.js';
 import type { Adapter, Outcome } from '../../src/core/outcome.js';
 import type { Invocation } from '../../src/core/invocation.js';
-import type { Reply } from '../../src/core/reply.js';
+import { filesOf, type Reply } from '../../src/core/reply.js';
 import { HttpServer } from '../../src/http/server.js';
 import { summarizeError, type Logger } from '../../src/log.js';
 import { assertNever, settledWithin } from '../../src/result.js';
@@ -153,7 +154,12 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
     clients.set(botToken, made);
     return made;
   }
-  const messenger = new SlackMessenger(clientFor, distribution ? undefined : config.APPROVALS_CHANNEL, distribution ? undefined : config.ESCALATION_CHANNEL);
+  const messenger = new SlackMessenger(
+    clientFor,
+    distribution ? undefined : config.APPROVALS_CHANNEL,
+    distribution ? undefined : config.ESCALATION_CHANNEL,
+    config.SLACK_API_URL,
+  );
   const locales = new SlackUserLocales(clientFor, log);
   /** The adapter's own words (a failure after the core, a restart notice): in the user's Slack locale when known. */
   const wordsFor = (userId: string | undefined) => translator(normalizeLocale(userId ? locales.known(userId)?.locale : undefined) ?? 'en');
@@ -169,6 +175,14 @@ export function createSlackAdapter({ core, config, logger, webApiRetries, http, 
    */
   async function deliver(r: Reply, to: { userId: string; workspace: string; responseUrl: string | undefined; clicked?: ClickedMessage }): Promise<void> {
     const message: SlackMessage = renderReply(r);
+    // A file goes to the reader's DM, privately, whatever the reply's visibility; the reply follows as usual.
+    for (const file of filesOf(r)) {
+      try {
+        await messenger.uploadToDm(to.workspace, to.userId, file, message.text);
+      } finally {
+        if (file.temporary) await rm(file.path, { force: true });
+      }
+    }
     if (r.visibility === 'dm') return messenger.dm(to.workspace, to.userId, message);
     if (r.replaceOriginal && to.clicked) {
       if (to.clicked.ephemeral && to.responseUrl) return postToResponseUrl(to.responseUrl, { replace_original: true, ...message });

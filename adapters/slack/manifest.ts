@@ -8,8 +8,8 @@ import { commandSpecs } from '../../src/features/index.js';
 /** The request URL manifest.yml carries; replace its host with yours when creating the app. */
 const PLACEHOLDER_REQUEST_URL = 'https://chatops.example.com/slack/events';
 
-/** The scopes the adapter uses: slash commands, posting (replies, approvals), opening DMs, each user's locale (users.info). */
-const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read'] as const;
+/** The scopes the adapter uses: slash commands, posting, opening DMs, each user's locale (users.info), audit exports to a DM (files:write). */
+const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'files:write'] as const;
 
 type Yaml = string | number | boolean | Yaml[] | { [key: string]: Yaml };
 

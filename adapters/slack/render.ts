@@ -147,6 +147,9 @@ function renderBlock(b: Block): Slack.KnownBlock[] {
       return renderFields(b.fields);
     case 'buttons':
       return renderButtons(b.buttons);
+    case 'file':
+      // Uploaded to the reader's DM (index.ts); the message names it.
+      return [{ type: 'context', elements: [{ type: 'mrkdwn', text: `📎 \`${escapeEntities(b.file.name)}\`` }] }];
     default:
       return assertNever(b);
   }
@@ -174,6 +177,8 @@ function fallbackText(r: Reply): string {
         return [`(${b.rows.length} row${b.rows.length === 1 ? '' : 's'})`];
       case 'buttons':
         return [];
+      case 'file':
+        return [b.file.name];
       default:
         return assertNever(b);
     }

@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import type { Reply } from '../../src/core/reply.js';
+import { filesOf, type Reply } from '../../src/core/reply.js';
 import { mayPostTo } from './modal-context.js';
 import { renderReply } from './render.js';
 
@@ -17,7 +17,8 @@ export type AckAnswer = Record<string, unknown> & { response_type: 'ephemeral' |
  * secret rule has already made a secret reply private (ephemeral), so it stays that way here.
  */
 export function ackAnswerFor(r: Reply): AckAnswer | undefined {
-  if (r.visibility === 'dm' || r.replaceOriginal) return undefined;
+  // A file is uploaded through the Web API first: it never rides in the ack.
+  if (r.visibility === 'dm' || r.replaceOriginal || filesOf(r).length > 0) return undefined;
   return { response_type: r.visibility === 'channel' ? 'in_channel' : 'ephemeral', ...renderReply(r) };
 }
 

@@ -21,6 +21,13 @@ export interface ArgValueByKind {
   language: LocaleSetting;
   project: string;
   projectAction: ProjectAction;
+  auditExport: AuditExportArgs;
+}
+
+/** `export --since 2026-12-01 --format csv`: from when (epoch ms, UTC), and in which format. */
+export interface AuditExportArgs {
+  since?: number;
+  format: 'jsonl' | 'csv';
 }
 
 type ArgValue<A extends ArgSpec> = A extends { optional: true } ? ArgValueByKind[A['kind']] | undefined : ArgValueByKind[A['kind']];

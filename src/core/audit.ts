@@ -1,32 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import type { Logger } from '../log.js';
 import { latestLegacyIds } from '../store/legacy-capped-log.js';
 import { NumberedLog } from '../store/numbered-log.js';
 import type { Store } from '../store/port.js';
 import type { Actor } from '../backends/port.js';
 import type { ChatUser, Where } from './invocation.js';
+import { AuditEntry, toAuditEvent, type AuditEvent } from './audit-event.js';
 
-export const AuditEntry = z.object({
-  /** Sortable: time, then a per-process counter, then random bits. */
-  id: z.string(),
-  at: z.string(),
-  /** Chat identity of who did it (`slack:U1`) and the member it maps to. */
-  actor: z.string(),
-  member: z.string().optional(),
-  platform: z.string(),
-  workspace: z.string(),
-  channel: z.string(),
-  /** `key.created`, `key.extended`, `key.deleted`, `quota.requested`, `quota.approved`, … */
-  action: z.string(),
-  target: z.string(),
-  outcome: z.enum(['ok', 'failed', 'rejected', 'expired', 'cancelled', 'unknown']),
-  detail: z.string().optional(),
-  /** The project it was done in, where the deployment serves several (src/core/projects.ts). */
-  project: z.string().optional(),
-});
-/** One line of the append-only audit log. Never holds a secret. */
-export type AuditEntry = z.infer<typeof AuditEntry>;
+/** The stored form of an audit entry, declared beside the exported shape it maps to (audit-event.ts). */
+export { AuditEntry } from './audit-event.js';
 
 /** AUDIT_KEEP's default: the newest 10,000 entries are kept; older ones are deleted as new ones come. */
 export const AUDIT_KEEP = 10_000;
@@ -43,9 +25,11 @@ export class AuditLog {
     private readonly store: Store,
     private readonly now: () => number,
     private readonly logger: Logger,
-    keep = AUDIT_KEEP,
+    private readonly keep = AUDIT_KEEP,
+    /** The TWCC project (plan code), or `local`: every exported event names it. */
+    readonly project = 'local',
     /** Several projects: each entry names its project (the log itself is the project's own). */
-    private readonly project?: string,
+    private readonly several = false,
   ) {
     this.log = new NumberedLog(store, this.records, 'audit', keep);
   }
@@ -61,10 +45,13 @@ export class AuditLog {
   async append(entry: Omit<AuditEntry, 'at' | 'id'>): Promise<void> {
     const at = new Date(this.now()).toISOString();
     const id = `${at}-${String(seq++).padStart(6, '0')}-${randomBytes(3).toString('hex')}`;
-    const record = AuditEntry.parse({ ...entry, id, at, ...(this.project ? { project: this.project } : {}) });
+    const record = AuditEntry.parse({ ...entry, id, at, ...(this.several ? { project: this.project } : {}) });
     for (let attempt = 1; ; attempt++) {
       try {
         await this.log.append(record);
+        // One info line per event, the exported shape (pino's own `time` is the line's; the event's is `event_time`).
+        const { time, ...event } = toAuditEvent(record, { project: this.project });
+        this.logger.info({ audit: true, ...event, event_time: time }, `audit ${event.action} ${event.result}`);
         return;
       } catch (err) {
         if (attempt >= 2) {
@@ -73,6 +60,38 @@ export class AuditLog {
         }
       }
     }
+  }
+
+  /**
+   * Every entry still kept, from `since` (epoch ms) on, oldest first, read forwards a page at a time:
+   * never the whole log in memory. Numbers are read up to the top as it was when the read began, so
+   * entries appended meanwhile wait for the next export.
+   */
+  async *entries(since: number | undefined, pageSize = EXPORT_PAGE): AsyncGenerator<AuditEntry> {
+    const top = await this.log.top();
+    // Numbers more than `keep` below the top were pruned: not read at all.
+    for (let from = Math.max(1, top - this.keep + 1); from <= top; from += pageSize) {
+      const page = await this.log.page(from, Math.min(pageSize, top - from + 1));
+      for (const { record } of page) {
+        const entry = AuditEntry.safeParse(record);
+        if (!entry.success) continue;
+        if (since !== undefined && Date.parse(entry.data.at) < since) continue;
+        yield entry.data;
+      }
+    }
+  }
+
+  /** Writes every entry from `since` on as exported events to `write`, and says how many and between which times. */
+  async export(since: number | undefined, write: (event: AuditEvent) => Promise<void> | void, pageSize = EXPORT_PAGE): Promise<ExportSummary> {
+    const summary: ExportSummary = { entries: 0 };
+    for await (const entry of this.entries(since, pageSize)) {
+      const event = toAuditEvent(entry, { project: this.project });
+      await write(event);
+      summary.entries++;
+      summary.first ??= event.time;
+      summary.last = event.time;
+    }
+    return summary;
   }
 
   /**
@@ -85,6 +104,16 @@ export class AuditLog {
     const older = numbered.length < n ? await this.records.getMany(await latestLegacyIds(this.store, LEGACY_LOG, n - numbered.length)) : [];
     return [...numbered, ...older].flatMap((e) => (e ? [AuditEntry.parse(e)] : []));
   }
+}
+
+/** How many entries an export reads from the store at a time. */
+export const EXPORT_PAGE = 200;
+
+export interface ExportSummary {
+  entries: number;
+  /** RFC 3339 UTC times of the first and last entry exported; undefined when none was. */
+  first?: string;
+  last?: string;
 }
 
 /** Audit fields common to every entry made on behalf of `user` in `where`. */

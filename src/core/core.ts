@@ -39,6 +39,8 @@ export interface CoreOptions {
   now?: () => number;
   /** AUDIT_KEEP: how many of the newest audit entries are kept (default 10,000). */
   auditKeep?: number;
+  /** The project every exported audit event names (TWCC_PROJECT, or `local`). */
+  auditProject?: string;
   /** Run around every invocation inside the core's own (error references, de-duplication, the secret rule): metrics. */
   middleware?: readonly Middleware[];
   /** Per-member limits on state-changing commands (RATE_LIMITS); none when unset. */
@@ -144,7 +146,7 @@ export class Core {
         identity,
         timeZone,
         locales: new LocaleSettings(store, identity, timeZone, opts.store, remembered),
-        audit: new AuditLog(store, now, logger, opts.auditKeep, project.several ? project.code : undefined),
+        audit: new AuditLog(store, now, logger, opts.auditKeep, project.several ? project.code : (opts.auditProject ?? 'local'), project.several),
         pending: new PendingActions(store, now, opts.decisionLeaseMs),
         logger,
         now,

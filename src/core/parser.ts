@@ -30,7 +30,7 @@ const OnOff = z.enum(['on', 'off']);
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const MENTION = /^@([\p{L}\p{N}][\p{L}\p{N}._-]{0,63})$/u;
 
-type WordKind = Exclude<ArgKind, 'keyIds' | 'quota' | 'reason' | 'mention'>;
+type WordKind = Exclude<ArgKind, 'keyIds' | 'quota' | 'reason' | 'mention' | 'auditExport'>;
 
 /** A word one of `schema`'s values, in any case; the issue names the message and its values (worded later). */
 const enumOf = <T extends string>(schema: z.ZodEnum<Record<T, T>>, what: 'service' | 'role' | 'language' | 'onOff' | 'projectAction') =>
@@ -118,6 +118,8 @@ function usageOfArg(a: ArgSpec, services: readonly Service[] = Service.options):
                 ? LocaleSetting.options.join('|')
                 : a.kind === 'projectAction'
                   ? ProjectAction.options.join('|')
+                : a.kind === 'auditExport'
+                  ? 'export [--since 2026-12-01] [--format jsonl|csv]'
             : a.kind === 'keyIds'
               ? `<${a.name}>...`
               : a.kind === 'reason'
@@ -196,6 +198,27 @@ export function parseText(sub: SubcommandSpec, rest: string, mentions: Record<st
       else if (!arg.optional) return bad(say('parse.missing', { what: arg.name }));
       continue;
     }
+    if (arg.kind === 'auditExport') {
+      if (tokens[i] === undefined) {
+        if (arg.optional) continue;
+        return bad(say('parse.missing', { what: usageOfArg(arg) }));
+      }
+      const word = tokens[i]!;
+      if (word.toLowerCase() !== 'export') {
+        // `/tenant audit 0`: a number was meant as the count before; its own error says what is wrong.
+        const before = skipped[skipped.length - 1];
+        if (before && /^-?\d+$/.test(word)) {
+          const asBefore = wordOf(before, word, mentions);
+          if (!asBefore.ok) return asBefore;
+        }
+        return bad(expected(word, [...skipped, arg]));
+      }
+      const flags = auditExportOf(tokens.slice(i + 1));
+      i = tokens.length;
+      if (!flags.ok) return bad(flags.message);
+      args[arg.name] = flags.value;
+      continue;
+    }
     if (arg.kind === 'keyIds') {
       const result = keyIdsOf(tokens.slice(i).join(' '), arg);
       i = tokens.length;
@@ -264,7 +287,44 @@ function expectedOf(arg: ArgSpec, t: Translator): string {
   if (arg.kind === 'onOff') return listOf(t, OnOff.options);
   if (arg.kind === 'projectAction') return listOf(t, ProjectAction.options);
   if (arg.kind === 'mention') return `@${arg.name}`;
+  if (arg.kind === 'auditExport') return '`export`';
   return `<${arg.name}>`;
+}
+
+/** `2026-12-01` (midnight UTC) or an RFC 3339 time with its offset: epoch ms. */
+const Since = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/i)
+  .transform((s) => Date.parse(/T/i.test(s) ? s : `${s}T00:00:00Z`))
+  .pipe(z.number().int());
+const ExportFormat = z.enum(['jsonl', 'csv']);
+
+/** The flags after `export`: `--since X`, `--format F` (or `--since=X`), each at most once. */
+function auditExportOf(tokens: string[]): { ok: true; value: { since?: number; format: 'jsonl' | 'csv' } } | { ok: false; message: Wording } {
+  const given: { since?: string; format?: string } = {};
+  for (let i = 0; i < tokens.length; i++) {
+    const m = /^--(since|format)(?:=(.*))?$/i.exec(tokens[i]!);
+    if (!m) return { ok: false, message: say('parse.export.flag', { flag: clip(tokens[i]!) }) };
+    const flag = m[1]!.toLowerCase() as 'since' | 'format';
+    const value = m[2] ?? tokens[++i];
+    if (value === undefined || value === '' || value.startsWith('--')) return { ok: false, message: say('parse.export.value', { flag: `--${flag}` }) };
+    if (given[flag] !== undefined) return { ok: false, message: say('parse.export.twice', { flag: `--${flag}` }) };
+    given[flag] = value;
+  }
+  return exportValue(given);
+}
+
+/** The export's since and format, checked: the same for typed flags and Discord's options. */
+function exportValue(given: { since?: string | undefined; format?: string | undefined }): { ok: true; value: { since?: number; format: 'jsonl' | 'csv' } } | { ok: false; message: Wording } {
+  let since: number | undefined;
+  if (given.since !== undefined) {
+    const parsed = Since.safeParse(given.since.trim());
+    if (!parsed.success) return { ok: false, message: say('parse.export.since', { value: clip(given.since) }) };
+    since = parsed.data;
+  }
+  const format = ExportFormat.safeParse((given.format ?? 'jsonl').trim().toLowerCase());
+  if (!format.success) return { ok: false, message: say('parse.export.format', { value: clip(given.format ?? '') }) };
+  return { ok: true, value: { ...(since !== undefined ? { since } : {}), format: format.data } };
 }
 
 /** `gpu = 4`, `gpu= 4`, `gpu =4`: a pair written with spaces, which would otherwise read as a reason. */
@@ -293,6 +353,18 @@ export function parseOptions(sub: SubcommandSpec, options: Record<string, Option
   const args: UntypedArgs = {};
   const notes: Wording[] = [];
   for (const arg of sub.args) {
+    if (arg.kind === 'auditExport') {
+      // Discord: `export: True`, with `since` and `format` beside it (either alone also means an export).
+      const [flag, since, format] = [options[arg.name], options.since, options.format];
+      if (flag !== true && since === undefined && format === undefined) {
+        if (arg.optional) continue;
+        return { ok: false, message: say('parse.missing', { what: usageOfArg(arg) }) };
+      }
+      const value = exportValue({ since: since === undefined ? undefined : String(since), format: format === undefined ? undefined : String(format) });
+      if (!value.ok) return value;
+      args[arg.name] = value.value;
+      continue;
+    }
     if (arg.kind === 'quota') {
       const pairs = (['cpu', 'gpu', 'memory'] as const).flatMap((r): [string, string][] => (options[r] === undefined || options[r] === '' ? [] : [[r, String(options[r])]]));
       const quota = quotaOf(pairs);

@@ -23,8 +23,26 @@ export interface Button {
   confirm?: ConfirmDialog;
 }
 
+/**
+ * A file the reply carries, written on this machine's disk by the handler: the Slack adapter uploads it
+ * to the reader's DM, the Discord adapter attaches it to the private answer, the shell shows its path.
+ * A `temporary` file is deleted once it has been sent (the shell keeps it: its path is the answer).
+ */
+export interface FileAttachment {
+  /** The name the reader sees: `audit-2026-12-07.jsonl`. */
+  name: string;
+  /** Where it is on disk. */
+  path: string;
+  /** `application/x-ndjson`, `text/csv`. */
+  contentType: string;
+  /** Its size in bytes (Slack's upload asks it first). */
+  bytes: number;
+  temporary?: boolean;
+}
+
 export type Block =
   | { type: 'text'; text: string }
+  | { type: 'file'; file: FileAttachment }
   | { type: 'table'; columns: string[]; rows: string[][] }
   | { type: 'fields'; fields: { label: string; value: string }[] }
   | { type: 'buttons'; buttons: Button[] };
@@ -46,6 +64,9 @@ export const text = (t: string): Block => ({ type: 'text', text: t });
 export function reply(blocks: Block[] | string, visibility: Visibility = 'ephemeral', extra: Partial<Reply> = {}): Reply {
   return { blocks: typeof blocks === 'string' ? [text(blocks)] : blocks, visibility, ...extra };
 }
+
+/** The files a reply carries. */
+export const filesOf = (r: Reply): FileAttachment[] => r.blocks.flatMap((b) => (b.type === 'file' ? [b.file] : []));
 
 /** `Project: LOCAL`, but `專案：LOCAL`: Chinese text takes the full-width colon, with no space after it. */
 const labelColon = (label: string): string => (/[\u3400-\u9fff]/u.test(label) ? '：' : ': ');
@@ -69,6 +90,9 @@ export function replyToMarkedText(r: Reply): string {
         break;
       case 'buttons':
         out.push(b.buttons.map((btn, i) => `[${i + 1}] ${btn.label}`).join('  '));
+        break;
+      case 'file':
+        out.push(`📎 ${b.file.path}`);
         break;
       default: {
         const never: never = b;

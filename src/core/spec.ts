@@ -10,8 +10,26 @@
  * - `language`: `zh-TW`, `en` or `auto`, for `/tenant lang`
  * - `project`: a TWCC project's plan code (`GOV108009`); it names the invocation's project (src/core/projects.ts)
  * - `projectAction`: what `/tenant project` does: `bind`, `bind-workspace`, `unbind`, `unbind-workspace`, `approvals`
+ * - `auditExport`: `export [--since 2026-12-01] [--format jsonl|csv]` (rest of the line); Discord gives
+ *   `export`, `since` and `format` options
  */
-export type ArgKind = 'mention' | 'keyId' | 'keyIds' | 'days' | 'service' | 'quota' | 'reason' | 'count' | 'memberName' | 'role' | 'requestId' | 'onOff' | 'language' | 'project' | 'projectAction';
+export type ArgKind =
+  | 'mention'
+  | 'keyId'
+  | 'keyIds'
+  | 'days'
+  | 'service'
+  | 'quota'
+  | 'reason'
+  | 'count'
+  | 'memberName'
+  | 'role'
+  | 'requestId'
+  | 'onOff'
+  | 'language'
+  | 'project'
+  | 'projectAction'
+  | 'auditExport';
 
 export interface ArgSpec {
   /** Option name on Discord, placeholder in usage text, key of the handler's `args`. */

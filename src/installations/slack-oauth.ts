@@ -15,7 +15,7 @@ export interface SlackOAuthConfig {
 }
 
 /** The bot scopes an install asks for: the same as the manifest's (adapters/slack/manifest.ts). */
-export const INSTALL_BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read'] as const;
+export const INSTALL_BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'users:read', 'files:write'] as const;
 
 /** `/slack/install` and `/slack/oauth_redirect`, as the HTTP server mounts them. */
 export interface SlackOAuthRoutes {

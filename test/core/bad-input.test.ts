@@ -49,7 +49,7 @@ const table: [command: string, expected: string][] = [
   // A name with a space is the name's fault, not the role's.
   ['/tenant link @x bad name!', 'Member `bad name!` is not a member name (letters, digits, . _ - @).\nUsage: `/tenant link @user <member> [admin|user]`\nExample: `/tenant link @alice alice`'],
   ['/tenant link @carol carol boss', '`boss` is not a role; use admin or user.\nUsage: `/tenant link @user <member> [admin|user]`\nExample: `/tenant link @alice alice`'],
-  ['/tenant audit 0', 'Count `0` must be at least 1.\nUsage: `/tenant audit [count]`\nExample: `/tenant audit`'],
+  ['/tenant audit 0', 'Count `0` must be at least 1.\nUsage: `/tenant audit [count] [export [--since 2026-12-01] [--format jsonl|csv]]`\nExample: `/tenant audit`'],
 ];
 
 let bot: TestBot;

@@ -24,6 +24,7 @@ const MADE_VALUES = [
   'twccSaid', 'usage', 'values', 'wait', 'want', 'was', 'what', 'why', 'before', 'kind', 'now', 'outcome', 'verdict',
   // Several projects: codes (checked as such), the scope and action words, a date.
   'projects', 'bound', 'asked', 'other', 'scope', 'action', 'at',
+  'file', 'first', 'format', 'size',
 ];
 
 function argumentNames(elements: MessageFormatElement[], into: Set<string>): void {

@@ -229,6 +229,7 @@ describe('zh-TW transcripts', () => {
     await says('admin', '/tenant whoami');
     await says('admin', '/tenant members');
     await says('admin', '/tenant audit 3');
+    await says('admin', '/tenant audit export --format xml');
     await says('admin', '/tenant unlink @carol');
     await says('admin', '/tenant unlink @carol');
     await says('admin', '/tenant unlink @admin');

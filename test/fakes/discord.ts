@@ -36,6 +36,15 @@ export interface RestCall {
   body: unknown;
   /** Whether a `Bot <token>` authorization header came along (never the token itself). */
   auth: boolean;
+  /** Files sent as multipart (`files[n]`, with the JSON in `payload_json`), as Discord takes attachments. */
+  files?: FakeAttachment[];
+}
+
+/** A file attached to a message. */
+export interface FakeAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 export interface FakeMessage {
@@ -50,6 +59,8 @@ export interface FakeMessage {
   interactionId?: string;
   edits: number;
   deleted: boolean;
+  /** Files attached to it (a multipart create or edit). */
+  attachments: FakeAttachment[];
 }
 
 export interface ButtonJson {
@@ -92,7 +103,7 @@ export interface SentInteraction {
   modal?: ModalJson;
 }
 
-export type OptionValue = string | number | FakeUser;
+export type OptionValue = string | number | boolean | FakeUser;
 
 export interface FakeDiscordOptions {
   token: string;
@@ -102,6 +113,8 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** Per-route limits; default Discord's (discord-rate-limits.ts). */
   routeRules?: RouteRule[];
+  /** The most bytes of attachments a request may carry (Discord: 10 MiB for a bot); past it, 413 and code 40005. */
+  attachmentMaxBytes?: number;
 }
 
 const isUser = (v: OptionValue): v is FakeUser => typeof v === 'object';
@@ -338,8 +351,8 @@ export class FakeDiscord {
   }
 
   /**
-   * A user runs `/command subcommand` with typed options: strings are STRING, numbers INTEGER, users
-   * USER options (with `resolved.users`), as Discord sends them.
+   * A user runs `/command subcommand` with typed options: strings are STRING, numbers INTEGER, booleans
+   * BOOLEAN, users USER options (with `resolved.users`), as Discord sends them.
    */
   command(user: FakeUser, command: string, subcommand: string, options: Record<string, OptionValue> = {}, channelId = 'C-GENERAL'): SentInteraction {
     const { sent, payload } = this.base('command', 2, user, channelId);
@@ -354,7 +367,13 @@ export class FakeDiscord {
           type: 1,
           name: subcommand,
           options: Object.entries(options).map(([name, v]) =>
-            isUser(v) ? { type: 6, name, value: v.id } : typeof v === 'number' ? { type: 4, name, value: v } : { type: 3, name, value: v },
+            isUser(v)
+              ? { type: 6, name, value: v.id }
+              : typeof v === 'number'
+                ? { type: 4, name, value: v }
+                : typeof v === 'boolean'
+                  ? { type: 5, name, value: v }
+                  : { type: 3, name, value: v },
           ),
         },
       ],
@@ -485,13 +504,15 @@ export class FakeDiscord {
       source,
       edits: 0,
       deleted: false,
+      attachments: [],
       ...(interactionId ? { interactionId } : {}),
     };
     this.messages.set(m.id, m);
     return m;
   }
 
-  private editMessage(m: FakeMessage, data: Record<string, unknown>): void {
+  private editMessage(m: FakeMessage, data: Record<string, unknown>, files?: FakeAttachment[]): void {
+    if (files) m.attachments.push(...files);
     if (typeof data.content === 'string') m.content = data.content;
     if (Array.isArray(data.embeds)) m.embeds = data.embeds;
     if (Array.isArray(data.components)) m.components = data.components as ActionRowJson[];
@@ -502,10 +523,23 @@ export class FakeDiscord {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
-    const body: unknown = raw && String(req.headers['content-type']).includes('json') ? JSON.parse(raw) : raw || undefined;
+    const contentType = String(req.headers['content-type']);
+    let body: unknown = raw && contentType.includes('json') ? JSON.parse(raw) : raw || undefined;
+    let files: FakeAttachment[] | undefined;
+    if (contentType.startsWith('multipart/form-data')) {
+      // Discord's attachments: the message JSON in `payload_json`, each file in `files[n]`.
+      const form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+      const payload = form.get('payload_json');
+      body = typeof payload === 'string' ? JSON.parse(payload) : {};
+      files = [];
+      for (const [name, value] of form.entries()) {
+        if (/^files\[\d+\]$/.test(name) && typeof value !== 'string') files.push({ filename: value.name, contentType: value.type, content: Buffer.from(await value.arrayBuffer()) });
+      }
+    }
     const call: RestCall = {
       at: Date.now(),
       method: req.method ?? 'GET',
@@ -513,6 +547,7 @@ export class FakeDiscord {
       query: Object.fromEntries(url.searchParams),
       body,
       auth: req.headers.authorization === `Bot ${this.opts.token}`,
+      ...(files ? { files } : {}),
     };
     // A request refused for a rate limit did nothing: it is in rateLimits.limited, not in calls.
     const verdict = this.rateLimits.check(call.method, path, call.auth, raw);
@@ -589,7 +624,9 @@ export class FakeDiscord {
       const target = id ? this.messages.get(id) : undefined;
       if (!target || target.deleted) return notFound(10008, 'Unknown Message');
       if (method === 'PATCH') {
-        this.editMessage(target, body);
+        const attached = (call.files ?? []).reduce((n, f) => n + f.content.length, 0);
+        if (attached > (this.opts.attachmentMaxBytes ?? 10 * 1024 * 1024)) return this.json(res, 413, { message: 'Request entity too large', code: 40005 });
+        this.editMessage(target, body, call.files);
         return this.json(res, 200, this.messageJson(target));
       }
       if (method === 'GET') return this.json(res, 200, this.messageJson(target));

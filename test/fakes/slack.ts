@@ -28,6 +28,21 @@ export interface ChannelMessage {
   blocks: unknown[];
 }
 
+/** A file shared through files.getUploadURLExternal, the upload POST and files.completeUploadExternal. */
+export interface SharedFile {
+  id: string;
+  filename: string;
+  /** The length files.getUploadURLExternal was told. */
+  length: number;
+  /** What was POSTed to the upload URL (undefined until then). */
+  content?: Buffer;
+  contentType?: string;
+  /** Set by files.completeUploadExternal: where it was shared, with what comment. */
+  channel?: string;
+  initialComment?: string;
+  title?: string;
+}
+
 const BOT = { team_id: 'T0001', team: 'Test Workspace', user_id: 'UBOT', user: 'twcc-chatops', bot_id: 'BBOT' };
 
 /** What a person approves on Slack's consent page: the workspace (or, org-wide, the organization) the app is installed in. */
@@ -56,6 +71,8 @@ export class FakeSlack {
   readonly calls: WebApiCall[] = [];
   readonly responses: ResponseUrlPost[] = [];
   readonly messages = new Map<string, ChannelMessage>();
+  /** Files by id, from the upload URL asked to the upload completed into a channel. */
+  readonly files = new Map<string, SharedFile>();
   /** What the bot sent back over the Socket Mode WebSocket (envelope acks). */
   readonly socketAcks: { envelope_id: string; payload?: unknown }[] = [];
   private readonly failures = new Map<string, string>();
@@ -249,6 +266,23 @@ export class FakeSlack {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.base);
+    const uploadMatch = /^\/upload\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'POST' && uploadMatch) {
+      // files.uploadV2's second step: the bytes, to the URL files.getUploadURLExternal gave.
+      const file = this.files.get(uploadMatch[1]!);
+      const content = await readBytes(req);
+      if (!file) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('unknown upload');
+        return;
+      }
+      file.content = content;
+      file.contentType = req.headers['content-type'];
+      res.writeHead(content.length === file.length ? 200 : 400, { 'content-type': 'text/plain' });
+      res.end(content.length === file.length ? `OK - ${content.length}` : 'length mismatch');
+      this.changed.emit('change');
+      return;
+    }
     const raw = await readBody(req);
     const respondMatch = /^\/respond\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'POST' && respondMatch) {
@@ -374,6 +408,20 @@ export class FakeSlack {
         const locale = this.locales.get(id);
         return { ok: true, user: { id, name: id.toLowerCase(), ...(args.include_locale === true || args.include_locale === 'true' ? { locale: locale ?? 'en-US' } : {}) } };
       }
+      case 'files.getUploadURLExternal': {
+        const length = Number(str('length'));
+        if (!str('filename') || !Number.isInteger(length) || length < 0) return { ok: false, error: 'invalid_arguments' };
+        const id = `F${++this.seq}`;
+        this.files.set(id, { id, filename: str('filename'), length });
+        return { ok: true, upload_url: `${this.base}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const list = Array.isArray(args.files) ? (args.files as { id?: string; title?: string }[]) : [];
+        const shared = list.map((f) => (f.id ? this.files.get(f.id) : undefined));
+        if (list.length === 0 || shared.some((f) => f?.content === undefined)) return { ok: false, error: 'file_not_found' };
+        for (const [i, f] of shared.entries()) Object.assign(f!, { channel: str('channel_id'), initialComment: str('initial_comment'), title: list[i]!.title });
+        return { ok: true, files: shared.map((f) => ({ id: f!.id, title: f!.title ?? f!.filename, name: f!.filename })) };
+      }
       case 'views.open': {
         if (!str('trigger_id')) return { ok: false, error: 'invalid_trigger_id' };
         return { ok: true, view: { id: `V${++this.seq}`, ...(args.view as Record<string, unknown>) } };
@@ -388,6 +436,15 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const fake = new FakeSlack();
   await fake.start();
   return fake;
+}
+
+function readBytes(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

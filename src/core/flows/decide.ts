@@ -122,7 +122,8 @@ async function decideApproval(
   }
   const card = cardTranslator(services, pending);
   const by = inv.user.name ? `@${inv.user.name}` : approver.memberId;
-  const base = auditBase(inv.user, inv.where, approver);
+  // The request's id goes with every entry about it (the exported event's request_id).
+  const base = { ...auditBase(inv.user, inv.where, approver), ref: pending.id };
   const target = action.auditTarget(pending);
   let open = false;
   return decidingOnce(

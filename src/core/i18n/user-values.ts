@@ -12,6 +12,7 @@ export const USER_VALUES: ReadonlySet<string> = new Set([
   'by',
   'channel',
   'detail',
+  'flag',
   'label',
   'line',
   'member',

@@ -147,6 +147,7 @@ async function askApproval({ services, user, where, actor, change: asked, t, app
     ...auditBase(user, where, actor),
     action: 'quota.requested',
     target: `${target}/${service}`,
+    ref: pending.id,
     outcome: 'ok',
     detail: JSON.stringify(change.requested),
   });
@@ -238,7 +239,7 @@ const cancel: Handlers['cancel'] = async ({ services, user, where, actor, args, 
     await lease.release();
     throw err;
   }
-  await services.audit.append({ ...auditBase(user, where, actor), action: 'quota.cancelled', target: flow.auditTarget(p), outcome: 'cancelled' });
+  await services.audit.append({ ...auditBase(user, where, actor), action: 'quota.cancelled', target: flow.auditTarget(p), outcome: 'cancelled', ref: p.id });
   await services.post({ kind: 'approvals', platform: p.requester.platform, origin: p.where }, reply(card.t('quota.cancel.posted', { summary: flow.summary(card, p), name }), 'channel'));
   return say(t.t('quota.cancel.done', { summary: flow.summary(t, p) }));
 };

@@ -82,7 +82,7 @@ export const quotaChangeAction: ApprovalAction<QuotaChangeArgs, MessageId> = {
   describe,
   summary: (t, p, a) => t.t('quota.summary', { service: a.service.toUpperCase(), id: p.id, change: formatQuotaChange(t, a) }),
   async execute({ services, actor, user, where, args, t, pending }, by) {
-    const base = auditBase(user, where, actor);
+    const base = { ...auditBase(user, where, actor), ref: pending.id };
     const target = quotaChangeAction.auditTarget(args);
     if (!services.backend.capabilities.quotaWrite) {
       await services.audit.append({ ...base, action: 'quota.approved', target, outcome: 'ok', detail: 'apply on portal' });
@@ -118,10 +118,12 @@ function stillToApply(args: QuotaChangeArgs, now: Partial<Record<keyof QuotaValu
   return { ok: true, values };
 }
 
+type AuditBase = ReturnType<typeof auditBase> & { ref?: string };
+
 export async function apply(
   { services, actor, args, t, pending }: ApplyContext,
   by: string,
-  base: ReturnType<typeof auditBase>,
+  base: AuditBase,
   target: string,
 ): Promise<Decided> {
   const read = await services.backend.getQuotas(actor, args.service, args.target);

@@ -1,5 +1,13 @@
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LoginVia } from '../../backends/port.js';
+import type { AuditExportArgs } from '../../core/args.js';
 import { auditBase } from '../../core/audit.js';
+import { csvHeader, toCsvLine, toJsonLine } from '../../core/audit-event.js';
 import { auditDetail } from './audit-detail.js';
 import type { HandlersFor, Services } from '../../core/feature.js';
 import { describeError, texts, translator } from '../../core/i18n.js';
@@ -146,7 +154,13 @@ const whoami: Handlers['whoami'] = async ({ services, user, actor, t, callerLink
   };
 };
 
-const audit: Handlers['audit'] = async ({ services, args, t }) => {
+const audit: Handlers['audit'] = async ({ services, user, args, t }) => {
+  if (args.export) {
+    if (args.count !== undefined) return answer(t.t('tenant.audit.exportWithCount'));
+    // Files are delivered on Slack, Discord and in the shell; the Mattermost adapter has no upload yet.
+    if (user.platform === 'mattermost') return answer(t.t('tenant.audit.exportNotHere'));
+    return exportAudit(services, t, args.export);
+  }
   const n = args.count ?? 20;
   const entries = await services.audit.latest(n);
   if (entries.length === 0) return answer(t.t('tenant.audit.empty'));
@@ -157,6 +171,39 @@ const audit: Handlers['audit'] = async ({ services, args, t }) => {
   ];
   return { kind: 'reply', reply: reply([text(t.t('tenant.audit.head', { n: entries.length })), { type: 'table', columns, rows }]) };
 };
+
+/**
+ * `/tenant audit export`: every entry kept (from `since`), as exported events, written a page at a time
+ * to a private file (mode 600) the adapter delivers privately; the reply says how many and between which
+ * times, in the reader's style and zone. The file's times are UTC.
+ */
+async function exportAudit(services: Services, t: Translator, exp: AuditExportArgs): Promise<Outcome> {
+  const day = new Date(services.now()).toISOString().slice(0, 10);
+  const name = `audit-${services.audit.project.replace(/[^A-Za-z0-9_.-]/g, '_')}-${day}.${exp.format}`;
+  // A new file of its own (never an existing one: `wx`), readable by the bot's user only.
+  const path = join(tmpdir(), `twcc-${randomBytes(6).toString('hex')}-${name}`);
+  const out = createWriteStream(path, { mode: 0o600, flags: 'wx' });
+  const closed = new Promise<void>((resolve, reject) => {
+    out.once('close', resolve);
+    out.once('error', reject);
+  });
+  const write = async (chunk: string): Promise<void> => {
+    if (!out.write(chunk)) await once(out, 'drain');
+  };
+  let summary;
+  try {
+    if (exp.format === 'csv') await write(csvHeader());
+    summary = await services.audit.export(exp.since, (e) => write(exp.format === 'csv' ? toCsvLine(e) : toJsonLine(e)));
+  } finally {
+    out.end();
+    await closed;
+  }
+  const { size } = await stat(path);
+  const when = (iso: string | undefined) => (iso ? whenOf(services.timeZone, iso, t.locale) : '');
+  const said = t.t('tenant.audit.exported', { format: exp.format === 'csv' ? 'CSV' : 'JSON Lines', n: summary.entries, first: when(summary.first), last: when(summary.last), file: name });
+  const contentType = exp.format === 'csv' ? 'text/csv' : 'application/x-ndjson';
+  return { kind: 'reply', reply: reply([text(said), { type: 'file', file: { name, path, contentType, bytes: size, temporary: true } }]) };
+}
 
 /** An audit time in the deployment's zone, to the second; the date written as the reader writes dates (`2026/12/03` in zh-TW). */
 function whenOf(timeZone: string, iso: string, locale: string): string {

@@ -3,7 +3,7 @@ import type { CommandExtension, CommandSpec } from '../../core/spec.js';
 export const tenantSpec = {
   name: 'tenant',
   description: 'Link chat users to tenant members',
-  usageHint: 'login | logout | link @user <member> [admin|user] | unlink @user | members | whoami | audit [n] | lang zh-TW|en|auto | help',
+  usageHint: 'login | logout | link @user <member> [admin|user] | unlink @user | members | whoami | audit [n] | audit export [--since DATE] [--format jsonl|csv] | lang zh-TW|en|auto | help',
   subcommands: [
     { name: 'login', summary: 'Link yourself with your own TWCC API key', args: [], who: 'anyone', selfLink: true, examples: ['/tenant login'] },
     { name: 'logout', summary: 'Forget your link and stored credential', args: [], who: 'anyone', selfLink: true, examples: ['/tenant logout'] },
@@ -29,11 +29,14 @@ export const tenantSpec = {
     { name: 'whoami', summary: 'Who you are to the bot', args: [], who: 'anyone', readOnly: true, examples: ['/tenant whoami'] },
     {
       name: 'audit',
-      summary: 'The latest changes (default 20)',
-      args: [{ name: 'count', kind: 'count', optional: true, description: 'How many entries (1 to 200)' }],
+      summary: 'The latest changes (default 20), or export them all as a file',
+      args: [
+        { name: 'count', kind: 'count', optional: true, description: 'How many entries (1 to 200)' },
+        { name: 'export', kind: 'auditExport', optional: true, description: 'The whole log as a file (JSON Lines or CSV), sent to you privately' },
+      ],
       who: 'admin',
       readOnly: true,
-      examples: ['/tenant audit', '/tenant audit 50'],
+      examples: ['/tenant audit', '/tenant audit 50', '/tenant audit export --since 2026-12-01', '/tenant audit export --format csv'],
     },
     {
       name: 'lang',

@@ -56,6 +56,8 @@ export interface HarnessOptions {
   projects?: string[];
   /** With `projects`: each project's backend on its view of the store (TWCC_PROJECT as a list); embedded registries otherwise. */
   projectBackend?: (store: Store, project: string) => Backend;
+  /** The fake's limit on attachments per request; Discord's (10 MiB) otherwise. */
+  attachmentMaxBytes?: number;
 }
 
 /** The application's key pair over HTTP: Discord signs with the private half, the bot knows the public one. */
@@ -105,7 +107,8 @@ export class Harness {
 
   static async start(opts: HarnessOptions = {}): Promise<Harness> {
     const routeRules = opts.routeRules ? { routeRules: opts.routeRules } : {};
-    const fake = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID, guildId: GUILD_ID, ...routeRules });
+    const attachments = opts.attachmentMaxBytes !== undefined ? { attachmentMaxBytes: opts.attachmentMaxBytes } : {};
+    const fake = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID, guildId: GUILD_ID, ...routeRules, ...attachments });
     const dir = mkdtempSync(join(tmpdir(), 'discord-test-'));
     const store = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`);
     const projects = opts.projects?.map((code, i) => {

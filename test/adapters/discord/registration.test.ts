@@ -15,6 +15,7 @@ import { APP_ID, GUILD_ID, TOKEN } from './harness.js';
 const STRING = 3;
 const INTEGER = 4;
 const USER = 6;
+const BOOLEAN = 5;
 const SUBCOMMAND = 1;
 
 interface OptionJson {
@@ -43,12 +44,12 @@ describe('the registration JSON follows the command specs', () => {
     for (const spec of commandSpecs) {
       for (const s of spec.subcommands) {
         const names = (sub(spec.name, s.name).options ?? []).map((o) => o.name).sort();
-        const expected = s.args.flatMap((a) => (a.kind === 'quota' ? ['cpu', 'gpu', 'memory'] : [a.name])).sort();
+        const expected = s.args.flatMap((a) => (a.kind === 'quota' ? ['cpu', 'gpu', 'memory'] : a.kind === 'auditExport' ? [a.name, 'since', 'format'] : [a.name])).sort();
         expect(names, `/${spec.name} ${s.name}`).toEqual(expected);
         for (const arg of s.args) {
           if (arg.kind === 'quota') continue;
           const option = sub(spec.name, s.name).options!.find((o) => o.name === arg.name)!;
-          const type = arg.kind === 'mention' ? USER : arg.kind === 'days' || arg.kind === 'count' ? INTEGER : STRING;
+          const type = arg.kind === 'mention' ? USER : arg.kind === 'days' || arg.kind === 'count' ? INTEGER : arg.kind === 'auditExport' ? BOOLEAN : STRING;
           expect([option.type, option.required], `/${spec.name} ${s.name} ${arg.name}`).toEqual([type, !arg.optional]);
         }
       }

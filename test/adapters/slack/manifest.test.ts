@@ -84,7 +84,7 @@ describe('manifest.yml', () => {
   });
 
   it('asks for the scopes the adapter uses, with interactivity on', () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'im:write', 'users:read']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'im:write', 'users:read', 'files:write']);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });

@@ -69,7 +69,7 @@ describe('Slack in several workspaces: the OAuth install', () => {
     const w = world;
     const start = await fetch(`${w.url}/slack/install`, { redirect: 'manual' });
     const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-    expect(new URL(start.headers.get('location')!).searchParams.get('scope')).toBe('commands,chat:write,im:write,users:read');
+    expect(new URL(start.headers.get('location')!).searchParams.get('scope')).toBe('commands,chat:write,im:write,users:read,files:write');
     const code = w.fake.approveInstall({ team: { id: 'TLABA', name: 'Lab A' } });
 
     // Another browser (no cookie), then a state signed with another secret.
