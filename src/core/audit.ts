@@ -44,8 +44,10 @@ export class AuditLog {
     private readonly now: () => number,
     private readonly logger: Logger,
     keep = AUDIT_KEEP,
+    /** With AUDIT_WEBHOOK_URL: the last entry streamed; `keep` prunes nothing above it (src/audit-stream/). */
+    floor?: () => Promise<number>,
   ) {
-    this.log = new NumberedLog(store, this.records, 'audit', keep);
+    this.log = new NumberedLog(store, this.records, 'audit', keep, floor);
   }
 
   private get records() {

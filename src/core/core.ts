@@ -37,6 +37,8 @@ export interface CoreOptions {
   now?: () => number;
   /** AUDIT_KEEP: how many of the newest audit entries are kept (default 10,000). */
   auditKeep?: number;
+  /** With AUDIT_WEBHOOK_URL: the highest audit entry number AUDIT_KEEP may prune (the last one streamed). */
+  auditFloor?: () => Promise<number>;
   /** Run around every invocation inside the core's own (error references, de-duplication, the secret rule): metrics. */
   middleware?: readonly Middleware[];
   /** Per-member limits on state-changing commands (RATE_LIMITS); none when unset. */
@@ -96,7 +98,7 @@ export class Core {
         identity,
         timeZone,
         locales: new LocaleSettings(store, identity, timeZone, opts.store, remembered),
-        audit: new AuditLog(store, now, logger, opts.auditKeep),
+        audit: new AuditLog(store, now, logger, opts.auditKeep, opts.auditFloor),
         pending: new PendingActions(store, now, opts.decisionLeaseMs),
         logger,
         now,
