@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
+import { auditStreamOf } from './audit-stream/index.js';
 import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
 import { discordEnabled, discordOverHttp, loadConfig, slackEnabled, type Config } from './config.js';
@@ -79,6 +80,8 @@ async function main(args: string[]): Promise<void> {
   const backend = await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const { rateLimits, reminderDays, reminderIntervalMs } = config.parsed;
+  // AUDIT_WEBHOOK_URL: the audit log streamed to a SIEM; AUDIT_KEEP then prunes only what was streamed.
+  const auditStream = auditStreamOf(config, store, logger);
   const core = new Core({
     features: allFeatures({ keyMaxDays: config.KEY_MAX_DAYS, reminderDays, reminderIntervalMs }),
     store,
@@ -86,12 +89,13 @@ async function main(args: string[]): Promise<void> {
     admins,
     logger,
     auditKeep: config.AUDIT_KEEP,
+    ...(auditStream ? { auditFloor: auditStream.floor } : {}),
     timeZone: config.TZ,
     middleware: [measureInvocations],
     rateLimits,
   });
   // Every replica runs each feature's sweeps; the one holding a sweep's store lease runs it. None with REMINDER_DAYS=off.
-  const sweepers = core.sweepers({ onReport: countSweep });
+  const sweepers = [...core.sweepers({ onReport: countSweep }), ...(auditStream ? [auditStream.sweeper] : [])];
 
   // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
   const http = useShell ? undefined : new HttpServer(config.PORT, logger);

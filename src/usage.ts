@@ -34,6 +34,9 @@ const MEANING: Record<ConfigVariable, string> = {
   LOG_LEVEL: 'pino log level',
   LOG_FORMAT: 'json: one JSON object a line; pretty: readable lines (pino-pretty)',
   LOG_FILE: 'append logs to this file (unset: stderr; the shell logs to data/twcc-chatops.log)',
+  AUDIT_WEBHOOK_URL: 'stream every audit event to this SIEM endpoint, in signed JSON Lines batches (https; http only to loopback)',
+  AUDIT_WEBHOOK_SECRET: 'HMAC-SHA256 key of the X-Chatops-Signature header (with splunk-hec, the HEC token); required with AUDIT_WEBHOOK_URL',
+  AUDIT_WEBHOOK_FORMAT: 'jsonl: one event a line; splunk-hec: Splunk HEC event envelopes, Authorization: Splunk <secret>',
 };
 
 /** Walks through defaults, optionals and pipes to the enum inside, if any. */
