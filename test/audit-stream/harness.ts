@@ -71,9 +71,10 @@ export class StreamHarness {
     return this.bot.store.collection<{ id: string; action: string }>('audit').getMany(ids);
   }
 
-  async stop(keepFile = false): Promise<void> {
+  /** Closes the sender's connections, the receiver (unless another bot meets it next) and the store (its file kept for a restart). */
+  async stop({ keepFile = false, keepReceiver = false } = {}): Promise<void> {
     await this.webhook.close();
-    await this.receiver.close();
+    if (!keepReceiver) await this.receiver.close();
     await this.bot.stop(keepFile);
   }
 }
