@@ -31,8 +31,9 @@ export class StreamHarness {
     opts: { bot?: TestBotOptions; stream?: Partial<AuditStreamOptions>; webhook?: Partial<AuditWebhookOptions>; receiver?: Receiver } = {},
   ): Promise<StreamHarness> {
     const receiver = opts.receiver ?? (await startReceiver());
-    let harness: StreamHarness | undefined;
-    const now = () => harness!.clock.t;
+    // The harness is made last; the clock and the waits are its own, read when called.
+    const ref: { harness?: StreamHarness } = {};
+    const now = () => ref.harness!.clock.t;
     const bot = await TestBot.start({ now, auditFloor: () => streamedUpTo(bot.store), ...opts.bot });
     const webhook = new AuditWebhook({ url: receiver.url, secret: SECRET, format: 'jsonl', now, ...opts.webhook });
     const stream = new AuditStream({
@@ -46,15 +47,15 @@ export class StreamHarness {
       now,
       random: () => 0.5,
       sleep: async (ms) => {
-        harness!.waits.push(ms);
-        harness!.clock.t += ms;
-        if (harness!.waits.length >= harness!.stopAfterWaits) harness!.#abort.abort();
+        ref.harness!.waits.push(ms);
+        ref.harness!.clock.t += ms;
+        if (ref.harness!.waits.length >= ref.harness!.stopAfterWaits) ref.harness!.#abort.abort();
       },
-      observer: { failed: (reason) => harness!.failures.push(reason) },
+      observer: { failed: (reason) => ref.harness!.failures.push(reason) },
       ...opts.stream,
     });
-    harness = new StreamHarness(bot, receiver, stream, webhook);
-    return harness;
+    ref.harness = new StreamHarness(bot, receiver, stream, webhook);
+    return ref.harness;
   }
 
   /** One run of the sender, as the replica holding the lease makes it; until caught up, or `stopAfterWaits`. */
