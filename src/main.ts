@@ -81,7 +81,9 @@ async function main(args: string[]): Promise<void> {
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const { rateLimits, reminderDays, reminderIntervalMs } = config.parsed;
   // AUDIT_WEBHOOK_URL: the audit log streamed to a SIEM; AUDIT_KEEP then prunes only what was streamed.
-  const auditStream = auditStreamOf(config, store, logger);
+  // The project the audit events name: as the core's audit log names it (the export branch's auditProject).
+  const auditProject = backend.name === 'twcc' && config.TWCC_PROJECT ? config.TWCC_PROJECT : backend.name;
+  const auditStream = auditStreamOf(config, store, logger, auditProject);
   const core = new Core({
     features: allFeatures({ keyMaxDays: config.KEY_MAX_DAYS, reminderDays, reminderIntervalMs }),
     store,

@@ -14,7 +14,8 @@ export interface RunningAuditStream {
 }
 
 /** The audit stream main.ts runs when AUDIT_WEBHOOK_URL is set (config.ts requires the secret with it); undefined otherwise. */
-export function auditStreamOf(config: Config, store: Store, logger: Logger): RunningAuditStream | undefined {
+/** `project` is the one the core's audit log names in its events (the log lines, the export). */
+export function auditStreamOf(config: Config, store: Store, logger: Logger, project: string): RunningAuditStream | undefined {
   const { AUDIT_WEBHOOK_URL: url, AUDIT_WEBHOOK_SECRET: secret, AUDIT_WEBHOOK_FORMAT: format } = config;
   if (!url || !secret) return undefined;
   const webhook = new AuditWebhook({ url, secret, format });
@@ -22,7 +23,7 @@ export function auditStreamOf(config: Config, store: Store, logger: Logger): Run
     store,
     webhook,
     format,
-    project: config.TWCC_PROJECT ?? 'LOCAL',
+    project,
     keep: config.AUDIT_KEEP,
     logger,
     observer: measureAuditStream(format, (): Promise<number> => stream.backlog()),

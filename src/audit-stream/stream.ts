@@ -40,7 +40,7 @@ export interface AuditStreamOptions {
   /** Posts one batch (src/audit-stream/webhook.ts). */
   webhook: { post(body: string, signal: AbortSignal): Promise<Delivery>; readonly origin: string };
   format: WebhookFormat;
-  /** The project each event names (TWCC_PROJECT, or LOCAL). */
+  /** The project each event names: TWCC_PROJECT on the twcc backend, else the backend's name (`local`). */
   project: string;
   /** AUDIT_KEEP: entries past it were pruned before the stream began, and are not waited for. */
   keep: number;

@@ -38,7 +38,7 @@ describe('the audit stream', () => {
       ['apikey.create', 'applied', expect.stringMatching(/^k-/)],
       ['apikey.extend', 'applied', expect.stringMatching(/^k-/)],
     ]);
-    expect(events[0]).toMatchObject({ time: '2026-12-01T09:00:00.000Z', project: 'LOCAL', actor: { member: 'admin', chat: 'local:admin', platform: 'local' } });
+    expect(events[0]).toMatchObject({ time: '2026-12-01T09:00:00.000Z', project: 'local', actor: { member: 'admin', chat: 'local:admin', platform: 'local' } });
     // The stored entries' ids are the event ids: a batch sent again carries the same ones.
     const stored = await h.stored(3);
     expect(idsOf(events)).toEqual(stored.map((e) => e!.id));

@@ -40,7 +40,7 @@ export class StreamHarness {
       store: bot.store,
       webhook,
       format: opts.webhook?.format ?? 'jsonl',
-      project: 'LOCAL',
+      project: 'local',
       keep: opts.bot?.auditKeep ?? 10_000,
       logger: silentLogger(),
       batchSize: 2,

@@ -53,7 +53,7 @@ it('the bot process streams its audit log: a SIEM outage shows in /metrics and t
   down = false;
   await receiver.until(() => receiver!.takenEvents().length >= 2);
   expect(receiver.takenEvents().map((e) => e.action)).toEqual(['member.link', 'apikey.create']);
-  expect(receiver.takenEvents()[0]).toMatchObject({ actor: { chat: 'slack:UADMIN', platform: 'slack' }, target: 'slack:UALICE', project: 'LOCAL' });
+  expect(receiver.takenEvents()[0]).toMatchObject({ actor: { chat: 'slack:UADMIN', platform: 'slack' }, target: 'slack:UALICE', project: 'local' });
   for (const r of receiver.received) expect(verifySignature(WEBHOOK_SECRET, r.headers, r.body)).toBe(true);
   await bot.line(/"msg":"audit stream: the receiver takes batches again"/);
   const after = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();

@@ -27,7 +27,7 @@ const stream = new AuditStream({
     },
   },
   format: 'jsonl',
-  project: 'LOCAL',
+  project: 'local',
   keep: 10_000,
   logger: silentLogger(),
   batchSize: 2,
