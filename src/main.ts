@@ -80,8 +80,8 @@ async function main(args: string[]): Promise<void> {
   const backend = await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const { rateLimits, reminderDays, reminderIntervalMs } = config.parsed;
-  // AUDIT_WEBHOOK_URL: the audit log streamed to a SIEM; AUDIT_KEEP then prunes only what was streamed.
-  // The project the audit events name: as the core's audit log names it (the export branch's auditProject).
+  // AUDIT_WEBHOOK_URL: the audit log streamed to a SIEM (its events name the project as the core's audit log
+  // does); AUDIT_KEEP then prunes only what was streamed.
   const auditProject = backend.name === 'twcc' && config.TWCC_PROJECT ? config.TWCC_PROJECT : backend.name;
   const auditStream = auditStreamOf(config, store, logger, auditProject);
   const core = new Core({
