@@ -52,6 +52,25 @@ const keyMaxDays = wholeNumber(365, 1, 3650, 'a number of days');
 /** How many audit entries are kept (the newest); an older one is deleted as each new one comes. */
 const auditKeep = wholeNumber(10_000, 100, 10_000_000, 'a number of entries');
 
+/** Loopback hosts: AUDIT_WEBHOOK_URL may be plain HTTP only to these (a receiver on the same machine, tests). */
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** AUDIT_WEBHOOK_URL: HTTPS, or HTTP to loopback; the value is not echoed (a URL may carry a token). */
+const auditWebhookUrl = optional.superRefine((v, ctx) => {
+  if (v === undefined) return;
+  const url = URL.canParse(v) ? new URL(v) : undefined;
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    ctx.addIssue({ code: 'custom', message: 'is not an https URL; write the whole URL of the SIEM endpoint, e.g. https://siem.example.org/ingest' });
+  } else if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+    ctx.addIssue({ code: 'custom', message: 'is plain http: audit events and their signature would cross the network unencrypted; use https (http only to localhost or 127.0.0.1)' });
+  }
+});
+
+/** AUDIT_WEBHOOK_SECRET: the HMAC key (and the Splunk HEC token); never echoed. */
+const auditWebhookSecret = optional.refine((v) => v === undefined || v.length >= 16, {
+  error: 'is shorter than 16 characters; generate one with `openssl rand -hex 32` (for splunk-hec: the HEC token)',
+});
+
 /**
  * Text whose parsed value the bot uses: the text is kept (the README and --help show `1h`, not
  * milliseconds) beside the value, so that main.ts never parses it again.
@@ -230,6 +249,9 @@ export const ConfigSchema = z.object({
     error: 'is not an http(s) URL; write the address Mattermost reaches this bot at, e.g. https://chatops.example.org',
   }),
   LOCAL_PROJECTS: projectList,
+  AUDIT_WEBHOOK_URL: auditWebhookUrl,
+  AUDIT_WEBHOOK_SECRET: auditWebhookSecret,
+  AUDIT_WEBHOOK_FORMAT: oneOf(['jsonl', 'splunk-hec'], 'jsonl'),
 });
 /** The variables ConfigSchema reads (the README table, .env.example and --help list exactly these). */
 export type ConfigVariable = keyof typeof ConfigSchema.shape;
@@ -341,6 +363,7 @@ function crossFieldProblems(env: Env): StartupProblem[] {
   if (env.BACKEND?.trim() === 'twcc' && (env.TWCC_PROJECT ?? '').trim() === '') {
     problems.push({ variable: 'TWCC_PROJECT', message: "required when BACKEND=twcc; set it to the project's plan code (e.g. GOV108009)" });
   }
+  problems.push(...auditWebhookProblems(env));
   return problems;
 }
 
@@ -355,6 +378,15 @@ function approvalProblems(c: z.output<typeof ConfigWithParsed>): StartupProblem[
     problems.push({ variable: 'APPROVAL_ESCALATE_AFTER', message: 'is set, but neither ESCALATION_CHANNEL nor DISCORD_ESCALATION_CHANNEL is; set the channel to escalate to, or APPROVAL_ESCALATE_AFTER=off' });
   }
   return problems;
+}
+
+/** The audit stream's URL and secret go together: half of the pair is a mistake, never "streaming off". */
+function auditWebhookProblems(env: Env): StartupProblem[] {
+  const url = (env.AUDIT_WEBHOOK_URL ?? '').trim() !== '';
+  const secret = (env.AUDIT_WEBHOOK_SECRET ?? '').trim() !== '';
+  if (url && !secret) return [{ variable: 'AUDIT_WEBHOOK_SECRET', message: 'required with AUDIT_WEBHOOK_URL: every batch is signed with it; generate one with `openssl rand -hex 32` and give it to the receiver too' }];
+  if (secret && !url) return [{ variable: 'AUDIT_WEBHOOK_URL', message: 'not set, but AUDIT_WEBHOOK_SECRET is; set it to the SIEM endpoint (https://…), or unset AUDIT_WEBHOOK_SECRET to stream nothing' }];
+  return [];
 }
 
 /** `.env` values, under whatever the environment itself sets (Node's own parser). */

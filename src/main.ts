@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
+import { auditStreamOf } from './audit-stream/index.js';
 import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
 import { breakGlassOf, discordEnabled, discordOverHttp, loadConfig, mattermostEnabled, portalRemindAfterMs, projectCodes, slackDistributed, slackEnabled, type Config } from './config.js';
@@ -100,6 +101,10 @@ async function main(args: string[]): Promise<void> {
   const backend = projects ? projects[0]!.backend : await openBackend(config, store, logger);
   const admins = useShell ? [...config.ADMINS, 'local:admin'] : config.ADMINS;
   const { rateLimits, reminderDays, reminderIntervalMs } = config.parsed;
+  // AUDIT_WEBHOOK_URL: the audit log streamed to a SIEM (its events name the project as the core's audit log
+  // does); AUDIT_KEEP then prunes only what was streamed.
+  const auditProject = backend.name === 'twcc' && config.TWCC_PROJECT ? config.TWCC_PROJECT : backend.name;
+  const auditStream = auditStreamOf(config, store, logger, projects ? projects.map((p) => p.code) : [auditProject]);
   const core = new Core({
     features: allFeatures({
       keyMaxDays: config.KEY_MAX_DAYS,
@@ -115,7 +120,8 @@ async function main(args: string[]): Promise<void> {
     admins,
     logger,
     auditKeep: config.AUDIT_KEEP,
-    auditProject: backend.name === 'twcc' && config.TWCC_PROJECT ? config.TWCC_PROJECT : backend.name,
+    auditProject,
+    ...(auditStream ? { auditFloor: auditStream.floor } : {}),
     timeZone: config.TZ,
     middleware: [measureInvocations],
     rateLimits,
@@ -123,7 +129,7 @@ async function main(args: string[]): Promise<void> {
     ...(projects ? { projects } : {}),
   });
   // Every replica runs each feature's sweeps; the one holding a sweep's store lease runs it. None with REMINDER_DAYS=off.
-  const sweepers = core.sweepers({ onReport: countSweep });
+  const sweepers = [...core.sweepers({ onReport: countSweep }), ...(auditStream?.sweepers ?? [])];
 
   // One HTTP server on PORT for every chat platform, with /healthz, /readyz and /metrics (not in the shell).
   const http = useShell ? undefined : new HttpServer(config.PORT, logger);

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Middleware } from './core/middleware.js';
 
 /** One registry per process, served at GET /metrics. */
@@ -80,3 +80,41 @@ export const measureInvocations: Middleware = async (inv, next) => {
   invocationsTotal.inc({ ...labels, outcome: outcome.kind });
   return outcome;
 };
+
+/** Reads the audit stream's backlog at each scrape (set by main.ts when AUDIT_WEBHOOK_URL is set). */
+let auditBacklog: (() => Promise<number>) | undefined;
+let auditStreamFormat = 'jsonl';
+
+new Gauge({
+  name: 'chatops_audit_stream_backlog',
+  help: 'Audit entries not yet taken by the SIEM receiver (the log top less the stream cursor), read from the store at each scrape',
+  labelNames: ['format'] as const,
+  registers: [metrics],
+  async collect() {
+    if (!auditBacklog) return;
+    this.set({ format: auditStreamFormat }, await auditBacklog().catch(() => Number.NaN));
+  },
+});
+const auditStreamDelivered = new Counter({
+  name: 'chatops_audit_stream_delivered_total',
+  help: 'Audit entries the SIEM receiver took (answered 2xx), by format',
+  labelNames: ['format'] as const,
+  registers: [metrics],
+});
+
+const auditStreamFailures = new Counter({
+  name: 'chatops_audit_stream_failures_total',
+  help: 'Audit batches the SIEM receiver did not take (each is sent again), by reason',
+  labelNames: ['reason'] as const,
+  registers: [metrics],
+});
+
+/** The audit stream's metrics: its backlog (read at each scrape, on every replica) and the observer its sender reports to. */
+export function measureAuditStream(format: string, backlog: () => Promise<number>): { delivered(n: number): void; failed(reason: string): void } {
+  auditStreamFormat = format;
+  auditBacklog = backlog;
+  return {
+    delivered: (n) => auditStreamDelivered.inc({ format }, n),
+    failed: (reason) => auditStreamFailures.inc({ reason }),
+  };
+}

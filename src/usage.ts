@@ -54,6 +54,9 @@ const MEANING: Record<ConfigVariable, string> = {
   MATTERMOST_APPROVALS_CHANNEL: 'Mattermost channel id for approval requests (unset: where the request was typed)',
   MATTERMOST_BOT_URL: 'the address Mattermost reaches this bot at; buttons and the login dialog POST to <it>/mattermost/actions',
   LOCAL_PROJECTS: 'the embedded registry’s projects, comma-separated (e.g. LAB1,LAB2): one deployment, several projects (unset: LOCAL)',
+  AUDIT_WEBHOOK_URL: 'stream every audit event to this SIEM endpoint, in signed JSON Lines batches (https; http only to loopback)',
+  AUDIT_WEBHOOK_SECRET: 'HMAC-SHA256 key of the X-Chatops-Signature header (with splunk-hec, the HEC token); required with AUDIT_WEBHOOK_URL',
+  AUDIT_WEBHOOK_FORMAT: 'jsonl: one event a line; splunk-hec: Splunk HEC event envelopes, Authorization: Splunk <secret>',
 };
 
 /** Walks through defaults, optionals and pipes to the enum inside, if any. */

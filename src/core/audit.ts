@@ -30,8 +30,10 @@ export class AuditLog {
     readonly project = 'local',
     /** Several projects: each entry names its project (the log itself is the project's own). */
     private readonly several = false,
+    /** With AUDIT_WEBHOOK_URL: the last entry streamed; `keep` prunes nothing above it (src/audit-stream/). */
+    floor?: () => Promise<number>,
   ) {
-    this.log = new NumberedLog(store, this.records, 'audit', keep);
+    this.log = new NumberedLog(store, this.records, 'audit', keep, floor);
   }
 
   private get records() {

@@ -41,6 +41,8 @@ export interface CoreOptions {
   auditKeep?: number;
   /** The project every exported audit event names (TWCC_PROJECT, or `local`). */
   auditProject?: string;
+  /** With AUDIT_WEBHOOK_URL: the highest audit entry number AUDIT_KEEP may prune (the last one streamed). */
+  auditFloor?: (store: Store) => Promise<number>;
   /** Run around every invocation inside the core's own (error references, de-duplication, the secret rule): metrics. */
   middleware?: readonly Middleware[];
   /** Per-member limits on state-changing commands (RATE_LIMITS); none when unset. */
@@ -146,7 +148,7 @@ export class Core {
         identity,
         timeZone,
         locales: new LocaleSettings(store, identity, timeZone, opts.store, remembered),
-        audit: new AuditLog(store, now, logger, opts.auditKeep, project.several ? project.code : (opts.auditProject ?? 'local'), project.several),
+        audit: new AuditLog(store, now, logger, opts.auditKeep, project.several ? project.code : (opts.auditProject ?? 'local'), project.several, opts.auditFloor && (() => opts.auditFloor!(store))),
         pending: new PendingActions(store, now, opts.decisionLeaseMs),
         logger,
         now,

@@ -17,6 +17,11 @@ export class NumberedLog<T> {
     private readonly name: string,
     /** How many of the newest records are kept. */
     private readonly keep: number,
+    /**
+     * The highest number that may be pruned (AUDIT_WEBHOOK_URL: the last one streamed): a record past
+     * `keep` but above it stays until its reader has it, and `pruneHeld` deletes it then. None: `keep` alone.
+     */
+    private readonly floor?: () => Promise<number>,
   ) {
     if (!Number.isInteger(keep) || keep < 1) throw new Error(`a numbered log keeps at least one record (got ${keep})`);
   }
@@ -29,8 +34,29 @@ export class NumberedLog<T> {
     const { count: n } = await this.store.increment(this.counter(), NUMBERING_WINDOW_MS);
     await this.records.put(this.idOf(n), record);
     // Retention: the record `keep` places back falls off the old end.
-    if (n > this.keep) await this.records.delete(this.idOf(n - this.keep));
+    if (n > this.keep && (await this.mayPrune(n - this.keep))) await this.records.delete(this.idOf(n - this.keep));
     return n;
+  }
+
+  /** Whether record `n` may go: always without a floor; with one, once it is at or under it (not when it cannot be read). */
+  private async mayPrune(n: number): Promise<boolean> {
+    if (!this.floor) return true;
+    return this.floor().then(
+      (floor) => n <= floor,
+      () => false,
+    );
+  }
+
+  /**
+   * After the floor rose from `from` to `to`: deletes the records in between that `keep` had already let
+   * go but the floor held (an append skipped them). `top` is read after the floor was written, so an
+   * append racing with this either sees the new floor or is counted here: nothing is held for ever.
+   */
+  async pruneHeld(from: number, to: number): Promise<number> {
+    const last = Math.min(to, (await this.top()) - this.keep);
+    let deleted = 0;
+    for (let n = Math.max(1, from + 1); n <= last; n++) if (await this.records.delete(this.idOf(n))) deleted++;
+    return deleted;
   }
 
   /** The highest number given so far (0 while the log is empty). */

@@ -63,6 +63,9 @@ export interface TestBotOptions {
   projects?: string[];
   /** With `projects`: each project's backend on its view of the store (TWCC_PROJECT as a list); embedded registries otherwise. */
   projectBackend?: (store: Store, project: string) => Backend;
+  /** AUDIT_KEEP, and the floor an audit stream holds its prune to (src/audit-stream/); the core's defaults otherwise. */
+  auditKeep?: number;
+  auditFloor?: (store: Store) => Promise<number>;
 }
 
 export const asUser = (name: string): ChatUser => ({ platform: 'local', workspace: 'local', userId: name, name });
@@ -111,7 +114,7 @@ export class TestBot {
       return { code, backend: opts.projectBackend ? opts.projectBackend(scoped, code) : new LocalRegistry(scoped, code, opts.now) };
     });
     const backend = projects ? projects[0]!.backend : opts.backend ? opts.backend(store) : new LocalRegistry(store, 'LOCAL', opts.now);
-    const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}), ...(opts.approvals ? { approvals: opts.approvals } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}), ...(opts.decisionLeaseMs ? { decisionLeaseMs: opts.decisionLeaseMs } : {}), ...(projects ? { projects } : {}) });
+    const core = new Core({ features: allFeatures({ ...(opts.keyMaxDays ? { keyMaxDays: opts.keyMaxDays } : {}), ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), ...(opts.breakGlass ? { breakGlass: opts.breakGlass } : {}), ...(opts.approvals ? { approvals: opts.approvals } : {}) }), store, backend, admins: opts.admins ?? ['local:admin'], ...(opts.now ? { now: opts.now } : {}), middleware: opts.middleware ?? [], ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.timeZone ? { timeZone: opts.timeZone } : {}), ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}), ...(opts.decisionLeaseMs ? { decisionLeaseMs: opts.decisionLeaseMs } : {}), ...(opts.auditKeep ? { auditKeep: opts.auditKeep } : {}), ...(opts.auditFloor ? { auditFloor: opts.auditFloor } : {}), ...(projects ? { projects } : {}) });
     return new TestBot(core, store, backend, file, dir);
   }
 
