@@ -5,6 +5,7 @@
  * a claim, and no count is lost.
  */
 import type { WindowCount } from './port.js';
+import { alreadyThere } from './postgres-table.js';
 
 export interface Claimer {
   claim(key: string, token: string, ttlMs: number): Promise<boolean>;
@@ -35,14 +36,13 @@ type PgQuery = (sql: string, values?: unknown[]) => Promise<unknown[]>;
 
 /**
  * `CREATE TABLE IF NOT EXISTS`, as several replicas starting at once run it: PostgreSQL's check is not
- * atomic, and the losers of the race get a unique violation on its catalog (23505), which means the
- * table now exists.
+ * atomic, and the losers of the race get an error saying it (or its row type) now exists.
  */
 async function createTable(query: PgQuery, statement: string): Promise<void> {
   try {
     await query(statement);
   } catch (err) {
-    if ((err as { code?: unknown }).code !== '23505') throw err;
+    if (!alreadyThere(err)) throw err;
   }
 }
 

@@ -19,8 +19,12 @@ export interface PostgresTable {
   name: string;
 }
 
-/** The first statement that creates a thing another replica created at the same moment fails so; the thing is there. */
-const alreadyThere = (err: unknown) => ['23505', '42P07', '42701'].includes(String((err as { code?: unknown }).code));
+/**
+ * The first statement that creates a thing another replica created at the same moment fails so; the
+ * thing is there: a unique violation on the catalog (23505), a table's row type (42710), a table
+ * (42P07) or a column (42701) that now exists.
+ */
+export const alreadyThere = (err: unknown) => ['23505', '42710', '42P07', '42701'].includes(String((err as { code?: unknown }).code));
 
 /**
  * Adds the `expires` column (filled once from the serialized values of rows written before it

@@ -80,3 +80,15 @@ describe('PostgreSQL tables', () => {
     expect(await tables(schema, prefix)).toEqual([`${schema}.${prefix}counters`, `${schema}.${prefix}keyv`, `${schema}.${prefix}leases`]);
   });
 });
+
+describe('replicas starting at the same moment on a new PostgreSQL prefix', () => {
+  it('all open: the losers of the race to create the tables find them made', async () => {
+    for (let round = 0; round < 10; round++) {
+      const prefix = fresh('race');
+      const stores = await Promise.all(Array.from({ length: 6 }, () => open(POSTGRES, prefix)));
+      await stores[0]!.collection('links').put('slack:U1', { memberId: 'alice' });
+      expect(await stores[3]!.collection('links').get('slack:U1')).toEqual({ memberId: 'alice' });
+      expect((await Promise.all(stores.map((s) => s.claim('start', 60_000)))).filter(Boolean)).toHaveLength(1);
+    }
+  });
+});
