@@ -6,7 +6,7 @@ import { settledWithin } from '../result.js';
 import { deserializeKeyvRecord, serializeKeyvRecord } from './keyv-codec.js';
 import { createFolder } from './create-folder.js';
 import { postgresClaimer, redisClaimer, type Claimer, type ClaimTables } from './claim.js';
-import { expiringPostgresAdapter, preparePostgresTable, sweepExpiredRows, SWEEP_EVERY_WRITES } from './postgres-table.js';
+import { alreadyThere, expiringPostgresAdapter, preparePostgresTable, sweepExpiredRows, SWEEP_EVERY_WRITES } from './postgres-table.js';
 import { migrateRedisLayout, redisCollection, redisKeys, type RedisCollectionClient } from './redis-collection.js';
 import { COLLECTIONS, StorePingError, StoreUnavailableError, type Collection, type CollectionName, type Store } from './port.js';
 
@@ -253,6 +253,11 @@ export async function openStore(
     const tablePrefix = tableSafe(prefix);
     const table = `${tablePrefix}keyv`;
     const claimStore = new KeyvPostgres({ uri: url, schema, table, ...pool });
+    // Its CREATE TABLE, raced by another replica starting on a new prefix, can fail with "already exists"
+    // (it forgives 23505 only): the table is there. Any other error still fails the start, as without a listener.
+    claimStore.on('error', (err: unknown) => {
+      if (!alreadyThere(err)) throw err;
+    });
     const keyvTable = { qualified: `${schema}.${table}`, name: table };
     // Expired rows go in one statement every so many writes, in the background: a write does not wait for it.
     let writes = 0;
