@@ -107,6 +107,34 @@ describe.each(stores)('npm run audit:export on %s', (_kind, where) => {
   });
 });
 
+describe('npm run audit:export with several projects (LOCAL_PROJECTS=LAB1,LAB2)', () => {
+  it('writes every project’s events, each naming its project, or only the one --project names; an unknown project is refused', async () => {
+    const url = `sqlite://${join(dir, `${uniquePrefix('p')}.sqlite`)}`;
+    const bot = await TestBot.start({ storeUrl: url, projects: ['LAB1', 'LAB2'], admins: ['LAB1:local:ann', 'LAB2:local:ben'] });
+    await bot.say('ann', '/tenant link @alice alice');
+    await bot.say('ben', '/tenant link @bob bob');
+    await bot.say('bob', '/apikey create');
+    await bot.stop(true);
+    const env = { STORE_URL: url, LOCAL_PROJECTS: 'LAB1,LAB2' };
+
+    const all = join(dir, `${uniquePrefix('all')}.jsonl`);
+    expect((await auditExport(['--out', all], env)).err).toMatch(/^audit export: 3 events, from /);
+    expect(parseJsonl(readFileSync(all, 'utf8')).map((e) => [e.project, e.action, e.target])).toEqual([
+      ['LAB1', 'member.link', 'local:alice'],
+      ['LAB2', 'member.link', 'local:bob'],
+      ['LAB2', 'apikey.create', expect.stringMatching(/^k-/)],
+    ]);
+
+    const lab1 = join(dir, `${uniquePrefix('lab1')}.jsonl`);
+    expect((await auditExport(['--out', lab1, '--project', 'lab1'], env)).code).toBe(0);
+    expect(parseJsonl(readFileSync(lab1, 'utf8')).map((e) => [e.project, e.action])).toEqual([['LAB1', 'member.link']]);
+
+    const refused = await auditExport(['--out', join(dir, 'none.jsonl'), '--project', 'LAB3'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("--project LAB3: not one of this deployment's projects (LAB1, LAB2)");
+  });
+});
+
 describe('npm run audit:export refuses what it cannot do, saying why', () => {
   it('without --out, with a bad --since or --format, or an unknown flag: exit 2 and the usage', async () => {
     const url = { STORE_URL: `sqlite://${join(dir, 'none.sqlite')}` };

@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, projectCodes, type Config } from '../config.js';
+import { projectStore } from '../core/projects.js';
 import { StartupError } from '../startup/problem.js';
 import { AuditLog } from '../core/audit.js';
 import { csvHeader, toCsvLine, toJsonLine } from '../core/audit-event.js';
@@ -16,13 +17,15 @@ import { openStore, sqlitePath, type Store } from '../store/index.js';
  * configured store (STORE_URL, STORE_PREFIX, AUDIT_KEEP) written as JSON Lines or CSV, in the exported
  * event shape (src/core/audit-event.ts), read a page at a time and never written to: for cron and backups.
  */
-export const AUDIT_EXPORT_USAGE = `Usage: npm run audit:export -- --out FILE [--since 2026-12-01] [--format jsonl|csv]
+export const AUDIT_EXPORT_USAGE = `Usage: npm run audit:export -- --out FILE [--since 2026-12-01] [--format jsonl|csv] [--project CODE]
 
 Writes the audit log kept in the configured store (STORE_URL, STORE_PREFIX) to FILE, one event per
 line (JSON Lines, the default) or as CSV with a header; times are UTC. The store is only read.
   --out FILE       where to write (replaced when the export is complete; mode 600)
   --since DATE     only events from this date (UTC midnight) or RFC 3339 time on
   --format F       jsonl (default) or csv
+  --project CODE   with several projects (TWCC_PROJECT or LOCAL_PROJECTS a list): only this one's
+                   events (default: every project's, one project after another; each event names its)
 `;
 
 const Since = z
@@ -35,6 +38,7 @@ const Options = z.object({
   out: z.string({ error: '--out FILE is required' }).min(1, '--out FILE is required'),
   since: Since.optional(),
   format: z.enum(['jsonl', 'csv'], { error: '--format must be jsonl or csv' }).default('jsonl'),
+  project: z.string().min(1).optional(),
 });
 export type AuditExportOptions = z.infer<typeof Options>;
 
@@ -42,7 +46,7 @@ export type AuditExportOptions = z.infer<typeof Options>;
 export function parseAuditExportArgs(argv: string[]): { ok: true; options: AuditExportOptions } | { ok: false; error: string } | { ok: 'help' } {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, options: { out: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({ args: argv, options: { out: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' }, project: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
@@ -74,13 +78,26 @@ export function readOnly(store: Store): Store {
 }
 
 /** Exports to `options.out` (through a `.partial` file renamed at the end); resolves with the one-line summary. */
-export async function exportAudit(config: Pick<Config, 'STORE_URL' | 'STORE_PREFIX' | 'AUDIT_KEEP' | 'BACKEND' | 'TWCC_PROJECT'>, options: AuditExportOptions): Promise<string> {
+export async function exportAudit(
+  config: Pick<Config, 'STORE_URL' | 'STORE_PREFIX' | 'AUDIT_KEEP' | 'BACKEND' | 'TWCC_PROJECT' | 'LOCAL_PROJECTS'>,
+  options: AuditExportOptions,
+): Promise<string> {
+  // Several projects: each has its own log in the store (src/core/projects.ts); a wrong --project is said before anything is opened.
+  const codes = projectCodes(config);
+  const several = codes.length > 1;
+  const wanted = options.project?.toUpperCase();
+  if (wanted && !codes.some((c) => c.toUpperCase() === wanted)) throw new Error(`--project ${options.project}: not one of this deployment's projects (${codes.join(', ')})`);
   const sqlite = sqlitePath(config.STORE_URL);
   // Opening a SQLite file that is not there would make an empty one: a wrong path is said, not exported as nothing.
   if (sqlite !== undefined && sqlite !== ':memory:' && !existsSync(sqlite)) throw new Error(`STORE_URL names no store: ${resolve(sqlite)} does not exist`);
   const store = readOnly(await openStore(config.STORE_URL, config.STORE_PREFIX ? { prefix: config.STORE_PREFIX } : {}));
-  const project = config.BACKEND === 'twcc' && config.TWCC_PROJECT ? config.TWCC_PROJECT : 'local';
-  const log = new AuditLog(store, Date.now, silentLogger(), config.AUDIT_KEEP, project);
+  const single = config.BACKEND === 'twcc' && config.TWCC_PROJECT ? config.TWCC_PROJECT : 'local';
+  const logs = several
+    ? codes.flatMap((code, i) => {
+        if (wanted && code.toUpperCase() !== wanted) return [];
+        return [new AuditLog(projectStore(store, code, i === 0), Date.now, silentLogger(), config.AUDIT_KEEP, code, true)];
+      })
+    : [new AuditLog(store, Date.now, silentLogger(), config.AUDIT_KEEP, single)];
   const partial = `${options.out}.partial`;
   const out = createWriteStream(partial, { mode: 0o600 });
   const closed = new Promise<void>((res, rej) => {
@@ -92,7 +109,15 @@ export async function exportAudit(config: Pick<Config, 'STORE_URL' | 'STORE_PREF
   };
   try {
     if (options.format === 'csv') await write(csvHeader());
-    const summary = await log.export(options.since, (e) => write(options.format === 'csv' ? toCsvLine(e) : toJsonLine(e)));
+    const summary: { entries: number; first?: string; last?: string } = { entries: 0 };
+    for (const log of logs) {
+      const one = await log.export(options.since, (e) => write(options.format === 'csv' ? toCsvLine(e) : toJsonLine(e)));
+      summary.entries += one.entries;
+      if (one.entries > 0) {
+        if (!summary.first || one.first! < summary.first) summary.first = one.first!;
+        if (!summary.last || one.last! > summary.last) summary.last = one.last!;
+      }
+    }
     out.end();
     await closed;
     await rename(partial, options.out);
