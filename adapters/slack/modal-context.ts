@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { hmacSealer } from '../../src/crypto/hmac-seal.js';
 
 /**
  * The login modal's context (the channel and response_url of the `/tenant login` it came from, and who
@@ -24,13 +24,12 @@ const Sealed = LoginModalContext.extend({
 /** A response_url is valid for 30 minutes; so is the modal that answers through it. */
 const MODAL_CONTEXT_TTL_MS = 30 * 60 * 1000;
 
-const keyFrom = (signingSecret: string) => createHmac('sha256', signingSecret).update('twcc-chatops login modal context v1').digest();
-const mac = (signingSecret: string, body: string) => createHmac('sha256', keyFrom(signingSecret)).update(body).digest('base64url');
+/** Keyed from the signing secret; the purpose keeps the key (and so every sealed context) as it was before the sealer was shared. */
+const sealer = (signingSecret: string) => hmacSealer(signingSecret, 'login modal context v1');
 
 /** `base64url(json).mac`: fits private_metadata (3000 characters) with room to spare. */
 export function sealLoginContext(signingSecret: string, context: LoginModalContext & { userId: string }, now = Date.now()): string {
-  const body = Buffer.from(JSON.stringify({ ...context, expiresAt: now + MODAL_CONTEXT_TTL_MS })).toString('base64url');
-  return `${body}.${mac(signingSecret, body)}`;
+  return sealer(signingSecret).seal({ ...context, expiresAt: now + MODAL_CONTEXT_TTL_MS });
 }
 
 /** The context, when `metadata` was sealed by this bot for `userId` and has not expired; else why not. */
@@ -40,18 +39,9 @@ export function openLoginContext(
   userId: string,
   now = Date.now(),
 ): { ok: true; value: LoginModalContext } | { ok: false; reason: string } {
-  const [body, tag, extra] = metadata.split('.');
-  if (!body || !tag || extra !== undefined) return { ok: false, reason: 'not sealed' };
-  const expected = Buffer.from(mac(signingSecret, body));
-  const given = Buffer.from(tag);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad seal' };
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'not JSON' };
-  }
-  const parsed = Sealed.safeParse(json);
+  const opened = sealer(signingSecret).open(metadata);
+  if (!opened.ok) return opened;
+  const parsed = Sealed.safeParse(opened.value);
   if (!parsed.success) return { ok: false, reason: 'bad shape' };
   if (parsed.data.userId !== userId) return { ok: false, reason: 'another user' };
   if (parsed.data.expiresAt < now) return { ok: false, reason: 'expired' };
