@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { startSlack, type SlackHandle } from '../../../adapters/slack/index.js';
 import { LocalRegistry } from '../../../src/backends/local/registry.js';
 import { Core } from '../../../src/core/core.js';
+import { projectStore } from '../../../src/core/projects.js';
 import { allFeatures } from '../../../src/features/index.js';
 import { openSlackDistribution, type SlackDistributionParts } from '../../../src/installations/index.js';
 import { REDACTED_PATHS } from '../../../src/log.js';
@@ -38,6 +39,10 @@ export interface WorkspacesOptions {
   /** Shares the fake Slack (and the encryption key) with another process's world: a second replica. */
   fake?: FakeSlack;
   encryptionKey?: string;
+  /** LOCAL_PROJECTS: several projects, each an embedded registry on its own view of the store. */
+  projects?: string[];
+  /** ADMINS (default two admins of every project). */
+  admins?: string[];
 }
 
 /** What Slack got back for a slash command (the ack), and where the bot answers it. */
@@ -82,7 +87,15 @@ export class Workspaces {
     });
     // Trace level: even the most verbose log must hold no token.
     const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-    const core = new Core({ features: allFeatures(), store, backend: new LocalRegistry(store), admins: ['slack:UADMINA', 'slack:UADMINB'], logger });
+    const projects = opts.projects?.map((code, i) => ({ code, backend: new LocalRegistry(projectStore(store, code, i === 0), code) }));
+    const core = new Core({
+      features: allFeatures(),
+      store,
+      backend: projects ? projects[0]!.backend : new LocalRegistry(store),
+      admins: opts.admins ?? ['slack:UADMINA', 'slack:UADMINB'],
+      logger,
+      ...(projects ? { projects } : {}),
+    });
     const fake = opts.fake ?? (await startFakeSlack());
     const encryptionKey = opts.encryptionKey ?? randomBytes(32).toString('base64');
     const parts = openSlackDistribution(
