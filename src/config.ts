@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, parseRateLimits } from './core/rate-limit.js';
 import { parseReminderDays, parseReminderInterval, type Parsed } from './features/reminders/schedule.js';
 import { parseDuration } from './core/duration.js';
-import { parseApprovalPolicy, parseApproverGroups, unknownGroups, type ApproverGroups, type PolicyRule } from './features/approvals/policy.js';
+import { parseApprovalPolicy, parseApproverGroups, unknownGroups, unknownProjects, type ApproverGroups, type PolicyRule } from './features/approvals/policy.js';
 import type { ApprovalSettings } from './features/approvals/settings.js';
 import { decodeEncryptionKey } from './crypto/encryption-key.js';
 import { STORE_PREFIX_PATTERN } from './store/port.js';
@@ -373,6 +373,10 @@ function approvalProblems(c: z.output<typeof ConfigWithParsed>): StartupProblem[
   const { rules, groups, escalateAfterMs } = c.parsed.approvals;
   for (const group of unknownGroups(rules, groups)) {
     problems.push({ variable: 'APPROVAL_POLICY', message: `approvers=@${group} names no group; define it in APPROVER_GROUPS (e.g. ${group}=alice+dave)` });
+  }
+  const projects = projectCodes(c);
+  for (const project of unknownProjects(rules, projects)) {
+    problems.push({ variable: 'APPROVAL_POLICY', message: `project=${project} is not one of this deployment's projects (${projects.join(', ')})` });
   }
   if (escalateAfterMs !== undefined && !c.ESCALATION_CHANNEL && !c.DISCORD_ESCALATION_CHANNEL) {
     problems.push({ variable: 'APPROVAL_ESCALATE_AFTER', message: 'is set, but neither ESCALATION_CHANNEL nor DISCORD_ESCALATION_CHANNEL is; set the channel to escalate to, or APPROVAL_ESCALATE_AFTER=off' });

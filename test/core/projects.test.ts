@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PostTarget } from '../../src/core/outcome.js';
 import { replyToPlainText } from '../../src/core/reply.js';
-import { parseConfig, projectCodes } from '../../src/config.js';
+import { loadConfig, parseConfig, projectCodes } from '../../src/config.js';
 import { TestBot } from '../helpers/test-bot.js';
 
 let bot: TestBot;
@@ -219,5 +219,31 @@ describe('the configuration of several projects', () => {
       problems: [{ variable: 'TWCC_PROJECT', message: expect.stringContaining('"AI 0912345" is not a project code') }],
     });
     expect(parseConfig({ ADMINS: 'GOV108009:slack:U1,GOV108009:anna=slack:U2+discord:3,slack:U4' }).ok).toBe(true);
+  });
+});
+
+describe('approval policies per project (APPROVAL_POLICY rules with project=CODE)', () => {
+  it('a rule for LAB2 asks LAB2’s requests for two approvals; LAB1’s go by the next rule', async () => {
+    const env = { LOCAL_PROJECTS: 'LAB1,LAB2', APPROVAL_POLICY: 'quota.increase project=lab2 approvals=2; quota approvals=1', APPROVAL_REASON: 'optional' };
+    const approvals = loadConfig(env).parsed.approvals;
+    bot = await TestBot.start({ projects: ['LAB1', 'LAB2'], admins: ['LAB1:local:ann', 'LAB2:local:ben', 'LAB2:local:carl', 'LAB2:local:dora'], approvals });
+    await bot.say('ann', '/tenant link @alice alice');
+    await bot.say('ben', '/tenant link @bob bob');
+
+    await bot.say('bob', '/quota request vcs cpu=16');
+    expect(bot.posts('approvals')[0]!.text).toContain('Needs 2 approvals: 0 of 2 so far.');
+    expect((await bot.click('Approve', 'carl')).text).toContain('1 of 2 so far, by @carl');
+    expect((await bot.click('Approve', 'dora')).text).toContain('Approved by @carl, @dora and applied.');
+
+    await bot.say('alice', '/quota request vcs cpu=16');
+    const lab1 = bot.posts('approvals').find((p) => p.text.includes('@alice asks'))!;
+    expect(lab1.text).not.toContain('Needs 2 approvals');
+    expect(lab1.text).toContain('Project: LAB1');
+  });
+
+  it('a rule naming a project the deployment does not serve stops the start, saying which', () => {
+    expect(() => loadConfig({ LOCAL_PROJECTS: 'LAB1,LAB2', APPROVAL_POLICY: 'quota project=LAB3 approvals=2' })).toThrow(
+      "project=LAB3 is not one of this deployment's projects (LAB1, LAB2)",
+    );
   });
 });

@@ -23,6 +23,8 @@ export interface PolicyRule {
   conditions: { resource: Resource; op: Op; value: number }[];
   approvals: number;
   group?: string;
+  /** `project=LAB2`: the rule is for that project's requests only (several projects: src/core/projects.ts). */
+  project?: string;
 }
 
 /** Named groups: group → members (member ids in lower case, or chat identities `slack:U1`). */
@@ -55,6 +57,7 @@ function parseRule(raw: string): Parsed<PolicyRule> {
     const lower = token.toLowerCase();
     const approvals = /^approvals=(\d+)$/.exec(lower);
     const approvers = /^approvers=@(.+)$/.exec(lower);
+    const project = /^project=([a-z0-9][a-z0-9_-]{0,31})$/i.exec(token);
     const condition = new RegExp(`^(${RESOURCES.join('|')})(${OPS.join('|')})(.+)$`).exec(lower);
     if (approvals) {
       const n = Number(approvals[1]);
@@ -63,13 +66,15 @@ function parseRule(raw: string): Parsed<PolicyRule> {
     } else if (approvers) {
       if (!GROUP_NAME.test(approvers[1]!)) return bad(`"${token}" does not name a group (approvers=@gpu-owners)`);
       rule.group = approvers[1]!;
+    } else if (project) {
+      rule.project = project[1]!.toUpperCase();
     } else if (condition) {
       const resource = condition[1] as Resource;
       const value = amount(resource, condition[3]!);
       if (value === undefined) return bad(`"${token}" does not compare ${resource} with a number${resource === 'memory' ? ' (64G, 512M)' : ''}`);
       rule.conditions.push({ resource, op: condition[2] as Op, value });
     } else {
-      return bad(`"${token}" is not a condition (gpu>4), approvals=N or approvers=@group`);
+      return bad(`"${token}" is not a condition (gpu>4), approvals=N, approvers=@group or project=CODE`);
     }
   }
   if (rule.approvals === 0) return bad('it says no approvals=N');
@@ -112,6 +117,10 @@ export function parseApproverGroups(text: string): { ok: true; value: ApproverGr
 export const unknownGroups = (rules: readonly PolicyRule[], groups: ApproverGroups): string[] =>
   [...new Set(rules.flatMap((r) => (r.group && !groups.has(r.group) ? [r.group] : [])))];
 
+/** Rules naming a project this deployment does not serve (checked at start). */
+export const unknownProjects = (rules: readonly PolicyRule[], projects: readonly string[]): string[] =>
+  [...new Set(rules.flatMap((r) => (r.project && !projects.some((p) => p.toUpperCase() === r.project) ? [r.project] : [])))];
+
 const holds = (op: Op, have: number, value: number): boolean =>
   op === '>' ? have > value : op === '>=' ? have >= value : op === '<' ? have < value : op === '<=' ? have <= value : have === value;
 
@@ -120,6 +129,8 @@ export interface PolicyChange {
   kind: 'set' | 'request';
   current: Partial<Record<Resource, number>>;
   requested: QuotaValues;
+  /** The project it is asked in; a rule with `project=` applies only there. */
+  project?: string;
 }
 
 /** A change is a decrease when every resource it changes goes down (a negative quota is unlimited). */
@@ -137,6 +148,7 @@ const applies = (rule: PolicyRule, c: PolicyChange): boolean => {
     (rule.subject === 'quota.request' && c.kind === 'request') ||
     (rule.subject === 'quota.decrease' && isDecrease(c)) ||
     (rule.subject === 'quota.increase' && !isDecrease(c));
+  if (rule.project && rule.project !== c.project?.toUpperCase()) return false;
   // A condition is on the value asked for; a resource not asked for meets none.
   return subjectFits && rule.conditions.every(({ resource, op, value }) => c.requested[resource] !== undefined && holds(op, c.requested[resource], value));
 };

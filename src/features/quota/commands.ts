@@ -130,7 +130,7 @@ async function askApproval({ services, user, where, actor, change: asked, t, app
     }
     const args: QuotaChangeArgs = { ...change, current: current(row.resources) };
     // APPROVAL_POLICY's first matching rule, fixed on the request; APPROVAL_TTL from now (a break-glass review: BREAK_GLASS_REVIEW).
-    const policy = policyFor(approvals.rules, approvals.groups, args);
+    const policy = policyFor(approvals.rules, approvals.groups, { ...args, project: services.project.code });
     const p = { flow: 'approval' as const, action, requester: user, requesterMember: actor.memberId, where, args, locale: t.locale, policy };
     const lasts = change.breakGlass && reviewMs ? { until: services.now() + reviewMs } : { waitMs: approvals.ttlMs };
     return { kind: 'made' as const, pending: await services.pending.create(p, lasts) };
