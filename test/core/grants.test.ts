@@ -5,6 +5,9 @@ import type { Sweeper } from '../../src/core/sweeper.js';
 import { fail } from '../../src/result.js';
 import type { Store } from '../../src/store/port.js';
 import type { GrantSweepReport } from '../../src/features/grants/sweep.js';
+import type { ApprovalSweepReport } from '../../src/features/approvals/sweep.js';
+import { parseApprovalPolicy } from '../../src/features/approvals/policy.js';
+import { DEFAULT_APPROVALS, type ApprovalSettings } from '../../src/features/approvals/settings.js';
 import { TestBot } from '../helpers/test-bot.js';
 
 const HOUR = 3_600_000;
@@ -19,12 +22,13 @@ afterEach(async () => {
 });
 
 /** Two admins (admin, carol) and a member alice (vcs: cpu 8, gpu 1, memory 32G) on the embedded registry. */
-async function start(opts: { breakGlass?: string[]; backend?: (store: Store) => Backend } = {}): Promise<void> {
+async function start(opts: { breakGlass?: string[]; backend?: (store: Store) => Backend; approvals?: ApprovalSettings } = {}): Promise<void> {
   clock = START;
   bot = await TestBot.start({
     admins: ['local:admin', 'local:carol'],
     now: () => clock,
     ...(opts.backend ? { backend: opts.backend } : {}),
+    ...(opts.approvals ? { approvals: opts.approvals } : {}),
     ...(opts.breakGlass ? { breakGlass: { members: opts.breakGlass, reviewMs: 4 * HOUR } } : {}),
   });
   sweeper = bot.core.sweeper<GrantSweepReport>('grant', { intervalMs: 60_000, takeoverMs: 5_000 });
@@ -38,6 +42,17 @@ async function sweepAt(at: number): Promise<GrantSweepReport> {
   const report = await sweeper.runOnce();
   expect(report?.complete).toBe(true);
   return report!;
+}
+
+/** Moves the clock to `at` and runs the approval sweep once (expiry, reminders, escalation). */
+async function approvalSweepAt(at: number): Promise<ApprovalSweepReport> {
+  clock = at;
+  const approvals = bot.core.sweeper<ApprovalSweepReport>('approval', { takeoverMs: 5_000 });
+  try {
+    return (await approvals.runOnce())!;
+  } finally {
+    await approvals.stop();
+  }
 }
 
 const aliceVcs = async () => /alice\s+(\S+ \/ \S+)\s+(\S+ \/ \S+)\s+(\S+ \/ \S+)/.exec((await bot.say('alice', '/quota show vcs')).text)!.slice(1).map((c) => c.split(' / ')[1]);
@@ -129,6 +144,29 @@ describe('the end of a grant', () => {
     expect((await sweepAt(START + 96 * HOUR)).reverted).toBe(1);
     expect(await aliceVcs()).toEqual(['8', '1', '32G']);
     expect(await audit()).toMatch(/grant\.extended/);
+  });
+
+  it('Ask to extend is under APPROVAL_POLICY and APPROVAL_TTL like any request: its card shows the policy, and expired, it is edited in place', async () => {
+    const rules = parseApprovalPolicy('quota.request gpu>4 approvals=2');
+    if (!rules.ok) throw new Error(rules.problems.join('; '));
+    await start({ approvals: { ...DEFAULT_APPROVALS, rules: rules.value, ttlMs: 2 * HOUR, remindAfterMs: undefined } });
+    const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 for 48h training')).text);
+    await bot.click('Approve', 'carol');
+    expect((await bot.click('Approve', 'admin')).text).toContain('Approved by @carol, @admin and applied.');
+    await sweepAt(START + 47 * HOUR);
+    const extension = /\(request `([\w-]+)`\)/.exec((await bot.click('Ask to extend', 'alice')).text)![1]!;
+    const card = bot.posts('approvals').at(-1)!;
+    expect(card.text).toContain(`Asks to keep grant \`${id}\` for another 48h.`);
+    expect(card.text).toContain('Needs 2 approvals: 0 of 2 so far.');
+    expect((await bot.say('admin', '/quota pending')).text).toMatch(new RegExp(`${extension} .*2 approvals +0 of 2 .* in 2 h`));
+    // Nobody decides within APPROVAL_TTL: the approval sweep edits that card in place.
+    expect(await approvalSweepAt(START + 49 * HOUR)).toMatchObject({ expired: 1 });
+    const edit = bot.posts('edit').at(-1)!;
+    expect(edit.to).toBe(`#approvals/${bot.transcript.indexOf(card) + 1}`);
+    expect(edit.text).toContain(`Asks to keep grant \`${id}\` for another 48h.`);
+    expect(edit.text).toContain('Expired before anyone decided; nothing was changed.');
+    // The grant itself was not extended: it has ended, at the next grant sweep.
+    expect((await sweepAt(START + 49 * HOUR)).reverted).toBe(1);
   });
 
   it('what an admin changed in between is left alone, and the member is told so', async () => {
