@@ -247,24 +247,59 @@ describe('break-glass', () => {
     expect(await audit()).toMatch(/quota\.break_glass\.approved/);
   });
 
-  it('rejected: reverted at the next sweep, and said so', async () => {
+  it('rejected: reverted at the next sweep, and said so, on its cards too', async () => {
     await start({ breakGlass: ['alice'] });
     const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 cpu=32 now prod down')).text);
     await bot.click('Reject', 'carol');
     expect((await sweepAt(START + 60_000)).reverted).toBe(1);
+    expect(bot.posts('edit').at(-1)!.text.split('\n').slice(-2)).toEqual(['Rejected by @carol.', `VCS grant \`${id}\` for @alice ended (break-glass not approved): restored cpu 8, gpu 1.`]);
     expect(await aliceVcs()).toEqual(['8', '1', '32G']);
     expect(bot.posts('dm', 'alice').at(-1)!.text).toBe(`Your VCS grant \`${id}\` ended (break-glass not approved): restored cpu 8, gpu 1.`);
     expect(await audit()).toMatch(/quota\.reverted/);
   });
 
-  it('not approved within BREAK_GLASS_REVIEW: reverted', async () => {
+  it('the loud card goes to the escalation channel too, kept like any card: a decision on either decides both, and the sweep does not escalate it again', async () => {
     await start({ breakGlass: ['alice'] });
-    await bot.say('alice', '/quota request vcs gpu=8 now prod down');
+    const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 now prod down')).text);
+    const [inApprovals] = bot.posts('approvals');
+    const [inEscalation] = bot.posts('escalation');
+    expect(inEscalation!.text).toBe(inApprovals!.text);
+    expect(inEscalation!.text).toContain('🚨 **BREAK-GLASS: already applied.**');
+    // Already escalated: the approval sweep (escalation off here, reminders after 24h) adds no third card.
+    await approvalSweepAt(START + HOUR);
+    expect(bot.posts('escalation')).toHaveLength(1);
+    // Approved on the escalation card: the approvals channel's card is edited to the same decision.
+    const approved = await bot.clickId(bot.buttons('Approve')[1]!.id, 'carol');
+    expect(approved.text).toContain('Approved by @carol and applied.');
+    const edit = bot.posts('edit').at(-1)!;
+    expect(edit.to).toBe(`#approvals/${bot.transcript.indexOf(inApprovals!) + 1}`);
+    expect(edit.text).toBe(approved.text);
+    expect((await bot.click('Reject', 'admin')).text).toBe('This has already been handled.');
+    expect((await sweepAt(START + 5 * HOUR)).reverted).toBe(0);
+    expect(await aliceVcs()).toEqual(['8', '8', '32G']);
+    expect(await audit()).toMatch(new RegExp(`quota\\.break_glass\\.approved[^\\n]*${id}`));
+  });
+
+  it('not approved within BREAK_GLASS_REVIEW: reverted, and each of its cards edited once to say expired and reverted; the approval sweep leaves that expiry to the revert', async () => {
+    await start({ breakGlass: ['alice'] });
+    const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 now prod down')).text);
+    const cards = [bot.posts('approvals')[0]!, bot.posts('escalation')[0]!];
     expect((await sweepAt(START + 4 * HOUR - 60_000)).reverted).toBe(0);
+    // Expired, but the change is still applied: the approval sweep does not close it as "nothing was changed".
+    expect(await approvalSweepAt(START + 4 * HOUR)).toMatchObject({ expired: 0, failed: 0 });
+    expect(bot.posts('edit')).toEqual([]);
     expect((await sweepAt(START + 4 * HOUR)).reverted).toBe(1);
     expect(await aliceVcs()).toEqual(['8', '1', '32G']);
-    // The card can no longer be approved into keeping it.
-    expect((await bot.click('Approve', 'carol')).text).toMatch(/Expired before anyone decided/);
+    const said = `Expired before anyone decided. VCS grant \`${id}\` for @alice ended (break-glass not approved): restored gpu 1.`;
+    expect(bot.posts('edit').map((e) => [e.to, e.text.split('\n').at(-1)])).toEqual(cards.map((c) => [`${c.to}/${bot.transcript.indexOf(c) + 1}`, said]));
+    expect(bot.posts('edit').every((e) => !e.reply?.blocks.some((b) => b.type === 'buttons'))).toBe(true);
+    // Closed: neither sweep touches it again; a late click is told it was handled.
+    expect(await approvalSweepAt(START + 5 * HOUR)).toMatchObject({ expired: 0 });
+    expect((await sweepAt(START + 5 * HOUR)).reverted).toBe(0);
+    expect(bot.posts('edit')).toHaveLength(2);
+    expect((await bot.click('Approve', 'carol')).text).toBe('This has already been handled.');
+    expect((await bot.say('admin', '/quota pending')).text).toBe('No quota requests are waiting for approval.');
+    expect(await audit()).toMatch(/quota\.expired/);
   });
 
   it('`now for 2h`: approved, it still ends after two hours', async () => {

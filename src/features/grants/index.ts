@@ -27,7 +27,12 @@ export interface GrantsOptions {
  * An approved change the bot cannot apply (TWCC_QUOTA_WRITE=off, or unconfirmed) is read back from TWCC
  * by a second sweep until the portal shows it (./portal.ts).
  */
-export const grantsFeature = ({ intervalMs = 60_000, portalIntervalMs = 300_000, portalRemindAfterMs = 48 * 3_600_000, approvals = DEFAULT_APPROVALS }: GrantsOptions = {}): Feature => {
+export const grantsFeature = ({
+  intervalMs = 60_000,
+  portalIntervalMs = 300_000,
+  portalRemindAfterMs = 48 * 3_600_000,
+  approvals = DEFAULT_APPROVALS,
+}: GrantsOptions = {}): Feature => {
   const sweep: Sweep<Services, GrantSweepReport> = {
     name: 'grant',
     lease: 'grant-sweep',

@@ -131,24 +131,30 @@ async function restore(services: Services, grants: Grants, g: Grant, why: Revert
 async function closeReview(services: Services, id: string, reverted: string): Promise<void> {
   const p = await services.pending.get(id);
   if (!p) return;
-  const lease = await services.pending.claim(p);
-  if (!lease) return;
   let closed: PendingAction;
-  try {
-    const fresh = (await services.pending.get(id)) ?? p;
-    const card = cardTranslator(services, fresh) as unknown as Translator;
-    if (fresh.status === 'pending') {
-      closed = { ...fresh, status: 'expired', decidedAt: services.now(), note: card.t('grants.reviewExpired', { note: reverted }) };
-      const bot = { actor: 'bot:grants', platform: fresh.requester.platform, workspace: fresh.where.workspace, channel: fresh.where.channelId };
-      await services.audit.append({ ...bot, action: `${quotaChangeFlow.auditPrefix}.expired`, target: quotaChangeFlow.auditTarget(fresh), ref: fresh.id, outcome: 'expired', detail: 'nobody decided; break-glass reverted' });
-    } else {
-      closed = { ...fresh, note: [fresh.note, reverted].filter(Boolean).join('\n') };
-    }
+  if (p.status !== 'pending') {
+    // Decided already (rejected): nothing decides it again, so no claim is needed (this revert holds the grant's).
+    closed = { ...p, note: [p.note, reverted].filter(Boolean).join('\n') };
     await services.pending.save(closed);
-    lease.done();
-  } catch (err) {
-    await lease.release();
-    throw err;
+  } else {
+    const lease = await services.pending.claim(p);
+    if (!lease) return;
+    try {
+      const fresh = (await services.pending.get(id)) ?? p;
+      const card = cardTranslator(services, fresh) as unknown as Translator;
+      if (fresh.status === 'pending') {
+        closed = { ...fresh, status: 'expired', decidedAt: services.now(), note: card.t('grants.reviewExpired', { note: reverted }) };
+        const bot = { actor: 'bot:grants', platform: fresh.requester.platform, workspace: fresh.where.workspace, channel: fresh.where.channelId };
+        await services.audit.append({ ...bot, action: `${quotaChangeFlow.auditPrefix}.expired`, target: quotaChangeFlow.auditTarget(fresh), ref: fresh.id, outcome: 'expired', detail: 'nobody decided; break-glass reverted' });
+      } else {
+        closed = { ...fresh, note: [fresh.note, reverted].filter(Boolean).join('\n') };
+      }
+      await services.pending.save(closed);
+      lease.done();
+    } catch (err) {
+      await lease.release();
+      throw err;
+    }
   }
   const edited = decidedCard(cardTranslator(services, closed), closed, quotaChangeFlow);
   for (const ref of await services.pending.cardsOf(id)) await services.edit(ref, edited);
