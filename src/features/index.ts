@@ -44,6 +44,7 @@ export function allFeatures(opts: FeatureOptions = {}): Feature[] {
       ...(opts.grantIntervalMs !== undefined ? { intervalMs: opts.grantIntervalMs } : {}),
       ...(opts.grantIntervalMs === undefined && opts.reminderIntervalMs !== undefined ? { intervalMs: Math.min(60_000, opts.reminderIntervalMs) } : {}),
       ...(opts.portalRemindAfterMs !== undefined ? { portalRemindAfterMs: opts.portalRemindAfterMs } : {}),
+      ...(opts.approvals ? { approvals: opts.approvals } : {}),
     }),
     approvalsFeature({
       ...(opts.approvals ? { settings: opts.approvals } : {}),

@@ -5,6 +5,9 @@ import type { Sweeper } from '../../src/core/sweeper.js';
 import { fail } from '../../src/result.js';
 import type { Store } from '../../src/store/port.js';
 import type { GrantSweepReport } from '../../src/features/grants/sweep.js';
+import type { ApprovalSweepReport } from '../../src/features/approvals/sweep.js';
+import { parseApprovalPolicy } from '../../src/features/approvals/policy.js';
+import { DEFAULT_APPROVALS, type ApprovalSettings } from '../../src/features/approvals/settings.js';
 import { TestBot } from '../helpers/test-bot.js';
 
 const HOUR = 3_600_000;
@@ -19,12 +22,13 @@ afterEach(async () => {
 });
 
 /** Two admins (admin, carol) and a member alice (vcs: cpu 8, gpu 1, memory 32G) on the embedded registry. */
-async function start(opts: { breakGlass?: string[]; backend?: (store: Store) => Backend } = {}): Promise<void> {
+async function start(opts: { breakGlass?: string[]; backend?: (store: Store) => Backend; approvals?: ApprovalSettings } = {}): Promise<void> {
   clock = START;
   bot = await TestBot.start({
     admins: ['local:admin', 'local:carol'],
     now: () => clock,
     ...(opts.backend ? { backend: opts.backend } : {}),
+    ...(opts.approvals ? { approvals: opts.approvals } : {}),
     ...(opts.breakGlass ? { breakGlass: { members: opts.breakGlass, reviewMs: 4 * HOUR } } : {}),
   });
   sweeper = bot.core.sweeper<GrantSweepReport>('grant', { intervalMs: 60_000, takeoverMs: 5_000 });
@@ -38,6 +42,17 @@ async function sweepAt(at: number): Promise<GrantSweepReport> {
   const report = await sweeper.runOnce();
   expect(report?.complete).toBe(true);
   return report!;
+}
+
+/** Moves the clock to `at` and runs the approval sweep once (expiry, reminders, escalation). */
+async function approvalSweepAt(at: number): Promise<ApprovalSweepReport> {
+  clock = at;
+  const approvals = bot.core.sweeper<ApprovalSweepReport>('approval', { takeoverMs: 5_000 });
+  try {
+    return (await approvals.runOnce())!;
+  } finally {
+    await approvals.stop();
+  }
 }
 
 const aliceVcs = async () => /alice\s+(\S+ \/ \S+)\s+(\S+ \/ \S+)\s+(\S+ \/ \S+)/.exec((await bot.say('alice', '/quota show vcs')).text)!.slice(1).map((c) => c.split(' / ')[1]);
@@ -131,6 +146,29 @@ describe('the end of a grant', () => {
     expect(await audit()).toMatch(/grant\.extended/);
   });
 
+  it('Ask to extend is under APPROVAL_POLICY and APPROVAL_TTL like any request: its card shows the policy, and expired, it is edited in place', async () => {
+    const rules = parseApprovalPolicy('quota.request gpu>4 approvals=2');
+    if (!rules.ok) throw new Error(rules.problems.join('; '));
+    await start({ approvals: { ...DEFAULT_APPROVALS, rules: rules.value, ttlMs: 2 * HOUR, remindAfterMs: undefined } });
+    const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 for 48h training')).text);
+    await bot.click('Approve', 'carol');
+    expect((await bot.click('Approve', 'admin')).text).toContain('Approved by @carol, @admin and applied.');
+    await sweepAt(START + 47 * HOUR);
+    const extension = /\(request `([\w-]+)`\)/.exec((await bot.click('Ask to extend', 'alice')).text)![1]!;
+    const card = bot.posts('approvals').at(-1)!;
+    expect(card.text).toContain(`Asks to keep grant \`${id}\` for another 48h.`);
+    expect(card.text).toContain('Needs 2 approvals: 0 of 2 so far.');
+    expect((await bot.say('admin', '/quota pending')).text).toMatch(new RegExp(`${extension} .*2 approvals +0 of 2 .* in 2 h`));
+    // Nobody decides within APPROVAL_TTL: the approval sweep edits that card in place.
+    expect(await approvalSweepAt(START + 49 * HOUR)).toMatchObject({ expired: 1 });
+    const edit = bot.posts('edit').at(-1)!;
+    expect(edit.to).toBe(`#approvals/${bot.transcript.indexOf(card) + 1}`);
+    expect(edit.text).toContain(`Asks to keep grant \`${id}\` for another 48h.`);
+    expect(edit.text).toContain('Expired before anyone decided; nothing was changed.');
+    // The grant itself was not extended: it has ended, at the next grant sweep.
+    expect((await sweepAt(START + 49 * HOUR)).reverted).toBe(1);
+  });
+
   it('what an admin changed in between is left alone, and the member is told so', async () => {
     await start();
     const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 cpu=16 for 2h')).text);
@@ -209,24 +247,59 @@ describe('break-glass', () => {
     expect(await audit()).toMatch(/quota\.break_glass\.approved/);
   });
 
-  it('rejected: reverted at the next sweep, and said so', async () => {
+  it('rejected: reverted at the next sweep, and said so, on its cards too', async () => {
     await start({ breakGlass: ['alice'] });
     const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 cpu=32 now prod down')).text);
     await bot.click('Reject', 'carol');
     expect((await sweepAt(START + 60_000)).reverted).toBe(1);
+    expect(bot.posts('edit').at(-1)!.text.split('\n').slice(-2)).toEqual(['Rejected by @carol.', `VCS grant \`${id}\` for @alice ended (break-glass not approved): restored cpu 8, gpu 1.`]);
     expect(await aliceVcs()).toEqual(['8', '1', '32G']);
     expect(bot.posts('dm', 'alice').at(-1)!.text).toBe(`Your VCS grant \`${id}\` ended (break-glass not approved): restored cpu 8, gpu 1.`);
     expect(await audit()).toMatch(/quota\.reverted/);
   });
 
-  it('not approved within BREAK_GLASS_REVIEW: reverted', async () => {
+  it('the loud card goes to the escalation channel too, kept like any card: a decision on either decides both, and the sweep does not escalate it again', async () => {
     await start({ breakGlass: ['alice'] });
-    await bot.say('alice', '/quota request vcs gpu=8 now prod down');
+    const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 now prod down')).text);
+    const [inApprovals] = bot.posts('approvals');
+    const [inEscalation] = bot.posts('escalation');
+    expect(inEscalation!.text).toBe(inApprovals!.text);
+    expect(inEscalation!.text).toContain('🚨 **BREAK-GLASS: already applied.**');
+    // Already escalated: the approval sweep (escalation off here, reminders after 24h) adds no third card.
+    await approvalSweepAt(START + HOUR);
+    expect(bot.posts('escalation')).toHaveLength(1);
+    // Approved on the escalation card: the approvals channel's card is edited to the same decision.
+    const approved = await bot.clickId(bot.buttons('Approve')[1]!.id, 'carol');
+    expect(approved.text).toContain('Approved by @carol and applied.');
+    const edit = bot.posts('edit').at(-1)!;
+    expect(edit.to).toBe(`#approvals/${bot.transcript.indexOf(inApprovals!) + 1}`);
+    expect(edit.text).toBe(approved.text);
+    expect((await bot.click('Reject', 'admin')).text).toBe('This has already been handled.');
+    expect((await sweepAt(START + 5 * HOUR)).reverted).toBe(0);
+    expect(await aliceVcs()).toEqual(['8', '8', '32G']);
+    expect(await audit()).toMatch(new RegExp(`quota\\.break_glass\\.approved[^\\n]*${id}`));
+  });
+
+  it('not approved within BREAK_GLASS_REVIEW: reverted, and each of its cards edited once to say expired and reverted; the approval sweep leaves that expiry to the revert', async () => {
+    await start({ breakGlass: ['alice'] });
+    const id = idIn((await bot.say('alice', '/quota request vcs gpu=8 now prod down')).text);
+    const cards = [bot.posts('approvals')[0]!, bot.posts('escalation')[0]!];
     expect((await sweepAt(START + 4 * HOUR - 60_000)).reverted).toBe(0);
+    // Expired, but the change is still applied: the approval sweep does not close it as "nothing was changed".
+    expect(await approvalSweepAt(START + 4 * HOUR)).toMatchObject({ expired: 0, failed: 0 });
+    expect(bot.posts('edit')).toEqual([]);
     expect((await sweepAt(START + 4 * HOUR)).reverted).toBe(1);
     expect(await aliceVcs()).toEqual(['8', '1', '32G']);
-    // The card can no longer be approved into keeping it.
-    expect((await bot.click('Approve', 'carol')).text).toMatch(/Expired before anyone decided/);
+    const said = `Expired before anyone decided. VCS grant \`${id}\` for @alice ended (break-glass not approved): restored gpu 1.`;
+    expect(bot.posts('edit').map((e) => [e.to, e.text.split('\n').at(-1)])).toEqual(cards.map((c) => [`${c.to}/${bot.transcript.indexOf(c) + 1}`, said]));
+    expect(bot.posts('edit').every((e) => !e.reply?.blocks.some((b) => b.type === 'buttons'))).toBe(true);
+    // Closed: neither sweep touches it again; a late click is told it was handled.
+    expect(await approvalSweepAt(START + 5 * HOUR)).toMatchObject({ expired: 0 });
+    expect((await sweepAt(START + 5 * HOUR)).reverted).toBe(0);
+    expect(bot.posts('edit')).toHaveLength(2);
+    expect((await bot.click('Approve', 'carol')).text).toBe('This has already been handled.');
+    expect((await bot.say('admin', '/quota pending')).text).toBe('No quota requests are waiting for approval.');
+    expect(await audit()).toMatch(/quota\.expired/);
   });
 
   it('`now for 2h`: approved, it still ends after two hours', async () => {

@@ -69,9 +69,16 @@ describe('when the bot cannot apply', () => {
     expect((await sweepPortalAt(START + 49 * HOUR)).reminded).toBe(0);
 
     onThePortal(4);
+    expect(bot.posts('edit')).toEqual([]);
     expect((await sweepPortalAt(START + 50 * HOUR)).seen).toBe(1);
     expect(lastIn('approvals')).toBe(`✅ VCS quota request \`${id}\` for @alice: applied on the portal; TWCC now shows gpu 4.`);
     expect(lastIn('dm', 'alice')).toBe(`Your VCS quota request \`${id}\` was applied on the portal: TWCC now shows gpu 4.`);
+    // The request's card is edited in place: it said "waiting for the portal", and now says it is applied there.
+    const cardPost = bot.posts('approvals').find((p) => p.text.includes('asks for more VCS quota'))!;
+    const edited = bot.posts('edit');
+    expect(edited.map((e) => e.to)).toEqual([`#approvals/${bot.transcript.indexOf(cardPost) + 1}`]);
+    expect(edited[0]!.text.split('\n').slice(-2)).toEqual([card.text.split('\n').at(-1), `✅ VCS quota request \`${id}\` for @alice: applied on the portal; TWCC now shows gpu 4.`]);
+    expect(edited[0]!.reply?.blocks.some((b) => b.type === 'buttons')).toBe(false);
     expect((await bot.say('admin', '/tenant audit 5')).text).toMatch(/quota\.applied/);
     // Seen once: nothing more to read.
     expect(await sweepPortalAt(START + 51 * HOUR)).toMatchObject({ waiting: 0, seen: 0 });
@@ -112,5 +119,6 @@ describe('when the bot cannot apply', () => {
     expect((await sweepPortalAt(START + HOUR)).seen).toBe(1);
     expect(lastIn('approvals')).toBe(`✅ VCS quota request \`${id}\` for @alice: applied after all; TWCC now shows gpu 4.`);
     expect(lastIn('dm', 'alice')).toBe(`Your VCS quota request \`${id}\` was applied after all: TWCC now shows gpu 4.`);
+    expect(bot.posts('edit').map((e) => e.text.split('\n').at(-1))).toEqual([`✅ VCS quota request \`${id}\` for @alice: applied after all; TWCC now shows gpu 4.`]);
   });
 });

@@ -45,11 +45,20 @@ export async function sweepApprovals(
   flows: ReadonlyMap<string, ApprovalFlow>,
   settings: ApprovalSettings,
   control: Pick<SweepControl, 'mayContinue'>,
+  /**
+   * Requests whose expiry another feature closes (a break-glass review: the grants sweep reverts the change and
+   * edits its cards once, saying both): this sweep reminds and escalates them, but leaves their expiry alone.
+   */
+  expiresElsewhere: (services: Services, p: PendingAction) => Promise<boolean> = async () => false,
 ): Promise<ApprovalSweepReport> {
   const report: ApprovalSweepReport = { expired: 0, reminded: 0, escalated: 0, failed: 0, complete: true };
+  const due = async (p: PendingAction): Promise<Step | undefined> => {
+    const step = dueStep(services, settings, p);
+    return step === 'expire' && (await expiresElsewhere(services, p)) ? undefined : step;
+  };
   for (const listed of await services.pending.waitingApprovals()) {
     const flow = flows.get(listed.action);
-    if (!flow || dueStep(services, settings, listed) === undefined) continue;
+    if (!flow || (await due(listed)) === undefined) continue;
     if (!(await control.mayContinue())) {
       report.complete = false;
       break;
@@ -59,7 +68,7 @@ export async function sweepApprovals(
     if (!lease) continue;
     try {
       const fresh = await services.pending.get(listed.id);
-      const step = fresh?.status === 'pending' ? dueStep(services, settings, fresh) : undefined;
+      const step = fresh?.status === 'pending' ? await due(fresh) : undefined;
       if (fresh && step === 'expire') await expire(services, flow, fresh);
       if (fresh && step === 'escalate') await escalate(services, flow, fresh);
       if (fresh && step === 'remind') await remind(services, flow, fresh);

@@ -5,6 +5,8 @@ import { cardTranslator, encodeAction, type PendingAction } from '../../core/flo
 import { auditBase } from '../../core/audit.js';
 import { reply, text, type Reply } from '../../core/reply.js';
 import { quotaChangeFlow, type QuotaChangeArgs } from '../quota/quota-change.js';
+import { policyFor } from '../approvals/policy.js';
+import type { ApprovalSettings } from '../approvals/settings.js';
 import { formatDuration } from '../quota/terms.js';
 import { Grants, type Grant } from './grant-store.js';
 import type { MessageId, Translator } from './messages.js';
@@ -27,8 +29,12 @@ export const returnAction: ConfirmAction<GrantRef, MessageId> = {
   },
 };
 
-/** **Ask to extend**: a new request for the same values, for the same duration again, to the tenant admins. */
-export const extendAction: ConfirmAction<GrantRef, MessageId> = {
+/**
+ * **Ask to extend**: a new request for the same values, for the same duration again, to the tenant admins,
+ * under APPROVAL_POLICY and APPROVAL_TTL like any request (src/features/quota/commands.ts); its card is
+ * kept, so that it is edited when decided or expired, and reminded and escalated like any.
+ */
+export const extendAction = (approvals: ApprovalSettings): ConfirmAction<GrantRef, MessageId> => ({
   flow: 'confirm',
   args: GrantRef,
   cancelled: (t) => t.t('grants.nothingChanged'),
@@ -45,13 +51,17 @@ export const extendAction: ConfirmAction<GrantRef, MessageId> = {
       forMs: g.forMs,
       extendsGrant: g.id,
     };
-    const pending = await services.pending.create({ flow: 'approval', action: 'quota.request', requester: user, requesterMember: actor.memberId, where: g.where, args: change, locale: t.locale });
-    await services.audit.append({ ...auditBase(user, g.where, actor), action: 'quota.requested', target: `${g.member}/${g.service}`, outcome: 'ok', detail: `extend ${g.id} ${JSON.stringify(g.granted)}` });
-    const posted = await services.post({ kind: 'approvals', platform: g.requester.platform, origin: g.where }, approvalCard(cardTranslator(services, pending), pending, quotaChangeFlow));
+    const policy = policyFor(approvals.rules, approvals.groups, change);
+    const asked = { flow: 'approval' as const, action: 'quota.request', requester: user, requesterMember: actor.memberId, where: g.where, args: change, locale: t.locale, policy };
+    const pending = await services.pending.create(asked, { waitMs: approvals.ttlMs });
+    await services.audit.append({ ...auditBase(user, g.where, actor), action: 'quota.requested', target: `${g.member}/${g.service}`, ref: pending.id, outcome: 'ok', detail: `extend ${g.id} ${JSON.stringify(g.granted)}` });
+    const card = approvalCard(cardTranslator(services, pending), pending, quotaChangeFlow);
+    const { posted, ref } = await services.postMessage({ kind: 'approvals', platform: g.requester.platform, origin: g.where }, card);
+    if (ref) await services.pending.addCard(pending, ref);
     if (!posted) return t.t('grants.extendUnposted', { summary: pending.id });
     return t.t('grants.extendAsked', { id: g.id, wait: formatDuration(g.forMs), summary: pending.id });
   },
-};
+});
 
 /** The DM before a grant ends: when it ends, **Ask to extend** and **Return now** (each its own confirmation record). */
 export function endingCard(t: Translator, g: Grant, extend: PendingAction, back: PendingAction): Reply {

@@ -5,6 +5,7 @@ import { extendAction, returnAction } from './actions.js';
 import { awaitPortal, recordGrant } from './listener.js';
 import { sweepPortal, type PortalSweepReport } from './portal.js';
 import { messages } from './messages.js';
+import { DEFAULT_APPROVALS, type ApprovalSettings } from '../approvals/settings.js';
 import { sweepGrants, type GrantSweepReport } from './sweep.js';
 
 export interface GrantsOptions {
@@ -14,6 +15,8 @@ export interface GrantsOptions {
   portalIntervalMs?: number;
   /** PORTAL_REMIND_AFTER: a change still not on the portal this long after its approval (or last reminder) is brought up again. */
   portalRemindAfterMs?: number;
+  /** APPROVAL_POLICY and APPROVAL_TTL: an **Ask to extend** request is under them like any request. */
+  approvals?: ApprovalSettings;
 }
 
 /**
@@ -24,7 +27,12 @@ export interface GrantsOptions {
  * An approved change the bot cannot apply (TWCC_QUOTA_WRITE=off, or unconfirmed) is read back from TWCC
  * by a second sweep until the portal shows it (./portal.ts).
  */
-export const grantsFeature = ({ intervalMs = 60_000, portalIntervalMs = 300_000, portalRemindAfterMs = 48 * 3_600_000 }: GrantsOptions = {}): Feature => {
+export const grantsFeature = ({
+  intervalMs = 60_000,
+  portalIntervalMs = 300_000,
+  portalRemindAfterMs = 48 * 3_600_000,
+  approvals = DEFAULT_APPROVALS,
+}: GrantsOptions = {}): Feature => {
   const sweep: Sweep<Services, GrantSweepReport> = {
     name: 'grant',
     lease: 'grant-sweep',
@@ -41,7 +49,7 @@ export const grantsFeature = ({ intervalMs = 60_000, portalIntervalMs = 300_000,
   };
   return defineFeature({
     name: 'grants',
-    flows: { 'grants.extend': confirmFlow(extendAction), 'grants.return': confirmFlow(returnAction) },
+    flows: { 'grants.extend': confirmFlow(extendAction(approvals)), 'grants.return': confirmFlow(returnAction) },
     on: { 'quota.applied': recordGrant, 'quota.awaiting_portal': awaitPortal },
     sweeps: [sweep as Sweep, portal as Sweep],
     messages,

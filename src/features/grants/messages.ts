@@ -44,6 +44,7 @@ export const messages = defineMessages()(
     'grants.revertPortal':
       '⚠️ {service} grant `{id}` for {target} ended ({why}), but this bot cannot change quotas (TWCC_QUOTA_WRITE=off): a tenant admin should set {change} on [the portal’s Quota page](https://www.twcc.ai/). The bot reads TWCC and says here when it shows them.',
     'grants.stillShows': 'the backend still shows {values}.',
+    'grants.reviewExpired': 'Expired before anyone decided. {note}',
     'grants.busy': 'Grant `{id}` is being ended right now; you will hear how it went.',
     'grants.nothingChanged': 'Nothing was changed.',
     'grants.portal.waiting':
@@ -87,6 +88,7 @@ export const messages = defineMessages()(
     'grants.revertPortal':
       '⚠️ {target} 的 {service} 授權 `{id}` 已結束（{why}），但這個機器人無法變更配額（TWCC_QUOTA_WRITE=off）：請租戶管理員到[入口網站的「配額」頁面](https://www.twcc.ai/)設定 {change}。TWCC 顯示新數值時，機器人會在這裡通知。',
     'grants.stillShows': '後端仍顯示 {values}。',
+    'grants.reviewExpired': '在有人決定之前就已過期。{note}',
     'grants.busy': '授權 `{id}` 正在結束中；完成後會通知你。',
     'grants.nothingChanged': '沒有做任何變更。',
     'grants.portal.waiting':

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { Service, type Actor } from '../../backends/port.js';
 import type { Services } from '../../core/feature.js';
-import type { PendingAction } from '../../core/flows/pending.js';
+import { decidedCard } from '../../core/flows/cards.js';
+import { cardTranslator, type PendingAction } from '../../core/flows/pending.js';
 import { formatAge } from '../../core/format.js';
 import { Locale } from '../../core/i18n/locale.js';
 import { ChatUser, Where } from '../../core/invocation.js';
 import { reply } from '../../core/reply.js';
 import type { SweepControl } from '../../core/sweeper.js';
-import { QuotaChangeArgs } from '../quota/quota-change.js';
+import { QuotaChangeArgs, quotaChangeFlow } from '../quota/quota-change.js';
 import { grantAuditBase, grantTranslator, listValues, tellMember } from './common.js';
 import type { Grant, Values } from './grant-store.js';
 import { startGrant } from './start.js';
@@ -205,7 +206,13 @@ async function seen(services: Services, waits: PortalWaits, w: PortalWait): Prom
   const line = t.t(w.unconfirmed ? 'grants.portal.confirmed' : 'grants.portal.applied', { service, id: w.id, target: w.targetLabel, values: listValues(t, w.values) });
   // The request is recorded as applied, its note saying so (a late click or `/quota pending` reads it).
   const p = await services.pending.get(w.id);
-  if (p) await services.pending.save({ ...p, status: 'applied', note: [p.note, line].filter(Boolean).join('\n') });
+  if (p) {
+    const applied: PendingAction = { ...p, status: 'applied', note: [p.note, line].filter(Boolean).join('\n') };
+    await services.pending.save(applied);
+    // Its cards (the approvals channel's, the escalation channel's) are edited in place to say so, in the card's language.
+    const card = decidedCard(cardTranslator(services, applied), applied, quotaChangeFlow);
+    for (const ref of await services.pending.cardsOf(p.id)) await services.edit(ref, card);
+  }
   await services.post(approvals, reply(line, 'channel'));
   const requesterT = await services.locales.translatorFor(w.requester, undefined, { memberId: w.requesterMember });
   await services.post({ kind: 'dm', user: w.requester }, reply(requesterT.t(w.unconfirmed ? 'grants.portal.confirmedDm' : 'grants.portal.appliedDm', { service, id: w.id, values: listValues(requesterT as never, w.values) }), 'dm'));

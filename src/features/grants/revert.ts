@@ -4,7 +4,9 @@ import { describeError } from '../../core/i18n.js';
 import { reply } from '../../core/reply.js';
 import { keepAlive } from '../../store/keep-alive.js';
 import { withLock } from '../../store/lock.js';
-import { APPLY_LOCK } from '../quota/quota-change.js';
+import { decidedCard } from '../../core/flows/cards.js';
+import { cardTranslator, type PendingAction } from '../../core/flows/pending.js';
+import { APPLY_LOCK, quotaChangeFlow } from '../quota/quota-change.js';
 import { Grants, type Grant, type Values } from './grant-store.js';
 import { grantAuditBase, grantTranslator, listValues, tellMember } from './common.js';
 import { watchRevert } from './portal.js';
@@ -15,7 +17,8 @@ export type RevertWhy = 'ended' | 'returned' | 'review';
 
 /** What one revert did. */
 export type RevertResult =
-  | { kind: 'reverted'; note: string }
+  /** `note`: to the member who gave it back; `channel`: what the approvals channel (and a review's card) says. */
+  | { kind: 'reverted'; note: string; channel: string }
   /** Not restored (failed, unknown, or to be done on the portal): reported, and tried again. */
   | { kind: 'failed'; note: string }
   /** Another replica or click is reverting it right now, or it has ended already. */
@@ -44,7 +47,9 @@ export async function revertGrant(services: Services, id: string, why: RevertWhy
   try {
     const g = await grants.get(id);
     if (!g || g.status !== 'active') return { kind: 'gone' };
-    return await withLock(services.store, `quota-apply:${g.service}:${g.member}`, () => restore(services, grants, g, why, who), APPLY_LOCK);
+    const result = await withLock(services.store, `quota-apply:${g.service}:${g.member}`, () => restore(services, grants, g, why, who), APPLY_LOCK);
+    if (result.kind === 'reverted' && why === 'review' && g.reviewId) await closeReview(services, g.reviewId, result.channel);
+    return result;
   } finally {
     stop();
     await claim.release();
@@ -83,7 +88,7 @@ async function restore(services: Services, grants: Grants, g: Grant, why: Revert
     // Handed to the tenant admins: the portal watch reads TWCC until it shows the previous values (./portal.ts).
     await watchRevert(services, g, todo);
     await grants.put({ ...g, status: 'reverted' });
-    return { kind: 'reverted', note };
+    return { kind: 'reverted', note, channel: note };
   }
   if (restored) {
     const written = await services.changing(services.backend.setQuota(by, g.member, g.service, todo));
@@ -111,8 +116,48 @@ async function restore(services: Services, grants: Grants, g: Grant, why: Revert
     return leftSome ? mt.t('grants.revertedAndLeft', { service, id: g.id, why: w, change: listValues(mt, todo), same: listValues(mt, left) }) : mt.t('grants.reverted', { service, id: g.id, why: w, change: listValues(mt, todo) });
   });
   const channelLeft = leftSome ? t.t('grants.leftChannel', { same }) : '';
-  await services.post({ kind: 'approvals', platform: g.requester.platform, origin: g.where }, reply(t.t('grants.revertedChannel', { service, id: g.id, target: g.targetLabel, why: whyText, change: restored ? change : '-', note: channelLeft }), 'channel'));
-  return { kind: 'reverted', note };
+  const channel = t.t('grants.revertedChannel', { service, id: g.id, target: g.targetLabel, why: whyText, change: restored ? change : '-', note: channelLeft });
+  await services.post({ kind: 'approvals', platform: g.requester.platform, origin: g.where }, reply(channel, 'channel'));
+  return { kind: 'reverted', note, channel };
+}
+
+/**
+ * A break-glass review that did not approve its change, once the change is reverted: its cards (the approvals
+ * channel's, the escalation channel's) are edited once, saying both. Left undecided, the request is closed here as
+ * expired (the approval sweep leaves a review's expiry to this revert: src/features/approvals/index.ts); rejected,
+ * the rejection keeps its words and the revert is added. Under the request's decision claim: a click being decided
+ * right now edits the cards itself.
+ */
+async function closeReview(services: Services, id: string, reverted: string): Promise<void> {
+  const p = await services.pending.get(id);
+  if (!p) return;
+  let closed: PendingAction;
+  if (p.status !== 'pending') {
+    // Decided already (rejected): nothing decides it again, so no claim is needed (this revert holds the grant's).
+    closed = { ...p, note: [p.note, reverted].filter(Boolean).join('\n') };
+    await services.pending.save(closed);
+  } else {
+    const lease = await services.pending.claim(p);
+    if (!lease) return;
+    try {
+      const fresh = (await services.pending.get(id)) ?? p;
+      const card = cardTranslator(services, fresh) as unknown as Translator;
+      if (fresh.status === 'pending') {
+        closed = { ...fresh, status: 'expired', decidedAt: services.now(), note: card.t('grants.reviewExpired', { note: reverted }) };
+        const bot = { actor: 'bot:grants', platform: fresh.requester.platform, workspace: fresh.where.workspace, channel: fresh.where.channelId };
+        await services.audit.append({ ...bot, action: `${quotaChangeFlow.auditPrefix}.expired`, target: quotaChangeFlow.auditTarget(fresh), ref: fresh.id, outcome: 'expired', detail: 'nobody decided; break-glass reverted' });
+      } else {
+        closed = { ...fresh, note: [fresh.note, reverted].filter(Boolean).join('\n') };
+      }
+      await services.pending.save(closed);
+      lease.done();
+    } catch (err) {
+      await lease.release();
+      throw err;
+    }
+  }
+  const edited = decidedCard(cardTranslator(services, closed), closed, quotaChangeFlow);
+  for (const ref of await services.pending.cardsOf(id)) await services.edit(ref, edited);
 }
 
 /** A revert that did not happen (or may not have): audited, said in the approvals channel, tried again after RETRY_MS. */

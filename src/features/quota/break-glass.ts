@@ -40,7 +40,18 @@ export async function breakGlassNow({ services, user, where, actor, t, pending }
     await services.pending.save({ ...pending, status: 'failed', note: result.note, decidedAt: services.now() });
     return w.t('grants.breakGlassFailed', { note: result.note });
   }
-  const posted = await services.post({ kind: 'approvals', platform: user.platform, origin: where }, approvalCard(card, pending, quotaChangeFlow));
+  // Kept, like any request's card (./commands.ts): edited when decided or expired, answered when its approvers are reminded.
+  const loud = approvalCard(card, pending, quotaChangeFlow);
+  const { posted, ref } = await services.postMessage({ kind: 'approvals', platform: user.platform, origin: where }, loud);
+  if (ref) await services.pending.addCard(pending, ref);
+  // Loud: in the escalation channel too, when the platform has one; a decision on either card decides both.
+  const escalated = await services.postMessage({ kind: 'escalation', platform: user.platform }, loud);
+  if (escalated.ref) {
+    const fresh = (await services.pending.get(pending.id)) ?? pending;
+    // Already there: the approval sweep does not escalate it again.
+    await services.pending.save({ ...fresh, escalatedAt: services.now() });
+    await services.pending.addCard(fresh, escalated.ref);
+  }
   const until = t.dateTime(pending.expiresAt);
   // Applied and read back: said once; an outcome the read-back could not confirm is said as it is.
   const note = result.status === 'applied' ? '' : `${w.t('core.sentenceGap')}${result.note}`;

@@ -58,7 +58,6 @@ export const messages = defineMessages<SpecTextIds<typeof quotaSpec>>()(
     'quota.card.footer': 'Request `{id}`, expires {expires}.',
     'quota.summary': '{service} quota request `{id}` ({change})',
     'quota.values': 'cpu {cpu}, gpu {gpu}, memory {memory}',
-    'quota.note.portal': 'Approved by {by}: apply it on the portal’s Quota page (this bot cannot change TWCC quotas).',
     'quota.note.maybe': 'Approved by {by}; {why}',
     'quota.note.failed': 'Approved by {by}, but not applied: {why}',
     'quota.note.noLongerMore':
@@ -128,7 +127,6 @@ export const messages = defineMessages<SpecTextIds<typeof quotaSpec>>()(
     'quota.card.footer': '申請 `{id}`，到期時間：{expires}。',
     'quota.summary': '{service} 配額申請 `{id}`（{change}）',
     'quota.values': 'cpu {cpu}，gpu {gpu}，記憶體 {memory}',
-    'quota.note.portal': '已由 {by} 核准：請到入口網站的「配額」頁面套用（這個機器人無法變更 TWCC 配額）。',
     'quota.note.maybe': '已由 {by} 核准；{why}',
     'quota.note.failed': '已由 {by} 核准，但沒有套用：{why}',
     'quota.note.noLongerMore': '已由 {by} 核准，但沒有套用：{resource} 目前是 {now}（申請之後已被變更），改成 {want} 反而會調降。沒有做任何變更；如果仍需要更多，請重新申請。',

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sweeper } from '../../../src/core/sweeper.js';
 import type { GrantSweepReport } from '../../../src/features/grants/sweep.js';
+import type { ApprovalSweepReport } from '../../../src/features/approvals/sweep.js';
 import { APPROVALS, buttonsOf, World } from './harness.js';
 
 const HOUR = 3_600_000;
@@ -16,8 +17,8 @@ afterEach(async () => {
   clock = START;
 });
 
-async function workspace() {
-  world = await World.start({ now: () => clock, breakGlass: { members: ['alice'], reviewMs: 4 * HOUR } });
+async function workspace(escalationChannel?: string) {
+  world = await World.start({ now: () => clock, breakGlass: { members: ['alice'], reviewMs: 4 * HOUR }, ...(escalationChannel ? { escalationChannel } : {}) });
   sweeper = world.core.sweeper<GrantSweepReport>('grant', { intervalMs: 60_000 });
   const admin1 = world.person('UADMIN1', 'admin1');
   const admin2 = world.person('UADMIN2', 'admin2');
@@ -77,5 +78,33 @@ describe('a time-bound grant on Slack', () => {
     expect((await sweepAt(START + 60_000)).reverted).toBe(1);
     expect(await gpuOf(w)).toBe(1);
     expect((await w.postedIn(APPROVALS, 1)).readable).toMatch(/^VCS grant `[\w-]+` for @alice ended \(break-glass not approved\): restored gpu 1\.$/);
+  });
+
+  it('break-glass with ESCALATION_CHANNEL: the loud card in both channels; not approved within BREAK_GLASS_REVIEW, reverted, and each card updated once to expired and reverted', async () => {
+    const ESCALATION = 'CESCALATE';
+    const { w, alice } = await workspace(ESCALATION);
+    await (await alice.types('/quota request vcs gpu=8 now prod inference down')).answer();
+    const card = await w.postedIn(APPROVALS);
+    const loud = await w.postedIn(ESCALATION);
+    expect(loud.readable).toBe(card.readable);
+    expect(buttonsOf(loud).map((b) => (b.text as { text: string }).text)).toEqual(['Approve', 'Reject']);
+    // At the end of the review: the approval sweep leaves the expiry to the revert, which says both on each card.
+    clock = START + 4 * HOUR;
+    const approvals = w.core.sweeper<ApprovalSweepReport>('approval', { takeoverMs: 5_000 });
+    try {
+      expect(await approvals.runOnce()).toMatchObject({ expired: 0, failed: 0 });
+    } finally {
+      await approvals.stop();
+    }
+    expect(w.fake.callsTo('chat.update')).toHaveLength(0);
+    expect((await sweepAt(START + 4 * HOUR)).reverted).toBe(1);
+    expect(await gpuOf(w)).toBe(1);
+    await w.fake.waitFor('both cards updated', () => (w.fake.callsTo('chat.update').length >= 2 ? true : undefined));
+    expect(w.fake.callsTo('chat.update').map((c) => `${String(c.args.channel)}/${String(c.args.ts)}`)).toEqual([`${APPROVALS}/${card.ts}`, `${ESCALATION}/${loud.ts}`]);
+    for (const channel of [APPROVALS, ESCALATION]) {
+      const now = await w.postedIn(channel);
+      expect(now.readable.split('\n').at(-1)).toMatch(/^Expired before anyone decided\. VCS grant `[\w-]+` for @alice ended \(break-glass not approved\): restored gpu 1\.$/);
+      expect(buttonsOf(now)).toEqual([]);
+    }
   });
 });
