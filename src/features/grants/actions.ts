@@ -51,7 +51,7 @@ export const extendAction = (approvals: ApprovalSettings): ConfirmAction<GrantRe
       forMs: g.forMs,
       extendsGrant: g.id,
     };
-    const policy = policyFor(approvals.rules, approvals.groups, change);
+    const policy = policyFor(approvals.rules, approvals.groups, { ...change, project: services.project.code });
     const asked = { flow: 'approval' as const, action: 'quota.request', requester: user, requesterMember: actor.memberId, where: g.where, args: change, locale: t.locale, policy };
     const pending = await services.pending.create(asked, { waitMs: approvals.ttlMs });
     await services.audit.append({ ...auditBase(user, g.where, actor), action: 'quota.requested', target: `${g.member}/${g.service}`, ref: pending.id, outcome: 'ok', detail: `extend ${g.id} ${JSON.stringify(g.granted)}` });
