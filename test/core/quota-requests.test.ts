@@ -134,7 +134,11 @@ describe('/quota pending and /quota cancel', () => {
       `Only @alice, who asked for request \`${id}\`, can cancel it; an admin may reject it on its card. Nothing was changed.`,
     );
     expect((await bot.say('alice', `/quota cancel ${id}`)).text).toBe(`Cancelled VCS quota request \`${id}\` (gpu 1 → 4).`);
-    expect(bot.posts('approvals').at(-1)?.text).toBe(`VCS quota request \`${id}\` (gpu 1 → 4) was cancelled by @alice; its card no longer does anything.`);
+    // The card is edited in place: its buttons are gone, and it says who cancelled it.
+    const edited = bot.posts('edit').at(-1)!;
+    expect(edited.text).toContain('Cancelled by @alice.');
+    expect(edited.reply.blocks.some((b) => b.type === 'buttons')).toBe(false);
+    expect(bot.posts('approvals')).toHaveLength(1);
     expect((await bot.click('Approve', 'admin')).text).toBe('Cancelled by @alice. Nothing was changed.');
     expect((await bot.say('alice', '/quota show vcs')).text).toMatch(/alice\s+0 \/ 8\s+0 \/ 1/);
     expect((await bot.say('alice', `/quota cancel ${id}`)).text).toBe(`Request \`${id}\` is already cancelled; nothing was changed.`);

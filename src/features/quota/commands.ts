@@ -2,7 +2,7 @@ import { type Actor, type QuotaValues, type Resources } from '../../backends/por
 import { withLock } from '../../store/lock.js';
 import { auditBase } from '../../core/audit.js';
 import type { HandlersFor, Services } from '../../core/feature.js';
-import { approvalCard } from '../../core/flows/cards.js';
+import { approvalCard, decidedCard } from '../../core/flows/cards.js';
 import { cardTranslator, type PendingAction } from '../../core/flows/pending.js';
 import { formatAge, formatResources } from '../../core/format.js';
 import { describeError, texts } from '../../core/i18n.js';
@@ -225,6 +225,7 @@ const cancel: Handlers['cancel'] = async ({ services, user, where, actor, args, 
   const name = user.name ? `@${user.name}` : actor.memberId;
   // The card's words (its note, the channel notice) are in the card's language.
   const card = cardTranslator(services, p);
+  let cancelled: PendingAction;
   try {
     // Read again under the claim: an approval that finished meanwhile is not cancelled afterwards.
     const fresh = await services.pending.get(id);
@@ -233,14 +234,21 @@ const cancel: Handlers['cancel'] = async ({ services, user, where, actor, args, 
       return say(t.t('quota.cancel.alreadyStatus', { id, status: t.t('quota.status', { status: fresh?.status ?? 'expired' }) }));
     }
     const note = card.t('quota.cancel.note', { name });
-    await services.pending.save({ ...fresh, status: 'cancelled', decidedBy: actor.chatKey, decidedByName: name, decidedAt: services.now(), note });
+    cancelled = { ...fresh, status: 'cancelled', decidedBy: actor.chatKey, decidedByName: name, decidedAt: services.now(), note };
+    await services.pending.save(cancelled);
     lease.done();
   } catch (err) {
     await lease.release();
     throw err;
   }
   await services.audit.append({ ...auditBase(user, where, actor), action: 'quota.cancelled', target: flow.auditTarget(p), outcome: 'cancelled', ref: p.id });
-  await services.post({ kind: 'approvals', platform: p.requester.platform, origin: p.where }, reply(card.t('quota.cancel.posted', { summary: flow.summary(card, p), name }), 'channel'));
+  // Its cards (the approvals channel's, an escalated copy) are edited in place: the buttons go, the note says who
+  // cancelled. Where the platform gave no card to edit, a notice in the channel says it instead.
+  let edited = 0;
+  for (const ref of await services.pending.cardsOf(p.id)) if (await services.edit(ref, decidedCard(card, cancelled, flow))) edited++;
+  if (edited === 0) {
+    await services.post({ kind: 'approvals', platform: p.requester.platform, origin: p.where }, reply(card.t('quota.cancel.posted', { summary: flow.summary(card, p), name }), 'channel'));
+  }
   return say(t.t('quota.cancel.done', { summary: flow.summary(t, p) }));
 };
 
