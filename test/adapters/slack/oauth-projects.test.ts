@@ -1,10 +1,23 @@
-import { afterEach, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { GENERAL, Workspaces, type Place } from './workspaces.js';
 
 let world: Workspaces | undefined;
+/** The folder the bot writes its export files in (os.tmpdir() reads TMPDIR at each call). */
+let exports: string;
+const tmpBefore = process.env.TMPDIR;
+beforeEach(() => {
+  exports = mkdtempSync(join(tmpdir(), 'chatops-oauth-exports-'));
+  process.env.TMPDIR = exports;
+});
 afterEach(async () => {
   await world?.close();
   world = undefined;
+  if (tmpBefore === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = tmpBefore;
+  rmSync(exports, { recursive: true, force: true });
 });
 
 const LAB_A: Place = { teamId: 'TLABA' };
@@ -53,4 +66,12 @@ it('two workspaces installed through OAuth, each bound to its own project: no cr
   expect(w.fake.callsTo('chat.update').map((c) => c.token)).toEqual([tokenB]);
   expect((await w.postedIn(GENERAL)).readable).toMatch(/Approved by @uadminc and applied\.[\s\S]*Project: LAB2/);
   expect(tokenA).not.toBe(tokenB);
+
+  // Lab A's admin exports the audit trail: LAB1's events only, uploaded to his DM with Lab A's token.
+  expect(await says(LAB_A, 'UADMINA', '/tenant audit export')).toMatch(/^Audit export \(JSON Lines\): 3 entries/);
+  const [file] = [...w.fake.files.values()];
+  expect(w.fake.callsTo('files.completeUploadExternal').map((c) => c.token)).toEqual([tokenA]);
+  const events = file!.content!.toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { project: string; actor: { chat: string } });
+  expect(events.map((e) => e.project)).toEqual(['LAB1', 'LAB1', 'LAB1']);
+  expect(events.map((e) => e.actor.chat)).not.toContain('slack:UBOB');
 });
