@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -55,6 +55,8 @@ it('in the shell: two approvers, each shown on the card as it comes; a reminder 
     backend: new LocalRegistry(store, 'LOCAL', () => clock),
     admins: ['local:admin', 'local:carol', 'local:dave'],
     now: () => clock,
+    // TZ's default, as the README's run had it.
+    timeZone: 'Asia/Taipei',
   });
   input = new PassThrough();
   const sink = new PassThrough();
@@ -76,6 +78,7 @@ it('in the shell: two approvers, each shown on the card as it comes; a reminder 
 
   await types('/as alice', 'You are now local:alice.');
   await types('/quota request vcs cpu=16 a longer run', 'It needs 1 approval.');
+  await types('/quota pending', 'withdraws one.');
   clock += 10_000;
   let from = output.length;
   expect(await sweeper.runOnce()).toMatchObject({ reminded: 1 });
@@ -88,4 +91,24 @@ it('in the shell: two approvers, each shown on the card as it comes; a reminder 
   const expired = await shows('(private to alice)', from);
   expect(expired).toMatch(/#approvals, its card edited:\n {2}@alice asks for more VCS quota: cpu 8 → 16\.\n(?: {2}.*\n)+ {2}Expired before anyone decided; nothing was changed\./);
   await shows('(cpu 8 → 16): Expired before anyone decided; nothing was changed.', from);
+
+  // The README's approvals section shows this conversation: each line the bot printed there, in order,
+  // the ids the README shows replaced by the ones printed here (in order of appearance), times aside.
+  const readme = readFileSync('README.md', 'utf8');
+  const start = readme.indexOf('```text\n', readme.indexOf('### Approvals: two approvers')) + '```text\n'.length;
+  const block = readme.slice(start, readme.indexOf('```', start));
+  const idsIn = (text: string) => [...new Set(text.match(/(?<=`)[\w-]{12}(?=`)/g) ?? [])];
+  const ours = idsIn(output);
+  const withoutTimes = (line: string) => line.replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/g, '<when>');
+  const printed = block
+    .split('\n')
+    .filter((l) => l && !/^\w+>( |$)/.test(l))
+    .map((l) => withoutTimes(idsIn(block).reduce((line, id, i) => line.replaceAll(id, ours[i] ?? id), l)));
+  const shown = withoutTimes(output);
+  let at = 0;
+  for (const line of printed) {
+    const found = shown.indexOf(`${line}\n`, at);
+    expect(found, line).toBeGreaterThanOrEqual(0);
+    at = found + line.length;
+  }
 });
