@@ -137,7 +137,7 @@ describe('/quota pending and /quota cancel', () => {
     // The card is edited in place: its buttons are gone, and it says who cancelled it.
     const edited = bot.posts('edit').at(-1)!;
     expect(edited.text).toContain('Cancelled by @alice.');
-    expect(edited.reply.blocks.some((b) => b.type === 'buttons')).toBe(false);
+    expect(edited.reply!.blocks.some((b) => b.type === 'buttons')).toBe(false);
     expect(bot.posts('approvals')).toHaveLength(1);
     expect((await bot.click('Approve', 'admin')).text).toBe('Cancelled by @alice. Nothing was changed.');
     expect((await bot.say('alice', '/quota show vcs')).text).toMatch(/alice\s+0 \/ 8\s+0 \/ 1/);
