@@ -40,23 +40,7 @@ const approvalEventsTotal = new Counter({
   registers: [metrics],
 });
 
-function countApprovalSweep(report: object): void {
-  for (const event of ['expired', 'reminded', 'escalated', 'failed'] as const) {
-    const n = countOf(report, event);
-    if (n > 0) approvalEventsTotal.inc({ event }, n);
-  }
-}
-
-/** Counts what each reminder sweep sent and failed to send, and what the approval sweep did. */
-export function countSweep(report: object, sweep: string): void {
-  if (sweep === 'grant') return countGrantSweep(report);
-  if (sweep === 'approval') countApprovalSweep(report);
-  if (sweep !== 'reminder') return;
-  const [sent, failed] = [countOf(report, 'sent'), countOf(report, 'failed')];
-  if (sent > 0) remindersTotal.inc({ outcome: 'sent' }, sent);
-  if (failed > 0) remindersTotal.inc({ outcome: 'failed' }, failed);
-}
-
+/** The grant sweep's reverts (src/features/grants/sweep.ts). */
 const grantRevertsTotal = new Counter({
   name: 'chatops_grant_reverts_total',
   help: 'Time-bound and break-glass grants ended by the grant sweep, by outcome: reverted, or failed (reported, tried again)',
@@ -64,11 +48,21 @@ const grantRevertsTotal = new Counter({
   registers: [metrics],
 });
 
-/** The grant sweep's reverts (src/features/grants/sweep.ts). */
-function countGrantSweep(report: object): void {
-  const [reverted, failed] = [countOf(report, 'reverted'), countOf(report, 'failed')];
-  if (reverted > 0) grantRevertsTotal.inc({ outcome: 'reverted' }, reverted);
-  if (failed > 0) grantRevertsTotal.inc({ outcome: 'failed' }, failed);
+/** Which fields of a sweep's report each counter counts, and the label each field becomes. */
+const SWEEP_COUNTS: Record<string, { counter: Counter<string>; label: string; fields: readonly string[] }> = {
+  reminder: { counter: remindersTotal as Counter<string>, label: 'outcome', fields: ['sent', 'failed'] },
+  approval: { counter: approvalEventsTotal as Counter<string>, label: 'event', fields: ['expired', 'reminded', 'escalated', 'failed'] },
+  grant: { counter: grantRevertsTotal as Counter<string>, label: 'outcome', fields: ['reverted', 'failed'] },
+};
+
+/** Counts what a sweep reported (the reminder, approval and grant sweeps; others have no counters). */
+export function countSweep(report: object, sweep: string): void {
+  const counts = SWEEP_COUNTS[sweep];
+  if (!counts) return;
+  for (const field of counts.fields) {
+    const n = countOf(report, field);
+    if (n > 0) counts.counter.inc({ [counts.label]: field }, n);
+  }
 }
 
 /** Counts and times every invocation in the core, whichever adapter (the shell too) it came from. */
