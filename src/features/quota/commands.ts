@@ -12,7 +12,7 @@ import { answer } from '../../core/outcome.js';
 import { mayManageMember } from '../../core/policy.js';
 import { reply, text, type Block } from '../../core/reply.js';
 import type { MessageId, Translator } from './messages.js';
-import { formatQuotaChange, formatQuotaValue, isQuotaChange, lowersQuota, QuotaChangeArgs, quotaChangeFlow } from './quota-change.js';
+import { formatQuotaChange, formatQuotaValue, isQuotaChange, QuotaChangeArgs, quotaChangeFlow, quotaDelta } from './quota-change.js';
 import type { quotaSpec } from './spec.js';
 import { breakGlassNow } from './break-glass.js';
 import { changeTerms, type BreakGlassOptions } from './terms.js';
@@ -74,23 +74,14 @@ const RESOURCES = ['cpu', 'gpu', 'memory'] as const;
  * or a request (for more) would lower a quota. A `set` may lower one; the card shows it as a decrease.
  */
 function effectiveChange(t: Translator, kind: QuotaChangeArgs['kind'], now: QuotaValues, requested: QuotaValues): { ok: true; value: QuotaValues } | { ok: false; message: string } {
-  const changed: QuotaValues = {};
-  const same: string[] = [];
-  for (const r of RESOURCES) {
-    const want = requested[r];
-    const was = now[r];
-    if (want === undefined) continue;
-    if (want === was) {
-      same.push(t.t('quota.alreadyIs', { resource: r, value: formatQuotaValue(t, r, want) }));
-      continue;
-    }
-    if (kind === 'request' && was !== undefined && lowersQuota(was, want)) {
-      return { ok: false, message: t.t('quota.requestIsLess', { resource: r, was: formatQuotaValue(t, r, was), want: formatQuotaValue(t, r, want) }) };
-    }
-    changed[r] = want;
+  const delta = quotaDelta(kind, requested, now);
+  if (!delta.ok) {
+    const { resource, was, want } = delta;
+    return { ok: false, message: t.t('quota.requestIsLess', { resource, was: formatQuotaValue(t, resource, was), want: formatQuotaValue(t, resource, want) }) };
   }
-  if (Object.keys(changed).length === 0) return { ok: false, message: t.t('quota.changesNothing', { same: same.join(', ') }) };
-  return { ok: true, value: changed };
+  if (Object.keys(delta.values).length > 0) return { ok: true, value: delta.values };
+  const same = delta.same.map(({ resource, value }) => t.t('quota.alreadyIs', { resource, value: formatQuotaValue(t, resource, value) }));
+  return { ok: false, message: t.t('quota.changesNothing', { same: same.join(', ') }) };
 }
 
 /** A resource both asks change for the same member and service, to different values. */

@@ -103,19 +103,30 @@ export const APPLY_LOCK = { ttlMs: 15_000, waitMs: 60_000 };
 type ApplyContext = Pick<Parameters<typeof quotaChangeAction.execute>[0], 'services' | 'actor' | 'args' | 't' | 'pending'>;
 type Decided = Awaited<ReturnType<typeof quotaChangeAction.execute>>;
 
-/** The resources of `requested` that still differ from the quota now, or why the request no longer means what its card says. */
-type StillToApply = { ok: true; values: QuotaValues } | { ok: false; resource: keyof QuotaValues; was: number; want: number };
-function stillToApply(args: QuotaChangeArgs, now: Partial<Record<keyof QuotaValues, number>>): StillToApply {
+/**
+ * What `requested` would change of the quota `now`: the resources that differ (and those already so), or
+ * the first resource a request would lower (a request asks for more). Asked when a change is asked for
+ * (commands.ts words it) and again under the apply lock (another approval may have changed it since).
+ */
+export type QuotaDelta =
+  | { ok: true; values: QuotaValues; same: { resource: keyof QuotaValues; value: number }[] }
+  | { ok: false; resource: keyof QuotaValues; was: number; want: number };
+
+export function quotaDelta(kind: QuotaChangeArgs['kind'], requested: QuotaValues, now: Partial<Record<keyof QuotaValues, number>>): QuotaDelta {
   const values: QuotaValues = {};
+  const same: { resource: keyof QuotaValues; value: number }[] = [];
   for (const r of ['cpu', 'gpu', 'memory'] as const) {
-    const want = args.requested[r];
+    const want = requested[r];
     const was = now[r];
-    if (want === undefined || want === was) continue;
-    // A request asks for more: one that would now lower a quota (another approval raised it since) is refused.
-    if (args.kind === 'request' && was !== undefined && lowersQuota(was, want)) return { ok: false, resource: r, was, want };
+    if (want === undefined) continue;
+    if (want === was) {
+      same.push({ resource: r, value: want });
+      continue;
+    }
+    if (kind === 'request' && was !== undefined && lowersQuota(was, want)) return { ok: false, resource: r, was, want };
     values[r] = want;
   }
-  return { ok: true, values };
+  return { ok: true, values, same };
 }
 
 type AuditBase = ReturnType<typeof auditBase> & { ref?: string };
@@ -134,7 +145,7 @@ export async function apply(
     return { status: 'failed', note: t.t('quota.note.failed', { by, why: describeError(t, code, read.ok ? undefined : read.detail) }) };
   }
   const now = { cpu: row.resources.cpu.quota, gpu: row.resources.gpu.quota, memory: row.resources.memory.quota };
-  const todo = stillToApply(args, now);
+  const todo = quotaDelta(args.kind, args.requested, now);
   if (!todo.ok) {
     const { resource, was, want } = todo;
     await services.audit.append({ ...base, action: 'quota.applied', target, outcome: 'failed', detail: `no longer an increase: ${resource} is ${was}, the request asks ${want}` });
