@@ -201,4 +201,11 @@ export class Identity {
   async all(): Promise<Link[]> {
     return (await this.links.values()).map((l) => Link.parse(l));
   }
+
+  /** Each chat identity linked to `memberId` (one per platform they use), to be told something privately. */
+  async chatUsersOf(memberId: string): Promise<ChatUser[]> {
+    return (await this.all())
+      .filter((l) => l.memberId === memberId)
+      .map((l) => ({ platform: l.platform, workspace: '-', userId: l.userId, ...(l.name ? { name: l.name } : {}) }));
+  }
 }

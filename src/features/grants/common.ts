@@ -29,8 +29,7 @@ export const listValues = (t: Translator, values: Values): string =>
 
 /** A private message to each chat identity of the grant's member, in their language. */
 export async function tellMember(services: Services, g: Pick<Grant, 'member'>, say: (t: Translator) => string): Promise<void> {
-  for (const link of (await services.identity.all()).filter((l) => l.memberId === g.member)) {
-    const user = { platform: link.platform, workspace: '-', userId: link.userId, ...(link.name ? { name: link.name } : {}) };
+  for (const user of await services.identity.chatUsersOf(g.member)) {
     const t = (await services.locales.translatorFor(user, undefined, { memberId: g.member })) as unknown as Translator;
     await services.post({ kind: 'dm', user }, reply(say(t), 'dm'));
   }

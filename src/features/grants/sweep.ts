@@ -76,8 +76,7 @@ async function warn(services: Services, grants: Grants, g: Grant, claimMs: numbe
     const fresh = await grants.get(g.id);
     if (!fresh || fresh.status !== 'active' || fresh.warnedFor === fresh.endsAt) return false;
     let sent = false;
-    for (const link of (await services.identity.all()).filter((l) => l.memberId === g.member)) {
-      const user = { platform: link.platform, workspace: '-', userId: link.userId, ...(link.name ? { name: link.name } : {}) };
+    for (const user of await services.identity.chatUsersOf(g.member)) {
       const t = (await services.locales.translatorFor(user, undefined, { memberId: g.member })) as unknown as Translator;
       const base = { requester: user, requesterMember: g.member, where: DM, args: { grantId: g.id }, locale: t.locale } as const;
       const extend = await services.pending.create({ ...base, flow: 'confirm', action: 'grants.extend' }, { until: fresh.endsAt! });

@@ -194,9 +194,7 @@ export const isQuotaChange = (action: string): action is 'quota.set' | 'quota.re
 
 /** A private notice to each chat identity of the member whose quota `/quota set` changed. */
 async function tellMember(services: Services, args: QuotaChangeArgs, by: string): Promise<void> {
-  const links = (await services.identity.all()).filter((l) => l.memberId === args.target);
-  for (const link of links) {
-    const user = { platform: link.platform, workspace: '-', userId: link.userId, ...(link.name ? { name: link.name } : {}) };
+  for (const user of await services.identity.chatUsersOf(args.target)) {
     const t: Translator = await services.locales.translatorFor(user, undefined, { memberId: args.target });
     await services.post({ kind: 'dm', user }, reply(t.t('quota.changedNotice', { service: args.service.toUpperCase(), by, change: formatQuotaChange(t, args) }), 'dm'));
   }
