@@ -245,6 +245,7 @@ export const ConfigSchema = z.object({
   MATTERMOST_BOT_TOKEN: optional,
   MATTERMOST_COMMAND_TOKENS: optional,
   MATTERMOST_APPROVALS_CHANNEL: optional,
+  MATTERMOST_ESCALATION_CHANNEL: optional,
   MATTERMOST_BOT_URL: optional.refine((v) => v === undefined || (/^https?:\/\//i.test(v) && URL.canParse(v)), {
     error: 'is not an http(s) URL; write the address Mattermost reaches this bot at, e.g. https://chatops.example.org',
   }),
@@ -358,7 +359,7 @@ function crossFieldProblems(env: Env): StartupProblem[] {
   const problems = [
     ...slackProblems(env),
     ...halfSetPlatform(env, 'Discord', ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'], ['DISCORD_PUBLIC_KEY']),
-    ...halfSetPlatform(env, 'Mattermost', ['MATTERMOST_URL', 'MATTERMOST_BOT_TOKEN', 'MATTERMOST_COMMAND_TOKENS', 'MATTERMOST_BOT_URL'], ['MATTERMOST_APPROVALS_CHANNEL']),
+    ...halfSetPlatform(env, 'Mattermost', ['MATTERMOST_URL', 'MATTERMOST_BOT_TOKEN', 'MATTERMOST_COMMAND_TOKENS', 'MATTERMOST_BOT_URL'], ['MATTERMOST_APPROVALS_CHANNEL', 'MATTERMOST_ESCALATION_CHANNEL']),
   ];
   if (env.BACKEND?.trim() === 'twcc' && (env.TWCC_PROJECT ?? '').trim() === '') {
     problems.push({ variable: 'TWCC_PROJECT', message: "required when BACKEND=twcc; set it to the project's plan code (e.g. GOV108009)" });
@@ -378,8 +379,11 @@ function approvalProblems(c: z.output<typeof ConfigWithParsed>): StartupProblem[
   for (const project of unknownProjects(rules, projects)) {
     problems.push({ variable: 'APPROVAL_POLICY', message: `project=${project} is not one of this deployment's projects (${projects.join(', ')})` });
   }
-  if (escalateAfterMs !== undefined && !c.ESCALATION_CHANNEL && !c.DISCORD_ESCALATION_CHANNEL) {
-    problems.push({ variable: 'APPROVAL_ESCALATE_AFTER', message: 'is set, but neither ESCALATION_CHANNEL nor DISCORD_ESCALATION_CHANNEL is; set the channel to escalate to, or APPROVAL_ESCALATE_AFTER=off' });
+  if (escalateAfterMs !== undefined && !c.ESCALATION_CHANNEL && !c.DISCORD_ESCALATION_CHANNEL && !c.MATTERMOST_ESCALATION_CHANNEL) {
+    problems.push({
+      variable: 'APPROVAL_ESCALATE_AFTER',
+      message: 'is set, but none of ESCALATION_CHANNEL, DISCORD_ESCALATION_CHANNEL and MATTERMOST_ESCALATION_CHANNEL is; set the channel to escalate to, or APPROVAL_ESCALATE_AFTER=off',
+    });
   }
   return problems;
 }

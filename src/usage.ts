@@ -52,6 +52,7 @@ const MEANING: Record<ConfigVariable, string> = {
   MATTERMOST_BOT_TOKEN: 'the Mattermost bot account’s access token (REST API v4)',
   MATTERMOST_COMMAND_TOKENS: 'the tokens of the /apikey, /quota and /tenant slash commands, comma-separated; a request with another is refused',
   MATTERMOST_APPROVALS_CHANNEL: 'Mattermost channel id for approval requests (unset: where the request was typed)',
+  MATTERMOST_ESCALATION_CHANNEL: 'Mattermost channel id escalated requests go to (APPROVAL_ESCALATE_AFTER)',
   MATTERMOST_BOT_URL: 'the address Mattermost reaches this bot at; buttons and the login dialog POST to <it>/mattermost/actions',
   LOCAL_PROJECTS: 'the embedded registry’s projects, comma-separated (e.g. LAB1,LAB2): one deployment, several projects (unset: LOCAL)',
   AUDIT_WEBHOOK_URL: 'stream every audit event to this SIEM endpoint, in signed JSON Lines batches (https; http only to loopback)',

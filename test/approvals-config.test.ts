@@ -58,7 +58,7 @@ describe('approval variables, checked at start', () => {
   it('a group the policy names must exist; an escalation must have somewhere to go; a group reads as group=member+member', () => {
     expect(problems({ APPROVAL_POLICY: 'quota approvals=1 approvers=@owners', APPROVAL_ESCALATE_AFTER: '4h' })).toEqual([
       'APPROVAL_POLICY: approvers=@owners names no group; define it in APPROVER_GROUPS (e.g. owners=alice+dave)',
-      'APPROVAL_ESCALATE_AFTER: is set, but neither ESCALATION_CHANNEL nor DISCORD_ESCALATION_CHANNEL is; set the channel to escalate to, or APPROVAL_ESCALATE_AFTER=off',
+      'APPROVAL_ESCALATE_AFTER: is set, but none of ESCALATION_CHANNEL, DISCORD_ESCALATION_CHANNEL and MATTERMOST_ESCALATION_CHANNEL is; set the channel to escalate to, or APPROVAL_ESCALATE_AFTER=off',
     ]);
     expect(problems({ APPROVER_GROUPS: 'owners', APPROVAL_REASON: 'maybe' })).toEqual([
       'APPROVER_GROUPS: "owners" is not group=member+member; write e.g. gpu-owners=alice+dave (members by name, or slack:U123, discord:456)',

@@ -22,7 +22,7 @@ export const ACTIONS_PATH = '/mattermost/actions';
 
 export type MattermostConfig = Pick<
   Config,
-  'MATTERMOST_URL' | 'MATTERMOST_BOT_TOKEN' | 'MATTERMOST_COMMAND_TOKENS' | 'MATTERMOST_APPROVALS_CHANNEL' | 'MATTERMOST_BOT_URL'
+  'MATTERMOST_URL' | 'MATTERMOST_BOT_TOKEN' | 'MATTERMOST_COMMAND_TOKENS' | 'MATTERMOST_APPROVALS_CHANNEL' | 'MATTERMOST_BOT_URL' | 'MATTERMOST_ESCALATION_CHANNEL'
 >;
 
 export interface MattermostOptions {
@@ -100,6 +100,7 @@ export function createMattermostAdapter(opts: MattermostOptions): Adapter {
     seals,
     actionsUrl,
     approvalsChannel: config.MATTERMOST_APPROVALS_CHANNEL,
+    escalationChannel: config.MATTERMOST_ESCALATION_CHANNEL,
     botUserId: () => {
       if (!botUserId) throw new Error('the Mattermost adapter has not started');
       return botUserId;

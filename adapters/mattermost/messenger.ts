@@ -12,6 +12,8 @@ export interface MattermostMessengerOptions {
   actionsUrl: string;
   /** MATTERMOST_APPROVALS_CHANNEL; without it, approval requests go to the channel they came from. */
   approvalsChannel: string | undefined;
+  /** MATTERMOST_ESCALATION_CHANNEL; without it, nothing is escalated on Mattermost. */
+  escalationChannel?: string | undefined;
   /** The bot account's user id (GET /users/me at start): one end of every DM. */
   botUserId: () => string;
   now: () => number;
@@ -40,9 +42,13 @@ export class MattermostMessenger implements Messenger {
         const messageId = await this.opts.client.createPost(channelId, card);
         return { platform: 'mattermost', channelId, messageId };
       }
-      case 'escalation':
-        // No escalation channel on Mattermost yet: the request stays on its approvals card.
-        return;
+      case 'escalation': {
+        // A copy of the card with its buttons; a decision on either edits both (the core keeps both refs).
+        const channelId = this.opts.escalationChannel;
+        if (!channelId) return;
+        const messageId = await this.opts.client.createPost(channelId, renderReply(reply, this.sealer(undefined, false, POSTED_CARD_TTL_MS)));
+        return { platform: 'mattermost', channelId, messageId, escalation: true };
+      }
       case 'thread': {
         // A reply in the card's thread (root_id), as Slack's thread_ts.
         const body = renderReply(reply, this.sealer(undefined, false, POSTED_CARD_TTL_MS));

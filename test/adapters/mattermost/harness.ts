@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ApprovalSettings } from '../../../src/features/approvals/settings.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +81,9 @@ export interface WorldOptions {
   /** The fake Mattermost of another World (a second replica behind the same server). */
   fake?: FakeMattermost;
   now?: () => number;
+  /** APPROVAL_* settings, parsed, and MATTERMOST_ESCALATION_CHANNEL; the features' defaults otherwise. */
+  approvals?: ApprovalSettings;
+  escalationChannel?: string;
 }
 
 /**
@@ -117,7 +121,7 @@ export class World {
     });
     const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
     const core = new Core({
-      features: allFeatures(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}),
+      features: allFeatures({ ...(opts.reminderDays ? { reminderDays: opts.reminderDays } : {}), ...(opts.approvals ? { approvals: opts.approvals } : {}) }),
       store,
       backend,
       admins: opts.admins ?? ['mattermost:uadmin1', 'mattermost:uadmin2'],
@@ -139,6 +143,7 @@ export class World {
         MATTERMOST_COMMAND_TOKENS: COMMAND_TOKENS.join(','),
         MATTERMOST_APPROVALS_CHANNEL: approvals,
         MATTERMOST_BOT_URL: `http://127.0.0.1:${port}`,
+        MATTERMOST_ESCALATION_CHANNEL: opts.escalationChannel,
       },
       ...(opts.answerWithinMs !== undefined ? { answerWithinMs: opts.answerWithinMs } : {}),
       ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
