@@ -311,7 +311,8 @@ export class FakeMattermost {
         post.file_ids = fileIds;
         for (const id of fileIds) this.files.get(id)!.post_id = post.id;
       }
-      return reply(201, { id: post.id, channel_id: post.channel_id, message: post.message, props: post.props, ...(fileIds.length ? { file_ids: fileIds } : {}) });
+      const files = fileIds.length ? { file_ids: fileIds } : {};
+      return reply(201, { id: post.id, channel_id: post.channel_id, message: post.message, props: post.props, ...files });
     }
     const patch = /^\/posts\/([^/]+)\/patch$/.exec(path);
     if (req.method === 'PUT' && patch) {
