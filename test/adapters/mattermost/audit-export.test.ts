@@ -1,8 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MattermostClient } from '../../../adapters/mattermost/client.js';
 import { AuditEvent } from '../../../src/core/audit-event.js';
+import { BOT_TOKEN } from '../../fakes/mattermost.js';
 import { expectMatchesChatView, parseJsonl } from '../../helpers/audit-export.js';
 import { World, type Person } from './harness.js';
 
@@ -130,5 +133,20 @@ describe('/tenant audit export on Mattermost', () => {
     expect(exportFilesLeft()).toEqual([]);
     // The answer is the failure alone: the summary never claims a file that was not sent.
     expect(sent.answers().map((a) => a.readable)).toEqual([answer.readable]);
+  });
+
+  it('the upload is one multipart body of the announced length, its bytes exactly the file’s (a few MiB, binary, a quote in the name)', async () => {
+    const path = join(exports, 'big.bin');
+    const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    writeFileSync(path, bytes);
+    const client = new MattermostClient(world.fake.url, BOT_TOKEN);
+    try {
+      const id = await client.uploadFile('dm-uadmin1', { name: 'big "x".bin', path, contentType: 'application/octet-stream', bytes: bytes.length });
+      const file = world.fake.files.get(id)!;
+      expect(file).toMatchObject({ channel_id: 'dm-uadmin1', filename: 'big %22x%22.bin', contentType: 'application/octet-stream' });
+      expect(file.content.equals(bytes)).toBe(true);
+    } finally {
+      await client.close();
+    }
   });
 });
