@@ -1,9 +1,15 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
+import type { FileAttachment } from '../../src/core/reply.js';
 import { CodedError } from '../../src/errors.js';
 
 /** How long one REST call may take (headers, then body): Mattermost answers in well under a second. */
 const CALL_TIMEOUT_MS = 10_000;
+/** How long Mattermost may take to answer a file upload once its bytes are sent (it stores the file first). */
+const UPLOAD_TIMEOUT_MS = 120_000;
 
 /** A post's message and attachments (the buttons ride in `props.attachments[].actions`). */
 export interface PostBody {
@@ -11,6 +17,8 @@ export interface PostBody {
   props: { attachments: Attachment[] };
   /** A reply in this post's thread. */
   root_id?: string;
+  /** Files uploaded with POST /files, shown with the post. */
+  file_ids?: string[];
 }
 
 /** An interactive message button: https://developers.mattermost.com/integrate/plugins/interactive-messages/ */
@@ -54,7 +62,17 @@ export interface CommandBody {
 const User = z.object({ id: z.string(), username: z.string(), locale: z.string().optional() });
 const Channel = z.object({ id: z.string() });
 const Post = z.object({ id: z.string() });
+const Uploaded = z.object({ file_infos: z.array(z.object({ id: z.string() })).min(1) });
 const Command = z.object({ id: z.string(), trigger: z.string(), token: z.string() });
+
+/** A request body sent as it is, streamed, of a known length (a file upload), instead of JSON. */
+class RawBody {
+  constructor(
+    readonly contentType: string,
+    readonly length: number,
+    readonly body: Readable,
+  ) {}
+}
 
 /** A REST call Mattermost refused or could not answer; the message names the call and Mattermost's error id, never a token or a body. */
 export class MattermostRequestFailed extends CodedError<'mattermost_request_failed'> {
@@ -116,6 +134,28 @@ export class MattermostClient {
     await this.#call('POST', 'posts/ephemeral', { user_id: userId, post: { channel_id: channelId, ...body } });
   }
 
+  /**
+   * POST /files: uploads `file` into `channelId` (multipart: `channel_id`, then `files`), its bytes streamed
+   * from disk, never read whole into memory; the file's id, for a post's `file_ids`.
+   */
+  async uploadFile(channelId: string, file: Pick<FileAttachment, 'name' | 'path' | 'contentType' | 'bytes'>): Promise<string> {
+    const boundary = `----twcc-chatops-${randomBytes(12).toString('hex')}`;
+    const quoted = (s: string) => s.replace(/[\r\n"\\]/g, (c) => encodeURIComponent(c));
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="channel_id"\r\n\r\n${channelId}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${quoted(file.name)}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    async function* parts(): AsyncGenerator<Uint8Array> {
+      yield head;
+      yield* createReadStream(file.path) as AsyncIterable<Buffer>;
+      yield tail;
+    }
+    const raw = new RawBody(`multipart/form-data; boundary=${boundary}`, head.length + file.bytes + tail.length, Readable.from(parts(), { objectMode: false }));
+    const answered = await this.#send('POST', new URL('api/v4/files', this.#base), 'POST /api/v4/files', raw, undefined, true);
+    return Uploaded.parse(answered).file_infos[0]!.id;
+  }
+
   /** Opens an interactive dialog for the user whose slash command carried `triggerId` (valid a few seconds). */
   async openDialog(triggerId: string, url: string, dialog: Dialog): Promise<void> {
     await this.#call('POST', 'actions/dialogs/open', { trigger_id: triggerId, url, dialog });
@@ -148,16 +188,18 @@ export class MattermostClient {
     return this.#send(method, new URL(`api/v4/${path}`, this.#base), `${method} /api/v4/${path.replace(/\/[a-z0-9]{26}(?=\/|$)/g, '/:id')}`, body, signal, true);
   }
 
+  /** `body`: JSON, or a streamed body of a known length (a file upload). */
   async #send(method: string, url: URL, call: string, body: unknown, signal: AbortSignal | undefined, withToken: boolean): Promise<unknown> {
+    const raw = body instanceof RawBody ? body : undefined;
     let res;
     try {
       res = await request(url, {
         method: method as 'GET',
         headers: {
           ...(withToken ? { authorization: `Bearer ${this.token}` } : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(raw ? { 'content-type': raw.contentType, 'content-length': String(raw.length) } : body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(raw ? { body: raw.body, headersTimeout: UPLOAD_TIMEOUT_MS } : body !== undefined ? { body: JSON.stringify(body) } : {}),
         dispatcher: this.#agent,
         ...(signal ? { signal } : {}),
       });

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core/core.js';
 import { normalizeLocale, texts, translator, type Translator } from '../../src/core/i18n.js';
 import type { CommandInvocation, MentionRef } from '../../src/core/invocation.js';
 import type { Adapter, Outcome } from '../../src/core/outcome.js';
-import type { Reply } from '../../src/core/reply.js';
+import { filesOf, type Reply } from '../../src/core/reply.js';
 import { MAX_BODY_BYTES, readBody, type HttpServer } from '../../src/http/server.js';
 import { summarizeError, type Logger } from '../../src/log.js';
 import { settledWithin } from '../../src/result.js';
@@ -122,6 +123,21 @@ export function createMattermostAdapter(opts: MattermostOptions): Adapter {
     return { response_type: isPrivate(r) ? 'ephemeral' : 'in_channel', text: post.message, attachments: post.props.attachments };
   };
 
+  /**
+   * A reply's files go to the reader's DM, privately, whatever the reply's visibility (as on Slack): each
+   * uploaded there with the reply's text beside it. A temporary file is deleted once sent, or once it failed.
+   */
+  async function sendFiles(r: Reply, userId: string): Promise<void> {
+    const files = filesOf(r);
+    if (files.length === 0) return;
+    try {
+      const { message } = postOf(r, userId);
+      for (const file of files) await messenger.uploadToDm(userId, file, message);
+    } finally {
+      await Promise.all(files.filter((f) => f.temporary).map((f) => rm(f.path, { force: true })));
+    }
+  }
+
   let started = false;
   let stopping = false;
   const inflight = new Set<Promise<void>>();
@@ -174,6 +190,7 @@ export function createMattermostAdapter(opts: MattermostOptions): Adapter {
       await client.respond(inbound.responseUrl, { response_type: 'ephemeral', text: toMarkdown(outcome.again ?? outcome.title) });
       return;
     }
+    await sendFiles(outcome.reply, userId);
     if (outcome.reply.visibility === 'dm') return messenger.dm(userId, postOf(outcome.reply, userId));
     await client.respond(inbound.responseUrl, commandAnswer(outcome.reply, userId));
   }
@@ -197,7 +214,9 @@ export function createMattermostAdapter(opts: MattermostOptions): Adapter {
     const job = (async () => {
       const pending = core.handle(withMentions(inbound));
       const early = await settledWithin(pending, answerWithinMs);
-      if (early) {
+      // A file is uploaded after the acknowledgement, never within Mattermost's wait; the answer follows it.
+      const carriesFiles = early?.ok === true && early.value.kind === 'reply' && filesOf(early.value.reply).length > 0;
+      if (early && !carriesFiles) {
         try {
           if (!early.ok) throw early.error;
           const outcome = early.value;
@@ -237,6 +256,7 @@ export function createMattermostAdapter(opts: MattermostOptions): Adapter {
     if (outcome.kind === 'duplicate') return {};
     if (outcome.kind !== 'reply') throw new Error(`a click answered ${outcome.kind}`);
     const r = outcome.reply;
+    await sendFiles(r, user.userId);
     if (r.visibility === 'dm') {
       await messenger.dm(user.userId, postOf(r, user.userId));
       return {};
@@ -297,6 +317,7 @@ export function createMattermostAdapter(opts: MattermostOptions): Adapter {
           const outcome = await core.handle(locale ? { ...inbound.invocation, locale } : inbound.invocation);
           if (outcome.kind === 'duplicate') return;
           if (outcome.kind !== 'reply') throw new Error(`a login answered ${outcome.kind}`);
+          await sendFiles(outcome.reply, state.u);
           await client.respond(state.r, commandAnswer(outcome.reply, state.u));
         })().catch((err: unknown) => failed(err, state.u, { responseUrl: state.r }).then(() => undefined));
         track(job);

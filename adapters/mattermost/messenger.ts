@@ -1,5 +1,5 @@
 import type { Messenger, PostedRef, PostTarget } from '../../src/core/outcome.js';
-import type { Button, Reply } from '../../src/core/reply.js';
+import type { Button, FileAttachment, Reply } from '../../src/core/reply.js';
 import { assertNever } from '../../src/result.js';
 import type { MattermostClient, PostBody } from './client.js';
 import { POSTED_CARD_TTL_MS, type MattermostSeals } from './context.js';
@@ -73,5 +73,15 @@ export class MattermostMessenger implements Messenger {
   async dm(userId: string, body: PostBody): Promise<void> {
     const channel = await this.opts.client.directChannel(this.opts.botUserId(), userId);
     await this.opts.client.createPost(channel, body);
+  }
+
+  /**
+   * A file to one user, privately: uploaded into their direct channel with the bot (POST /files, streamed
+   * from disk), then posted there (`file_ids`) with `message` beside it.
+   */
+  async uploadToDm(userId: string, file: FileAttachment, message: string): Promise<void> {
+    const channel = await this.opts.client.directChannel(this.opts.botUserId(), userId);
+    const fileId = await this.opts.client.uploadFile(channel, file);
+    await this.opts.client.createPost(channel, { message, props: { attachments: [] }, file_ids: [fileId] });
   }
 }

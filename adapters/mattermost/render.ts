@@ -74,7 +74,7 @@ export function renderReply(reply: Reply, seal: SealButton): PostBody {
         buttons.push(...block.buttons);
         break;
       case 'file':
-        // No file reaches Mattermost yet: the core does not offer one there (the audit export says so).
+        // Not in the message: the adapter uploads the file to the reader's DM (index.ts), and the text beside it names it.
         break;
       default:
         assertNever(block);

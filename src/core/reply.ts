@@ -24,8 +24,8 @@ export interface Button {
 }
 
 /**
- * A file the reply carries, written on this machine's disk by the handler: the Slack adapter uploads it
- * to the reader's DM, the Discord adapter attaches it to the private answer, the shell shows its path.
+ * A file the reply carries, written on this machine's disk by the handler: the chat adapters upload it
+ * to the reader's DM or attach it to the private answer (Discord), the shell shows its path.
  * A `temporary` file is deleted once it has been sent (the shell keeps it: its path is the answer).
  */
 export interface FileAttachment {

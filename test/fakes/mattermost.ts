@@ -26,6 +26,48 @@ export interface FakePost {
   edits: number;
   /** The response_url id of the slash command it answers, if it is such an answer. */
   answers?: string;
+  /** The files posted with it (POST /posts `file_ids`). */
+  file_ids?: string[];
+}
+
+/** A file uploaded with POST /files (multipart), as Mattermost keeps it. */
+export interface FakeFile {
+  id: string;
+  /** The multipart `channel_id` it was uploaded into. */
+  channel_id: string;
+  /** The `files` part's filename and Content-Type. */
+  filename: string;
+  contentType: string;
+  content: Buffer;
+  /** The post that shows it, once one names it in `file_ids`. */
+  post_id?: string;
+}
+
+/** The parts of a multipart/form-data body: each one's field name, filename, Content-Type and bytes. */
+export function parseMultipart(raw: Buffer, contentType: string): { name: string; filename?: string; contentType?: string; content: Buffer }[] {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (!boundary) throw new Error(`no boundary in ${contentType}`);
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const parts: { name: string; filename?: string; contentType?: string; content: Buffer }[] = [];
+  let at = raw.indexOf(delimiter);
+  if (at !== 0) throw new Error('a multipart body starts with its boundary');
+  for (;;) {
+    at += delimiter.length;
+    if (raw.subarray(at, at + 2).toString() === '--') return parts;
+    if (raw.subarray(at, at + 2).toString() !== '\r\n') throw new Error('a boundary is followed by CRLF');
+    const headerEnd = raw.indexOf('\r\n\r\n', at);
+    if (headerEnd < 0) throw new Error('a part without its blank line');
+    const headers = raw.subarray(at + 2, headerEnd).toString('utf8').split('\r\n');
+    const next = raw.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd + 4);
+    if (next < 0) throw new Error('a part without its closing boundary');
+    const disposition = headers.find((h) => /^content-disposition:/i.test(h)) ?? '';
+    const name = /;\s*name="([^"]*)"/i.exec(disposition)?.[1];
+    if (name === undefined) throw new Error(`a part without a name: ${disposition}`);
+    const filename = /;\s*filename="([^"]*)"/i.exec(disposition)?.[1];
+    const type = headers.find((h) => /^content-type:/i.test(h))?.replace(/^content-type:\s*/i, '');
+    parts.push({ name, ...(filename !== undefined ? { filename } : {}), ...(type ? { contentType: type } : {}), content: raw.subarray(headerEnd + 4, next) });
+    at = next + 2;
+  }
 }
 
 export interface FakeUser {
@@ -50,6 +92,8 @@ export class FakeMattermost {
   /** POSTs to response_urls, by the id in `/hooks/commands/<id>`. */
   readonly responses: { id: string; body: Json }[] = [];
   readonly users = new Map<string, FakeUser>();
+  /** Files uploaded with POST /files, by id. */
+  readonly files = new Map<string, FakeFile>();
   private readonly failures = new Map<string, { status: number; id: string }>();
   private readonly changed = new EventEmitter().setMaxListeners(0);
   private server: Server | undefined;
@@ -197,8 +241,16 @@ export class FakeMattermost {
     const url = new URL(req.url ?? '/', this.base);
     const chunks: Buffer[] = [];
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const body: unknown = raw ? JSON.parse(raw) : undefined;
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
+    const multipart = req.headers['content-type']?.startsWith('multipart/form-data') ? req.headers['content-type'] : undefined;
+    // A multipart body (POST /files) is recorded by its fields and its files' names and sizes, not their bytes.
+    const parts = multipart ? parseMultipart(bytes, multipart) : undefined;
+    const body: unknown = parts
+      ? Object.fromEntries(parts.map((p) => [p.name, p.filename !== undefined ? { filename: p.filename, contentType: p.contentType, bytes: p.content.length } : p.content.toString('utf8')]))
+      : raw
+        ? JSON.parse(raw)
+        : undefined;
     const reply = (status: number, json: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(json));
@@ -235,10 +287,32 @@ export class FakeMattermost {
       const other = a === BOT_USER_ID ? b! : a!;
       return reply(201, { id: this.dmChannelOf(other), type: 'D' });
     }
+    if (req.method === 'POST' && path === '/files') {
+      // channel_id first, then the files (Mattermost reads the form in order); each file belongs to that channel.
+      const channel = parts?.[0]?.name === 'channel_id' ? parts[0].content.toString('utf8') : undefined;
+      const uploads = (parts ?? []).filter((p) => p.name === 'files' && p.filename !== undefined);
+      if (!channel || uploads.length === 0) return reply(400, { id: 'api.file.upload_file.incorrect_number_of_files.app_error', status_code: 400 });
+      const infos = uploads.map((u) => {
+        const file: FakeFile = { id: `f${++this.seq}`, channel_id: channel, filename: u.filename!, contentType: u.contentType ?? 'application/octet-stream', content: Buffer.from(u.content) };
+        this.files.set(file.id, file);
+        return { id: file.id, name: file.filename, size: file.content.length, mime_type: file.contentType, channel_id: channel };
+      });
+      return reply(201, { file_infos: infos, client_ids: [] });
+    }
     if (req.method === 'POST' && path === '/posts') {
-      const p = body as { channel_id: string; message: string; props?: { attachments?: Json[] } };
+      const p = body as { channel_id: string; message: string; props?: { attachments?: Json[] }; file_ids?: string[] };
+      // A post names only files uploaded into its own channel and not posted yet.
+      const fileIds = p.file_ids ?? [];
+      if (fileIds.some((id) => this.files.get(id)?.channel_id !== p.channel_id || this.files.get(id)?.post_id !== undefined)) {
+        return reply(400, { id: 'api.post.create_post.file_ids.app_error', status_code: 400 });
+      }
       const post = this.show(p.channel_id, { message: p.message, attachments: p.props?.attachments ?? [] });
-      return reply(201, { id: post.id, channel_id: post.channel_id, message: post.message, props: post.props });
+      if (fileIds.length > 0) {
+        post.file_ids = fileIds;
+        for (const id of fileIds) this.files.get(id)!.post_id = post.id;
+      }
+      const files = fileIds.length ? { file_ids: fileIds } : {};
+      return reply(201, { id: post.id, channel_id: post.channel_id, message: post.message, props: post.props, ...files });
     }
     const patch = /^\/posts\/([^/]+)\/patch$/.exec(path);
     if (req.method === 'PUT' && patch) {

@@ -154,11 +154,9 @@ const whoami: Handlers['whoami'] = async ({ services, user, actor, t, callerLink
   };
 };
 
-const audit: Handlers['audit'] = async ({ services, user, args, t }) => {
+const audit: Handlers['audit'] = async ({ services, args, t }) => {
   if (args.export) {
     if (args.count !== undefined) return answer(t.t('tenant.audit.exportWithCount'));
-    // Files are delivered on Slack, Discord and in the shell; the Mattermost adapter has no upload yet.
-    if (user.platform === 'mattermost') return answer(t.t('tenant.audit.exportNotHere'));
     return exportAudit(services, t, args.export);
   }
   const n = args.count ?? 20;

@@ -81,7 +81,6 @@ export const messages = defineMessages<SpecTextIds<typeof tenantSpec> | SpecText
     'tenant.audit.applyOnPortal': 'apply on portal',
     'tenant.audit.exported':
       'Audit export ({format}): {n, plural, =0 {no entries} one {# entry} other {# entries}}{n, plural, =0 {} other {, from {first} to {last}}}. Sent to you privately as `{file}`.',
-    'tenant.audit.exportNotHere': 'An audit export cannot be sent as a file on Mattermost yet: run `/tenant audit export` on Slack or Discord, or `npm run audit:export` on the server.',
     'tenant.audit.exportWithCount': '`export` takes no count: `/tenant audit export [--since 2026-12-01] [--format jsonl|csv]` exports every entry kept.',
     'tenant.lang.set': 'The bot now speaks English to you, wherever you write to it.',
     'tenant.lang.auto': 'The bot now follows your Slack or Discord language (English when it does not speak that one).',
@@ -141,7 +140,6 @@ export const messages = defineMessages<SpecTextIds<typeof tenantSpec> | SpecText
     'tenant.audit.quotaVerdict': '{verdict, select, applied {已套用} not_applied {未套用} other {不確定是否套用}}：{values}',
     'tenant.audit.applyOnPortal': '待在入口網站套用',
     'tenant.audit.exported': '稽核紀錄匯出（{format}）：{n, plural, =0 {沒有紀錄} other {共 {n} 筆，從 {first} 到 {last}}}。已私下傳給你：`{file}`。',
-    'tenant.audit.exportNotHere': '目前還不能在 Mattermost 以檔案傳送稽核紀錄匯出：請在 Slack 或 Discord 執行 `/tenant audit export`，或在伺服器上執行 `npm run audit:export`。',
     'tenant.audit.exportWithCount': '`export` 不接筆數：`/tenant audit export [--since 2026-12-01] [--format jsonl|csv]` 會匯出所有保留的紀錄。',
     'tenant.lang.set': '機器人之後會用繁體中文回覆你，不論你在哪個平台。',
     'tenant.project.applies':
