@@ -156,16 +156,6 @@ const memberList = z
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[\w.@-]+$/, { error: (iss) => `"${String(iss.input)}" is not a member id; list member ids separated by commas, e.g. alice,dave` })));
 
-/** A duration in REMINDER_INTERVAL's syntax (`30s`, `4h`, `2d`), kept as written; read with parseReminderInterval. */
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .superRefine((v, ctx) => {
-      const parsed = parseReminderInterval(v);
-      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
-    });
-
 /** Every environment variable the bot reads; the README's configuration table mirrors this schema. */
 export const ConfigSchema = z.object({
   SLACK_BOT_TOKEN: optional,
@@ -215,9 +205,9 @@ export const ConfigSchema = z.object({
   REMINDER_INTERVAL: parsedText('1h', oneProblem(parseReminderInterval)),
   // Break-glass (src/features/quota/terms.ts): members who may apply a quota request at once, and how long its review waits.
   BREAK_GLASS: memberList,
-  BREAK_GLASS_REVIEW: duration('4h'),
+  BREAK_GLASS_REVIEW: parsedText('4h', oneProblem((v) => parseDuration(v, {}))),
   // An approved change the portal has not shown yet (TWCC_QUOTA_WRITE=off) is brought up again after this long.
-  PORTAL_REMIND_AFTER: duration('48h'),
+  PORTAL_REMIND_AFTER: parsedText('48h', oneProblem((v) => parseDuration(v, {}))),
   APPROVALS_CHANNEL: optional,
   DISCORD_APPROVALS_CHANNEL: optional,
   // Approval policies and a waiting request's life (src/features/approvals/); durations as REMINDER_INTERVAL.
@@ -258,12 +248,21 @@ export const ConfigSchema = z.object({
 export type ConfigVariable = keyof typeof ConfigSchema.shape;
 
 /** The variables as written, and beside them (in `parsed`) the values the bot runs on. */
-const ConfigWithParsed = ConfigSchema.transform(({ RATE_LIMITS, REMINDER_DAYS, REMINDER_INTERVAL, ...rest }) => ({
+const ConfigWithParsed = ConfigSchema.transform(({ RATE_LIMITS, REMINDER_DAYS, REMINDER_INTERVAL, BREAK_GLASS_REVIEW, PORTAL_REMIND_AFTER, ...rest }) => ({
   ...rest,
   RATE_LIMITS: RATE_LIMITS.text,
   REMINDER_DAYS: REMINDER_DAYS.text,
   REMINDER_INTERVAL: REMINDER_INTERVAL.text,
-  parsed: { rateLimits: RATE_LIMITS.value, reminderDays: REMINDER_DAYS.value, reminderIntervalMs: REMINDER_INTERVAL.value },
+  BREAK_GLASS_REVIEW: BREAK_GLASS_REVIEW.text,
+  PORTAL_REMIND_AFTER: PORTAL_REMIND_AFTER.text,
+  parsed: {
+    rateLimits: RATE_LIMITS.value,
+    reminderDays: REMINDER_DAYS.value,
+    reminderIntervalMs: REMINDER_INTERVAL.value,
+    /** BREAK_GLASS and BREAK_GLASS_REVIEW as the quota feature takes them. */
+    breakGlass: { members: rest.BREAK_GLASS, reviewMs: BREAK_GLASS_REVIEW.value },
+    portalRemindAfterMs: PORTAL_REMIND_AFTER.value,
+  },
 })).transform(withApprovalSettings);
 
 /** The APPROVAL_* variables as written; their settings in `parsed.approvals` (src/features/approvals/settings.ts). */
@@ -433,20 +432,6 @@ export const discordOverHttp = (c: Config) => discordEnabled(c) && c.DISCORD_PUB
 /** The services a deployment offers: the embedded registry both; TWCC's CCS only with TWCC_CCS_SITE. */
 export const servicesOf = (c: Pick<Config, 'BACKEND' | 'TWCC_CCS_SITE'>): ('vcs' | 'ccs')[] =>
   c.BACKEND === 'twcc' && !c.TWCC_CCS_SITE ? ['vcs'] : ['vcs', 'ccs'];
-
-/** PORTAL_REMIND_AFTER in ms (checked by the schema). */
-export const portalRemindAfterMs = (c: Pick<Config, 'PORTAL_REMIND_AFTER'>): number => {
-  const parsed = parseReminderInterval(c.PORTAL_REMIND_AFTER);
-  if (!parsed.ok) throw new Error(`PORTAL_REMIND_AFTER: ${parsed.problem}`);
-  return parsed.value;
-};
-
-/** BREAK_GLASS and BREAK_GLASS_REVIEW as the quota feature takes them (both checked by the schema). */
-export const breakGlassOf = (c: Pick<Config, 'BREAK_GLASS' | 'BREAK_GLASS_REVIEW'>): { members: string[]; reviewMs: number } => {
-  const review = parseReminderInterval(c.BREAK_GLASS_REVIEW);
-  if (!review.ok) throw new Error(`BREAK_GLASS_REVIEW: ${review.problem}`);
-  return { members: c.BREAK_GLASS, reviewMs: review.value };
-};
 
 /**
  * The projects this deployment serves, first one first: TWCC_PROJECT's on TWCC; on the embedded

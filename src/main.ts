@@ -2,7 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { auditStreamOf } from './audit-stream/index.js';
 import { LocalRegistry } from './backends/local/registry.js';
 import type { Backend } from './backends/port.js';
-import { breakGlassOf, discordEnabled, discordOverHttp, loadConfig, mattermostEnabled, portalRemindAfterMs, projectCodes, slackDistributed, slackEnabled, type Config } from './config.js';
+import { discordEnabled, discordOverHttp, loadConfig, mattermostEnabled, projectCodes, slackDistributed, slackEnabled, type Config } from './config.js';
 import { projectStore } from './core/projects.js';
 import { Core } from './core/core.js';
 import { allFeatures } from './features/index.js';
@@ -111,8 +111,8 @@ async function main(args: string[]): Promise<void> {
       reminderDays,
       reminderIntervalMs,
       // BREAK_GLASS, BREAK_GLASS_REVIEW, PORTAL_REMIND_AFTER (src/features/grants/).
-      breakGlass: breakGlassOf(config),
-      portalRemindAfterMs: portalRemindAfterMs(config),
+      breakGlass: config.parsed.breakGlass,
+      portalRemindAfterMs: config.parsed.portalRemindAfterMs,
       approvals: config.parsed.approvals,
     }),
     store,

@@ -5,11 +5,11 @@
  * field carries them; the grants feature (src/features/grants/) keeps the grant and its end.
  */
 import { z } from 'zod';
+import { parseDuration } from '../../core/duration.js';
 import type { QuotaValues } from '../../backends/port.js';
 import type { Translator as KernelTranslator } from '../../core/i18n/translator.js';
 import { listOf } from '../../core/i18n.js';
 import { formatCount, formatMemory } from '../../core/units.js';
-import { parseReminderInterval } from '../reminders/schedule.js';
 import type { Translator } from './messages.js';
 
 export const GrantTerms = z.object({
@@ -47,7 +47,7 @@ export function parseTerms(t: Translator, reason: string | undefined): ParsedTer
   for (;;) {
     const forMatch = /^for\s+(\d+[A-Za-z]+)(?:\s+|$)/i.exec(rest);
     if (forMatch && forMs === undefined) {
-      const parsed = parseReminderInterval(forMatch[1]!);
+      const parsed = parseDuration(forMatch[1]!, {});
       if (!parsed.ok) return { ok: false, message: words(t).t('grants.badDuration', { text: forMatch[1]! }) };
       forMs = parsed.value;
       rest = rest.slice(forMatch[0].length);
