@@ -19,7 +19,7 @@ export const grantAuditBase = (g: Pick<Grant, 'member' | 'requester' | 'where'>,
 });
 
 /** The grant's words for someone: the member's (the card's) language. */
-export const grantTranslator = (services: Services, g: Pick<Grant, 'locale'>): Translator => translator(g.locale ?? 'en', services.timeZone) as unknown as Translator;
+export const grantTranslator = (services: Services, g: Pick<Grant, 'locale'>): Translator => translator(g.locale ?? 'en', services.timeZone);
 
 export const listValues = (t: Translator, values: Values): string =>
   listOf(
@@ -30,7 +30,7 @@ export const listValues = (t: Translator, values: Values): string =>
 /** A private message to each chat identity of the grant's member, in their language. */
 export async function tellMember(services: Services, g: Pick<Grant, 'member'>, say: (t: Translator) => string): Promise<void> {
   for (const user of await services.identity.chatUsersOf(g.member)) {
-    const t = (await services.locales.translatorFor(user, undefined, { memberId: g.member })) as unknown as Translator;
+    const t = await services.locales.translatorFor(user, undefined, { memberId: g.member });
     await services.post({ kind: 'dm', user }, reply(say(t), 'dm'));
   }
 }

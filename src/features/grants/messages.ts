@@ -3,28 +3,12 @@ import type { Translator as KernelTranslator } from '../../core/i18n/translator.
 
 /**
  * What the grants feature says (time-bound grants, break-glass), in English and in Taiwanese Mandarin:
- * the same ids and ICU arguments in both (test/core/i18n/catalogs.test.ts). The quota feature's cards
- * and replies use the `grants.card.*`, `grants.breakGlass*` and term ids (src/features/quota/terms.ts).
+ * the same ids and ICU arguments in both (test/core/i18n/catalogs.test.ts). What the quota feature says
+ * of grants (the `for` and `now` terms, break-glass, the portal hand-off) is in its own catalog.
  */
 export const messages = defineMessages()(
   {
     // The terms on a quota change (src/features/quota/terms.ts).
-    'grants.badDuration': '`for {text}` is not a duration: write a number and a unit (s, m, h, d) of at least 5s, e.g. `for 48h`. Nothing was requested.',
-    'grants.nowOnlyRequest': '`now` (break-glass) is for `/quota request` only. Nothing was requested.',
-    'grants.notBreakGlass':
-      '`now` (break-glass) is only for the members BREAK_GLASS lists. Nothing was requested; write the reason without `now` to ask the tenant admins as usual.',
-    'grants.breakGlassNoWrite':
-      'Break-glass cannot work here: this bot cannot change quotas (TWCC_QUOTA_WRITE=off). Nothing was requested; ask without `now`.',
-    'grants.card.for': 'For {wait}: the previous values come back when it ends.',
-    'grants.card.extends': 'Asks to keep grant `{id}` for another {wait}.',
-    'grants.card.breakGlass': '🚨 **BREAK-GLASS: already applied.** Approve to keep it; rejected, or not approved before this request expires, it is reverted.',
-    'grants.breakGlassBy': '{name} (break-glass)',
-    'grants.breakGlassDone':
-      'Applied now (break-glass).{note} The tenant admins review it as request `{id}`; rejected, or not approved by {date}, it is reverted.',
-    'grants.breakGlassDoneUnposted':
-      'Applied now (break-glass).{note} But its review card could not be posted to the approvals channel; tell a tenant admin about request `{id}` (`/quota pending`): not approved by {date}, it is reverted.',
-    'grants.breakGlassFailed': 'Break-glass: {note}',
-    // The DM before a grant ends, and its buttons.
     'grants.endingSoon':
       'Your {service} grant ({change}) ends {date}; then the previous values come back. **Ask to extend** asks the tenant admins for another {wait}; **Return now** gives it back now.',
     'grants.extendButton': 'Ask to extend',
@@ -47,8 +31,6 @@ export const messages = defineMessages()(
     'grants.reviewExpired': 'Expired before anyone decided. {note}',
     'grants.busy': 'Grant `{id}` is being ended right now; you will hear how it went.',
     'grants.nothingChanged': 'Nothing was changed.',
-    'grants.portal.waiting':
-      'Approved by {by}; waiting for the portal: a tenant admin ({by}, or another) should set {target}’s {service} quota to {values} on [the portal’s Quota page](https://www.twcc.ai/) (this bot cannot change TWCC quotas). The bot reads TWCC and says here when it shows them.',
     'grants.portal.applied': '✅ {service} quota request `{id}` for {target}: applied on the portal; TWCC now shows {values}.',
     'grants.portal.appliedDm': 'Your {service} quota request `{id}` was applied on the portal: TWCC now shows {values}.',
     'grants.portal.confirmed': '✅ {service} quota request `{id}` for {target}: applied after all; TWCC now shows {values}.',
@@ -59,18 +41,6 @@ export const messages = defineMessages()(
     'grants.portal.restoredDm': 'Your {service} grant `{id}` has ended: the portal now shows {values}.',
   },
   {
-    'grants.badDuration': '`for {text}` 不是一段時間：請寫數字加單位（s、m、h、d），至少 5s，例如 `for 48h`。沒有送出申請。',
-    'grants.nowOnlyRequest': '`now`（緊急授權）只能用在 `/quota request`。沒有送出申請。',
-    'grants.notBreakGlass': '`now`（緊急授權）只限 BREAK_GLASS 列出的成員使用。沒有送出申請；理由前不加 `now`，即可照常向租戶管理員申請。',
-    'grants.breakGlassNoWrite': '這裡無法使用緊急授權：這個機器人無法變更配額（TWCC_QUOTA_WRITE=off）。沒有送出申請；請不加 `now` 申請。',
-    'grants.card.for': '期限 {wait}：到期後恢復原本的數值。',
-    'grants.card.extends': '申請將授權 `{id}` 再延長 {wait}。',
-    'grants.card.breakGlass': '🚨 **緊急授權：已經套用。** 核准即保留；若被駁回，或在這個申請到期前沒有人核准，就會還原。',
-    'grants.breakGlassBy': '{name}（緊急授權）',
-    'grants.breakGlassDone': '已立即套用（緊急授權）。{note}租戶管理員會以申請 `{id}` 審核；若被駁回，或在 {date}前沒有核准，就會還原。',
-    'grants.breakGlassDoneUnposted':
-      '已立即套用（緊急授權）。{note}但審核卡片無法張貼到核准頻道；請告知租戶管理員申請 `{id}`（`/quota pending`）：在 {date}前沒有核准就會還原。',
-    'grants.breakGlassFailed': '緊急授權：{note}',
     'grants.endingSoon':
       '你的 {service} 授權（{change}）將於 {date}結束，屆時恢復原本的數值。**申請延長** 向租戶管理員申請再延長 {wait}；**立即歸還** 現在就歸還。',
     'grants.extendButton': '申請延長',
@@ -91,8 +61,6 @@ export const messages = defineMessages()(
     'grants.reviewExpired': '在有人決定之前就已過期。{note}',
     'grants.busy': '授權 `{id}` 正在結束中；完成後會通知你。',
     'grants.nothingChanged': '沒有做任何變更。',
-    'grants.portal.waiting':
-      '已由 {by} 核准，等待入口網站套用：請租戶管理員（{by} 或其他人）到[入口網站的「配額」頁面](https://www.twcc.ai/)將 {target} 的 {service} 配額設為 {values}（這個機器人無法變更 TWCC 配額）。TWCC 顯示新數值時，機器人會在這裡通知。',
     'grants.portal.applied': '✅ {target} 的 {service} 配額申請 `{id}`：已在入口網站套用；TWCC 目前顯示 {values}。',
     'grants.portal.appliedDm': '你的 {service} 配額申請 `{id}` 已在入口網站套用：TWCC 目前顯示 {values}。',
     'grants.portal.confirmed': '✅ {target} 的 {service} 配額申請 `{id}`：確認已經套用；TWCC 目前顯示 {values}。',

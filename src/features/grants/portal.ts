@@ -215,7 +215,7 @@ async function seen(services: Services, waits: PortalWaits, w: PortalWait): Prom
   }
   await services.post(approvals, reply(line, 'channel'));
   const requesterT = await services.locales.translatorFor(w.requester, undefined, { memberId: w.requesterMember });
-  await services.post({ kind: 'dm', user: w.requester }, reply(requesterT.t(w.unconfirmed ? 'grants.portal.confirmedDm' : 'grants.portal.appliedDm', { service, id: w.id, values: listValues(requesterT as never, w.values) }), 'dm'));
+  await services.post({ kind: 'dm', user: w.requester }, reply(requesterT.t(w.unconfirmed ? 'grants.portal.confirmedDm' : 'grants.portal.appliedDm', { service, id: w.id, values: listValues(requesterT, w.values) }), 'dm'));
   const a = p ? QuotaChangeArgs.safeParse(p.args) : undefined;
   if (p && a?.success) await startGrant(services, p, a.data, w.before, w.values, w.by);
 }
@@ -223,7 +223,7 @@ async function seen(services: Services, waits: PortalWaits, w: PortalWait): Prom
 async function remind(services: Services, w: PortalWait): Promise<void> {
   const t = grantTranslator(services, w);
   const by = await nameOf(services, w.by.chatKey, w.by.memberId);
-  const text = t.t('grants.portal.remind', { service: w.service.toUpperCase(), id: w.id, target: w.targetLabel, by, age: formatAge(t as never, services.now() - w.since), values: listValues(t, w.values) });
+  const text = t.t('grants.portal.remind', { service: w.service.toUpperCase(), id: w.id, target: w.targetLabel, by, age: formatAge(t, services.now() - w.since), values: listValues(t, w.values) });
   await services.post({ kind: 'approvals', platform: w.requester.platform, origin: w.where }, reply(text, 'channel'));
   await services.audit.append({ ...grantAuditBase(w, 'bot:portal'), action: 'quota.portal_reminded', target: `${w.member}/${w.service}`, outcome: 'ok', detail: w.id });
 }

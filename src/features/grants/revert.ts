@@ -141,7 +141,7 @@ async function closeReview(services: Services, id: string, reverted: string): Pr
     if (!lease) return;
     try {
       const fresh = (await services.pending.get(id)) ?? p;
-      const card = cardTranslator(services, fresh) as unknown as Translator;
+      const card = cardTranslator(services, fresh);
       if (fresh.status === 'pending') {
         closed = { ...fresh, status: 'expired', decidedAt: services.now(), note: card.t('grants.reviewExpired', { note: reverted }) };
         const bot = { actor: 'bot:grants', platform: fresh.requester.platform, workspace: fresh.where.workspace, channel: fresh.where.channelId };

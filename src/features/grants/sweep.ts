@@ -2,7 +2,6 @@ import type { Services } from '../../core/feature.js';
 import type { SweepControl } from '../../core/sweeper.js';
 import { Grants, type Grant } from './grant-store.js';
 import { endingCard } from './actions.js';
-import type { Translator } from './messages.js';
 import { revertGrant, type RevertWhy } from './revert.js';
 
 /** What one grant sweep did, for the log and the metrics. */
@@ -77,7 +76,7 @@ async function warn(services: Services, grants: Grants, g: Grant, claimMs: numbe
     if (!fresh || fresh.status !== 'active' || fresh.warnedFor === fresh.endsAt) return false;
     let sent = false;
     for (const user of await services.identity.chatUsersOf(g.member)) {
-      const t = (await services.locales.translatorFor(user, undefined, { memberId: g.member })) as unknown as Translator;
+      const t = await services.locales.translatorFor(user, undefined, { memberId: g.member });
       const base = { requester: user, requesterMember: g.member, where: DM, args: { grantId: g.id }, locale: t.locale } as const;
       const extend = await services.pending.create({ ...base, flow: 'confirm', action: 'grants.extend' }, { until: fresh.endsAt! });
       const back = await services.pending.create({ ...base, flow: 'confirm', action: 'grants.return' }, { until: fresh.endsAt! });

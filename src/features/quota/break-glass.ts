@@ -3,7 +3,6 @@ import { auditBase } from '../../core/audit.js';
 import type { Services } from '../../core/feature.js';
 import { approvalCard } from '../../core/flows/cards.js';
 import { cardTranslator, type PendingAction } from '../../core/flows/pending.js';
-import type { Translator as KernelTranslator } from '../../core/i18n/translator.js';
 import type { ChatUser, Where } from '../../core/invocation.js';
 import { withLock } from '../../store/lock.js';
 import type { Translator } from './messages.js';
@@ -27,18 +26,17 @@ interface BreakGlassAsk {
  */
 export async function breakGlassNow({ services, user, where, actor, t, pending }: BreakGlassAsk): Promise<string> {
   const args = QuotaChangeArgs.parse(pending.args);
-  const card = cardTranslator(services, pending) as unknown as Translator;
-  const w = t as unknown as KernelTranslator<string>;
+  const card = cardTranslator(services, pending);
   const name = user.name ? `@${user.name}` : actor.memberId;
   const base = auditBase(user, where, actor);
   const target = `${args.target}/${args.service}`;
   await services.audit.append({ ...base, action: 'quota.break_glass', target, outcome: 'ok', detail: JSON.stringify(args.requested) });
   const applier: Actor = { ...actor, role: 'admin' };
-  const by = w.t('grants.breakGlassBy', { name });
+  const by = t.t('grants.breakGlassBy', { name });
   const result = await withLock(services.store, `quota-apply:${args.service}:${args.target}`, () => apply({ services, actor: applier, args, t: card, pending }, by, base, target), APPLY_LOCK);
   if (result.status === 'failed') {
     await services.pending.save({ ...pending, status: 'failed', note: result.note, decidedAt: services.now() });
-    return w.t('grants.breakGlassFailed', { note: result.note });
+    return t.t('grants.breakGlassFailed', { note: result.note });
   }
   // Kept, like any request's card (./commands.ts): edited when decided or expired, answered when its approvers are reminded.
   const loud = approvalCard(card, pending, quotaChangeFlow);
@@ -54,6 +52,6 @@ export async function breakGlassNow({ services, user, where, actor, t, pending }
   }
   const until = t.dateTime(pending.expiresAt);
   // Applied and read back: said once; an outcome the read-back could not confirm is said as it is.
-  const note = result.status === 'applied' ? '' : `${w.t('core.sentenceGap')}${result.note}`;
-  return w.t(posted ? 'grants.breakGlassDone' : 'grants.breakGlassDoneUnposted', { id: pending.id, date: until, note });
+  const note = result.status === 'applied' ? '' : `${t.t('core.sentenceGap')}${result.note}`;
+  return t.t(posted ? 'grants.breakGlassDone' : 'grants.breakGlassDoneUnposted', { id: pending.id, date: until, note });
 }

@@ -79,6 +79,25 @@ export const messages = defineMessages<SpecTextIds<typeof quotaSpec>>()(
     'quota.pending.approvalsBy': '{count} of {n}: {by}',
     'quota.column.policy': 'needs',
     'quota.column.approvals': 'approved',
+    // Time-bound grants and break-glass, as the quota feature asks and shows them (src/features/quota/terms.ts).
+    'grants.badDuration': '`for {text}` is not a duration: write a number and a unit (s, m, h, d) of at least 5s, e.g. `for 48h`. Nothing was requested.',
+    'grants.nowOnlyRequest': '`now` (break-glass) is for `/quota request` only. Nothing was requested.',
+    'grants.notBreakGlass':
+      '`now` (break-glass) is only for the members BREAK_GLASS lists. Nothing was requested; write the reason without `now` to ask the tenant admins as usual.',
+    'grants.breakGlassNoWrite':
+      'Break-glass cannot work here: this bot cannot change quotas (TWCC_QUOTA_WRITE=off). Nothing was requested; ask without `now`.',
+    'grants.card.for': 'For {wait}: the previous values come back when it ends.',
+    'grants.card.extends': 'Asks to keep grant `{id}` for another {wait}.',
+    'grants.card.breakGlass': '🚨 **BREAK-GLASS: already applied.** Approve to keep it; rejected, or not approved before this request expires, it is reverted.',
+    'grants.breakGlassBy': '{name} (break-glass)',
+    'grants.breakGlassDone':
+      'Applied now (break-glass).{note} The tenant admins review it as request `{id}`; rejected, or not approved by {date}, it is reverted.',
+    'grants.breakGlassDoneUnposted':
+      'Applied now (break-glass).{note} But its review card could not be posted to the approvals channel; tell a tenant admin about request `{id}` (`/quota pending`): not approved by {date}, it is reverted.',
+    'grants.breakGlassFailed': 'Break-glass: {note}',
+    // The DM before a grant ends, and its buttons.
+    'grants.portal.waiting':
+      'Approved by {by}; waiting for the portal: a tenant admin ({by}, or another) should set {target}’s {service} quota to {values} on [the portal’s Quota page](https://www.twcc.ai/) (this bot cannot change TWCC quotas). The bot reads TWCC and says here when it shows them.',
   },
   {
     'quota.show.othersForbidden': '只有租戶管理員可以查看其他成員的配額。',
@@ -162,6 +181,21 @@ export const messages = defineMessages<SpecTextIds<typeof quotaSpec>>()(
     'spec.quota.cancel.summary': '撤回你自己等待中的申請',
     'spec.quota.cancel.arg.request-id': '申請 ID，如 /quota pending 所示',
     'spec.quota.help.summary': '顯示你可以用 /quota 做什麼',
+    // Time-bound grants and break-glass, as the quota feature asks and shows them (src/features/quota/terms.ts).
+    'grants.badDuration': '`for {text}` 不是一段時間：請寫數字加單位（s、m、h、d），至少 5s，例如 `for 48h`。沒有送出申請。',
+    'grants.nowOnlyRequest': '`now`（緊急授權）只能用在 `/quota request`。沒有送出申請。',
+    'grants.notBreakGlass': '`now`（緊急授權）只限 BREAK_GLASS 列出的成員使用。沒有送出申請；理由前不加 `now`，即可照常向租戶管理員申請。',
+    'grants.breakGlassNoWrite': '這裡無法使用緊急授權：這個機器人無法變更配額（TWCC_QUOTA_WRITE=off）。沒有送出申請；請不加 `now` 申請。',
+    'grants.card.for': '期限 {wait}：到期後恢復原本的數值。',
+    'grants.card.extends': '申請將授權 `{id}` 再延長 {wait}。',
+    'grants.card.breakGlass': '🚨 **緊急授權：已經套用。** 核准即保留；若被駁回，或在這個申請到期前沒有人核准，就會還原。',
+    'grants.breakGlassBy': '{name}（緊急授權）',
+    'grants.breakGlassDone': '已立即套用（緊急授權）。{note}租戶管理員會以申請 `{id}` 審核；若被駁回，或在 {date}前沒有核准，就會還原。',
+    'grants.breakGlassDoneUnposted':
+      '已立即套用（緊急授權）。{note}但審核卡片無法張貼到核准頻道；請告知租戶管理員申請 `{id}`（`/quota pending`）：在 {date}前沒有核准就會還原。',
+    'grants.breakGlassFailed': '緊急授權：{note}',
+    'grants.portal.waiting':
+      '已由 {by} 核准，等待入口網站套用：請租戶管理員（{by} 或其他人）到[入口網站的「配額」頁面](https://www.twcc.ai/)將 {target} 的 {service} 配額設為 {values}（這個機器人無法變更 TWCC 配額）。TWCC 顯示新數值時，機器人會在這裡通知。',
   },
 );
 

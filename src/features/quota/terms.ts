@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../../core/duration.js';
 import type { QuotaValues } from '../../backends/port.js';
-import type { Translator as KernelTranslator } from '../../core/i18n/translator.js';
 import { listOf } from '../../core/i18n.js';
 import { formatCount, formatMemory } from '../../core/units.js';
 import type { Translator } from './messages.js';
@@ -48,7 +47,7 @@ export function parseTerms(t: Translator, reason: string | undefined): ParsedTer
     const forMatch = /^for\s+(\d+[A-Za-z]+)(?:\s+|$)/i.exec(rest);
     if (forMatch && forMs === undefined) {
       const parsed = parseDuration(forMatch[1]!, {});
-      if (!parsed.ok) return { ok: false, message: words(t).t('grants.badDuration', { text: forMatch[1]! }) };
+      if (!parsed.ok) return { ok: false, message: t.t('grants.badDuration', { text: forMatch[1]! }) };
       forMs = parsed.value;
       rest = rest.slice(forMatch[0].length);
       continue;
@@ -64,15 +63,13 @@ export function parseTerms(t: Translator, reason: string | undefined): ParsedTer
   return { ok: true, ...(forMs !== undefined ? { forMs } : {}), ...(now ? { now } : {}), ...(rest ? { reason: rest } : {}) };
 }
 
-/** The grants feature words these (its catalog is registered beside the quota feature's). */
-const words = (t: Translator) => t as unknown as KernelTranslator<string>;
 
 /** The card's line for the terms: how long, break-glass, or an extension; empty for a plain change. */
 export function termsLine(t: Translator, a: GrantTerms): string {
   const lines: string[] = [];
-  if (a.breakGlass) lines.push(words(t).t('grants.card.breakGlass'));
-  if (a.extendsGrant && a.forMs) lines.push(words(t).t('grants.card.extends', { wait: formatDuration(a.forMs), id: a.extendsGrant }));
-  else if (a.forMs) lines.push(words(t).t('grants.card.for', { wait: formatDuration(a.forMs) }));
+  if (a.breakGlass) lines.push(t.t('grants.card.breakGlass'));
+  if (a.extendsGrant && a.forMs) lines.push(t.t('grants.card.extends', { wait: formatDuration(a.forMs), id: a.extendsGrant }));
+  else if (a.forMs) lines.push(t.t('grants.card.for', { wait: formatDuration(a.forMs) }));
   return lines.join('\n');
 }
 
@@ -105,11 +102,10 @@ export function changeTerms(
 ): { ok: true; terms: { reason?: string; forMs?: number; breakGlass?: true } } | { ok: false; message: string } {
   const parsed = parseTerms(t, reason);
   if (!parsed.ok) return parsed;
-  const w = words(t);
   if (parsed.now) {
-    if (kind !== 'request') return { ok: false, message: w.t('grants.nowOnlyRequest') };
-    if (!breakGlass?.members.includes(memberId)) return { ok: false, message: w.t('grants.notBreakGlass') };
-    if (!quotaWrite) return { ok: false, message: w.t('grants.breakGlassNoWrite') };
+    if (kind !== 'request') return { ok: false, message: t.t('grants.nowOnlyRequest') };
+    if (!breakGlass?.members.includes(memberId)) return { ok: false, message: t.t('grants.notBreakGlass') };
+    if (!quotaWrite) return { ok: false, message: t.t('grants.breakGlassNoWrite') };
   }
   const terms = {
     ...(parsed.reason ? { reason: parsed.reason } : {}),
@@ -121,12 +117,11 @@ export function changeTerms(
 
 /** An approved change the bot cannot apply: who should apply what, where; the bot then watches TWCC for it. */
 export function portalNote(t: Translator, a: { targetLabel: string; service: string; requested: QuotaValues }, by: string): string {
-  return words(t).t('grants.portal.waiting', { by, target: a.targetLabel, service: a.service.toUpperCase(), values: formatValues(t, a.requested) });
+  return t.t('grants.portal.waiting', { by, target: a.targetLabel, service: a.service.toUpperCase(), values: formatValues(t, a.requested) });
 }
 
 /** `gpu 8, memory 64G`: quota values as people read them. */
 export function formatValues(t: Translator, v: Partial<Record<keyof QuotaValues, number>>): string {
-  const k = t as unknown as KernelTranslator<string>;
-  const parts = (['cpu', 'gpu', 'memory'] as const).flatMap((r) => (v[r] === undefined ? [] : [`${r} ${r === 'memory' ? formatMemory(v[r], k) : formatCount(v[r], k)}`]));
-  return listOf(k, parts);
+  const parts = (['cpu', 'gpu', 'memory'] as const).flatMap((r) => (v[r] === undefined ? [] : [`${r} ${r === 'memory' ? formatMemory(v[r], t) : formatCount(v[r], t)}`]));
+  return listOf(t, parts);
 }
